@@ -1,0 +1,68 @@
+using System.Net;
+
+namespace DatabricksNetworking.Emulator.Core;
+
+/// <summary>Bearer-token authentication for /api/ paths, with the account/workspace routing of a unified host.</summary>
+public static class Auth
+{
+    public const string OrgIdHeader = "X-Databricks-Org-Id";
+    public const string WorkspaceIdHeader = "X-Databricks-Workspace-Id";
+
+    public static (EmuRequest? Request, IResult? Error) Authenticate(HttpContext http, EmulatorServices services)
+    {
+        var state = services.State;
+        var header = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Credential was not sent or was of an unsupported type for this API."));
+        var token = header.Substring(7).Trim();
+        TokenInfo? info;
+        lock (state.Sync) state.Tokens.TryGetValue(token, out info);
+        if (info == null)
+            return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token."));
+        if (info.ExpiresAt.HasValue && info.ExpiresAt.Value <= services.Clock())
+            return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token: the token has expired."));
+
+        var path = http.Request.Path.Value ?? "";
+        var ip = Middleware.ClientIp(http);
+        var rid = (string)http.Items["request_id"]!;
+        lock (state.Sync)
+        {
+            var accountPrefix = "/api/2.0/accounts/";
+            var altAccountPrefix = "/api/networking/v1/accounts/";
+            var prefix = path.StartsWith(accountPrefix, StringComparison.Ordinal) ? accountPrefix : path.StartsWith(altAccountPrefix, StringComparison.Ordinal) ? altAccountPrefix : null;
+            if (prefix != null)
+            {
+                var rest = path.Substring(prefix.Length);
+                var accountId = rest.Split('/')[0];
+                if (!state.Accounts.TryGetValue(accountId, out var account))
+                    return (null, Emu.Error(http, 404, "RESOURCE_DOES_NOT_EXIST", $"Account {accountId} does not exist."));
+                if (info.Principal.AccountId != accountId)
+                    return (null, Emu.Error(http, 403, "PERMISSION_DENIED", $"The principal {info.Principal.Name} is not a member of account {accountId}."));
+                if (info.WorkspaceId.HasValue)
+                    return (null, Emu.Error(http, 403, "PERMISSION_DENIED", "A workspace personal access token cannot be used for account APIs."));
+                return (new EmuRequest { Principal = info.Principal, Account = account, ClientIp = ip, RequestId = rid }, null);
+            }
+
+            // Workspace API: the workspace is named by header, or implied by a workspace-bound token.
+            var idText = http.Request.Headers[OrgIdHeader].ToString();
+            if (string.IsNullOrEmpty(idText)) idText = http.Request.Headers[WorkspaceIdHeader].ToString();
+            long workspaceId;
+            if (string.IsNullOrEmpty(idText))
+            {
+                if (!info.WorkspaceId.HasValue)
+                    return (null, Emu.Error(http, 400, "INVALID_PARAMETER_VALUE", $"This host serves several workspaces: name the workspace with the {OrgIdHeader} header."));
+                workspaceId = info.WorkspaceId.Value;
+            }
+            else if (!long.TryParse(idText, out workspaceId))
+                return (null, Emu.Error(http, 400, "INVALID_PARAMETER_VALUE", $"Invalid {OrgIdHeader} header value '{idText}'."));
+
+            var ws = state.FindWorkspace(workspaceId);
+            if (ws == null)
+                return (null, Emu.Error(http, 404, "RESOURCE_DOES_NOT_EXIST", $"Workspace {workspaceId} does not exist."));
+            var owner = state.AccountOfWorkspace(workspaceId)!;
+            if (info.Principal.AccountId != owner.AccountId || (info.WorkspaceId.HasValue && info.WorkspaceId != workspaceId))
+                return (null, Emu.Error(http, 403, "PERMISSION_DENIED", $"The principal {info.Principal.Name} has no access to workspace {workspaceId}."));
+            return (new EmuRequest { Principal = info.Principal, Account = owner, Workspace = ws, ClientIp = ip, RequestId = rid }, null);
+        }
+    }
+}

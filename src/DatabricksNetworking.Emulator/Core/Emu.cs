@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace DatabricksNetworking.Emulator.Core;
+
+/// <summary>What the auth middleware learned about a request: who calls, for which account and workspace.</summary>
+public sealed class EmuRequest
+{
+    public required Principal Principal { get; init; }
+    public AccountState? Account { get; init; }
+    public WorkspaceState? Workspace { get; init; }
+    /// <summary>The caller's address (X-Forwarded-For honoured from loopback, for tests).</summary>
+    public required IPAddress ClientIp { get; init; }
+    public required string RequestId { get; init; }
+}
+
+/// <summary>An area of the API (Accounts, Classic, IpAccess, Serverless ...): found by reflection, maps its routes.</summary>
+public interface IEmulatorArea
+{
+    void Map(WebApplication app, EmulatorServices services);
+}
+
+/// <summary>
+/// A check run after authentication and before the handler (e.g. IP access list enforcement). Returns an
+/// error result to refuse the request, or null to let it through. Found by reflection.
+/// </summary>
+public interface IAccessCheck
+{
+    IResult? Check(HttpContext http, EmuRequest request, EmulatorServices services);
+}
+
+/// <summary>What every area gets: state, options, a clock and the AWS validator (when --aws-endpoint is set).</summary>
+public sealed class EmulatorServices
+{
+    public required EmulatorState State { get; init; }
+    public required EmulatorOptions Options { get; init; }
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+    public long NowMs => Clock().ToUnixTimeMilliseconds();
+    public RequestStats Stats { get; } = new();
+    /// <summary>Called after a successful write, to persist --state-file.</summary>
+    public Action? Changed { get; set; }
+}
+
+public sealed class RequestStats
+{
+    private readonly Dictionary<string, long> counts = new();
+    private long total, faults, dropped, rateLimited, chaos;
+    public void Count(string key) { lock (counts) { counts[key] = counts.GetValueOrDefault(key) + 1; total++; } }
+    public void Fault() => Interlocked.Increment(ref faults);
+    public void Dropped() => Interlocked.Increment(ref dropped);
+    public void RateLimited() => Interlocked.Increment(ref rateLimited);
+    public void Chaos() => Interlocked.Increment(ref chaos);
+    public JsonObject Snapshot()
+    {
+        lock (counts)
+        {
+            var by = new JsonObject();
+            foreach (var kv in counts.OrderBy(k => k.Key, StringComparer.Ordinal)) by[kv.Key] = kv.Value;
+            return new JsonObject { ["total"] = total, ["faults"] = faults, ["dropped_after_commit"] = dropped, ["rate_limited"] = rateLimited, ["chaos"] = chaos, ["by_route"] = by };
+        }
+    }
+    public void Reset() { lock (counts) { counts.Clear(); total = 0; faults = 0; dropped = 0; rateLimited = 0; chaos = 0; } }
+}
+
+/// <summary>Helpers for handlers: the Databricks error body, JSON results, ids, paging.</summary>
+public static class Emu
+{
+    public static EmuRequest Req(HttpContext http) => (EmuRequest)http.Items["emu"]!;
+
+    /// <summary>The standard Databricks error body: {error_code, message, details:[RequestInfo]}.</summary>
+    public static IResult Error(HttpContext http, int status, string errorCode, string message)
+    {
+        var rid = http.Items["request_id"] as string ?? Guid.NewGuid().ToString();
+        var body = new JsonObject
+        {
+            ["error_code"] = errorCode,
+            ["message"] = message,
+            ["details"] = new JsonArray(new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.RequestInfo",
+                ["request_id"] = rid,
+                ["serving_data"] = "",
+            }),
+        };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    }
+
+    public static IResult NotFound(HttpContext http, string what) => Error(http, 404, "RESOURCE_DOES_NOT_EXIST", what);
+    public static IResult BadRequest(HttpContext http, string message) => Error(http, 400, "INVALID_PARAMETER_VALUE", message);
+    public static IResult Malformed(HttpContext http, string message) => Error(http, 400, "MALFORMED_REQUEST", message);
+
+    public static IResult Json(JsonNode node, int status = 200) => Results.Text(node.ToJsonString(), "application/json", statusCode: status);
+    public static IResult Empty() => Results.Text("{}", "application/json");
+
+    public static string NewId() => Guid.NewGuid().ToString();
+
+    /// <summary>Reads the JSON object body; null (and the error result) when it is not a JSON object.</summary>
+    public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpContext http)
+    {
+        try
+        {
+            var node = await JsonNode.ParseAsync(http.Request.Body);
+            if (node is JsonObject o) return (o, null);
+            return (null, Malformed(http, "The request body must be a JSON object."));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (null, Malformed(http, "Could not parse request body as JSON: " + ex.Message));
+        }
+    }
+
+    /// <summary>{items, next_page_token} paging over a snapshot; the token is the offset, opaque to clients.</summary>
+    public static JsonObject Paged(IReadOnlyList<JsonObject> all, string? pageToken, int pageSize, string itemsName = "items")
+    {
+        int start = 0;
+        if (!string.IsNullOrEmpty(pageToken))
+        {
+            try { start = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pageToken))); }
+            catch (FormatException) { start = all.Count; }
+        }
+        var page = all.Skip(start).Take(pageSize).Select(o => (JsonNode)o.DeepClone()).ToArray();
+        var result = new JsonObject();
+        if (page.Length > 0) result[itemsName] = new JsonArray(page);
+        if (start + pageSize < all.Count)
+            result["next_page_token"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((start + pageSize).ToString()));
+        return result;
+    }
+
+    public static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    public static List<string>? StrList(JsonObject o, string key)
+    {
+        if (o[key] is not JsonArray arr) return null;
+        var list = new List<string>();
+        foreach (var n in arr) if (n is JsonValue v && v.TryGetValue<string>(out var s)) list.Add(s); else return null;
+        return list;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace DatabricksNetworking.Emulator.Core;
+
+/// <summary>Command-line options. Every fault knob is deterministic under --seed.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>0 = pick a free port; the chosen URL is printed as "Emulator listening on http://127.0.0.1:N".</summary>
+    public int Port { get; set; }
+    public string? SeedFile { get; set; }
+    public string? StateFile { get; set; }
+    public int Seed { get; set; } = 12345;
+    public int LatencyMs { get; set; }
+    public double FaultRate { get; set; }
+    /// <summary>Requests per second per caller before 429; 0 = off. "--rate-limit" alone means 20.</summary>
+    public double RateLimit { get; set; }
+    public int RetryAfterSeconds { get; set; } = 1;
+    public double DropAfterCommitRate { get; set; }
+    /// <summary>Chaos mode: hostile response bodies (see Faults).</summary>
+    public double ChaosRate { get; set; }
+    /// <summary>AWS endpoint (moto) the emulator validates networks and endpoints against, as Databricks does.</summary>
+    public string? AwsEndpoint { get; set; }
+    /// <summary>Page size of paged lists ({items, next_page_token}); small so paging is exercised.</summary>
+    public int PageSize { get; set; } = 50;
+    public int TokenTtlSeconds { get; set; } = 3600;
+    /// <summary>Seconds a private endpoint rule to a customer service waits before it is accepted (no AWS endpoint configured).</summary>
+    public double PeAcceptDelaySeconds { get; set; } = 2;
+    /// <summary>Seconds a workspace stays PROVISIONING after a create.</summary>
+    public double ProvisioningSeconds { get; set; } = 1;
+    /// <summary>Number of extra generated workspaces added to the seed (benchmarks).</summary>
+    public int ExtraWorkspaces { get; set; }
+    public bool Quiet { get; set; }
+
+    public static EmulatorOptions Parse(string[] args)
+    {
+        var o = new EmulatorOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next()
+            {
+                if (i + 1 >= args.Length) throw new ArgumentException($"{a} needs a value");
+                return args[++i];
+            }
+            bool HasValue() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            double D(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+            int I(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            switch (a)
+            {
+                case "--port": o.Port = I(Next()); break;
+                case "--seed-file": o.SeedFile = Next(); break;
+                case "--state-file": o.StateFile = Next(); break;
+                case "--seed": o.Seed = I(Next()); break;
+                case "--latency-ms": o.LatencyMs = I(Next()); break;
+                case "--fault-rate": o.FaultRate = D(Next()); break;
+                case "--rate-limit": o.RateLimit = HasValue() ? D(Next()) : 20; break;
+                case "--retry-after-seconds": o.RetryAfterSeconds = I(Next()); break;
+                case "--drop-after-commit-rate": o.DropAfterCommitRate = D(Next()); break;
+                case "--chaos-rate": o.ChaosRate = D(Next()); break;
+                case "--chaos": o.ChaosRate = HasValue() ? D(Next()) : 1.0; break;
+                case "--aws-endpoint": o.AwsEndpoint = Next(); break;
+                case "--page-size": o.PageSize = I(Next()); break;
+                case "--token-ttl": o.TokenTtlSeconds = I(Next()); break;
+                case "--pe-accept-delay": o.PeAcceptDelaySeconds = D(Next()); break;
+                case "--provisioning-seconds": o.ProvisioningSeconds = D(Next()); break;
+                case "--extra-workspaces": o.ExtraWorkspaces = I(Next()); break;
+                case "--quiet": o.Quiet = true; break;
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet");
+            }
+        }
+        return o;
+    }
+}

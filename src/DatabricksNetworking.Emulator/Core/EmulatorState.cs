@@ -1,0 +1,217 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DatabricksNetworking.Emulator.Core;
+
+/// <summary>A principal: a user or a service principal of one account.</summary>
+public sealed class Principal
+{
+    public required string Name { get; init; }
+    public required string AccountId { get; init; }
+    public long UserId { get; init; }
+    public string Kind { get; init; } = "service_principal";
+}
+
+/// <summary>A bearer token the emulator accepts: a seeded PAT/account token or an OAuth access token it issued.</summary>
+public sealed class TokenInfo
+{
+    public required Principal Principal { get; init; }
+    /// <summary>Null: usable for account APIs and every workspace of the account. Set: only that workspace.</summary>
+    public long? WorkspaceId { get; init; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public bool IsOAuth { get; init; }
+}
+
+public sealed class WorkspaceState
+{
+    public required long WorkspaceId { get; init; }
+    /// <summary>The wire object of the account API.</summary>
+    public required JsonObject Workspace { get; set; }
+    /// <summary>Workspace-level collections (e.g. "ip-access-lists"), each id → wire object, in insertion order.</summary>
+    public Dictionary<string, Dictionary<string, JsonObject>> Collections { get; } = new();
+    /// <summary>workspace-conf keys.</summary>
+    public Dictionary<string, string> Conf { get; } = new();
+
+    public Dictionary<string, JsonObject> Collection(string name)
+    {
+        if (!Collections.TryGetValue(name, out var c)) Collections[name] = c = new Dictionary<string, JsonObject>();
+        return c;
+    }
+}
+
+public sealed class AccountState
+{
+    public required string AccountId { get; init; }
+    public Dictionary<long, WorkspaceState> Workspaces { get; } = new();
+    /// <summary>Account-level collections ("networks", "vpc-endpoints", ...), id → wire object, in insertion order.</summary>
+    public Dictionary<string, Dictionary<string, JsonObject>> Collections { get; } = new();
+    /// <summary>Service principals: application (client) id → secret.</summary>
+    public Dictionary<string, string> ClientSecrets { get; } = new();
+    public Dictionary<string, Principal> Principals { get; } = new();
+    /// <summary>Account settings (e.g. acct_ip_acl_enable): name → setting object with etag.</summary>
+    public Dictionary<string, JsonObject> Settings { get; } = new();
+
+    public Dictionary<string, JsonObject> Collection(string name)
+    {
+        if (!Collections.TryGetValue(name, out var c)) Collections[name] = c = new Dictionary<string, JsonObject>();
+        return c;
+    }
+}
+
+/// <summary>
+/// All emulated state. One lock (<see cref="Sync"/>) guards it: handlers take it for the whole read-modify-write,
+/// which keeps every rule atomic; the emulator is still far faster than the network it stands in for.
+/// Wire objects are kept as JsonObject, so what goes out is exactly what the rules produced.
+/// </summary>
+public sealed class EmulatorState
+{
+    public object Sync { get; } = new();
+    public Dictionary<string, AccountState> Accounts { get; } = new();
+    public Dictionary<string, TokenInfo> Tokens { get; } = new();
+    private long nextWorkspaceId = 1000000000000000;
+
+    public long NewWorkspaceId() => ++nextWorkspaceId;
+
+    public WorkspaceState? FindWorkspace(long id)
+    {
+        foreach (var a in Accounts.Values) if (a.Workspaces.TryGetValue(id, out var w)) return w;
+        return null;
+    }
+
+    public AccountState? AccountOfWorkspace(long id)
+    {
+        foreach (var a in Accounts.Values) if (a.Workspaces.ContainsKey(id)) return a;
+        return null;
+    }
+
+    // ---- seed / state file ------------------------------------------------------------------------
+
+    public static EmulatorState Load(JsonObject seed)
+    {
+        var s = new EmulatorState();
+        foreach (var accNode in seed["accounts"]?.AsArray() ?? new JsonArray())
+        {
+            var acc = accNode!.AsObject();
+            var a = new AccountState { AccountId = (string)acc["account_id"]! };
+            s.Accounts[a.AccountId] = a;
+            foreach (var sp in acc["service_principals"]?.AsArray() ?? new JsonArray())
+            {
+                var appId = (string)sp!["application_id"]!;
+                a.ClientSecrets[appId] = (string)sp["secret"]!;
+                a.Principals[appId] = new Principal { Name = appId, AccountId = a.AccountId, UserId = (long?)sp["id"] ?? 0, Kind = "service_principal" };
+            }
+            foreach (var u in acc["users"]?.AsArray() ?? new JsonArray())
+            {
+                var name = (string)u!["user_name"]!;
+                a.Principals[name] = new Principal { Name = name, AccountId = a.AccountId, UserId = (long?)u["id"] ?? 0, Kind = "user" };
+            }
+            foreach (var w in acc["workspaces"]?.AsArray() ?? new JsonArray())
+            {
+                var wo = w!.AsObject().DeepClone().AsObject();
+                var id = (long)wo["workspace_id"]!;
+                wo["account_id"] = a.AccountId;
+                a.Workspaces[id] = new WorkspaceState { WorkspaceId = id, Workspace = wo };
+                if (id > s.nextWorkspaceId) s.nextWorkspaceId = id;
+            }
+            foreach (var kv in acc["collections"]?.AsObject() ?? new JsonObject())
+                foreach (var item in kv.Value!.AsArray())
+                    a.Collection(kv.Key)[IdOf(kv.Key, item!.AsObject())] = item.AsObject().DeepClone().AsObject();
+            foreach (var kv in acc["settings"]?.AsObject() ?? new JsonObject())
+                a.Settings[kv.Key] = kv.Value!.DeepClone().AsObject();
+            foreach (var kv in acc["workspace_state"]?.AsObject() ?? new JsonObject())
+            {
+                var ws = a.Workspaces[long.Parse(kv.Key)];
+                foreach (var c in kv.Value!["collections"]?.AsObject() ?? new JsonObject())
+                    foreach (var item in c.Value!.AsArray())
+                        ws.Collection(c.Key)[IdOf(c.Key, item!.AsObject())] = item.AsObject().DeepClone().AsObject();
+                foreach (var c in kv.Value!["conf"]?.AsObject() ?? new JsonObject())
+                    ws.Conf[c.Key] = (string)c.Value!;
+            }
+            foreach (var t in acc["tokens"]?.AsArray() ?? new JsonArray())
+            {
+                var principalName = (string)t!["principal"]!;
+                if (!a.Principals.TryGetValue(principalName, out var p))
+                    a.Principals[principalName] = p = new Principal { Name = principalName, AccountId = a.AccountId, Kind = "user" };
+                long? expiry = (long?)t["expiry_time"];
+                s.Tokens[(string)t["token"]!] = new TokenInfo
+                {
+                    Principal = p,
+                    WorkspaceId = (long?)t["workspace_id"],
+                    ExpiresAt = expiry.HasValue && expiry.Value > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiry.Value) : null,
+                };
+            }
+        }
+        return s;
+    }
+
+    /// <summary>The id field of an object of a collection (wire names), used when seeding.</summary>
+    public static string IdOf(string collection, JsonObject o)
+    {
+        foreach (var key in IdFields)
+            if (o[key] is JsonValue v) return v.ToString();
+        throw new InvalidOperationException($"An object of collection '{collection}' has no id field.");
+    }
+
+    /// <summary>Id fields of the wire objects, in the order they are looked for.</summary>
+    public static readonly string[] IdFields =
+    {
+        "network_id", "vpc_endpoint_id", "private_access_settings_id", "list_id", "network_connectivity_config_id",
+        "rule_id", "network_policy_id", "credentials_id", "storage_configuration_id", "id",
+    };
+
+    /// <summary>Writes the state in the seed format, so a state file can be used as a seed.</summary>
+    public JsonObject Save()
+    {
+        var accounts = new JsonArray();
+        foreach (var a in Accounts.Values)
+        {
+            var sps = new JsonArray();
+            foreach (var kv in a.ClientSecrets)
+                sps.Add(new JsonObject { ["application_id"] = kv.Key, ["secret"] = kv.Value, ["id"] = a.Principals.TryGetValue(kv.Key, out var p) ? p.UserId : 0 });
+            var users = new JsonArray();
+            foreach (var p in a.Principals.Values.Where(p => p.Kind == "user"))
+                users.Add(new JsonObject { ["user_name"] = p.Name, ["id"] = p.UserId });
+            var tokens = new JsonArray();
+            foreach (var kv in Tokens.Where(t => !t.Value.IsOAuth && t.Value.Principal.AccountId == a.AccountId))
+            {
+                var t = new JsonObject { ["token"] = kv.Key, ["principal"] = kv.Value.Principal.Name };
+                if (kv.Value.WorkspaceId.HasValue) t["workspace_id"] = kv.Value.WorkspaceId.Value;
+                if (kv.Value.ExpiresAt.HasValue) t["expiry_time"] = kv.Value.ExpiresAt.Value.ToUnixTimeMilliseconds();
+                tokens.Add(t);
+            }
+            var collections = new JsonObject();
+            foreach (var c in a.Collections) collections[c.Key] = new JsonArray(c.Value.Values.Select(v => (JsonNode)v.DeepClone()).ToArray());
+            var settings = new JsonObject();
+            foreach (var st in a.Settings) settings[st.Key] = st.Value.DeepClone();
+            var wsState = new JsonObject();
+            foreach (var w in a.Workspaces.Values)
+            {
+                var wc = new JsonObject();
+                foreach (var c in w.Collections) wc[c.Key] = new JsonArray(c.Value.Values.Select(v => (JsonNode)v.DeepClone()).ToArray());
+                var conf = new JsonObject();
+                foreach (var c in w.Conf) conf[c.Key] = c.Value;
+                wsState[w.WorkspaceId.ToString()] = new JsonObject { ["collections"] = wc, ["conf"] = conf };
+            }
+            accounts.Add(new JsonObject
+            {
+                ["account_id"] = a.AccountId,
+                ["service_principals"] = sps,
+                ["users"] = users,
+                ["tokens"] = tokens,
+                ["workspaces"] = new JsonArray(a.Workspaces.Values.Select(w => (JsonNode)w.Workspace.DeepClone()).ToArray()),
+                ["collections"] = collections,
+                ["settings"] = settings,
+                ["workspace_state"] = wsState,
+            });
+        }
+        return new JsonObject { ["accounts"] = accounts };
+    }
+
+    public static JsonObject ReadSeed(string? path)
+    {
+        if (path != null) return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        using var stream = typeof(EmulatorState).Assembly.GetManifestResourceStream("DatabricksNetworking.Emulator.Seeds.demo-seed.json")
+            ?? throw new InvalidOperationException("The built-in demo seed is missing.");
+        return JsonNode.Parse(stream)!.AsObject();
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Net;
+
+namespace DatabricksNetworking.Client
+{
+    /// <summary>
+    /// The one exception type the client throws for anything that went wrong talking to Databricks:
+    /// an error answer from the service, a response the client could not understand, or a connection
+    /// that failed after the retries it was allowed. Cmdlets turn it into an ErrorRecord in one place.
+    /// </summary>
+    public class DbxApiException : Exception
+    {
+        public DbxApiException(int statusCode, string? errorCode, string message, string? requestId,
+            string? method = null, string? path = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            StatusCode = statusCode;
+            ErrorCode = errorCode;
+            RequestId = requestId;
+            Method = method;
+            Path = path;
+            ServiceMessage = message;
+        }
+
+        /// <summary>HTTP status; 0 when no response arrived (connection failure or timeout).</summary>
+        public int StatusCode { get; }
+
+        /// <summary>Databricks <c>error_code</c> (stringified when the service sent a number).</summary>
+        public string? ErrorCode { get; }
+
+        public string? RequestId { get; }
+        public string? Method { get; }
+        public string? Path { get; }
+
+        /// <summary>The service's own message text, without the decorations of <see cref="Message"/>.</summary>
+        public string ServiceMessage { get; }
+
+        /// <summary>Number of attempts made (1 = no retry).</summary>
+        public int Attempts { get; internal set; } = 1;
+
+        /// <summary>True when the failure is a transport one (no HTTP answer): connection refused/reset or timeout.</summary>
+        public bool IsConnectionFailure => StatusCode == 0;
+
+        /// <summary>True when a write may have been applied although no answer arrived (POST after a dropped connection).</summary>
+        public bool IsAmbiguous { get; internal set; }
+
+        public override string Message
+        {
+            get
+            {
+                var code = ErrorCode ?? (StatusCode == 0 ? "CONNECTION_ERROR" : "HTTP_" + StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var text = $"{ServiceMessage} (error_code: {code}";
+                if (StatusCode != 0) text += $", HTTP {StatusCode}";
+                if (!string.IsNullOrEmpty(RequestId)) text += $", request id: {RequestId}";
+                if (!string.IsNullOrEmpty(Method)) text += $", {Method} {Path}";
+                return text + ")";
+            }
+        }
+    }
+
+    /// <summary>The service answered 2xx, but the body is not what the API promises (bad JSON, wrong types).</summary>
+    public sealed class DbxInvalidResponseException : DbxApiException
+    {
+        public DbxInvalidResponseException(int statusCode, string message, string? requestId, string? method, string? path, Exception? inner)
+            : base(statusCode, "INVALID_RESPONSE", message, requestId, method, path, inner) { }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using DatabricksNetworking.Client.Auth;
+using DatabricksNetworking.Models;
+
+namespace DatabricksNetworking.Client
+{
+    public enum DbxScope { Account, Workspace }
+
+    /// <summary>One page of a paged list, and the token of the next page (null at the end).</summary>
+    public sealed class Page<T>
+    {
+        public Page(IReadOnlyList<T> items, string? nextPageToken) { Items = items; NextPageToken = string.IsNullOrEmpty(nextPageToken) ? null : nextPageToken; }
+        public IReadOnlyList<T> Items { get; }
+        public string? NextPageToken { get; }
+    }
+
+    /// <summary>
+    /// The typed Databricks client of one context: knows the account id, the workspace it addresses (if any)
+    /// and how to reach a workspace of the account. API families (Client/Api) are thin classes over it.
+    /// </summary>
+    public sealed class DbxClient
+    {
+        private readonly ConcurrentDictionary<long, Lazy<Task<DbxClient>>> workspaceClients = new ConcurrentDictionary<long, Lazy<Task<DbxClient>>>();
+        private readonly OAuthM2MCredentialProvider? m2m;
+
+        public DbxClient(DbxHttp http, DbxScope scope, string? accountId, long? workspaceId, bool unifiedHost, string workspaceUrlTemplate)
+        {
+            Http = http;
+            Scope = scope;
+            AccountId = accountId;
+            WorkspaceId = workspaceId;
+            IsUnifiedHost = unifiedHost;
+            WorkspaceUrlTemplate = workspaceUrlTemplate;
+            m2m = http.Credentials as OAuthM2MCredentialProvider;
+        }
+
+        public DbxHttp Http { get; }
+        public DbxScope Scope { get; }
+        public string? AccountId { get; }
+        public long? WorkspaceId { get; }
+        public bool IsUnifiedHost { get; }
+        public string WorkspaceUrlTemplate { get; }
+
+        /// <summary><c>/api/2.0/accounts/{account_id}/{rest}</c>; fails clearly when the context has no account id.</summary>
+        public string AccountPath(string rest)
+        {
+            if (string.IsNullOrEmpty(AccountId))
+                throw new InvalidOperationException("This context has no account id. Connect with Connect-DbxAccount -AccountId, or set DATABRICKS_ACCOUNT_ID.");
+            return "/api/2.0/accounts/" + Uri.EscapeDataString(AccountId!) + "/" + rest;
+        }
+
+        public DbxRequest NewRequest(HttpMethod method, string path)
+        {
+            var req = new DbxRequest(method, path);
+            if (Scope == DbxScope.Workspace) req.WorkspaceId = WorkspaceId;
+            return req;
+        }
+
+        public Task<DbxResponse> SendAsync(DbxRequest request, CancellationToken ct) => Http.SendAsync(request, ct);
+
+        public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, params (string Name, string? Value)[] query)
+        {
+            var resp = await SendRawAsync(method, path, body, ct, query).ConfigureAwait(false);
+            return Json.Deserialize<T>(resp);
+        }
+
+        public async Task<DbxResponse> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct, params (string Name, string? Value)[] query)
+        {
+            var req = NewRequest(method, path);
+            foreach (var q in query) req.WithQuery(q.Name, q.Value);
+            if (body != null) req.Body = body as byte[] ?? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json.Options);
+            return await Http.SendAsync(req, ct).ConfigureAwait(false);
+        }
+
+        public Task<T> GetAsync<T>(string path, CancellationToken ct, params (string Name, string? Value)[] query) => SendAsync<T>(HttpMethod.Get, path, null, ct, query);
+
+        /// <summary>
+        /// A client for a workspace of this account. On a unified host it is the same host and credentials with
+        /// the workspace id in X-Databricks-Org-Id; on an accounts host the workspace URL comes from the template
+        /// and the workspace's deployment name, and OAuth tokens come from the workspace's own token endpoint.
+        /// </summary>
+        public Task<DbxClient> ForWorkspaceAsync(long workspaceId, CancellationToken ct)
+        {
+            if (Scope == DbxScope.Workspace && WorkspaceId == workspaceId) return Task.FromResult(this);
+            if (Scope == DbxScope.Workspace)
+                throw new InvalidOperationException($"This is a workspace context for workspace {WorkspaceId}; connect to the account (Connect-DbxAccount) to reach workspace {workspaceId}.");
+            var lazy = workspaceClients.GetOrAdd(workspaceId, id => new Lazy<Task<DbxClient>>(() => CreateWorkspaceClientAsync(id, CancellationToken.None)));
+            return lazy.Value;
+        }
+
+        private async Task<DbxClient> CreateWorkspaceClientAsync(long workspaceId, CancellationToken ct)
+        {
+            if (IsUnifiedHost)
+                return new DbxClient(Http, DbxScope.Workspace, AccountId, workspaceId, true, WorkspaceUrlTemplate);
+
+            var ws = await GetAsync<Workspace>(AccountPath("workspaces/" + workspaceId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
+            var host = WorkspaceUrlTemplate.Replace("{deployment_name}", ws.DeploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
+            var uri = ContextFactory.ValidateHost(host);
+            ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;
+            var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker);
+            return new DbxClient(http, DbxScope.Workspace, AccountId, workspaceId, false, WorkspaceUrlTemplate);
+        }
+    }
+}
+
+namespace DatabricksNetworking.Client
+{
+    public static class Paging
+    {
+        /// <summary>Lazily walks a paged list: the next page is fetched only when the consumer asks past the current one.</summary>
+        public static IEnumerable<T> Enumerate<T>(Func<string?, Page<T>> fetchPage)
+        {
+            string? token = null;
+            do
+            {
+                var page = fetchPage(token);
+                foreach (var item in page.Items) yield return item;
+                token = page.NextPageToken;
+            } while (token != null);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace DatabricksNetworking.Client
+{
+    /// <summary>
+    /// Turns every error body shape the real service sends into (error_code, message, request id):
+    /// JSON <c>{error_code, message, details}</c> (error_code string or number; legacy <c>error</c>; SCIM
+    /// <c>detail/status</c>), plain text <c>CODE: message</c>, an empty body, and HTML (text of &lt;pre&gt;).
+    /// </summary>
+    public static class ErrorParser
+    {
+        private static readonly Regex PlainText = new Regex(@"^([A-Z_]+): (.*)$", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+        private static readonly Regex Pre = new Regex(@"<pre>(.*?)</pre>", RegexOptions.Singleline | RegexOptions.IgnoreCase);
+        private static readonly Regex Title = new Regex(@"<title>(.*?)</title>", RegexOptions.Singleline | RegexOptions.IgnoreCase);
+
+        public readonly struct ParsedError
+        {
+            public ParsedError(string? errorCode, string message, string? requestId)
+            { ErrorCode = errorCode; Message = message; RequestId = requestId; }
+            public string? ErrorCode { get; }
+            public string Message { get; }
+            public string? RequestId { get; }
+        }
+
+        public static ParsedError Parse(int status, string? reasonPhrase, byte[]? body, string? contentType)
+        {
+            var reason = string.IsNullOrEmpty(reasonPhrase) ? DefaultReason(status) : reasonPhrase!;
+            if (body == null || body.Length == 0)
+                return new ParsedError(null, reason, null);
+
+            var text = SafeDecode(body);
+            var trimmed = text.TrimStart();
+            if (trimmed.StartsWith("{", StringComparison.Ordinal))
+            {
+                var json = TryJson(body);
+                if (json.HasValue) return json.Value;
+            }
+
+            var m = PlainText.Match(text.Trim());
+            if (m.Success)
+                return new ParsedError(m.Groups[1].Value, m.Groups[2].Value.Trim(), null);
+
+            if (trimmed.StartsWith("<", StringComparison.Ordinal) || (contentType ?? "").IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                var pre = Pre.Match(text);
+                var msg = pre.Success ? System.Net.WebUtility.HtmlDecode(pre.Groups[1].Value.Trim()) : null;
+                if (string.IsNullOrEmpty(msg))
+                {
+                    var title = Title.Match(text);
+                    msg = title.Success ? System.Net.WebUtility.HtmlDecode(title.Groups[1].Value.Trim()) : reason;
+                }
+                return new ParsedError(ToUpperSnake(reason), "The service answered with an HTML page: " + Truncate(msg!, 500), null);
+            }
+
+            return new ParsedError(null, Truncate(text.Trim(), 500), null);
+        }
+
+        private static ParsedError? TryJson(byte[] body)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) return null;
+                string? code = null, message = null, requestId = null;
+                if (root.TryGetProperty("error_code", out var ec))
+                    code = ec.ValueKind == JsonValueKind.String ? ec.GetString() : ec.ValueKind == JsonValueKind.Number ? ec.GetRawText() : null;
+                if (root.TryGetProperty("message", out var mm) && mm.ValueKind == JsonValueKind.String) message = mm.GetString();
+                if (message == null && root.TryGetProperty("error", out var le) && le.ValueKind == JsonValueKind.String) message = le.GetString();
+                if (message == null && root.TryGetProperty("detail", out var sd) && sd.ValueKind == JsonValueKind.String)
+                {
+                    message = sd.GetString();
+                    if (code == null && root.TryGetProperty("status", out var ss)) code = "SCIM_" + (ss.ValueKind == JsonValueKind.String ? ss.GetString() : ss.GetRawText());
+                }
+                if (root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var d in details.EnumerateArray())
+                    {
+                        if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("request_id", out var rid) && rid.ValueKind == JsonValueKind.String)
+                            requestId = rid.GetString();
+                    }
+                }
+                if (code == null && message == null) return null;
+                return new ParsedError(code, message ?? "", requestId);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        public static string ToUpperSnake(string reason)
+        {
+            var sb = new StringBuilder();
+            foreach (var ch in reason.Trim())
+                sb.Append(char.IsLetterOrDigit(ch) ? char.ToUpperInvariant(ch) : '_');
+            return sb.ToString();
+        }
+
+        internal static string SafeDecode(byte[] body)
+        {
+            var len = Math.Min(body.Length, 64 * 1024);
+            return Encoding.UTF8.GetString(body, 0, len);
+        }
+
+        internal static string Truncate(string s, int max) => s.Length <= max ? s : s.Substring(0, max) + "…";
+
+        private static string DefaultReason(int status)
+        {
+            var name = ((System.Net.HttpStatusCode)status).ToString();
+            return int.TryParse(name, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? "HTTP " + status.ToString(CultureInfo.InvariantCulture) : name;
+        }
+    }
+}

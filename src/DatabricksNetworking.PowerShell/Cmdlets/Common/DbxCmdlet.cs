@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Auth;
+
+namespace DatabricksNetworking.Cmdlets
+{
+    /// <summary>
+    /// Shared base of every cmdlet that talks to Databricks: resolves <c>-Context</c>, runs the async client
+    /// on the pipeline thread with Ctrl+C cancellation, relays the client's log lines to the Verbose/Debug/
+    /// Warning streams, and turns failures into ErrorRecords so one failed record does not stop the others.
+    /// Derived cmdlets implement <see cref="ProcessRecordCore"/> and never touch HTTP or JSON.
+    /// </summary>
+    public abstract class DbxCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>The connection to use; defaults to the session's (Connect-DbxAccount / Connect-DbxWorkspace).</summary>
+        [Parameter]
+        public DbxContext? Context { get; set; }
+
+        protected CancellationToken CancelToken => stopping.Token;
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        protected sealed override void ProcessRecord()
+        {
+            try
+            {
+                ProcessRecordCore();
+            }
+            catch (DbxValidationException ex)
+            {
+                WriteError(ErrorRecords.FromValidation(ex));
+            }
+            catch (DbxApiException ex)
+            {
+                WriteError(ErrorRecords.FromApi(ex, CurrentTarget));
+            }
+            catch (ConfigResolutionException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, CurrentTarget));
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Ctrl+C: PowerShell stops the pipeline itself.
+            }
+        }
+
+        protected abstract void ProcessRecordCore();
+
+        /// <summary>What the record being processed is about (an id or the input object), for ErrorRecord targets.</summary>
+        protected object? CurrentTarget { get; set; }
+
+        // ---- contexts -------------------------------------------------------------------------------
+
+        protected DbxContext AccountContext
+        {
+            get
+            {
+                var ctx = Context ?? DbxSession.DefaultAccount;
+                if (ctx == null)
+                    ThrowTerminatingError(ErrorRecords.NotConnected("Not connected to a Databricks account. Run Connect-DbxAccount first, or pass -Context."));
+                if (ctx!.Kind != DbxScope.Account)
+                    ThrowTerminatingError(ErrorRecords.NotConnected($"{MyInvocation.MyCommand.Name} needs an account context; the given context is for workspace {ctx.WorkspaceId}. Use Connect-DbxAccount."));
+                return ctx;
+            }
+        }
+
+        protected DbxClient AccountClient => AccountContext.Client;
+
+        /// <summary>
+        /// The client for a workspace-level call: the given workspace through the account context (or the
+        /// account context's default workspace id), or else the session's workspace context.
+        /// </summary>
+        protected DbxClient WorkspaceClient(long? workspaceId)
+        {
+            var ctx = Context;
+            if (ctx == null)
+            {
+                if (workspaceId.HasValue && DbxSession.DefaultAccount != null) ctx = DbxSession.DefaultAccount;
+                else ctx = DbxSession.DefaultWorkspace ?? DbxSession.DefaultAccount;
+            }
+            if (ctx == null)
+                ThrowTerminatingError(ErrorRecords.NotConnected("Not connected. Run Connect-DbxWorkspace, or Connect-DbxAccount and pass -WorkspaceId."));
+            if (ctx!.Kind == DbxScope.Workspace)
+            {
+                if (workspaceId.HasValue && ctx.WorkspaceId.HasValue && workspaceId != ctx.WorkspaceId)
+                    throw new DbxValidationException("DbxWorkspaceMismatch", $"The context is for workspace {ctx.WorkspaceId}, not {workspaceId}. Use an account context to reach other workspaces.", workspaceId);
+                return ctx.Client;
+            }
+            var id = workspaceId ?? ctx.WorkspaceId;
+            if (!id.HasValue)
+                throw new DbxValidationException("DbxMissingWorkspaceId", "This is a workspace-level call: give -WorkspaceId (or connect with Connect-DbxWorkspace).", null);
+            var client = ctx.Client;
+            return Run(ct => client.ForWorkspaceAsync(id.Value, ct));
+        }
+
+        // ---- running the async client on the pipeline thread -----------------------------------------
+
+        /// <summary>Runs a client call, relaying its log lines to the Verbose/Debug/Warning streams as they happen.</summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            var sink = new QueueSink();
+            var previous = DbxLog.Current;
+            Task<T> task;
+            DbxLog.Current = sink;
+            try { task = Task.Run(() => operation(stopping.Token)); }
+            finally { DbxLog.Current = previous; }
+            task.ContinueWith(_ => sink.Complete(), TaskScheduler.Default);
+            foreach (var line in sink.Drain())
+            {
+                switch (line.Kind)
+                {
+                    case 'V': WriteVerbose(line.Text); break;
+                    case 'D': WriteDebug(line.Text); break;
+                    case 'W': WriteWarning(line.Text); break;
+                }
+            }
+            return task.GetAwaiter().GetResult();
+        }
+
+        protected void Run(Func<CancellationToken, Task> operation) =>
+            Run<bool>(async ct => { await operation(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>Streams a paged list: each page is fetched only when the previous one has been written, so
+        /// <c>Select-Object -First 1</c> costs one request.</summary>
+        protected IEnumerable<T> RunPaged<T>(Func<string?, CancellationToken, Task<Page<T>>> fetchPage) =>
+            Paging.Enumerate<T>(token => Run(ct => fetchPage(token, ct)));
+
+        /// <summary>Writes an error for one record and lets the pipeline go on.</summary>
+        protected void WriteApiError(DbxApiException ex, object? target, string? doing = null) => WriteError(ErrorRecords.FromApi(ex, target, doing));
+
+        private sealed class QueueSink : IDbxLogSink
+        {
+            private readonly BlockingCollection<(char Kind, string Text)> queue = new BlockingCollection<(char, string)>();
+            public void Verbose(string message) => Add('V', message);
+            public void Debug(string message) => Add('D', message);
+            public void Warning(string message) => Add('W', message);
+            private void Add(char kind, string text) { try { queue.Add((kind, text)); } catch (InvalidOperationException) { } }
+            public void Complete() => queue.CompleteAdding();
+            public IEnumerable<(char Kind, string Text)> Drain() => queue.GetConsumingEnumerable();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Auth;
+
+namespace DatabricksNetworking.Cmdlets
+{
+    /// <summary>The one place where exceptions become ErrorRecords: stable ErrorId, category from the status, target = the failing id or input.</summary>
+    public static class ErrorRecords
+    {
+        public static ErrorCategory CategoryFor(DbxApiException ex)
+        {
+            if (ex is DbxInvalidResponseException) return ErrorCategory.InvalidResult;
+            switch (ex.StatusCode)
+            {
+                case 0: return ex.ErrorCode == "TIMEOUT" ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError;
+                case 400: return ErrorCategory.InvalidArgument;
+                case 401: return ErrorCategory.AuthenticationError;
+                case 403: return ErrorCategory.PermissionDenied;
+                case 404: return ErrorCategory.ObjectNotFound;
+                case 409:
+                    return ex.ErrorCode != null && ex.ErrorCode.IndexOf("ALREADY_EXISTS", StringComparison.Ordinal) >= 0
+                        ? ErrorCategory.ResourceExists : ErrorCategory.ResourceBusy;
+                case 429: return ErrorCategory.LimitsExceeded;
+            }
+            if (ex.StatusCode >= 500) return ErrorCategory.ConnectionError;
+            return ErrorCategory.NotSpecified;
+        }
+
+        /// <summary><c>DbxApi</c> + the error code in PascalCase (<c>DbxApiResourceDoesNotExist</c>), or the HTTP status when there is none.</summary>
+        public static string ErrorIdFor(DbxApiException ex)
+        {
+            if (ex is DbxInvalidResponseException) return "DbxApiInvalidResponse";
+            if (ex.StatusCode == 0) return ex.ErrorCode == "TIMEOUT" ? "DbxApiTimeout" : "DbxApiConnectionError";
+            if (!string.IsNullOrEmpty(ex.ErrorCode)) return "DbxApi" + Pascal(ex.ErrorCode!);
+            return "DbxApiHttp" + ex.StatusCode.ToString(CultureInfo.InvariantCulture);
+        }
+
+        public static ErrorRecord FromApi(DbxApiException ex, object? target, string? doing = null)
+        {
+            var message = SecretRegistry.Redact((doing != null ? doing + ": " : "") + ex.Message);
+            var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path),
+                ErrorIdFor(ex), CategoryFor(ex), target)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = Recommend(ex) },
+            };
+            return record;
+        }
+
+        public static ErrorRecord FromValidation(DbxValidationException ex) =>
+            new ErrorRecord(new ArgumentException(ex.Message), ex.ErrorId, ex.Category, ex.Target)
+            { ErrorDetails = new ErrorDetails(ex.Message) };
+
+        public static ErrorRecord FromConfig(ConfigResolutionException ex, object? target) =>
+            new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact(ex.Message)), ex.ErrorId,
+                ex.ErrorId == "DbxMissingCredentials" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, target);
+
+        public static ErrorRecord NotConnected(string what) =>
+            new ErrorRecord(new InvalidOperationException(what), "DbxNotConnected", ErrorCategory.ConnectionError, null);
+
+        private static string? Recommend(DbxApiException ex)
+        {
+            switch (ex.StatusCode)
+            {
+                case 401: return "Check the token or the OAuth client id and secret of the context (Get-DbxContext), then connect again.";
+                case 403: return "The principal lacks the permission for this call, or an IP access list blocks the caller's address.";
+                case 404: return "Check the id; list the existing objects with the matching Get- cmdlet.";
+                case 429: return "The service is rate limiting; raise $ctx.Retry.MaxRetryTime or lower the parallelism.";
+                case 0: return "Check the host and the network path to it; the request was retried where that was safe.";
+            }
+            return null;
+        }
+
+        private static string Pascal(string code)
+        {
+            var sb = new StringBuilder();
+            bool upper = true;
+            foreach (var c in code)
+            {
+                if (!char.IsLetterOrDigit(c)) { upper = true; continue; }
+                sb.Append(upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+                upper = false;
+            }
+            return sb.ToString();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Client.Auth;
+using DatabricksNetworking.Completion;
+
+namespace DatabricksNetworking.Cmdlets.Connection
+{
+    /// <summary>Parameters and logic shared by Connect-DbxAccount and Connect-DbxWorkspace.</summary>
+    public abstract class ConnectCmdletBase : PSCmdlet
+    {
+        protected const string TokenSet = "Token";
+        protected const string ClientSecretSet = "ClientSecret";
+        protected const string CredentialSet = "Credential";
+        protected const string ChainSet = "Chain";
+
+        [Parameter(ParameterSetName = TokenSet, Mandatory = true)]
+        public SecureString? Token { get; set; }
+
+        [Parameter(ParameterSetName = ClientSecretSet, Mandatory = true)]
+        public string? ClientId { get; set; }
+
+        [Parameter(ParameterSetName = ClientSecretSet, Mandatory = true)]
+        public SecureString? ClientSecret { get; set; }
+
+        /// <summary>OAuth client id as the user name and client secret as the password.</summary>
+        [Parameter(ParameterSetName = CredentialSet, Mandatory = true)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>A profile of ~/.databrickscfg (or DATABRICKS_CONFIG_FILE).</summary>
+        [Parameter(ParameterSetName = ChainSet)]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
+        public string? Profile { get; set; }
+
+        /// <summary>Do not make the new context the session default.</summary>
+        [Parameter]
+        public SwitchParameter NoDefault { get; set; }
+
+        /// <summary>Do not check the credentials with a first call.</summary>
+        [Parameter]
+        public SwitchParameter SkipValidation { get; set; }
+
+        protected ResolvedConfig ResolveConfig(string? host, string? accountId, string? workspaceId)
+        {
+            var explicitValues = new Dictionary<string, string?>
+            {
+                ["host"] = host,
+                ["account_id"] = accountId,
+                ["workspace_id"] = workspaceId,
+            };
+            if (Token != null) { explicitValues["token"] = Plain(Token); explicitValues["auth_type"] = "pat"; }
+            if (ClientId != null) { explicitValues["client_id"] = ClientId; explicitValues["client_secret"] = Plain(ClientSecret); explicitValues["auth_type"] = "oauth-m2m"; }
+            if (Credential != null)
+            {
+                explicitValues["client_id"] = Credential.UserName;
+                explicitValues["client_secret"] = Plain(Credential.Password);
+                explicitValues["auth_type"] = "oauth-m2m";
+            }
+            var cfg = ConfigResolver.Resolve(explicitValues, Profile, Environment.GetEnvironmentVariable);
+            SecretRegistry.Register(cfg.Token);
+            SecretRegistry.Register(cfg.ClientSecret);
+            WriteVerbose("Databricks configuration: " + cfg.Describe());
+            return cfg;
+        }
+
+        internal static string? Plain(SecureString? s) => s == null ? null : new NetworkCredential(string.Empty, s).Password;
+
+        protected void Finish(DbxContext ctx, Action<System.Threading.CancellationToken> validate)
+        {
+            if (!SkipValidation)
+            {
+                try
+                {
+                    var sink = new VerboseRelay();
+                    var previous = DbxLog.Current;
+                    DbxLog.Current = sink;
+                    try { validate(System.Threading.CancellationToken.None); }
+                    finally { DbxLog.Current = previous; }
+                    foreach (var line in sink.Lines) WriteVerbose(line);
+                }
+                catch (DbxApiException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.FromApi(ex, ctx.Host, "Connecting to " + ctx.Host + " failed"));
+                }
+            }
+            WriteVerbose($"Connected: {ctx} with credentials from {ctx.CredentialSource}");
+            WriteObject(ctx);
+        }
+
+        private sealed class VerboseRelay : IDbxLogSink
+        {
+            public readonly List<string> Lines = new List<string>();
+            public void Verbose(string message) { lock (Lines) Lines.Add(message); }
+            public void Debug(string message) { }
+            public void Warning(string message) { lock (Lines) Lines.Add("WARNING: " + message); }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Connects to a Databricks account and makes it the session default.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "DbxAccount", DefaultParameterSetName = ChainSet)]
+    [OutputType(typeof(DbxContext))]
+    public sealed class ConnectDbxAccountCommand : ConnectCmdletBase
+    {
+        /// <summary>Account host; default https://accounts.cloud.databricks.com (GovCloud: https://accounts.cloud.databricks.us). A unified host serves account and workspace APIs.</summary>
+        [Parameter(Position = 0)]
+        [Alias("Host")]
+        public string? AccountHost { get; set; }
+
+        [Parameter(Position = 1)]
+        [Alias("account_id")]
+        public string? AccountId { get; set; }
+
+        /// <summary>How a workspace URL is built from its deployment name, for accounts hosts.</summary>
+        [Parameter]
+        public string? WorkspaceUrlTemplate { get; set; }
+
+        protected override void EndProcessing()
+        {
+            DbxContext ctx;
+            try
+            {
+                var cfg = ResolveConfig(AccountHost, AccountId, null);
+                ctx = ContextFactory.Create(DbxScope.Account, cfg, WorkspaceUrlTemplate);
+            }
+            catch (ConfigResolutionException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, AccountHost ?? AccountId));
+                return;
+            }
+            Finish(ctx, ct => new WorkspacesApi(ctx.Client).ListAsync(ct).GetAwaiter().GetResult());
+            if (!NoDefault) DbxSession.DefaultAccount = ctx;
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Connects to a Databricks workspace and makes it the session default.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "DbxWorkspace", DefaultParameterSetName = ChainSet)]
+    [OutputType(typeof(DbxContext))]
+    public sealed class ConnectDbxWorkspaceCommand : ConnectCmdletBase
+    {
+        [Parameter(Position = 0)]
+        [Alias("Host")]
+        public string? WorkspaceHost { get; set; }
+
+        /// <summary>The workspace id; needed on a unified host, where it is sent as X-Databricks-Org-Id.</summary>
+        [Parameter]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+
+        /// <summary>The account id, on a unified host (OAuth tokens then come from the account token endpoint).</summary>
+        [Parameter]
+        [Alias("account_id")]
+        public string? AccountId { get; set; }
+
+        protected override void EndProcessing()
+        {
+            DbxContext ctx;
+            try
+            {
+                var cfg = ResolveConfig(WorkspaceHost, AccountId, WorkspaceId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ctx = ContextFactory.Create(DbxScope.Workspace, cfg, null);
+            }
+            catch (ConfigResolutionException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, WorkspaceHost));
+                return;
+            }
+            Finish(ctx, ct => ctx.Client.SendRawAsync(System.Net.Http.HttpMethod.Get, "/api/2.0/workspace-conf", null, ct, ("keys", "enableIpAccessLists")).GetAwaiter().GetResult());
+            if (!NoDefault) DbxSession.DefaultWorkspace = ctx;
+        }
+    }
+
+    /// <summary><para type="synopsis">Shows the session's default Databricks contexts.</para></summary>
+    [Cmdlet(VerbsCommon.Get, "DbxContext", DefaultParameterSetName = "All")]
+    [OutputType(typeof(DbxContext))]
+    public sealed class GetDbxContextCommand : PSCmdlet
+    {
+        [Parameter(ParameterSetName = "Account", Mandatory = true)]
+        public SwitchParameter Account { get; set; }
+
+        [Parameter(ParameterSetName = "Workspace", Mandatory = true)]
+        public SwitchParameter Workspace { get; set; }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName != "Workspace" && DbxSession.DefaultAccount != null) WriteObject(DbxSession.DefaultAccount);
+            if (ParameterSetName != "Account" && DbxSession.DefaultWorkspace != null) WriteObject(DbxSession.DefaultWorkspace);
+        }
+    }
+
+    /// <summary><para type="synopsis">Forgets the session's default account context.</para></summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "DbxAccount")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectDbxAccountCommand : PSCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public DbxContext? Context { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Context == null || ReferenceEquals(Context, DbxSession.DefaultAccount)) DbxSession.DefaultAccount = null;
+        }
+    }
+
+    /// <summary><para type="synopsis">Forgets the session's default workspace context.</para></summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "DbxWorkspace")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectDbxWorkspaceCommand : PSCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public DbxContext? Context { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Context == null || ReferenceEquals(Context, DbxSession.DefaultWorkspace)) DbxSession.DefaultWorkspace = null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace DatabricksNetworking.Models
+{
+    /// <summary>A Databricks workspace (account API <c>workspaces</c>), network-relevant fields.</summary>
+    public sealed class Workspace
+    {
+        [JsonPropertyName("workspace_id")] public long WorkspaceId { get; set; }
+        [JsonPropertyName("workspace_name")] public string? WorkspaceName { get; set; }
+        [JsonPropertyName("account_id")] public string? AccountId { get; set; }
+        /// <summary>AWS region (<c>aws_region</c> on the wire); named Region so it binds to -Region.</summary>
+        [JsonPropertyName("aws_region")] public string? Region { get; set; }
+        [JsonPropertyName("cloud")] public string? Cloud { get; set; }
+        [JsonPropertyName("deployment_name")] public string? DeploymentName { get; set; }
+        [JsonPropertyName("workspace_status")] public string? WorkspaceStatus { get; set; }
+        [JsonPropertyName("workspace_status_message")] public string? WorkspaceStatusMessage { get; set; }
+        [JsonPropertyName("expected_workspace_status")] public string? ExpectedWorkspaceStatus { get; set; }
+        [JsonPropertyName("pricing_tier")] public string? PricingTier { get; set; }
+        [JsonPropertyName("compute_mode")] public string? ComputeMode { get; set; }
+        [JsonPropertyName("storage_mode")] public string? StorageMode { get; set; }
+        [JsonPropertyName("credentials_id")] public string? CredentialsId { get; set; }
+        [JsonPropertyName("storage_configuration_id")] public string? StorageConfigurationId { get; set; }
+        [JsonPropertyName("network_id")] public string? NetworkId { get; set; }
+        [JsonPropertyName("private_access_settings_id")] public string? PrivateAccessSettingsId { get; set; }
+        [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
+        [JsonPropertyName("managed_services_customer_managed_key_id")] public string? ManagedServicesCustomerManagedKeyId { get; set; }
+        [JsonPropertyName("storage_customer_managed_key_id")] public string? StorageCustomerManagedKeyId { get; set; }
+        [JsonPropertyName("custom_tags")] public Dictionary<string, string>? CustomTags { get; set; }
+        [JsonPropertyName("creation_time")] public long? CreationTime { get; set; }
+
+        /// <summary><see cref="CreationTime"/> as a date (not on the wire).</summary>
+        [JsonIgnore] public DateTimeOffset? Created => CreationTime.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds(CreationTime.Value) : (DateTimeOffset?)null;
+
+        /// <summary>The workspace URL as Databricks builds it for AWS commercial deployments.</summary>
+        [JsonIgnore] public string? WorkspaceUrl => string.IsNullOrEmpty(DeploymentName) ? null : $"https://{DeploymentName}.cloud.databricks.com";
+
+        public override string ToString() => $"{WorkspaceName} ({WorkspaceId})";
+    }
+}
