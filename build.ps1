@@ -23,6 +23,8 @@ param(
     [string]$Configuration = 'Release',
     # Run only these Pester files or folders (Test task).
     [string[]]$PesterPath,
+    # Run only the xUnit tests matching this dotnet test filter (Test task), e.g. 'FullyQualifiedName~Cidr'.
+    [string]$XunitFilter,
     [switch]$SkipXunit,
     [switch]$SkipPester
 )
@@ -139,8 +141,9 @@ function Invoke-Test {
             Write-Host '== xUnit'
             $trx = Join-Path $ResultsDir 'xunit.trx'
             if (Test-Path $trx) { Remove-Item $trx }
+            $filterArgs = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
             & dotnet test (Join-Path $Root 'tests/DatabricksNetworking.Tests') -c $Configuration --no-build --nologo `
-                --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+                --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDir @filterArgs
             if (Test-Path $trx) {
                 $x = Get-TrxCounts $trx
                 $passed += $x.Passed; $failed += $x.Failed; $skipped += $x.Skipped
