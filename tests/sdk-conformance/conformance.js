@@ -55,13 +55,16 @@ async function main() {
   const account = new AccountClient({ ...unified, clientId, clientSecret, authType: "oauth-m2m" });
   out.accountList = await attempt(async () => {
     const list = await account.workspaces.list();
-    return list.map((w) => ({ workspace_id: w.workspace_id, workspace_name: w.workspace_name, aws_region: w.aws_region }));
+    // The list endpoint answers with a bare JSON array (as the real service does); this SDK version copies the
+    // parsed body into an object (Object.assign({}, body)), so the array arrives as {"0": ..., "1": ...}.
+    const items = Array.isArray(list) ? list : Object.values(list);
+    return items.map((w) => ({ workspace_id: w.workspace_id, workspace_name: w.workspace_name, aws_region: w.aws_region }));
   });
   out.accountGet = await attempt(async () => {
     const w = await account.workspaces.get({ workspace_id: Number(workspaceId) });
     return { workspace_id: w.workspace_id, workspace_name: w.workspace_name, deployment_name: w.deployment_name };
   });
-  out.accountGetMissing = await attempt(() => account.workspaces.get({ workspace_id: 9999999999999999 }));
+  out.accountGetMissing = await attempt(() => account.workspaces.get({ workspace_id: 1234567890123456 }));
   out.accountGetOtherAccount = await attempt(() => account.workspaces.get({ workspace_id: Number(otherWorkspaceId) }));
 
   // Wrong client secret: the SDK must surface the token endpoint's refusal.
