@@ -289,3 +289,32 @@ public class FoundationClientTests
         Assert.Equal("abc def", SecretRegistry.Redact("abc def"));
     }
 }
+
+/// <summary>Reaching a workspace through an accounts host: the workspace URL comes from the template; failures are not cached.</summary>
+public class FoundationWorkspaceRoutingTests
+{
+    [Fact]
+    public async Task A_failed_workspace_lookup_is_retried_on_the_next_call()
+    {
+        int lookups = 0;
+        var handler = new FakeHandler((req, _, _) =>
+        {
+            if (req.RequestUri!.AbsolutePath.EndsWith("/workspaces/1234", StringComparison.Ordinal))
+                return Interlocked.Increment(ref lookups) == 1
+                    ? FakeHandler.Json(404, "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"not yet\"}")
+                    : FakeHandler.Json(200, "{\"workspace_id\":1234,\"deployment_name\":\"dbc-abc\"}");
+            return FakeHandler.Json(200, "{}");
+        });
+        var cfg = ConfigResolver.Resolve(new Dictionary<string, string?>
+        {
+            ["host"] = "https://accounts.cloud.databricks.com", ["account_id"] = "11111111-2222-4333-8444-555555555555", ["token"] = "dapi-routing-test-1",
+        }, null, _ => null, _ => null);
+        var ctx = ContextFactory.Create(DbxScope.Account, cfg, null, invoker: new HttpMessageInvoker(handler));
+        Assert.False(ctx.IsUnifiedHost);
+        await Assert.ThrowsAsync<DbxApiException>(() => ctx.Client.ForWorkspaceAsync(1234, CancellationToken.None));
+        var ws = await ctx.Client.ForWorkspaceAsync(1234, CancellationToken.None);
+        Assert.Equal(new Uri("https://dbc-abc.cloud.databricks.com/"), ws.Http.BaseUri);
+        Assert.Same(ws, await ctx.Client.ForWorkspaceAsync(1234, CancellationToken.None));
+        Assert.Equal(2, lookups);
+    }
+}
