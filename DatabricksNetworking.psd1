@@ -20,6 +20,8 @@
         'Get-DbxContext'
         'Get-DbxWorkspace'
         'Invoke-DbxApi'
+        'Start-DbxEmulator'
+        'Stop-DbxEmulator'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

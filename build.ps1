@@ -155,7 +155,7 @@ function Invoke-Test {
             Write-Host '== Pester'
             $pesterResult = Join-Path $ResultsDir 'pester.json'
             if (Test-Path $pesterResult) { Remove-Item $pesterResult }
-            $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $Root 'tests/pester') }
+            $paths = if ($PesterPath) { $PesterPath | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $Root 'tests/pester') }
             $pwsh = @(Get-PwshCommand)
             $runner = Join-Path $Root 'tests/Invoke-PesterRun.ps1'
             $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner, '-ResultFile', $pesterResult, '-Path') + @($paths -join ',')

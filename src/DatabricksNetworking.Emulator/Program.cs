@@ -11,6 +11,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 
 var (app, _) = EmulatorHost.Build(options);
 await app.StartAsync();
+if (options.ParentPid > 0) ParentWatch.Start(options.ParentPid, app.Lifetime);
 Console.WriteLine("Emulator listening on " + EmulatorHost.Url(app));
 Console.Out.Flush();
 await app.WaitForShutdownAsync();

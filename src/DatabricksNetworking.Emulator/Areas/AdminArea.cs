@@ -9,10 +9,10 @@ namespace DatabricksNetworking.Emulator.Areas;
 /// </summary>
 public sealed class AdminArea : IEmulatorArea
 {
-    private static TimeSpan offset = TimeSpan.Zero;
-
     public void Map(WebApplication app, EmulatorServices s)
     {
+        // The offset belongs to this emulator instance (in-process tests run several side by side).
+        var offset = TimeSpan.Zero;
         var realClock = s.Clock;
         s.Clock = () => realClock() + offset;
         app.MapGet("/_emulator/health", () => Emu.Json(new JsonObject { ["status"] = "ok" }));

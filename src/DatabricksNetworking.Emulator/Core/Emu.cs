@@ -80,6 +80,10 @@ public static class Emu
                 ["@type"] = "type.googleapis.com/google.rpc.RequestInfo",
                 ["request_id"] = rid,
                 ["serving_data"] = "",
+                // Not part of google.rpc.RequestInfo, but the official JS SDK (@databricks/sdk-experimental 0.17)
+                // reads detail.metadata of every detail and falls back to "unknown error" without it; the Go and
+                // Python SDKs ignore the extra field.
+                ["metadata"] = new JsonObject(),
             }),
         };
         return Results.Text(body.ToJsonString(), "application/json", statusCode: status);

@@ -30,6 +30,8 @@ public sealed class EmulatorOptions
     /// <summary>Number of extra generated workspaces added to the seed (benchmarks).</summary>
     public int ExtraWorkspaces { get; set; }
     public bool Quiet { get; set; }
+    /// <summary>Exit when this process ends (Start-DbxEmulator passes the PowerShell process, so no emulator is orphaned).</summary>
+    public int ParentPid { get; set; }
 
     public static EmulatorOptions Parse(string[] args)
     {
@@ -65,7 +67,8 @@ public sealed class EmulatorOptions
                 case "--provisioning-seconds": o.ProvisioningSeconds = D(Next()); break;
                 case "--extra-workspaces": o.ExtraWorkspaces = I(Next()); break;
                 case "--quiet": o.Quiet = true; break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet");
+                case "--parent-pid": o.ParentPid = I(Next()); break;
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid");
             }
         }
         return o;

@@ -91,7 +91,18 @@ namespace DatabricksNetworking.Client
             if (Scope == DbxScope.Workspace)
                 throw new InvalidOperationException($"This is a workspace context for workspace {WorkspaceId}; connect to the account (Connect-DbxAccount) to reach workspace {workspaceId}.");
             var lazy = workspaceClients.GetOrAdd(workspaceId, id => new Lazy<Task<DbxClient>>(() => CreateWorkspaceClientAsync(id, CancellationToken.None)));
-            return lazy.Value;
+            return ForgetIfFailed(workspaceId, lazy);
+        }
+
+        // A failed lookup (a transient error, or a workspace created a moment later) must not be cached for the context's lifetime.
+        private async Task<DbxClient> ForgetIfFailed(long workspaceId, Lazy<Task<DbxClient>> lazy)
+        {
+            try { return await lazy.Value.ConfigureAwait(false); }
+            catch
+            {
+                ((ICollection<KeyValuePair<long, Lazy<Task<DbxClient>>>>)workspaceClients).Remove(new KeyValuePair<long, Lazy<Task<DbxClient>>>(workspaceId, lazy));
+                throw;
+            }
         }
 
         private async Task<DbxClient> CreateWorkspaceClientAsync(long workspaceId, CancellationToken ct)

@@ -1,17 +1,257 @@
+# Connecting: PAT, OAuth M2M, profiles, environment variables, errors, contexts across runspaces.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
     $script:seed = Get-TestSeed
     $script:url = (Get-TestEnvironment).EmulatorUrl
+
+    function Clear-DatabricksEnvironment {
+        Get-ChildItem env: | Where-Object Name -like 'DATABRICKS_*' | ForEach-Object { Remove-Item "env:$($_.Name)" }
+    }
+    function Get-TokenRequestCount {
+        $by = (Get-EmulatorRequests).by_route
+        $n = 0
+        foreach ($p in $by.PSObject.Properties) { if ($p.Name -like 'POST /oidc/*') { $n += $p.Value } }
+        $n
+    }
+    $script:savedEnv = @{}
+    Get-ChildItem env: | Where-Object Name -like 'DATABRICKS_*' | ForEach-Object { $script:savedEnv[$_.Name] = $_.Value }
+}
+
+AfterAll {
+    Clear-DatabricksEnvironment
+    foreach ($k in $script:savedEnv.Keys) { Set-Item "env:$k" $script:savedEnv[$k] }
+    Disconnect-DbxAccount
+    Disconnect-DbxWorkspace
 }
 
 Describe 'Connect-DbxAccount' {
+    BeforeEach {
+        Clear-DatabricksEnvironment
+        $env:DATABRICKS_CONFIG_FILE = Join-Path $TestDrive 'no-such.databrickscfg'
+        Disconnect-DbxAccount
+        Disconnect-DbxWorkspace
+    }
+
     It 'connects with OAuth M2M and lists the demo workspaces' {
         $ctx = Connect-TestAccount
         $ctx.Kind | Should -Be 'Account'
         $ctx.AuthType | Should -Be 'oauth-m2m'
+        $ctx.ClientId | Should -Be $seed.ClientId
+        $ctx.CredentialSource | Should -Be 'parameter -ClientSecret'
+        $ctx.IsUnifiedHost | Should -BeTrue
+        (Get-DbxContext -Account) | Should -Be $ctx
         $ws = @(Get-DbxWorkspace)
         $ws.Count | Should -Be 3
         $ws.WorkspaceName | Should -Contain 'prod-eu'
+    }
+
+    It 'connects with -Credential (client id as user name, secret as password)' {
+        $cred = [pscredential]::new($seed.ClientId, (ConvertTo-TestSecret $seed.ClientSecret))
+        $ctx = Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -Credential $cred
+        $ctx.AuthType | Should -Be 'oauth-m2m'
+        (Get-DbxWorkspace -WorkspaceId 2222222222222222).WorkspaceName | Should -Be 'prod-us'
+    }
+
+    It 'connects with an account-level personal access token' {
+        $ctx = Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -Token (ConvertTo-TestSecret $seed.AccountToken)
+        $ctx.AuthType | Should -Be 'pat'
+        $ctx.CredentialSource | Should -Be 'parameter -Token'
+        @(Get-DbxWorkspace -Context $ctx).Count | Should -Be 3
+    }
+
+    It 'connects with a profile of the file named by DATABRICKS_CONFIG_FILE' {
+        $cfg = Join-Path $TestDrive 'databrickscfg'
+        @"
+[DEFAULT]
+host = https://unused.cloud.databricks.com
+token = dapi-unused-default
+
+[emulator]
+host = $url
+account_id = $($seed.AccountId)
+client_id = $($seed.ClientId)
+client_secret = $($seed.ClientSecret)
+"@ | Set-Content -Path $cfg
+        $env:DATABRICKS_CONFIG_FILE = $cfg
+        $ctx = Connect-DbxAccount -Profile emulator -Verbose 4>&1 | Where-Object { $_ -is [DatabricksNetworking.Client.DbxContext] }
+        $ctx.Profile | Should -Be 'emulator'
+        $ctx.Host | Should -Be $url
+        $ctx.CredentialSource | Should -BeLike "profile ``[emulator``] in *databrickscfg"
+        @(Get-DbxWorkspace).Count | Should -Be 3
+    }
+
+    It 'says which source was used on the Verbose stream' {
+        $verbose = Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -ClientId $seed.ClientId -ClientSecret (ConvertTo-TestSecret $seed.ClientSecret) -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        ($verbose -join "`n") | Should -Match 'client_secret from parameter -ClientSecret'
+        ($verbose -join "`n") | Should -Match "host=$([regex]::Escape($url)) from parameter -Host"
+    }
+
+    It 'names the profiles of the file when the profile does not exist' {
+        $cfg = Join-Path $TestDrive 'two.databrickscfg'
+        "[alpha]`nhost = $url`n`n[beta]`nhost = $url`n" | Set-Content -Path $cfg
+        $env:DATABRICKS_CONFIG_FILE = $cfg
+        $err = $null
+        try { Connect-DbxAccount -Profile gamma -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxProfileNotFound*'
+        $err.Exception.Message | Should -Match 'alpha, beta'
+    }
+
+    It 'connects from DATABRICKS_* environment variables alone' {
+        $env:DATABRICKS_HOST = $url
+        $env:DATABRICKS_ACCOUNT_ID = $seed.AccountId
+        $env:DATABRICKS_CLIENT_ID = $seed.ClientId
+        $env:DATABRICKS_CLIENT_SECRET = $seed.ClientSecret
+        $ctx = Connect-DbxAccount
+        $ctx.AuthType | Should -Be 'oauth-m2m'
+        $ctx.CredentialSource | Should -Be 'environment variable DATABRICKS_CLIENT_SECRET'
+        @(Get-DbxWorkspace).Count | Should -Be 3
+    }
+
+    It 'lets parameters win over environment variables' {
+        $env:DATABRICKS_HOST = 'https://ignored.cloud.databricks.com'
+        $env:DATABRICKS_TOKEN = 'dapi-ignored-by-parameters'
+        $ctx = Connect-TestAccount
+        $ctx.Host | Should -Be $url
+        $ctx.AuthType | Should -Be 'oauth-m2m'
+    }
+
+    It 'gives an AuthenticationError record for a wrong client secret' {
+        $err = $null
+        try {
+            Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -ClientId $seed.ClientId -ClientSecret (ConvertTo-TestSecret 'wrong-secret-0000') -ErrorAction Stop
+        } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidClient*'
+        $err.TargetObject | Should -Be $url
+        Get-DbxContext -Account | Should -BeNullOrEmpty
+    }
+
+    It 'gives an AuthenticationError record for a wrong token' {
+        $err = $null
+        try { Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -Token (ConvertTo-TestSecret 'dapi-wrong-token-0000') -ErrorAction Stop } catch { $err = $_ }
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiUnauthenticated*'
+    }
+
+    It 'gives PermissionDenied to a principal of another account' {
+        $other = Connect-DbxAccount -AccountHost $url -AccountId $seed.OtherAccountId -ClientId $seed.OtherClientId -ClientSecret (ConvertTo-TestSecret $seed.OtherSecret) -NoDefault
+        @(Get-DbxWorkspace -Context $other).WorkspaceId | Should -Be @($seed.OtherWorkspaceId)
+        Invoke-DbxApi -Context $other -Path "/api/2.0/accounts/$($seed.AccountId)/workspaces" -ErrorVariable e -ErrorAction SilentlyContinue
+        $e.Count | Should -Be 1
+        $e[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied*'
+
+        $err = $null
+        try {
+            Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $seed.WorkspaceId -AccountId $seed.OtherAccountId -ClientId $seed.OtherClientId -ClientSecret (ConvertTo-TestSecret $seed.OtherSecret) -ErrorAction Stop
+        } catch { $err = $_ }
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+    }
+
+    It 're-acquires an expired OAuth token once and the call still works' {
+        $ctx = Connect-TestAccount
+        $before = Get-TokenRequestCount
+        (Invoke-RestMethod -Method Post -Uri "$url/_emulator/tokens/expire").expired | Should -BeGreaterThan 0
+        $out = Get-DbxWorkspace -WorkspaceId 1111111111111111 -Verbose 4>&1
+        ($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).WorkspaceName | Should -Be 'prod-eu'
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match '401, fetching a new OAuth token'
+        (Get-TokenRequestCount) - $before | Should -Be 1
+        Get-DbxWorkspace -WorkspaceId 2222222222222222 | Should -Not -BeNullOrEmpty
+        (Get-TokenRequestCount) - $before | Should -Be 1
+    }
+
+    It 'refuses http:// for a host that is not loopback, before sending anything' {
+        $before = Get-EmulatorRequestCount
+        $err = $null
+        try { Connect-DbxAccount -AccountHost 'http://accounts.cloud.databricks.com' -AccountId $seed.AccountId -Token (ConvertTo-TestSecret 'dapi-x-00000000') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxInsecureHost*'
+        $err.Exception.Message | Should -Match 'https://'
+        Get-EmulatorRequestCount | Should -Be $before
+    }
+
+    It 'names what is missing when there are no credentials' {
+        $err = $null
+        try { Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxMissingCredentials*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+    }
+}
+
+Describe 'Connect-DbxWorkspace' {
+    BeforeEach {
+        Clear-DatabricksEnvironment
+        $env:DATABRICKS_CONFIG_FILE = Join-Path $TestDrive 'no-such.databrickscfg'
+        Disconnect-DbxWorkspace
+    }
+
+    It 'connects to one workspace of the unified host with a workspace PAT' {
+        $ctx = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $seed.WorkspaceId -Token (ConvertTo-TestSecret $seed.WorkspaceToken)
+        $ctx.Kind | Should -Be 'Workspace'
+        $ctx.WorkspaceId | Should -Be $seed.WorkspaceId
+        $ctx.AuthType | Should -Be 'pat'
+        (Get-DbxContext -Workspace) | Should -Be $ctx
+        $conf = Invoke-DbxApi -Path /api/2.0/workspace-conf -Query @{ keys = 'enableIpAccessLists' }
+        $conf.PSObject.Properties.Name | Should -Contain 'enableIpAccessLists'
+    }
+
+    It 'connects to a workspace with OAuth M2M through the account token endpoint' {
+        $ctx = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId 2222222222222222 -AccountId $seed.AccountId -ClientId $seed.ClientId -ClientSecret (ConvertTo-TestSecret $seed.ClientSecret)
+        $ctx.AuthType | Should -Be 'oauth-m2m'
+        $ctx.IsUnifiedHost | Should -BeTrue
+        Invoke-DbxApi -Context $ctx -Path /api/2.0/workspace-conf -Query @{ keys = 'enableIpAccessLists' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a workspace PAT for another workspace' {
+        $err = $null
+        try { Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId 2222222222222222 -Token (ConvertTo-TestSecret $seed.WorkspaceToken) -ErrorAction Stop } catch { $err = $_ }
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+    }
+}
+
+Describe 'Get-DbxContext and Disconnect-*' {
+    It 'shows and forgets the session defaults' {
+        $a = Connect-TestAccount
+        $w = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $seed.WorkspaceId -Token (ConvertTo-TestSecret $seed.WorkspaceToken)
+        @(Get-DbxContext).Count | Should -Be 2
+        (Get-DbxContext -Account).Kind | Should -Be 'Account'
+        (Get-DbxContext -Workspace).Kind | Should -Be 'Workspace'
+
+        $other = Connect-TestAccount -NoDefault
+        $other | Disconnect-DbxAccount
+        (Get-DbxContext -Account) | Should -Be $a
+
+        Disconnect-DbxWorkspace
+        Get-DbxContext -Workspace | Should -BeNullOrEmpty
+        (Get-DbxContext -Account) | Should -Be $a
+        Disconnect-DbxAccount
+        @(Get-DbxContext).Count | Should -Be 0
+
+        $err = $null
+        try { Get-DbxWorkspace -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxNotConnected*'
+        # A context object still works after it stopped being the default.
+        @(Get-DbxWorkspace -Context $a).Count | Should -Be 3
+    }
+
+    It 'passes -Context into ForEach-Object -Parallel' {
+        Disconnect-DbxAccount
+        $ctx = Connect-TestAccount -NoDefault
+        $module = (Get-TestEnvironment).Module
+        $names = $seed.WorkspaceIds | ForEach-Object -ThrottleLimit 3 -Parallel {
+            Import-Module $using:module
+            (Get-DbxWorkspace -WorkspaceId $_ -Context $using:ctx).WorkspaceName
+        }
+        @($names | Sort-Object) | Should -Be @('dev-us', 'prod-eu', 'prod-us')
+    }
+
+    It 'works from thread jobs with a context' {
+        $ctx = Connect-TestAccount -NoDefault
+        $module = (Get-TestEnvironment).Module
+        $job = Start-ThreadJob { Import-Module $using:module; @(Get-DbxWorkspace -Context $using:ctx).Count }
+        $job | Wait-Job -Timeout 60 | Receive-Job | Should -Be 3
+        $job | Remove-Job -Force
     }
 }

@@ -77,7 +77,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
                     request.Headers.Add(new System.Collections.Generic.KeyValuePair<string, string>(Convert.ToString(h.Key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(h.Value, CultureInfo.InvariantCulture) ?? ""));
             if (Body != null) request.Body = PsJson.FromPs(Body);
 
-            if (method != HttpMethod.Get && !ShouldProcess(client.Http.BaseUri.Host + request.PathAndQuery, method.Method)) return;
+            if (method != HttpMethod.Get && !ShouldProcess(client.Http.BaseUri.GetLeftPart(UriPartial.Authority) + request.PathAndQuery, method.Method)) return;
 
             var resp = Run(ct => client.SendAsync(request, ct));
             if (Raw) { WriteObject(System.Text.Encoding.UTF8.GetString(resp.Body)); return; }

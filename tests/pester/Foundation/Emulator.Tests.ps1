@@ -1,0 +1,112 @@
+# Start-DbxEmulator / Stop-DbxEmulator: the emulator that ships inside the module.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-TestModule
+    $script:seed = Get-TestSeed
+}
+
+AfterAll {
+    Stop-DbxEmulator
+    Disconnect-DbxAccount
+}
+
+Describe 'Start-DbxEmulator' {
+    It 'starts the embedded emulator on loopback, connects with -Connect, and Stop-DbxEmulator ends it' {
+        Disconnect-DbxAccount
+        $emu = Start-DbxEmulator -Connect
+        $emu.Url | Should -Match '^http://127\.0\.0\.1:\d+$'
+        $emu.AccountId | Should -Be $seed.AccountId
+        $emu.ClientId | Should -Be $seed.ClientId
+        $emu.Credential.UserName | Should -Be $seed.ClientId
+        $emu.HasExited | Should -BeFalse
+        (Get-Process -Id $emu.ProcessId).Id | Should -Be $emu.ProcessId
+        $emu.Context.Host | Should -Be $emu.Url
+        (Get-DbxContext -Account) | Should -Be $emu.Context
+        @(Get-DbxWorkspace).WorkspaceName | Sort-Object | Should -Be @('dev-us', 'prod-eu', 'prod-us')
+        ($emu | Format-Table | Out-String) | Should -Match ([regex]::Escape($emu.Url))
+
+        $emu | Stop-DbxEmulator
+        $emu.HasExited | Should -BeTrue
+        Get-DbxContext -Account | Should -BeNullOrEmpty
+        { Invoke-RestMethod "$($emu.Url)/_emulator/health" -TimeoutSec 5 } | Should -Throw
+    }
+
+    It 'returns a credential that Connect-DbxAccount takes, without connecting by itself' {
+        Disconnect-DbxAccount
+        $emu = Start-DbxEmulator
+        try {
+            $emu.Context | Should -BeNullOrEmpty
+            Get-DbxContext -Account | Should -BeNullOrEmpty
+            $ctx = Connect-DbxAccount -AccountHost $emu.Url -AccountId $emu.AccountId -Credential $emu.Credential -NoDefault
+            @(Get-DbxWorkspace -Context $ctx).Count | Should -Be 3
+        } finally { Stop-DbxEmulator -Id $emu.ProcessId }
+        $emu.HasExited | Should -BeTrue
+    }
+
+    It 'passes the fault knobs through' {
+        $emu = Start-DbxEmulator -FaultRate 1 -Seed 3
+        try {
+            $status = try { Invoke-WebRequest "$($emu.Url)/api/2.0/accounts/$($seed.AccountId)/workspaces" -Headers @{ Authorization = "Bearer $($seed.AccountToken)" } -TimeoutSec 10 | Out-Null; 200 }
+            catch { if ($_.Exception.Response) { [int]$_.Exception.Response.StatusCode } else { 'reset' } }
+            $status | Should -BeIn @(503, 'reset')
+            (Invoke-RestMethod "$($emu.Url)/_emulator/requests").faults | Should -Be 1
+        } finally { $emu | Stop-DbxEmulator }
+    }
+
+    It 'starts from a seed file and reports its account and service principal' {
+        $seedFile = Join-Path $TestDrive 'seed.json'
+        @{ accounts = @(@{
+                    account_id = 'abcdef01-2345-4678-89ab-cdef01234567'
+                    service_principals = @(@{ application_id = 'aaaabbbb-cccc-4ddd-8eee-ffff00001111'; secret = 'seedfile-secret-0123456789'; id = 1 })
+                    workspaces = @(@{ workspace_id = 7777777777777777; workspace_name = 'seeded'; aws_region = 'eu-central-1'; deployment_name = 'dbc-seeded'; workspace_status = 'RUNNING' })
+                }) } | ConvertTo-Json -Depth 6 | Set-Content $seedFile
+        $emu = Start-DbxEmulator -SeedFile $seedFile -Connect
+        try {
+            $emu.AccountId | Should -Be 'abcdef01-2345-4678-89ab-cdef01234567'
+            $emu.ClientId | Should -Be 'aaaabbbb-cccc-4ddd-8eee-ffff00001111'
+            $emu.SeedFile | Should -Be $seedFile
+            (Get-DbxWorkspace).WorkspaceName | Should -Be 'seeded'
+        } finally { $emu | Stop-DbxEmulator }
+    }
+
+    It 'keeps state across restarts with -StateFile' {
+        $stateFile = Join-Path $TestDrive 'state.json'
+        $emu = Start-DbxEmulator -StateFile $stateFile -Connect
+        try { Invoke-DbxApi -Method Patch -Path /api/2.0/workspace-conf -WorkspaceId 2222222222222222 -Body @{ maxTokenLifetimeDays = '30' } -Confirm:$false }
+        finally { $emu | Stop-DbxEmulator }
+        $again = Start-DbxEmulator -StateFile $stateFile -Connect
+        try {
+            (Invoke-DbxApi -Path /api/2.0/workspace-conf -WorkspaceId 2222222222222222 -Query @{ keys = 'maxTokenLifetimeDays' }).maxTokenLifetimeDays | Should -Be '30'
+        } finally { $again | Stop-DbxEmulator }
+    }
+
+    It 'starts nothing with -WhatIf' {
+        function Get-MyEmulator { @(Get-Process -Name dotnet -ErrorAction SilentlyContinue | Where-Object { $_.CommandLine -match "DatabricksNetworking\.Emulator\.dll .*--parent-pid $PID(\s|$)" }) }
+        $before = (Get-MyEmulator).Count
+        Start-DbxEmulator -WhatIf | Should -BeNullOrEmpty
+        (Get-MyEmulator).Count | Should -Be $before
+    }
+
+    It 'does not outlive the PowerShell process that started it' {
+        $pwsh = @(Get-PwshCommand)
+        $script = "Import-Module '$((Get-TestEnvironment).Module)'; (Start-DbxEmulator).ProcessId"
+        $childArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+        $emuPid = [int](& $pwsh[0] @childArgs | Select-Object -Last 1)
+        $emuPid | Should -BeGreaterThan 0
+        # The child PowerShell has exited; its emulator notices within a second or two.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-Process -Id $emuPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Get-Process -Id $emuPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a seed file that does not exist' {
+        $err = $null
+        try { Start-DbxEmulator -SeedFile (Join-Path $TestDrive 'missing.json') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxInvalidSeedFile*'
+    }
+
+    It 'reports an id it did not start' {
+        Stop-DbxEmulator -Id 999999 -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxEmulatorNotFound*'
+    }
+}

@@ -1,0 +1,94 @@
+# A sentinel token and client secret must never show up in any stream, $Error, the context or a transcript,
+# at -Verbose and -Debug, for calls that work and calls that fail.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-TestModule
+    $script:sentinelSecret = 'SENTINELsecret7f3a9c2e51d04b8a'
+    $script:sentinelToken = 'dapiSENTINELtoken4c8e1a7b9d2f'
+    $script:accountId = '0f1e2d3c-aaaa-4bbb-8ccc-123456789abc'
+    $script:clientId = '11112222-3333-4444-8555-666677778888'
+    $seedFile = Join-Path $TestDrive 'sentinel-seed.json'
+    @{
+        accounts = @(@{
+                account_id         = $accountId
+                service_principals = @(@{ application_id = $clientId; secret = $sentinelSecret; id = 1 })
+                users              = @(@{ user_name = 'sentinel@example.com'; id = 2 })
+                tokens             = @(@{ token = $sentinelToken; principal = 'sentinel@example.com' })
+                workspaces         = @(@{ workspace_id = 5555555555555555; workspace_name = 'sentinel-ws'; aws_region = 'us-east-1'; deployment_name = 'dbc-sentinel'
+                        pricing_tier = 'ENTERPRISE'; compute_mode = 'HYBRID'; workspace_status = 'RUNNING'; creation_time = 1767225600000 })
+            })
+    } | ConvertTo-Json -Depth 6 | Set-Content $seedFile
+    $script:emu = Start-TestEmulator -Arguments @('--seed-file', $seedFile)
+    $script:url = $emu.Url
+
+    function Invoke-Everything {
+        # Working and failing calls, at -Verbose and -Debug.
+        $ErrorActionPreference = 'Continue'
+        $secret = ConvertTo-SecureString $sentinelSecret -AsPlainText -Force
+        $token = ConvertTo-SecureString $sentinelToken -AsPlainText -Force
+        $m2m = Connect-DbxAccount -AccountHost $url -AccountId $accountId -ClientId $clientId -ClientSecret $secret -Verbose -Debug
+        $m2m
+        $m2m | Format-List * -Force
+        $m2m | ConvertTo-Json -Depth 3
+        Get-DbxWorkspace -Context $m2m -Verbose -Debug
+        Get-DbxWorkspace -Context $m2m -WorkspaceId 9999999999999999 -Verbose -Debug
+        Invoke-DbxApi -Context $m2m -Method Patch -Path /api/2.0/workspace-conf -WorkspaceId 5555555555555555 -Body @{ enableTokensConfig = 'true' } -Verbose -Debug -Confirm:$false
+        Invoke-DbxApi -Context $m2m -Path /api/2.0/no-such-endpoint -WorkspaceId 5555555555555555 -Verbose -Debug
+        Invoke-RestMethod -Method Post -Uri "$url/_emulator/tokens/expire" | Out-Null
+        Get-DbxWorkspace -Context $m2m -Verbose -Debug
+        $pat = Connect-DbxAccount -AccountHost $url -AccountId $accountId -Token $token -Verbose -Debug -NoDefault
+        $pat | Format-List * -Force
+        Get-DbxWorkspace -Context $pat -Verbose -Debug
+        try { Connect-DbxAccount -AccountHost $url -AccountId $accountId -ClientId $clientId -ClientSecret (ConvertTo-SecureString ($sentinelSecret + 'x') -AsPlainText -Force) -Verbose -Debug -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+        try { Connect-DbxAccount -AccountHost $url -AccountId $accountId -Token (ConvertTo-SecureString ($sentinelToken + 'x') -AsPlainText -Force) -Verbose -Debug -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+        try { Connect-DbxAccount -AccountHost 'http://remote.example.com' -AccountId $accountId -Token $token -Verbose -Debug -ErrorAction Stop } catch { $_ }
+        Write-Information 'information stream works' -InformationAction Continue
+        Write-Warning 'warning stream works'
+    }
+}
+
+AfterAll {
+    $emu | Stop-TestService
+    Disconnect-DbxAccount
+}
+
+Describe 'Secrets' {
+    It 'never appear in the six streams, $Error or the context objects' {
+        $Error.Clear()
+        $DebugPreference = 'Continue'
+        $all = Invoke-Everything *>&1 | Out-String -Width 500
+        $all | Should -Match 'information stream works'
+        $all | Should -Match 'warning stream works'
+        $all | Should -Match 'OAuth: access token received'
+        $all | Should -Match 'GET .*/workspaces'
+        $all | Should -Match 'RESOURCE_DOES_NOT_EXIST|DbxApiResourceDoesNotExist'
+        $all | Should -Match '401, fetching a new OAuth token'
+        $all | Should -Not -Match $sentinelSecret
+        $all | Should -Not -Match $sentinelToken
+
+        $Error.Count | Should -BeGreaterThan 3
+        $errors = $Error | ForEach-Object {
+            $_ | Format-List * -Force | Out-String -Width 500
+            if ($_ -is [System.Management.Automation.ErrorRecord]) {
+                $_.Exception | Format-List * -Force | Out-String -Width 500
+                $_.ErrorDetails | Out-String -Width 500
+                $_.TargetObject | Out-String -Width 500
+            }
+        } | Out-String
+        $errors | Should -Match 'invalid_client|Client authentication failed'
+        $errors | Should -Not -Match $sentinelSecret
+        $errors | Should -Not -Match $sentinelToken
+    }
+
+    It 'never appear in a transcript at -Debug and -Verbose' {
+        $transcript = Join-Path $TestDrive 'transcript.txt'
+        $DebugPreference = 'Continue'
+        Start-Transcript -Path $transcript -Force | Out-Null
+        try { Invoke-Everything | Out-Host } finally { Stop-Transcript | Out-Null }
+        $text = Get-Content $transcript -Raw
+        $text | Should -Match 'OAuth: access token received'
+        $text | Should -Match 'invalid_client|Client authentication failed'
+        $text | Should -Not -Match $sentinelSecret
+        $text | Should -Not -Match $sentinelToken
+    }
+}
