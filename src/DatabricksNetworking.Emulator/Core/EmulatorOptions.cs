@@ -30,6 +30,8 @@ public sealed class EmulatorOptions
     /// <summary>Number of extra generated workspaces added to the seed (benchmarks).</summary>
     public int ExtraWorkspaces { get; set; }
     public bool Quiet { get; set; }
+    /// <summary>File served at /_emulator/ip-ranges.json instead of the built-in copy of Databricks' published IP ranges.</summary>
+    public string? IpRangesFile { get; set; }
 
     public static EmulatorOptions Parse(string[] args)
     {
@@ -65,7 +67,8 @@ public sealed class EmulatorOptions
                 case "--provisioning-seconds": o.ProvisioningSeconds = D(Next()); break;
                 case "--extra-workspaces": o.ExtraWorkspaces = I(Next()); break;
                 case "--quiet": o.Quiet = true; break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet");
+                case "--ip-ranges-file": o.IpRangesFile = Next(); break;
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --ip-ranges-file");
             }
         }
         return o;
