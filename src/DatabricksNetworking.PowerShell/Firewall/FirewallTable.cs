@@ -141,7 +141,7 @@ namespace DatabricksNetworking.Firewall
             foreach (var rds in f.HiveMetastore) r.Add(p, "Legacy Hive metastore (Databricks-hosted RDS MySQL)", rds, "Fqdn", hms, "Outbound", null);
             if (f.HiveMetastore.Count == 0) r.Gap(p, "legacy Hive metastore host");
             foreach (var (usedFor, bucket) in f.Buckets) r.Add(p, usedFor, bucket, "S3Bucket", https, "Outbound", null);
-            foreach (var fact in Global(f)) r.Add(p, fact.UsedFor, fact.Fact, "Fqdn", https, "Outbound", null);
+            foreach (var fact in Global(f, r)) r.Add(p, fact.UsedFor, fact.Fact, "Fqdn", https, "Outbound", null);
             foreach (var k in f.Kinesis) r.Add(p, "Kinesis (Databricks-owned streams)", k, "Fqdn", https, "Outbound", null);
             PortRules(r, p, f.Region, DatabricksPorts.WorkspaceEgress, "Workspace security group egress: ", "0.0.0.0/0", "Cidr", "Outbound",
                 "TDE opens these ports to 0.0.0.0/0 from the workspace security group.");
@@ -193,11 +193,14 @@ namespace DatabricksNetworking.Firewall
                 r.Add(p, "Service Direct (front-end) VPC endpoint service", f.ServiceDirect, "VpcEndpointService", https, "Outbound", null);
         }
 
-        private static IEnumerable<(string UsedFor, Fact Fact)> Global(RegionFacts f)
+        /// <summary>Reference §3. The global S3 and STS names belong to the commercial partition, so GovCloud gets a gap instead.</summary>
+        private static IEnumerable<(string UsedFor, Fact Fact)> Global(RegionFacts f, FirewallLookup r)
         {
-            yield return ("S3 (global endpoint; workspace root bucket)", F("s3.amazonaws.com", "NB", "An S3 gateway endpoint is the recommended path."));
+            if (DatabricksPorts.IsGovCloud(f.Region)) r.Gap(FirewallPurpose.ClassicCompute, "global S3 and STS endpoint (the sources give only the commercial ones)");
+            else yield return ("S3 (global endpoint; workspace root bucket)", F("s3.amazonaws.com", "NB", "An S3 gateway endpoint is the recommended path."));
             yield return ("S3 (regional endpoint)", F($"s3.{f.Region}.amazonaws.com", "NB", "An S3 gateway endpoint is the recommended path."));
-            yield return ("STS", F("sts.amazonaws.com", "NB, SRA", "SRA builds a regional STS interface endpoint instead."));
+            if (!DatabricksPorts.IsGovCloud(f.Region))
+                yield return ("STS", F("sts.amazonaws.com", "NB, SRA", "SRA builds a regional STS interface endpoint instead."));
         }
 
         // ---- the data ----------------------------------------------------------------------------------
