@@ -18,11 +18,11 @@ namespace DatabricksNetworking.Firewall
     public sealed class PublishedIpRangeException : Exception
     {
         public PublishedIpRangeException(string errorId, string message, string source, bool unreachable = false, Exception? inner = null)
-            : base(message, inner) { ErrorId = errorId; Source = source; Unreachable = unreachable; }
+            : base(message, inner) { ErrorId = errorId; FeedSource = source; Unreachable = unreachable; }
         /// <summary>DbxIpRangesUnreachable, DbxIpRangesInvalidJson, DbxIpRangesUnknownSchema, DbxIpRangesInvalid, DbxIpRangesCacheUnusable.</summary>
         public string ErrorId { get; }
         /// <summary>The URL or file the feed came from.</summary>
-        public new string Source { get; }
+        public string FeedSource { get; }
         public bool Unreachable { get; }
     }
 

@@ -106,7 +106,7 @@ namespace DatabricksNetworking.Cmdlets.Firewall
             {
                 feedFailed = true;
                 var category = ex.Unreachable ? ErrorCategory.ConnectionError : ErrorCategory.InvalidData;
-                WriteError(new ErrorRecord(new InvalidOperationException(ex.Message, ex), ex.ErrorId, category, ex.Source));
+                WriteError(new ErrorRecord(new InvalidOperationException(ex.Message, ex), ex.ErrorId, category, ex.FeedSource));
                 return false;
             }
         }
