@@ -18,6 +18,8 @@
         'Disconnect-DbxAccount'
         'Disconnect-DbxWorkspace'
         'Get-DbxContext'
+        'Get-DbxFirewallRequirement'
+        'Get-DbxPublishedIpRange'
         'Get-DbxWorkspace'
         'Invoke-DbxApi'
         'Start-DbxEmulator'

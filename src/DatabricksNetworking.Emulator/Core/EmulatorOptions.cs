@@ -32,6 +32,8 @@ public sealed class EmulatorOptions
     public bool Quiet { get; set; }
     /// <summary>Exit when this process ends (Start-DbxEmulator passes the PowerShell process, so no emulator is orphaned).</summary>
     public int ParentPid { get; set; }
+    /// <summary>File served at /_emulator/ip-ranges.json instead of the built-in copy of Databricks' published IP ranges.</summary>
+    public string? IpRangesFile { get; set; }
 
     public static EmulatorOptions Parse(string[] args)
     {
@@ -68,7 +70,8 @@ public sealed class EmulatorOptions
                 case "--extra-workspaces": o.ExtraWorkspaces = I(Next()); break;
                 case "--quiet": o.Quiet = true; break;
                 case "--parent-pid": o.ParentPid = I(Next()); break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid");
+                case "--ip-ranges-file": o.IpRangesFile = Next(); break;
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file");
             }
         }
         return o;

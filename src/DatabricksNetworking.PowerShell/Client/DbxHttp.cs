@@ -212,7 +212,7 @@ namespace DatabricksNetworking.Client
             return true;
         }
 
-        private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage resp, CancellationToken ct)
+        internal static async Task<byte[]> ReadBodyAsync(HttpResponseMessage resp, CancellationToken ct)
         {
             if (resp.Content == null) return Array.Empty<byte>();
             var declared = resp.Content.Headers.ContentLength;
