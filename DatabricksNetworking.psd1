@@ -20,6 +20,22 @@
         'Get-DbxContext'
         'Get-DbxWorkspace'
         'Invoke-DbxApi'
+        'Add-DbxNetworkPolicyDestination'
+        'Get-DbxNetworkConnectivityConfig'
+        'Get-DbxNetworkPolicy'
+        'Get-DbxPrivateEndpointRule'
+        'Get-DbxServerlessEgressIp'
+        'Get-DbxWorkspaceNetworkPolicy'
+        'New-DbxNetworkConnectivityConfig'
+        'New-DbxNetworkPolicy'
+        'New-DbxPrivateEndpointRule'
+        'Remove-DbxNetworkConnectivityConfig'
+        'Remove-DbxNetworkPolicy'
+        'Remove-DbxNetworkPolicyDestination'
+        'Remove-DbxPrivateEndpointRule'
+        'Set-DbxNetworkPolicy'
+        'Set-DbxWorkspaceNetworkPolicy'
+        'Update-DbxPrivateEndpointRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
