@@ -13,17 +13,33 @@
     FormatsToProcess     = @('DatabricksNetworking.Format.ps1xml')
     TypesToProcess       = @('DatabricksNetworking.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-DbxNetworkPolicyDestination'
         'Connect-DbxAccount'
         'Connect-DbxWorkspace'
         'Disconnect-DbxAccount'
         'Disconnect-DbxWorkspace'
         'Get-DbxContext'
         'Get-DbxFirewallRequirement'
+        'Get-DbxNetworkConnectivityConfig'
+        'Get-DbxNetworkPolicy'
+        'Get-DbxPrivateEndpointRule'
         'Get-DbxPublishedIpRange'
+        'Get-DbxServerlessEgressIp'
         'Get-DbxWorkspace'
+        'Get-DbxWorkspaceNetworkPolicy'
         'Invoke-DbxApi'
+        'New-DbxNetworkConnectivityConfig'
+        'New-DbxNetworkPolicy'
+        'New-DbxPrivateEndpointRule'
+        'Remove-DbxNetworkConnectivityConfig'
+        'Remove-DbxNetworkPolicy'
+        'Remove-DbxNetworkPolicyDestination'
+        'Remove-DbxPrivateEndpointRule'
+        'Set-DbxNetworkPolicy'
+        'Set-DbxWorkspaceNetworkPolicy'
         'Start-DbxEmulator'
         'Stop-DbxEmulator'
+        'Update-DbxPrivateEndpointRule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

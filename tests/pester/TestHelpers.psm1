@@ -73,7 +73,22 @@ function Get-EmulatorState {
     Invoke-RestMethod -Uri "$Url/_emulator/state"
 }
 
+function Get-EmulatorRouteCount {
+    # How many requests the emulator served on one route key, e.g. 'GET /api/2.0/accounts/*/network-policies'.
+    param([Parameter(Mandatory)][string]$Route, [string]$Url = (Get-TestEnvironment).EmulatorUrl)
+    $by = (Get-EmulatorRequests -Url $Url).by_route
+    $p = $by.PSObject.Properties[$Route]
+    if ($p) { [long]$p.Value } else { 0 }
+}
+
+function Move-EmulatorClock {
+    # Moves the emulator's clock forward (a private emulator's: the clock is shared by everything in that process).
+    param([Parameter(Mandatory)][double]$Seconds, [Parameter(Mandatory)][string]$Url)
+    Invoke-RestMethod -Method Post -Uri "$Url/_emulator/clock/advance?seconds=$Seconds" | Out-Null
+}
+
 function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid().ToString('N').Substring(0, 10) }
 
 Export-ModuleMember -Function Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
-    Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName
+    Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName,
+    Get-EmulatorRouteCount, Move-EmulatorClock

@@ -152,11 +152,12 @@ public sealed class EmulatorState
         throw new InvalidOperationException($"An object of collection '{collection}' has no id field.");
     }
 
-    /// <summary>Id fields of the wire objects, in the order they are looked for.</summary>
+    /// <summary>Id fields of the wire objects, in the order they are looked for. rule_id comes first: a private endpoint
+    /// rule also carries its NCC's network_connectivity_config_id and an AWS vpc_endpoint_id.</summary>
     public static readonly string[] IdFields =
     {
-        "network_id", "vpc_endpoint_id", "private_access_settings_id", "list_id", "network_connectivity_config_id",
-        "rule_id", "network_policy_id", "credentials_id", "storage_configuration_id", "id",
+        "rule_id", "network_id", "vpc_endpoint_id", "private_access_settings_id", "list_id", "network_connectivity_config_id",
+        "network_policy_id", "credentials_id", "storage_configuration_id", "id",
     };
 
     /// <summary>Writes the state in the seed format, so a state file can be used as a seed.</summary>

@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Models;
+
+namespace DatabricksNetworking.Cmdlets.Serverless
+{
+    /// <summary>
+    /// <para type="synopsis">Gets the network policy each workspace is bound to (the workspace network option).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DbxWorkspaceNetworkPolicy")]
+    [OutputType(typeof(WorkspaceNetworkOption))]
+    public sealed class GetDbxWorkspaceNetworkPolicyCommand : DbxCmdlet
+    {
+        /// <summary>Workspace ids; every workspace of the account when not given. Workspaces piped in bind by WorkspaceId.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long[]? WorkspaceId { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            var api = new NetworkPoliciesApi(AccountClient);
+            IEnumerable<(long Id, string? Name)> targets = WorkspaceId != null
+                ? WorkspaceId.Select(id => (id, (string?)null))
+                : Run(ct => new WorkspacesApi(AccountClient).ListAsync(ct)).Select(w => (w.WorkspaceId, w.WorkspaceName));
+            foreach (var (id, name) in targets)
+            {
+                CurrentTarget = id;
+                try
+                {
+                    var option = Run(ct => api.GetWorkspaceOptionAsync(id, ct));
+                    option.WorkspaceName = name;
+                    WriteObject(option);
+                }
+                catch (DbxApiException ex) { WriteApiError(ex, id); }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Binds a workspace to a network policy; -NetworkPolicyId default-policy reverts to the account default.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WorkspaceNetworkOption))]
+    public sealed class SetDbxWorkspaceNetworkPolicyCommand : DbxCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long WorkspaceId { get; set; }
+
+        /// <summary>The policy to bind; default-policy reverts to the account default.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("network_policy_id")]
+        public string NetworkPolicyId { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = WorkspaceId;
+            if (WorkspaceId <= 0) throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id.", WorkspaceId);
+            ServerlessChecks.PolicyId(NetworkPolicyId);
+            if (!ShouldProcess($"workspace {WorkspaceId}", $"Bind network policy '{NetworkPolicyId}'")) return;
+            var api = new NetworkPoliciesApi(AccountClient);
+            var option = Run(ct => api.SetWorkspaceOptionAsync(WorkspaceId, NetworkPolicyId, ct));
+            if (PassThru) WriteObject(option);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DatabricksNetworking.Models
+{
+    /// <summary>A <c>{items, next_page_token}</c> page of the serverless networking lists.</summary>
+    public sealed class ItemsPage<T>
+    {
+        [JsonPropertyName("items")] public List<T>? Items { get; set; }
+        [JsonPropertyName("next_page_token")] public string? NextPageToken { get; set; }
+    }
+
+    /// <summary>A network connectivity configuration (NCC): serverless egress settings of one region, bound to workspaces.</summary>
+    public sealed class NetworkConnectivityConfig
+    {
+        [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
+        [JsonPropertyName("account_id")] public string? AccountId { get; set; }
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("region")] public string? Region { get; set; }
+        [JsonPropertyName("creation_time")] public long? CreationTime { get; set; }
+        [JsonPropertyName("updated_time")] public long? UpdatedTime { get; set; }
+        [JsonPropertyName("egress_config")] public NccEgressConfig? EgressConfig { get; set; }
+
+        [JsonIgnore] public DateTimeOffset? Created => ServerlessTime.FromMs(CreationTime);
+
+        /// <summary>The stable egress CIDRs (<c>aws_stable_ip_rule</c>); legacy, see Get-DbxServerlessEgressIp.</summary>
+        [JsonIgnore] public string[] StableEgressCidrs => EgressConfig?.DefaultRules?.AwsStableIpRule?.CidrBlocks?.ToArray() ?? new string[0];
+
+        [JsonIgnore] public int PrivateEndpointRuleCount => EgressConfig?.TargetRules?.AwsPrivateEndpointRules?.Count ?? 0;
+
+        public override string ToString() => $"{Name} ({NetworkConnectivityConfigId})";
+    }
+
+    public sealed class NccEgressConfig
+    {
+        [JsonPropertyName("default_rules")] public NccEgressDefaultRules? DefaultRules { get; set; }
+        [JsonPropertyName("target_rules")] public NccEgressTargetRules? TargetRules { get; set; }
+    }
+
+    public sealed class NccEgressDefaultRules
+    {
+        [JsonPropertyName("aws_stable_ip_rule")] public NccAwsStableIpRule? AwsStableIpRule { get; set; }
+        [JsonPropertyName("azure_service_endpoint_rule")] public JsonElement? AzureServiceEndpointRule { get; set; }
+    }
+
+    public sealed class NccAwsStableIpRule
+    {
+        [JsonPropertyName("cidr_blocks")] public List<string>? CidrBlocks { get; set; }
+    }
+
+    public sealed class NccEgressTargetRules
+    {
+        [JsonPropertyName("aws_private_endpoint_rules")] public List<PrivateEndpointRule>? AwsPrivateEndpointRules { get; set; }
+        [JsonPropertyName("azure_private_endpoint_rules")] public JsonElement? AzurePrivateEndpointRules { get; set; }
+    }
+
+    /// <summary>An NCC private endpoint rule: serverless compute reaches an S3 bucket or a service in the customer's VPC over PrivateLink.</summary>
+    public sealed class PrivateEndpointRule
+    {
+        [JsonPropertyName("rule_id")] public string? RuleId { get; set; }
+        [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
+        [JsonPropertyName("account_id")] public string? AccountId { get; set; }
+        [JsonPropertyName("endpoint_service")] public string? EndpointService { get; set; }
+        [JsonPropertyName("domain_names")] public List<string>? DomainNames { get; set; }
+        [JsonPropertyName("resource_names")] public List<string>? ResourceNames { get; set; }
+        /// <summary>CREATING, PENDING, ESTABLISHED, CREATE_FAILED, REJECTED, DISCONNECTED, EXPIRED (string: unknown values never break reading).</summary>
+        [JsonPropertyName("connection_state")] public string? ConnectionState { get; set; }
+        [JsonPropertyName("vpc_endpoint_id")] public string? VpcEndpointId { get; set; }
+        [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
+        [JsonPropertyName("deactivated")] public bool? Deactivated { get; set; }
+        [JsonPropertyName("deactivated_at")] public long? DeactivatedAt { get; set; }
+        [JsonPropertyName("creation_time")] public long? CreationTime { get; set; }
+        [JsonPropertyName("updated_time")] public long? UpdatedTime { get; set; }
+        [JsonPropertyName("error_message")] public string? ErrorMessage { get; set; }
+
+        /// <summary>S3 when the rule names buckets, otherwise a service in the customer's VPC.</summary>
+        [JsonIgnore] public string Target => ResourceNames != null && ResourceNames.Count > 0 ? "S3" : "EndpointService";
+        [JsonIgnore] public DateTimeOffset? Created => ServerlessTime.FromMs(CreationTime);
+        [JsonIgnore] public DateTimeOffset? DeactivatedOn => ServerlessTime.FromMs(DeactivatedAt);
+
+        public override string ToString() => $"{RuleId} ({ConnectionState})";
+    }
+
+    /// <summary>POST body of a private endpoint rule (sent unwrapped).</summary>
+    public sealed class CreatePrivateEndpointRuleRequest
+    {
+        [JsonPropertyName("endpoint_service")] public string? EndpointService { get; set; }
+        [JsonPropertyName("domain_names")] public List<string>? DomainNames { get; set; }
+        [JsonPropertyName("resource_names")] public List<string>? ResourceNames { get; set; }
+    }
+
+    /// <summary>PATCH body of a private endpoint rule; only the fields named in update_mask are read.</summary>
+    public sealed class UpdatePrivateEndpointRuleRequest
+    {
+        [JsonPropertyName("domain_names")] public List<string>? DomainNames { get; set; }
+        [JsonPropertyName("resource_names")] public List<string>? ResourceNames { get; set; }
+        [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
+    }
+
+    /// <summary>POST body of an NCC.</summary>
+    public sealed class CreateNetworkConnectivityConfigRequest
+    {
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("region")] public string? Region { get; set; }
+    }
+
+    /// <summary>One stable egress CIDR of an NCC, ready for a firewall rule or an S3 bucket policy (<c>aws:SourceIp</c>). Not a wire object.</summary>
+    public sealed class ServerlessEgressIp
+    {
+        public string? NetworkConnectivityConfigId { get; set; }
+        public string? NetworkConnectivityConfigName { get; set; }
+        public string? Region { get; set; }
+        public string? Cidr { get; set; }
+        /// <summary>The network address part of the CIDR.</summary>
+        public string? Address { get; set; }
+        public int PrefixLength { get; set; }
+        /// <summary>Where the value came from: <c>aws_stable_ip_rule</c> (legacy NCC list).</summary>
+        public string Source { get; set; } = "aws_stable_ip_rule";
+
+        public override string ToString() => Cidr ?? "";
+    }
+
+    // ---- network policies ----------------------------------------------------------------------------
+
+    /// <summary>An account network policy (serverless egress control). Unknown fields are kept, so a read-then-PUT never drops them.</summary>
+    public sealed class NetworkPolicy
+    {
+        [JsonPropertyName("network_policy_id")] public string? NetworkPolicyId { get; set; }
+        [JsonPropertyName("account_id")] public string? AccountId { get; set; }
+        [JsonPropertyName("egress")] public NetworkPolicyEgress? Egress { get; set; }
+        [JsonPropertyName("ingress")] public JsonElement? Ingress { get; set; }
+        [JsonPropertyName("ingress_dry_run")] public JsonElement? IngressDryRun { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+
+        private NetworkAccessPolicy? Access => Egress?.NetworkAccess;
+
+        /// <summary>FULL_ACCESS or RESTRICTED_ACCESS.</summary>
+        [JsonIgnore] public string? RestrictionMode => Access?.RestrictionMode;
+        /// <summary>ENFORCED (also when the service omits it) or DRY_RUN.</summary>
+        [JsonIgnore] public string EnforcementMode => Access?.PolicyEnforcement?.EnforcementMode ?? "ENFORCED";
+        [JsonIgnore] public string[] DryRunProducts => Access?.PolicyEnforcement?.DryRunModeProductFilter?.ToArray() ?? new string[0];
+        [JsonIgnore] public string[] AllowedDomains => Access?.AllowedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
+        [JsonIgnore] public string[] BlockedDomains => Access?.BlockedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
+        [JsonIgnore] public StorageDestination[] AllowedS3Buckets => Access?.AllowedStorageDestinations?.Where(s => s.StorageDestinationType == "AWS_S3").ToArray() ?? new StorageDestination[0];
+        /// <summary>Destinations this policy counts against the 2000 limit (domains and storage).</summary>
+        [JsonIgnore] public int DestinationCount => (Access?.AllowedInternetDestinations?.Count ?? 0) + (Access?.BlockedInternetDestinations?.Count ?? 0) + (Access?.AllowedStorageDestinations?.Count ?? 0);
+
+        public override string ToString() => NetworkPolicyId ?? "";
+    }
+
+    public sealed class NetworkPolicyEgress
+    {
+        [JsonPropertyName("network_access")] public NetworkAccessPolicy? NetworkAccess { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class NetworkAccessPolicy
+    {
+        [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
+        [JsonPropertyName("allowed_internet_destinations")] public List<InternetDestination>? AllowedInternetDestinations { get; set; }
+        [JsonPropertyName("blocked_internet_destinations")] public List<InternetDestination>? BlockedInternetDestinations { get; set; }
+        [JsonPropertyName("allowed_storage_destinations")] public List<StorageDestination>? AllowedStorageDestinations { get; set; }
+        [JsonPropertyName("allowed_databricks_destinations")] public JsonElement? AllowedDatabricksDestinations { get; set; }
+        [JsonPropertyName("policy_enforcement")] public PolicyEnforcement? PolicyEnforcement { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class InternetDestination
+    {
+        [JsonPropertyName("destination")] public string? Destination { get; set; }
+        [JsonPropertyName("internet_destination_type")] public string? InternetDestinationType { get; set; }
+        public override string ToString() => Destination ?? "";
+    }
+
+    /// <summary>An allowed storage destination; for S3 the bucket name and its region.</summary>
+    public sealed class StorageDestination
+    {
+        [JsonPropertyName("bucket_name")] public string? BucketName { get; set; }
+        [JsonPropertyName("region")] public string? Region { get; set; }
+        [JsonPropertyName("storage_destination_type")] public string? StorageDestinationType { get; set; }
+        [JsonPropertyName("azure_storage_account")] public string? AzureStorageAccount { get; set; }
+        [JsonPropertyName("azure_storage_service")] public string? AzureStorageService { get; set; }
+        public override string ToString() => BucketName + "@" + Region;
+    }
+
+    public sealed class PolicyEnforcement
+    {
+        [JsonPropertyName("enforcement_mode")] public string? EnforcementMode { get; set; }
+        [JsonPropertyName("dry_run_mode_product_filter")] public List<string>? DryRunModeProductFilter { get; set; }
+    }
+
+    /// <summary>The workspace network option: the one network policy a workspace is bound to.</summary>
+    public sealed class WorkspaceNetworkOption
+    {
+        [JsonPropertyName("workspace_id")] public long WorkspaceId { get; set; }
+        [JsonPropertyName("network_policy_id")] public string? NetworkPolicyId { get; set; }
+        /// <summary>Filled in when the workspace list was read anyway (not on the wire).</summary>
+        [JsonIgnore] public string? WorkspaceName { get; set; }
+        public override string ToString() => $"{WorkspaceId} -> {NetworkPolicyId}";
+    }
+
+    internal static class ServerlessTime
+    {
+        public static DateTimeOffset? FromMs(long? ms) => ms.HasValue && ms.Value > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms.Value) : (DateTimeOffset?)null;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+
+namespace DatabricksNetworking.Validation
+{
+    /// <summary>Name and id patterns of the serverless networking objects (reference §4.2, §4.3, §5.2).</summary>
+    public static class Names
+    {
+        private static readonly Regex NccName = new Regex("^[0-9a-zA-Z_-]{3,30}\\z", RegexOptions.CultureInvariant);
+        private static readonly Regex PolicyId = new Regex("^[a-zA-Z0-9_.-]{1,32}\\z", RegexOptions.CultureInvariant);
+        private static readonly Regex EndpointService = new Regex("^com\\.amazonaws\\.vpce\\.([a-z0-9-]+)\\.vpce-svc-[0-9a-f]{17}\\z", RegexOptions.CultureInvariant);
+
+        /// <summary>The reserved policy every account has; it can be updated but not deleted.</summary>
+        public const string DefaultPolicyId = "default-policy";
+
+        /// <summary>NCC name: 3–30 of letters, digits, <c>-</c> and <c>_</c>.</summary>
+        public static bool IsNccName(string? value) => value != null && NccName.IsMatch(value);
+
+        /// <summary>Network policy id: 1–32 of letters, digits, <c>_</c>, <c>.</c> and <c>-</c>.</summary>
+        public static bool IsNetworkPolicyId(string? value) => value != null && PolicyId.IsMatch(value);
+
+        /// <summary>The region of a customer endpoint service name <c>com.amazonaws.vpce.&lt;region&gt;.vpce-svc-…</c>, or null when it is not one.</summary>
+        public static string? EndpointServiceRegion(string? value)
+        {
+            if (value == null) return null;
+            var m = EndpointService.Match(value);
+            return m.Success ? m.Groups[1].Value : null;
+        }
+
+        /// <summary>The S3 endpoint service of a region, used by private endpoint rules to S3 buckets.</summary>
+        public static string S3EndpointService(string region) => "com.amazonaws." + region + ".s3";
+    }
+}

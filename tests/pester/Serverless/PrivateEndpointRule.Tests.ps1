@@ -1,0 +1,184 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-TestModule
+    $script:service = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0123456789abcdef0'
+    $script:postRoute = 'POST /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules'
+    $script:listRoute = 'GET /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules'
+    function Set-ServiceFate([string]$Url, [string]$Service, [string]$State, [string]$Message) {
+        $body = @{ endpoint_service = $Service; connection_state = $State; error_message = $Message } | ConvertTo-Json
+        Invoke-RestMethod -Method Post -Uri "$Url/_emulator/endpoint-service-fates" -Body $body -ContentType 'application/json' | Out-Null
+    }
+}
+
+Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the test, accept delay 600 s)' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator -Arguments '--pe-accept-delay', '600', '--page-size', '2'
+        Connect-TestAccount -Url $script:emu.Url | Out-Null
+        $script:ncc = New-DbxNetworkConnectivityConfig -Name lifecycle-ncc -Region eu-west-3
+    }
+    AfterAll { $script:emu | Stop-TestService }
+
+    It 'S3 rules go CREATING -> ESTABLISHED without approval, to the region''s S3 service' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'lake-raw', 'lake-curated'
+        $rule.ConnectionState | Should -Be 'CREATING'
+        $rule.EndpointService | Should -Be 'com.amazonaws.eu-west-3.s3'
+        $rule.ResourceNames | Should -Be @('lake-raw', 'lake-curated')
+        $rule.Enabled | Should -BeTrue
+        $rule.Target | Should -Be 'S3'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        $now = $rule | Get-DbxPrivateEndpointRule
+        $now.ConnectionState | Should -Be 'ESTABLISHED'
+        $now.VpcEndpointId | Should -Match '^vpce-[0-9a-f]{17}$'
+        $script:s3Rule = $now
+    }
+
+    It 'rules to a customer service go CREATING -> PENDING -> ESTABLISHED once accepted' {
+        $rule = New-DbxPrivateEndpointRule -NetworkConnectivityConfigId $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'db.corp.example.com'
+        $rule.ConnectionState | Should -Be 'CREATING'
+        $rule.DomainNames | Should -Be @('db.corp.example.com')
+        $rule.Enabled | Should -BeNullOrEmpty
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'PENDING'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'ESTABLISHED'
+        $script:svcRule = $rule
+    }
+
+    It 'shows the rules on the NCC (egress_config.target_rules)' {
+        $n = $script:ncc | Get-DbxNetworkConnectivityConfig
+        $n.PrivateEndpointRuleCount | Should -Be 2
+        $n.EgressConfig.TargetRules.AwsPrivateEndpointRules.RuleId | Should -Contain $script:svcRule.RuleId
+    }
+
+    It 'deletes a PENDING rule at once' {
+        $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'pending.corp.example.com'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        $removed = $rule | Remove-DbxPrivateEndpointRule -Force -PassThru
+        $removed.ConnectionState | Should -Be 'PENDING'
+        $removed.Deactivated | Should -BeFalse
+        $rule | Get-DbxPrivateEndpointRule -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
+    }
+
+    It 'deactivates an ESTABLISHED rule and the service drops it a day later' {
+        $removed = $script:svcRule | Remove-DbxPrivateEndpointRule -Force -PassThru
+        $removed.Deactivated | Should -BeTrue
+        $removed.DeactivatedAt | Should -BeGreaterThan 0
+        ($script:svcRule | Get-DbxPrivateEndpointRule).Deactivated | Should -BeTrue
+        Move-EmulatorClock -Seconds 86401 -Url $script:emu.Url
+        $script:svcRule | Get-DbxPrivateEndpointRule -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
+    }
+
+    It 'expires a rule never accepted within 14 days, and deletes an EXPIRED rule at once' {
+        $lonely = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0aaaaaaaaaaaaaaaa'
+        Set-ServiceFate -Url $script:emu.Url -Service $lonely -State PENDING
+        $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $lonely -DomainName 'never.corp.example.com'
+        Move-EmulatorClock -Seconds 700 -Url $script:emu.Url
+        ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'PENDING'
+        Move-EmulatorClock -Seconds (14 * 86400) -Url $script:emu.Url
+        $expired = $rule | Get-DbxPrivateEndpointRule
+        $expired.ConnectionState | Should -Be 'EXPIRED'
+        $expired.ErrorMessage | Should -Not -BeNullOrEmpty
+        ($rule | Remove-DbxPrivateEndpointRule -Force -PassThru).Deactivated | Should -BeFalse
+        @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId).RuleId | Should -Not -Contain $rule.RuleId
+    }
+
+    It 'updates domain names, and disables an S3 rule, through update_mask' {
+        $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'a.corp.example.com'
+        $updated = $rule | Update-DbxPrivateEndpointRule -DomainName 'b.corp.example.com', 'c.corp.example.com' -PassThru
+        $updated.DomainNames | Should -Be @('b.corp.example.com', 'c.corp.example.com')
+        $s3 = $script:s3Rule | Update-DbxPrivateEndpointRule -Enabled $false -S3BucketName 'lake-raw' -PassThru
+        $s3.Enabled | Should -BeFalse
+        $s3.ResourceNames | Should -Be @('lake-raw')
+        ($script:s3Rule | Get-DbxPrivateEndpointRule).Enabled | Should -BeFalse
+    }
+
+    It 'lets the service refuse domain names on an S3 rule' {
+        $script:s3Rule | Update-DbxPrivateEndpointRule -DomainName 'x.corp.example.com' -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+    }
+
+    It 'refuses an update that names nothing, or both kinds, before sending' {
+        Update-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId $script:s3Rule.RuleId -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidPrivateEndpointRuleUpdate*'
+        Update-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId $script:s3Rule.RuleId -DomainName a.example.com -S3BucketName bkt -ErrorAction SilentlyContinue -ErrorVariable err2
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidPrivateEndpointRuleUpdate*'
+    }
+
+    It 'lists rules over several pages and stops after the first page for -First 1' {
+        1..3 | ForEach-Object { New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -S3BucketName "page-bucket-$_" } | Out-Null
+        Reset-EmulatorRequests -Url $script:emu.Url
+        $all = @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId)
+        $all.Count | Should -BeGreaterThan 2
+        $pages = [math]::Ceiling($all.Count / 2)
+        Get-EmulatorRouteCount $script:listRoute -Url $script:emu.Url | Should -Be $pages
+        Reset-EmulatorRequests -Url $script:emu.Url
+        Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId | Select-Object -First 1 | Should -Not -BeNullOrEmpty
+        Get-EmulatorRouteCount $script:listRoute -Url $script:emu.Url | Should -Be 1
+    }
+
+    It 'allows 30 private endpoint rules per region and refuses the 31st' {
+        $second = New-DbxNetworkConnectivityConfig -Name lifecycle-ncc-2 -Region eu-west-3
+        $active = @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId | Where-Object { -not $_.Deactivated }).Count
+        1..(30 - $active) | ForEach-Object { New-DbxPrivateEndpointRule $second.NetworkConnectivityConfigId -S3BucketName "quota-bucket-$_" } | Out-Null
+        New-DbxPrivateEndpointRule $second.NetworkConnectivityConfigId -S3BucketName 'one-too-many' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiQuotaExceeded*'
+        $other = New-DbxNetworkConnectivityConfig -Name lifecycle-ncc-3 -Region eu-central-1
+        ($other | New-DbxPrivateEndpointRule -S3BucketName 'other-region-bucket').ConnectionState | Should -Be 'CREATING'
+    }
+}
+
+Describe 'New-DbxPrivateEndpointRule -Wait and local checks (shared emulator)' {
+    BeforeAll {
+        Connect-TestAccount | Out-Null
+        $script:url = (Get-TestEnvironment).EmulatorUrl
+        $script:ncc = New-DbxNetworkConnectivityConfig -Name (New-TestName 'pe') -Region eu-west-3
+    }
+    AfterAll { $script:ncc | Remove-DbxNetworkConnectivityConfig -Force -ErrorAction SilentlyContinue }
+
+    It '-Wait returns an S3 rule once it is ESTABLISHED' {
+        ($script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'wait-bucket' -Wait).ConnectionState | Should -Be 'ESTABLISHED'
+    }
+
+    It '-Wait returns a customer-service rule once it has left CREATING' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $script:service -DomainName 'wait.corp.example.com' -Wait
+        $rule.ConnectionState | Should -BeIn 'PENDING', 'ESTABLISHED'
+    }
+
+    It '-Wait fails with the rule''s error message when the service owner rejects the connection' -ForEach @(
+        @{ State = 'REJECTED'; Id = 'DbxPrivateEndpointRuleRejected'; Svc = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0bbbbbbbbbbbbbbbb' }
+        @{ State = 'CREATE_FAILED'; Id = 'DbxPrivateEndpointRuleCreateFailed'; Svc = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0cccccccccccccccc' }
+    ) {
+        Set-ServiceFate -Url $script:url -Service $Svc -State $State -Message "test says $State"
+        $out = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $Svc -DomainName 'bad.corp.example.com' -Wait -ErrorAction SilentlyContinue -ErrorVariable err
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
+        $err[0].Exception.Message | Should -Match "test says $State"
+        $err[0].TargetObject.ConnectionState | Should -Be $State
+    }
+
+    It 'refuses bad input before sending anything' -ForEach @(
+        @{ P = @{ S3BucketName = 'Bad_Bucket' }; Id = 'DbxInvalidS3BucketName' }
+        @{ P = @{ S3BucketName = 's3://my-bucket' }; Id = 'DbxInvalidS3BucketName' }
+        @{ P = @{ S3BucketName = '192.168.1.1' }; Id = 'DbxInvalidS3BucketName' }
+        @{ P = @{ EndpointService = 'vpce-svc-0123456789abcdef0'; DomainName = 'a.example.com' }; Id = 'DbxInvalidEndpointService' }
+        @{ P = @{ EndpointService = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0123456789abcdef0'; DomainName = 'https://a.example.com' }; Id = 'DbxInvalidDomainName' }
+        @{ P = @{ EndpointService = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0123456789abcdef0'; DomainName = '*.example.com' }; Id = 'DbxInvalidDomainName' }
+        @{ P = @{ EndpointService = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0123456789abcdef0'; DomainName = (1..11 | ForEach-Object { "h$_.example.com" }) }; Id = 'DbxInvalidDomainCount' }
+        @{ P = @{ EndpointService = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0'; DomainName = 'a.example.com' }; Id = 'DbxInvalidEndpointService' }
+    ) {
+        $before = Get-EmulatorRouteCount $script:postRoute
+        New-DbxPrivateEndpointRule -NetworkConnectivityConfigId $script:ncc.NetworkConnectivityConfigId @P -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
+        Get-EmulatorRouteCount $script:postRoute | Should -Be $before
+    }
+
+    It 'removes every rule of an NCC through the pipeline, and -WhatIf changes nothing' {
+        Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId | Remove-DbxPrivateEndpointRule -WhatIf
+        @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId | Where-Object Deactivated).Count | Should -Be 0
+        Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId | Remove-DbxPrivateEndpointRule -Force
+        $left = @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId)
+        @($left | Where-Object { -not $_.Deactivated }).Count | Should -Be 0
+    }
+}
