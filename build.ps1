@@ -136,6 +136,9 @@ function Invoke-Test {
         $env:DBX_TEST_EMULATOR_DLL = $EmulatorDll
         $env:DBX_TEST_MODULE = $ModuleManifest
         $env:DBX_TEST_RESULTS = $ResultsDir
+        # A fresh cache of Databricks' published IP ranges per run, so no copy left by an earlier run changes results.
+        $env:DBX_CACHE_DIR = Join-Path $ResultsDir 'cache'
+        if (Test-Path $env:DBX_CACHE_DIR) { Remove-Item $env:DBX_CACHE_DIR -Recurse -Force }
 
         if (-not $SkipXunit) {
             Write-Host '== xUnit'

@@ -117,8 +117,10 @@ namespace DatabricksNetworking.Models
         /// <summary>The network address part of the CIDR.</summary>
         public string? Address { get; set; }
         public int PrefixLength { get; set; }
-        /// <summary>Where the value came from: <c>aws_stable_ip_rule</c> (legacy NCC list).</summary>
+        /// <summary>Where the value came from: <c>ip-ranges.json</c> (Databricks' published outbound ranges) or <c>aws_stable_ip_rule</c> (the NCC's legacy list).</summary>
         public string Source { get; set; } = "aws_stable_ip_rule";
+        /// <summary>The published feed's timestamp (published ranges only).</summary>
+        public DateTime? FeedTimestamp { get; set; }
 
         public override string ToString() => Cidr ?? "";
     }

@@ -10,7 +10,7 @@ AfterAll { $script:a, $script:b, $script:c | Remove-DbxNetworkConnectivityConfig
 
 Describe 'Get-DbxServerlessEgressIp' {
     It 'emits one object per stable CIDR of an NCC, with the NCC and region on each' {
-        $ips = @($script:a | Get-DbxServerlessEgressIp -WarningAction SilentlyContinue)
+        $ips = @($script:a | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue)
         $ips.Count | Should -Be $script:a.StableEgressCidrs.Count
         $ips.Count | Should -BeGreaterThan 0
         $ips.Cidr | Should -Be $script:a.StableEgressCidrs
@@ -25,22 +25,22 @@ Describe 'Get-DbxServerlessEgressIp' {
     }
 
     It 'warns that Databricks is retiring these lists in favour of its published IP ranges' {
-        $null = $script:a | Get-DbxServerlessEgressIp -WarningVariable warn -WarningAction SilentlyContinue
+        $null = $script:a | Get-DbxServerlessEgressIp -Source Legacy -WarningVariable warn -WarningAction SilentlyContinue
         $warn.Count | Should -Be 1
         "$warn" | Should -Match 'retiring'
         "$warn" | Should -Match 'published'
     }
 
     It 'gives the same CIDRs to NCCs of one region and different ones to another region' {
-        $ipsA = ($script:a | Get-DbxServerlessEgressIp -WarningAction SilentlyContinue).Cidr
-        $ipsB = (Get-DbxServerlessEgressIp -NetworkConnectivityConfigId $script:b.NetworkConnectivityConfigId -WarningAction SilentlyContinue).Cidr
-        $ipsC = ($script:c | Get-DbxServerlessEgressIp -WarningAction SilentlyContinue).Cidr
+        $ipsA = ($script:a | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue).Cidr
+        $ipsB = (Get-DbxServerlessEgressIp -Source Legacy -NetworkConnectivityConfigId $script:b.NetworkConnectivityConfigId -WarningAction SilentlyContinue).Cidr
+        $ipsC = ($script:c | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue).Cidr
         $ipsB | Should -Be $ipsA
         @($ipsC | Where-Object { $_ -in $ipsA }).Count | Should -Be 0
     }
 
     It 'covers every NCC of a region when no id is given, and feeds an S3 bucket policy condition' {
-        $ips = @(Get-DbxServerlessEgressIp -Region sa-east-1 -WarningAction SilentlyContinue)
+        $ips = @(Get-DbxServerlessEgressIp -Source Legacy -Region sa-east-1 -WarningAction SilentlyContinue)
         $ips.NetworkConnectivityConfigId | Should -Contain $script:c.NetworkConnectivityConfigId
         $ips.Region | Sort-Object -Unique | Should -Be 'sa-east-1'
         $condition = @{ NotIpAddress = @{ 'aws:SourceIp' = @($ips.Cidr | Sort-Object -Unique) } } | ConvertTo-Json -Depth 5
@@ -48,8 +48,55 @@ Describe 'Get-DbxServerlessEgressIp' {
     }
 
     It 'reports an unknown NCC and goes on with the next one' {
-        $out = @('9e9e9e9e-0000-4000-8000-000000000000', $script:c.NetworkConnectivityConfigId | Get-DbxServerlessEgressIp -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable err)
+        $out = @('9e9e9e9e-0000-4000-8000-000000000000', $script:c.NetworkConnectivityConfigId | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable err)
         $out.NetworkConnectivityConfigId | Sort-Object -Unique | Should -Be $script:c.NetworkConnectivityConfigId
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
+    }
+
+    Context 'published outbound ranges first (issue 10)' {
+        BeforeAll {
+            $script:feedUri = "$((Get-TestEnvironment).EmulatorUrl)/_emulator/ip-ranges.json"
+            $script:feed = Get-Content (Join-Path $PSScriptRoot '../../fixtures/ip-ranges.json') -Raw | ConvertFrom-Json
+            $script:us = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region us-east-1
+        }
+        AfterAll { $script:us | Remove-DbxNetworkConnectivityConfig -Force -ErrorAction SilentlyContinue }
+
+        It 'prefers the published outbound IPv4 prefixes of the NCC region, without the retirement warning' {
+            $expected = @($script:feed.prefixes | Where-Object { $_.platform -eq 'aws' -and $_.region -eq 'us-east-1' -and $_.type -eq 'outbound' } | ForEach-Object ipv4Prefixes)
+            $expected.Count | Should -BeGreaterThan 0
+            $ips = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri $script:feedUri -WarningVariable warn)
+            $ips.Cidr | Should -Be $expected
+            $ips.Source | Sort-Object -Unique | Should -Be 'ip-ranges.json'
+            $ips[0].FeedTimestamp | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds($script:feed.timestampSeconds).UtcDateTime)
+            $ips.NetworkConnectivityConfigId | Sort-Object -Unique | Should -Be $script:us.NetworkConnectivityConfigId
+            $warn.Count | Should -Be 0
+        }
+
+        It 'falls back to the legacy stable IPs with a warning when the region has no published prefixes' {
+            $ips = @($script:a | Get-DbxServerlessEgressIp -PublishedIpRangeUri $script:feedUri -WarningVariable warn -WarningAction SilentlyContinue)
+            $ips.Cidr | Should -Be $script:a.StableEgressCidrs
+            $ips.Source | Sort-Object -Unique | Should -Be 'aws_stable_ip_rule'
+            "$warn" | Should -Match 'ap-south-1'
+            "$warn" | Should -Match 'retiring'
+        }
+
+        It 'falls back when the feed is unreachable and no cached copy exists' {
+            $saved = $env:DBX_CACHE_DIR
+            $env:DBX_CACHE_DIR = Join-Path $TestDrive 'empty-cache'
+            try {
+                $port = Get-FreeTcpPort
+                $ips = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri "http://127.0.0.1:$port/ip-ranges.json" -WarningVariable warn -WarningAction SilentlyContinue)
+            } finally { $env:DBX_CACHE_DIR = $saved }
+            $ips.Cidr | Should -Be $script:us.StableEgressCidrs
+            "$warn" | Should -Match 'legacy stable IPs'
+        }
+
+        It 'reads a local copy with -PublishedIpRangePath, and -Source Published refuses a region without prefixes' {
+            $path = Join-Path $PSScriptRoot '../../fixtures/ip-ranges.json'
+            (@($script:us | Get-DbxServerlessEgressIp -PublishedIpRangePath $path)).Source | Sort-Object -Unique | Should -Be 'ip-ranges.json'
+            $out = @($script:a | Get-DbxServerlessEgressIp -PublishedIpRangePath $path -Source Published -ErrorAction SilentlyContinue -ErrorVariable err)
+            $out.Count | Should -Be 0
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPublishedIpRangeMissing*'
+        }
     }
 }

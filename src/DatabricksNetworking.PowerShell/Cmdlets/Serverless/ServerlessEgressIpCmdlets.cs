@@ -6,12 +6,24 @@ using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
+using DatabricksNetworking.Firewall;
 using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
+    /// <summary>Where serverless egress addresses come from.</summary>
+    public enum EgressIpSource
+    {
+        /// <summary>Databricks' published outbound ranges for the NCC's region; the NCC's legacy list when there are none.</summary>
+        Auto,
+        /// <summary>Only the published outbound ranges (an error when the region has none).</summary>
+        Published,
+        /// <summary>Only the NCC's legacy stable egress list (aws_stable_ip_rule).</summary>
+        Legacy,
+    }
+
     /// <summary>
-    /// <para type="synopsis">Gets the stable egress CIDRs of network connectivity configurations, one object per CIDR, for firewall rules or S3 bucket policies.</para>
+    /// <para type="synopsis">Gets the egress CIDRs of serverless compute for network connectivity configurations, one object per CIDR, for firewall rules or S3 bucket policies: Databricks' published outbound ranges for the NCC's region, or the NCC's legacy stable IPs.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DbxServerlessEgressIp", DefaultParameterSetName = All)]
     [OutputType(typeof(ServerlessEgressIp))]
@@ -35,10 +47,41 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string? Region { get; set; }
 
-        protected override void BeginProcessing()
+        /// <summary>Auto (default): the published outbound ranges of the NCC's region, falling back to the NCC's legacy list with a warning.</summary>
+        [Parameter]
+        public EgressIpSource Source { get; set; } = EgressIpSource.Auto;
+
+        /// <summary>Where to read Databricks' published ip-ranges.json (its public URL by default).</summary>
+        [Parameter]
+        public Uri? PublishedIpRangeUri { get; set; }
+
+        /// <summary>A local copy of ip-ranges.json to read instead of the URL.</summary>
+        [Parameter]
+        public string? PublishedIpRangePath { get; set; }
+
+        private PublishedIpRangeFeed? feed;
+        private bool feedRead;
+        private string? feedProblem;
+        private readonly HashSet<string> warnedRegions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The published feed, read once per invocation (live, or the cached copy with its warning); null when unavailable.</summary>
+        private PublishedIpRangeFeed? Feed()
         {
-            base.BeginProcessing();
-            WriteWarning(RetirementWarning);
+            if (feedRead || Source == EgressIpSource.Legacy) return feed;
+            feedRead = true;
+            try
+            {
+                feed = PublishedIpRangePath != null
+                    ? PublishedIpRangeReader.ReadFile(GetUnresolvedProviderPathFromPSPath(PublishedIpRangePath))
+                    : Run(ct => PublishedIpRangeReader.ReadAsync(PublishedIpRangeUri, ct));
+                if (feed.Warning != null) WriteWarning(feed.Warning);
+            }
+            catch (PublishedIpRangeException ex)
+            {
+                feedProblem = ex.Message;
+                WriteVerbose("Published IP ranges unavailable: " + ex.Message);
+            }
+            return feed;
         }
 
         protected override void ProcessRecordCore()
@@ -62,14 +105,29 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         private void WriteCidrs(NetworkConnectivityConfig ncc)
         {
+            var published = Feed()?.OutboundIpv4(ncc.Region ?? "") ?? (IReadOnlyList<string>)Array.Empty<string>();
+            if (published.Count > 0)
+            {
+                foreach (var ip in ToEgressIps(ncc, published, "ip-ranges.json", feed!.Timestamp.UtcDateTime)) WriteObject(ip);
+                return;
+            }
+            var why = feedProblem ?? (Source == EgressIpSource.Legacy ? null : $"the published IP ranges list no outbound prefixes for region {ncc.Region}");
+            if (Source == EgressIpSource.Published)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException($"No published outbound IP ranges for {ncc.Name} ({ncc.Region}): {why}."),
+                    "DbxPublishedIpRangeMissing", ErrorCategory.ObjectNotFound, ncc.NetworkConnectivityConfigId));
+                return;
+            }
+            if (warnedRegions.Add(ncc.Region ?? ""))
+                WriteWarning((why != null ? $"Falling back to the legacy stable IPs of the NCC because {why}. " : "") + RetirementWarning);
             if (ncc.StableEgressCidrs.Length == 0)
                 WriteVerbose($"Network connectivity configuration {ncc.Name} ({ncc.NetworkConnectivityConfigId}) publishes no stable egress CIDRs.");
-            foreach (var ip in ToEgressIps(ncc)) WriteObject(ip);
+            foreach (var ip in ToEgressIps(ncc, ncc.StableEgressCidrs, "aws_stable_ip_rule", null)) WriteObject(ip);
         }
 
-        internal static IEnumerable<ServerlessEgressIp> ToEgressIps(NetworkConnectivityConfig ncc)
+        internal static IEnumerable<ServerlessEgressIp> ToEgressIps(NetworkConnectivityConfig ncc, IEnumerable<string> cidrs, string source, DateTime? feedTimestamp)
         {
-            foreach (var cidr in ncc.StableEgressCidrs)
+            foreach (var cidr in cidrs)
             {
                 var slash = cidr.IndexOf('/');
                 var address = slash < 0 ? cidr : cidr.Substring(0, slash);
@@ -83,6 +141,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     Cidr = slash < 0 ? cidr + "/32" : cidr,
                     Address = address,
                     PrefixLength = prefix,
+                    Source = source,
+                    FeedTimestamp = feedTimestamp,
                 };
             }
         }
