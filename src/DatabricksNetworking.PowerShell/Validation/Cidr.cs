@@ -38,7 +38,7 @@ namespace DatabricksNetworking.Validation
     /// <summary>
     /// Parses and normalises the IPv4 addresses and CIDRs of IP access lists. Strict where the text is ambiguous
     /// (no leading zeros in octets, which some parsers read as octal; no shortened forms such as <c>10.1</c>),
-    /// lenient where it is not (surrounding blanks, a <c>/32</c> suffix, a leading zero in the prefix).
+    /// lenient only about surrounding blanks; a <c>/32</c> block is printed as the bare address.
     /// Every refusal names the value and what is wrong with it.
     /// </summary>
     public static class Cidr
@@ -68,8 +68,8 @@ namespace DatabricksNetworking.Validation
             if (slash >= 0)
             {
                 var p = t.Substring(slash + 1);
-                if (p.Length == 0 || !p.All(c => c >= '0' && c <= '9'))
-                    return new CidrProblem(CidrProblemKind.Malformed, $"'{t}' is not a valid CIDR: the prefix after '/' must be a number from 0 to 32.");
+                if (p.Length == 0 || !p.All(c => c >= '0' && c <= '9') || (p.Length > 1 && p[0] == '0'))
+                    return new CidrProblem(CidrProblemKind.Malformed, $"'{t}' is not a valid CIDR: the prefix after '/' must be a number from 0 to 32, without leading zeros.");
                 if (p.Length > 3 || (prefix = int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture)) > 32)
                     return new CidrProblem(CidrProblemKind.PrefixOutOfRange, $"'{t}' has an out-of-range prefix /{p}: an IPv4 CIDR prefix must be from 0 to 32.");
             }
