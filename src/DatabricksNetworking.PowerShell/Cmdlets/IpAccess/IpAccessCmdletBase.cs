@@ -160,9 +160,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// The lockout guard: when the caller's address is known and <paramref name="resulting"/> lists would block
         /// it, asks to continue (ShouldContinue); refuses in a session that cannot ask unless -Force. True = go on.
         /// </summary>
-        protected bool PassesLockoutGuard(IEnumerable<IpAccessList> resulting, string change, string scope, bool featureOn = true)
+        protected bool PassesLockoutGuard(IEnumerable<IpAccessList> resulting, string change, string scope)
         {
-            if (!featureOn) return true;
             var callerText = CallerIpAddress ?? EffectiveContext()?.CallerIpAddress;
             if (callerText == null || string.IsNullOrWhiteSpace(callerText)) return true;
             if (!Cidr.TryParseAddress(callerText, out var caller, out var error))
