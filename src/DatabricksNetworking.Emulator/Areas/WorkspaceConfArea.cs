@@ -26,6 +26,8 @@ public sealed class WorkspaceConfArea : IEmulatorArea
             foreach (var kv in body!)
                 if (kv.Value is not JsonValue v || !v.TryGetValue<string>(out _))
                     return Emu.BadRequest(http, $"Value of '{kv.Key}' must be a string, e.g. \"true\".");
+            if (body!["enableIpAccessLists"] is JsonValue flag && (string)flag! is not ("true" or "false"))
+                return Emu.BadRequest(http, $"Value of 'enableIpAccessLists' must be \"true\" or \"false\", not \"{(string)flag!}\".");
             lock (s.State.Sync)
                 foreach (var kv in body!) ws.Conf[kv.Key] = (string)kv.Value!;
             return Results.NoContent();

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
+
+namespace DatabricksNetworking.Cmdlets.IpAccess
+{
+    /// <summary>The type of an IP access list; sent as <c>ALLOW</c> / <c>BLOCK</c>.</summary>
+    public enum IpAccessListType { Allow, Block }
+
+    /// <summary>A workspace-level IP access cmdlet: it has a <c>-WorkspaceId</c> parameter (the account variants have none).</summary>
+    public interface IWorkspaceScoped
+    {
+        long? WorkspaceId { get; }
+    }
+
+    /// <summary>
+    /// Shared by every IP access cmdlet: whose lists (a workspace's or the account console's), reading the lists
+    /// and the feature switch, and address parsing. Workspace and account variants differ only in
+    /// <see cref="IsAccount"/> and the workspace id.
+    /// </summary>
+    public abstract class IpAccessCmdletBase : DbxCmdlet
+    {
+        /// <summary>True for the account console's lists and switch: a cmdlet without -WorkspaceId.</summary>
+        protected virtual bool IsAccount => !(this is IWorkspaceScoped);
+
+        /// <summary>The workspace named by the cmdlet (workspace variants), or null for the context's.</summary>
+        protected virtual long? TargetWorkspaceId => (this as IWorkspaceScoped)?.WorkspaceId;
+
+        protected IpAccessListsApi ListsApi() =>
+            IsAccount ? new IpAccessListsApi(AccountClient, true) : new IpAccessListsApi(WorkspaceClient(TargetWorkspaceId), false);
+
+        protected static string ScopeText(IpAccessListsApi api) =>
+            api.WorkspaceId.HasValue ? "workspace " + Ids.Format(api.WorkspaceId.Value) : "the account console";
+
+        protected static string WireType(IpAccessListType type) => type == IpAccessListType.Allow ? "ALLOW" : "BLOCK";
+
+        /// <summary>The context the call goes through (for <c>CallerIpAddress</c>), resolved as the client is.</summary>
+        protected DbxContext? EffectiveContext()
+        {
+            if (Context != null) return Context;
+            if (IsAccount) return DbxSession.DefaultAccount;
+            return TargetWorkspaceId.HasValue
+                ? DbxSession.DefaultAccount ?? DbxSession.DefaultWorkspace
+                : DbxSession.DefaultWorkspace ?? DbxSession.DefaultAccount;
+        }
+
+        /// <summary>Whether IP access lists are enforced for the workspace or the account.</summary>
+        protected IpAccessListFeature ReadFeature()
+        {
+            if (IsAccount)
+            {
+                var client = AccountClient;
+                var setting = ReadAccountSetting(client);
+                return new IpAccessListFeature
+                {
+                    AccountId = client.AccountId,
+                    Enabled = setting?.AcctIpAclEnable?.Value ?? true,
+                    IsDefault = setting?.AcctIpAclEnable == null,
+                    Etag = setting?.Etag,
+                };
+            }
+            var ws = WorkspaceClient(TargetWorkspaceId);
+            var conf = Run(ct => new WorkspaceConfApi(ws).GetAsync(new[] { WorkspaceConfApi.EnableIpAccessLists }, ct));
+            conf.TryGetValue(WorkspaceConfApi.EnableIpAccessLists, out var value);
+            return new IpAccessListFeature
+            {
+                WorkspaceId = ws.WorkspaceId,
+                AccountId = ws.AccountId,
+                Enabled = string.Equals(value, "true", StringComparison.OrdinalIgnoreCase),
+                IsDefault = value == null,
+            };
+        }
+
+        /// <summary>The account setting, or null when the service says it was never set (the default, on, applies).</summary>
+        protected AccountIpAclEnableSetting? ReadAccountSetting(DbxClient client)
+        {
+            try { return Run(ct => new AccountSettingsApi(client).GetIpAclEnableAsync(ct)); }
+            catch (DbxApiException ex) when (ex.StatusCode == 404) { return null; }
+        }
+
+        /// <summary>
+        /// Parses and normalises addresses and CIDRs; writes one error per bad value (ErrorId by kind) and
+        /// returns null when any was bad, so the caller sends nothing.
+        /// </summary>
+        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string> values, bool skipBlankAndComments = false)
+        {
+            var parsed = new List<Ipv4Cidr>();
+            bool bad = false;
+            foreach (var raw in values)
+            {
+                if (skipBlankAndComments && (string.IsNullOrWhiteSpace(raw) || raw.TrimStart().StartsWith("#", StringComparison.Ordinal))) continue;
+                var problem = Cidr.Check(raw, out var value);
+                if (problem == null) { parsed.Add(value); continue; }
+                bad = true;
+                WriteError(ErrorRecords.FromValidation(InvalidAddress(problem, raw)));
+            }
+            return bad ? null : parsed;
+        }
+
+        protected static DbxValidationException InvalidAddress(CidrProblem problem, string? raw)
+        {
+            string id;
+            switch (problem.Kind)
+            {
+                case CidrProblemKind.Ipv6: id = "DbxIpv6NotSupported"; break;
+                case CidrProblemKind.PrefixOutOfRange: id = "DbxInvalidCidrPrefix"; break;
+                case CidrProblemKind.HostBitsSet: id = "DbxInvalidCidrHostBits"; break;
+                default: id = "DbxInvalidIpAddress"; break;
+            }
+            return new DbxValidationException(id, problem.Message, raw);
+        }
+    }
+
+    /// <summary>
+    /// Shared by the cmdlets that change lists or switches: <c>-Force</c>, <c>-CallerIpAddress</c>, the local
+    /// 1000-value quota check, the lockout guard, and plain words for the service's own refusals.
+    /// </summary>
+    public abstract class IpAccessChangeCmdletBase : IpAccessCmdletBase
+    {
+        /// <summary>Your own public IPv4 address, for the lockout guard; defaults to the context's CallerIpAddress.</summary>
+        [Parameter]
+        public string? CallerIpAddress { get; set; }
+
+        /// <summary>Skip the confirmation prompts, including the lockout guard's (never -WhatIf).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect.</summary>
+        protected bool ShouldChange(string target, string action)
+        {
+            var whatIf = (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && LanguagePrimitives.IsTrue(w))
+                || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+            if (Force && !whatIf) return true;
+            return ShouldProcess(target, action);
+        }
+
+        /// <summary>Refuses (before anything is sent) a change that takes the live total over 1000 values.</summary>
+        protected static void CheckQuota(IReadOnlyList<IpAccessList> current, string? replacedListId, int newCount, string scope, object? target)
+        {
+            var inUse = current.Sum(l => l.Count);
+            var freed = replacedListId == null ? 0 : current.Where(l => l.ListId == replacedListId).Sum(l => l.Count);
+            var after = inUse - freed + newCount;
+            if (after <= Cidr.MaxValuesPerScope) return;
+            var adds = replacedListId == null
+                ? $"this change adds {newCount}"
+                : $"this change adds {after - inUse} (the list goes from {freed} to {newCount} values)";
+            throw new DbxValidationException("DbxIpAccessQuotaExceeded",
+                $"IP access lists of {scope} may hold at most {Cidr.MaxValuesPerScope} addresses and CIDRs in all: {inUse} are in use across {current.Count} list(s) and {adds}, which would make {after}. Remove or merge entries first.",
+                target, ErrorCategory.LimitsExceeded);
+        }
+
+        /// <summary>
+        /// The lockout guard: when the caller's address is known and <paramref name="resulting"/> lists would block
+        /// it, asks to continue (ShouldContinue); refuses in a session that cannot ask unless -Force. True = go on.
+        /// </summary>
+        protected bool PassesLockoutGuard(IEnumerable<IpAccessList> resulting, string change, string scope)
+        {
+            var callerText = CallerIpAddress ?? EffectiveContext()?.CallerIpAddress;
+            if (callerText == null || string.IsNullOrWhiteSpace(callerText)) return true;
+            if (!Cidr.TryParseAddress(callerText, out var caller, out var error))
+                throw new DbxValidationException("DbxInvalidCallerIpAddress", error!, callerText);
+            var verdict = IpAccessEvaluator.Evaluate(resulting, caller);
+            if (verdict.Allowed) return true;
+            var warning = $"{change} would block your own address {callerText.Trim()} ({verdict.Reason}): you would be locked out of {scope}.";
+            if (Force)
+            {
+                WriteWarning(warning + " Going ahead because of -Force.");
+                return true;
+            }
+            bool yes;
+            try
+            {
+                if (Host?.UI == null) throw new PSInvalidOperationException("no host user interface");
+                yes = ShouldContinue(warning + " Make the change anyway?", "IP access list lockout");
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
+            {
+                throw new DbxValidationException("DbxIpAccessLockout",
+                    warning + " Refused: this session cannot ask for confirmation (non-interactive). Use -Force to make the change anyway.",
+                    callerText, ErrorCategory.PermissionDenied);
+            }
+            if (!yes) WriteWarning($"Not changed: {change} was declined at the lockout prompt.");
+            return yes;
+        }
+
+        /// <summary>Runs a change; the service's INVALID_STATE and QUOTA_EXCEEDED refusals become errors in plain words.</summary>
+        protected T? Change<T>(Func<CancellationToken, Task<T>> operation, object? target, string scope) where T : class
+        {
+            try { return Run(operation); }
+            catch (DbxApiException ex) when (ex.ErrorCode == "INVALID_STATE")
+            {
+                WriteApiError(ex, target, $"Databricks refused the change because the resulting IP access lists would block the address you are calling from: it would lock you out of {scope}. Add your address to an ALLOW list, or leave it out of BLOCK lists, and try again");
+            }
+            catch (DbxApiException ex) when (ex.ErrorCode == "QUOTA_EXCEEDED")
+            {
+                WriteApiError(ex, target, $"Databricks refused the change because the IP access lists of {scope} would hold more than {Cidr.MaxValuesPerScope} addresses and CIDRs");
+            }
+            return null;
+        }
+
+        /// <summary>The lists as they would be after replacing (or adding, or with null removing) one of them.</summary>
+        protected static List<IpAccessList> With(IEnumerable<IpAccessList> current, string? listId, IpAccessList? replacement)
+        {
+            var result = current.Where(l => listId == null || l.ListId != listId).ToList();
+            if (replacement != null) result.Add(replacement);
+            return result;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Models;
+
+namespace DatabricksNetworking.Cmdlets.IpAccess
+{
+    /// <summary>Reads the switch (workspace-conf <c>enableIpAccessLists</c> or account setting <c>acct_ip_acl_enable</c>).</summary>
+    public abstract class GetIpAccessListFeatureBase : IpAccessCmdletBase
+    {
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = TargetWorkspaceId;
+            WriteObject(ReadFeature());
+        }
+    }
+
+    /// <summary>Turns the switch on or off. Turning it on is guarded: it must not lock the caller out.</summary>
+    public abstract class SetIpAccessListFeatureBase : IpAccessChangeCmdletBase
+    {
+        protected abstract bool TargetValue { get; }
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = TargetWorkspaceId;
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            var verb = TargetValue ? "Enable" : "Disable";
+            if (!ShouldChange(scope, verb + " IP access lists")) return;
+            if (TargetValue)
+            {
+                var lists = Run(ct => api.ListAsync(ct));
+                if (!PassesLockoutGuard(lists, "Enabling IP access lists", scope)) return;
+            }
+            if (IsAccount) WriteObject(SetAccount());
+            else
+            {
+                var ws = WorkspaceClient(TargetWorkspaceId);
+                var values = new Dictionary<string, string> { [WorkspaceConfApi.EnableIpAccessLists] = TargetValue ? "true" : "false" };
+                if (Change(async ct => { await new WorkspaceConfApi(ws).SetAsync(values, ct).ConfigureAwait(false); return "ok"; }, TargetWorkspaceId, scope) != null)
+                    WriteObject(ReadFeature());
+            }
+        }
+
+        private IpAccessListFeature SetAccount()
+        {
+            var client = AccountClient;
+            var written = Run(ct => new AccountSettingsApi(client).SetIpAclEnableAsync(TargetValue, ct));
+            return new IpAccessListFeature { AccountId = client.AccountId, Enabled = written.AcctIpAclEnable?.Value ?? TargetValue, Etag = written.Etag };
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Tells whether IP access lists are enforced for a workspace (workspace-conf enableIpAccessLists).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DbxIpAccessListFeature")]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class GetDbxIpAccessListFeatureCommand : GetIpAccessListFeatureBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Turns on IP access list enforcement for a workspace, after checking it does not lock you out.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class EnableDbxIpAccessListFeatureCommand : SetIpAccessListFeatureBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+        protected override bool TargetValue => true;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Turns off IP access list enforcement for a workspace (the lists are kept).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class DisableDbxIpAccessListFeatureCommand : SetIpAccessListFeatureBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+        protected override bool TargetValue => false;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Tells whether IP access lists are enforced for the account console (setting acct_ip_acl_enable; on by default).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DbxAccountIpAccessListFeature")]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class GetDbxAccountIpAccessListFeatureCommand : GetIpAccessListFeatureBase
+    {    }
+
+    /// <summary>
+    /// <para type="synopsis">Turns on IP access list enforcement for the account console, after checking it does not lock you out.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class EnableDbxAccountIpAccessListFeatureCommand : SetIpAccessListFeatureBase
+    {
+        protected override bool TargetValue => true;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Turns off IP access list enforcement for the account console (the lists are kept).</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class DisableDbxAccountIpAccessListFeatureCommand : SetIpAccessListFeatureBase
+    {
+        protected override bool TargetValue => false;
+    }
+}

@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using DatabricksNetworking.Client;
+using DatabricksNetworking.Models;
+
+namespace DatabricksNetworking.Cmdlets.IpAccess
+{
+    // ---- the operations, shared by the workspace cmdlets (this file) and the account cmdlets ----------------
+
+    /// <summary>Get: one list by id, lists by label (wildcards), or all.</summary>
+    public abstract class GetIpAccessListBase : IpAccessCmdletBase
+    {
+        /// <summary>The id of the list; omit it to list all.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_id", "ip_access_list_id")]
+        public string[]? ListId { get; set; }
+
+        /// <summary>Only lists whose label matches (wildcards allowed).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Label { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            var api = ListsApi();
+            var patterns = Label?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+            bool Matches(IpAccessList l) => patterns == null || patterns.Any(p => p.IsMatch(l.Label ?? ""));
+            if (ListId != null && ListId.Length > 0)
+            {
+                foreach (var id in ListId)
+                {
+                    CurrentTarget = id;
+                    try
+                    {
+                        var list = Run(ct => api.GetAsync(id, ct));
+                        if (Matches(list)) WriteObject(list);
+                    }
+                    catch (DbxApiException ex) { WriteApiError(ex, id); }
+                }
+                return;
+            }
+            foreach (var list in Run(ct => api.ListAsync(ct)))
+                if (Matches(list)) WriteObject(list);
+        }
+    }
+
+    /// <summary>New: creates a list (the service enables it).</summary>
+    public abstract class NewIpAccessListBase : IpAccessChangeCmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Label { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_type")]
+        public IpAccessListType ListType { get; set; }
+
+        /// <summary>IPv4 addresses and CIDRs; normalised, duplicates merged, sorted.</summary>
+        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("ip_addresses", "IpAddresses")]
+        [AllowEmptyCollection]
+        public string[] IpAddress { get; set; } = new string[0];
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = Label;
+            var label = CheckLabel(Label);
+            var parsed = ParseAddresses(IpAddress);
+            if (parsed == null) return;
+            var addresses = Validation.Cidr.Normalise(parsed);
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            var type = WireType(ListType);
+            if (!ShouldChange(scope, $"Create {type} IP access list '{label}' with {addresses.Count} value(s)")) return;
+            var current = Run(ct => api.ListAsync(ct));
+            CheckQuota(current, null, addresses.Count, scope, label);
+            var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
+            if (!PassesLockoutGuard(With(current, null, proposed), $"Creating {type} list '{label}'", scope)) return;
+            var created = Change(ct => api.CreateAsync(label, type, addresses, ct), label, scope);
+            if (created != null) WriteObject(created);
+        }
+
+        internal static string CheckLabel(string? label)
+        {
+            if (string.IsNullOrWhiteSpace(label))
+                throw new DbxValidationException("DbxInvalidLabel", "An IP access list needs a label (a short name such as 'office' or 'vpn').", label);
+            return label!.Trim();
+        }
+    }
+
+    /// <summary>Set: PUT, a full replace of label, type, addresses and enabled.</summary>
+    public abstract class SetIpAccessListBase : IpAccessChangeCmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_id", "ip_access_list_id")]
+        public string ListId { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        public string Label { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_type")]
+        public IpAccessListType ListType { get; set; }
+
+        /// <summary>The complete new set of IPv4 addresses and CIDRs.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ip_addresses", "IpAddresses")]
+        [AllowEmptyCollection]
+        public string[] IpAddress { get; set; } = new string[0];
+
+        /// <summary>Whether the list takes effect; a full replace sends it always (default: true).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public bool Enabled { get; set; } = true;
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = ListId;
+            var label = NewIpAccessListBase.CheckLabel(Label);
+            var parsed = ParseAddresses(IpAddress);
+            if (parsed == null) return;
+            var addresses = Validation.Cidr.Normalise(parsed);
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            var type = WireType(ListType);
+            if (!ShouldChange($"IP access list {ListId} of {scope}", $"Replace with {type} list '{label}' ({addresses.Count} value(s), {(Enabled ? "enabled" : "disabled")})")) return;
+            var current = Run(ct => api.ListAsync(ct));
+            CheckQuota(current, ListId, addresses.Count, scope, ListId);
+            var proposed = new IpAccessList { ListId = ListId, Label = label, ListType = type, IpAddresses = addresses, Enabled = Enabled };
+            if (!PassesLockoutGuard(With(current, ListId, proposed), $"Replacing list {ListId}", scope)) return;
+            var id = ListId;
+            var replaced = Change(ct => api.ReplaceAsync(id, label, type, Enabled, addresses, ct), id, scope);
+            if (replaced != null) WriteObject(replaced);
+        }
+    }
+
+    /// <summary>Update: PATCH, only the given fields change (e.g. <c>-Enabled:$false</c>).</summary>
+    public abstract class UpdateIpAccessListBase : IpAccessChangeCmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_id", "ip_access_list_id")]
+        public string ListId { get; set; } = "";
+
+        [Parameter]
+        public string? Label { get; set; }
+
+        [Parameter]
+        public IpAccessListType? ListType { get; set; }
+
+        /// <summary>Replaces the addresses of the list (use Add-/Remove-DbxIpAccessListEntry to edit them).</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? IpAddress { get; set; }
+
+        [Parameter]
+        public bool Enabled { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = ListId;
+            var changes = new IpAccessListRequest();
+            var described = new List<string>();
+            if (Label != null) { changes.Label = NewIpAccessListBase.CheckLabel(Label); described.Add($"label '{changes.Label}'"); }
+            if (ListType.HasValue) { changes.ListType = WireType(ListType.Value); described.Add("type " + changes.ListType); }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Enabled))) { changes.Enabled = Enabled; described.Add(Enabled ? "enabled" : "disabled"); }
+            if (IpAddress != null)
+            {
+                var parsed = ParseAddresses(IpAddress);
+                if (parsed == null) return;
+                changes.IpAddresses = Validation.Cidr.Normalise(parsed);
+                described.Add($"{changes.IpAddresses.Count} value(s)");
+            }
+            if (described.Count == 0)
+                throw new DbxValidationException("DbxNothingToUpdate", "Give at least one of -Label, -ListType, -IpAddress or -Enabled.", ListId);
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            if (!ShouldChange($"IP access list {ListId} of {scope}", "Update: " + string.Join(", ", described))) return;
+            var current = Run(ct => api.ListAsync(ct));
+            var existing = current.FirstOrDefault(l => l.ListId == ListId);
+            if (changes.IpAddresses != null) CheckQuota(current, ListId, changes.IpAddresses.Count, scope, ListId);
+            if (existing != null)
+            {
+                var proposed = new IpAccessList
+                {
+                    ListId = ListId,
+                    Label = changes.Label ?? existing.Label,
+                    ListType = changes.ListType ?? existing.ListType,
+                    IpAddresses = changes.IpAddresses ?? existing.IpAddresses,
+                    Enabled = changes.Enabled ?? existing.Enabled,
+                };
+                if (!PassesLockoutGuard(With(current, ListId, proposed), $"Updating list '{existing.Label}' ({ListId})", scope)) return;
+            }
+            var id = ListId;
+            var updated = Change(ct => api.UpdateAsync(id, changes, ct), id, scope);
+            if (updated != null) WriteObject(updated);
+        }
+    }
+
+    /// <summary>Remove: deletes a list (ConfirmImpact High; -Force skips the prompt).</summary>
+    public abstract class RemoveIpAccessListBase : IpAccessChangeCmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("list_id", "ip_access_list_id")]
+        public string[] ListId { get; set; } = new string[0];
+
+        protected override void ProcessRecordCore()
+        {
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            List<IpAccessList>? current = null;
+            foreach (var id in ListId)
+            {
+                CurrentTarget = id;
+                if (!ShouldChange($"IP access list {id} of {scope}", "Remove")) continue;
+                try
+                {
+                    current ??= Run(ct => api.ListAsync(ct));
+                    var existing = current.FirstOrDefault(l => l.ListId == id);
+                    if (existing != null && !PassesLockoutGuard(With(current, id, null), $"Removing list '{existing.Label}' ({id})", scope)) continue;
+                    var listId = id;
+                    if (Change(async ct => { await api.DeleteAsync(listId, ct).ConfigureAwait(false); return "ok"; }, id, scope) != null)
+                        current = With(current, id, null);
+                }
+                catch (DbxApiException ex) { WriteApiError(ex, id); }
+                catch (DbxValidationException ex) { WriteError(ErrorRecords.FromValidation(ex)); }
+            }
+        }
+    }
+
+    // ---- workspace lists ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <para type="synopsis">Gets the IP access lists of a workspace: one by id, by label (wildcards), or all.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DbxIpAccessList")]
+    [OutputType(typeof(IpAccessList))]
+    public sealed class GetDbxIpAccessListCommand : GetIpAccessListBase, IWorkspaceScoped
+    {
+        /// <summary>The workspace (through the account context); omit it with a workspace context.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Creates an IP access list (ALLOW or BLOCK) in a workspace.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessList))]
+    public sealed class NewDbxIpAccessListCommand : NewIpAccessListBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Replaces an IP access list of a workspace (PUT: label, type, addresses and enabled).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessList))]
+    public sealed class SetDbxIpAccessListCommand : SetIpAccessListBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Changes some fields of an IP access list of a workspace (PATCH), e.g. disables it.</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Update, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IpAccessList))]
+    public sealed class UpdateDbxIpAccessListCommand : UpdateIpAccessListBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Deletes IP access lists of a workspace.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveDbxIpAccessListCommand : RemoveIpAccessListBase, IWorkspaceScoped
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long? WorkspaceId { get; set; }
+    }
+}
