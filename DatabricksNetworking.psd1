@@ -17,9 +17,16 @@
         'Connect-DbxWorkspace'
         'Disconnect-DbxAccount'
         'Disconnect-DbxWorkspace'
+        'Get-DbxAwsCallerIdentity'
+        'Get-DbxAwsVpcEndpoint'
         'Get-DbxContext'
+        'Get-DbxPrivateLinkService'
         'Get-DbxWorkspace'
         'Invoke-DbxApi'
+        'New-DbxAwsSecurityGroup'
+        'New-DbxAwsVpcEndpoint'
+        'New-DbxAwsVpcPeering'
+        'Test-DbxAwsVpc'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
