@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -58,7 +59,7 @@ namespace DatabricksNetworking.Aws.Engine
 
         public static (string Region, string Source) ResolveRegion(AwsConnectionOptions o)
         {
-            var chain = new CredentialProfileStoreChain();
+            var chain = ProfileChain();
             if (!string.IsNullOrEmpty(o.Profile) && !chain.TryGetProfile(o.Profile, out _)) throw ProfileNotFound(o.Profile!, "-AwsProfile");
             if (!string.IsNullOrEmpty(o.Region)) return (o.Region!, "-Region");
             foreach (var name in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
@@ -67,6 +68,8 @@ namespace DatabricksNetworking.Aws.Engine
                 if (!string.IsNullOrWhiteSpace(v)) return (v.Trim(), name);
             }
             var profileName = ProfileName(o);
+            var fromConfig = ConfigFileRegion(profileName);
+            if (fromConfig != null) return (fromConfig, $"profile '{profileName}'");
             if (chain.TryGetProfile(profileName, out var profile) && profile.Region != null)
                 return (profile.Region.SystemName, $"profile '{profileName}'");
             if (o.UseInstanceMetadata)
@@ -78,6 +81,31 @@ namespace DatabricksNetworking.Aws.Engine
                 $"No AWS region was given. Pass -Region, set AWS_REGION (or AWS_DEFAULT_REGION), or set 'region' in the AWS profile '{profileName}' (~/.aws/config)."
                 + (o.UseInstanceMetadata ? " Instance metadata did not answer either." : " On an EC2 instance, -UseInstanceMetadata reads it from the instance."),
                 ErrorCategory.InvalidArgument, configuration: true);
+        }
+
+        /// <summary>The region of a profile in the config file (AWS_CONFIG_FILE or ~/.aws/config), read afresh each call.</summary>
+        internal static string? ConfigFileRegion(string profileName)
+        {
+            var path = Environment.GetEnvironmentVariable("AWS_CONFIG_FILE");
+            if (string.IsNullOrWhiteSpace(path))
+                path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "config");
+            if (!File.Exists(path)) return null;
+            var wanted = profileName == "default" ? new[] { "default", "profile default" } : new[] { "profile " + profileName };
+            string? section = null;
+            foreach (var raw in File.ReadLines(path))
+            {
+                var line = raw.Trim();
+                if (line.Length == 0 || line[0] == '#' || line[0] == ';') continue;
+                if (line[0] == '[' && line[line.Length - 1] == ']') { section = System.Text.RegularExpressions.Regex.Replace(line.Substring(1, line.Length - 2).Trim(), @"\s+", " "); continue; }
+                if (section == null || Array.IndexOf(wanted, section) < 0) continue;
+                var eq = line.IndexOf('=');
+                if (eq > 0 && line.Substring(0, eq).Trim() == "region")
+                {
+                    var value = line.Substring(eq + 1).Trim();
+                    if (value.Length > 0) return value;
+                }
+            }
+            return null;
         }
 
         private static string ProfileName(AwsConnectionOptions o)
@@ -111,9 +139,16 @@ namespace DatabricksNetworking.Aws.Engine
 
         // ---- credentials ----------------------------------------------------------------------------
 
+        /// <summary>The profile files, read afresh on every call (the SDK's default chain reads AWS_SHARED_CREDENTIALS_FILE only once per process).</summary>
+        private static CredentialProfileStoreChain ProfileChain()
+        {
+            var path = Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE");
+            return string.IsNullOrWhiteSpace(path) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(path.Trim());
+        }
+
         private static (AWSCredentials, string) BaseCredentials(AwsConnectionOptions o)
         {
-            var chain = new CredentialProfileStoreChain();
+            var chain = ProfileChain();
             if (!string.IsNullOrEmpty(o.Profile))
             {
                 if (!chain.TryGetAWSCredentials(o.Profile, out var fromProfile)) throw ProfileNotFound(o.Profile!, "-AwsProfile");
@@ -150,7 +185,16 @@ namespace DatabricksNetworking.Aws.Engine
                 || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
                 return (new GenericContainerCredentials(), "container credentials");
 
-            if (o.UseInstanceMetadata) return (new InstanceProfileAWSCredentials(), "instance metadata");
+            if (o.UseInstanceMetadata)
+            {
+                try { return (new InstanceProfileAWSCredentials(), "instance metadata"); }
+                catch (Exception ex) when (!(ex is DbxAwsException))
+                {
+                    throw new DbxAwsException("DbxAwsInstanceMetadataUnavailable",
+                        $"-UseInstanceMetadata was given, but the EC2 instance metadata service gave no credentials: {ex.Message}",
+                        ErrorCategory.AuthenticationError, configuration: true);
+                }
+            }
 
             throw new DbxAwsException("DbxAwsNoCredentials",
                 "No AWS credentials were found. Looked at: -AwsProfile (not given), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, "

@@ -93,7 +93,15 @@ namespace DatabricksNetworking.Cmdlets.Aws
         protected T RunAws<T>(Func<IAwsEngine, CancellationToken, Task<T>> call)
         {
             var engine = Aws;
-            return Run(ct => call(engine, ct));
+            try
+            {
+                return Run(ct => call(engine, ct));
+            }
+            catch (Exception ex) when (!(ex is DbxAwsException || ex is DbxValidationException || ex is OperationCanceledException || ex is PipelineStoppedException))
+            {
+                // Anything the engine did not translate (e.g. the SDK's own credential providers) still becomes a clean ErrorRecord.
+                throw new DbxAwsException("DbxAwsUnexpectedError", $"{ex.GetType().Name}: {ex.Message}", ErrorCategory.NotSpecified, configuration: ex is InvalidOperationException);
+            }
         }
 
         /// <summary>Runs an engine call for one record; an AWS failure is written for that record and null returned.</summary>

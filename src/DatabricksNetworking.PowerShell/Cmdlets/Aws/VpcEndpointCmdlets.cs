@@ -223,7 +223,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
             }
             try
             {
-                foreach (var e in RunPaged((token, ct) => Aws.ListVpcEndpointsAsync(options, filter, token, ct)))
+                // Streamed page by page: Select-Object -First 1 costs one request.
+                foreach (var e in Client.Paging.Enumerate(token => RunAws((aws, ct) => aws.ListVpcEndpointsAsync(options, filter, token, ct))))
                     WriteObject(e);
             }
             catch (DbxAwsException ex) when (!ex.IsConfiguration)
