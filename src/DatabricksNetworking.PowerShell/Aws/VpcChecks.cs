@@ -72,7 +72,9 @@ namespace DatabricksNetworking.Aws
 
             var egress = groups.SelectMany(g => g.EgressRules).ToList();
             var required = AwsPlans.Applicable(DatabricksPorts.WorkspaceEgress, f.Region, includeOptional: false).ToList();
-            var missing = required.Where(p => !egress.Any(r => r.Covers("tcp", p.FromPort, p.ToPort) && (r.Cidr != null || r.PrefixListId != null || r.PeerGroupId != null))).ToList();
+            // Traffic to the workspace groups themselves does not reach Databricks: only CIDRs, prefix lists or other groups (the endpoints') count.
+            bool Outward(AwsSecurityGroupRule r) => !r.Self && (r.Cidr != null || r.PrefixListId != null || (r.PeerGroupId != null && !ids.Contains(r.PeerGroupId)));
+            var missing = required.Where(p => !egress.Any(r => r.Covers("tcp", p.FromPort, p.ToPort) && Outward(r))).ToList();
             yield return new AwsVpcCheck(vpc, "SecurityGroupEgressPorts", missing.Count == 0 && groups.Count > 0,
                 missing.Count == 0 ? (groups.Count == 0 ? "No security group to check." : $"TCP egress is open on {string.Join(", ", required)}.")
                     : $"No TCP egress on {string.Join(", ", missing)} ({string.Join("; ", missing.Select(p => $"{p}: {p.Purpose}"))}).",
