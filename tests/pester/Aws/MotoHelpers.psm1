@@ -4,8 +4,10 @@
 Set-StrictMode -Version 3
 
 function Get-MotoUrl {
-    if (-not $env:DBX_TEST_MOTO_URL) { throw 'DBX_TEST_MOTO_URL is not set: run the tests through ./build.ps1 Test.' }
-    $env:DBX_TEST_MOTO_URL
+    # The tests' moto (DBX_TEST_MOTO_URL), or the one AWS_ENDPOINT_URL points at (the docs examples).
+    if ($env:DBX_TEST_MOTO_URL) { return $env:DBX_TEST_MOTO_URL }
+    if ($env:AWS_ENDPOINT_URL) { return $env:AWS_ENDPOINT_URL }
+    throw 'Neither DBX_TEST_MOTO_URL nor AWS_ENDPOINT_URL is set: run the tests through ./build.ps1 Test.'
 }
 
 function Set-MotoAwsEnvironment {
