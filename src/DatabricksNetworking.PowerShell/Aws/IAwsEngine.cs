@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using DatabricksNetworking.Client;
+
+namespace DatabricksNetworking.Aws
+{
+    /// <summary>
+    /// Everything the AWS cmdlets need from AWS, as plain DTOs. Implemented by DatabricksNetworking.Aws.dll (the
+    /// only assembly that references the AWS SDK), which <see cref="AwsEngineLoader"/> loads on first use into the
+    /// module's own AssemblyLoadContext. No Amazon.* type crosses this interface, so nothing the SDK defines ever
+    /// reaches a PowerShell parameter or output, and a different AWSSDK.Core elsewhere in the session cannot clash.
+    /// Failures are thrown as <see cref="DbxAwsException"/>.
+    /// </summary>
+    public interface IAwsEngine
+    {
+        /// <summary>The region the options resolve to (parameter, AWS_REGION, AWS_DEFAULT_REGION, profile, instance
+        /// metadata only when asked); throws DbxAwsMissingRegion at once when there is none.</summary>
+        string ResolveRegion(AwsConnectionOptions options);
+
+        Task<AwsCallerIdentity> GetCallerIdentityAsync(AwsConnectionOptions options, CancellationToken ct);
+
+        Task<AwsVpcEndpoint> CreateVpcEndpointAsync(AwsConnectionOptions options, AwsVpcEndpointRequest request, CancellationToken ct);
+
+        /// <summary>One page of VPC endpoints matching the filter (null token: the first page).</summary>
+        Task<Page<AwsVpcEndpoint>> ListVpcEndpointsAsync(AwsConnectionOptions options, AwsVpcEndpointFilter filter, string? nextToken, CancellationToken ct);
+
+        /// <summary>What Test-DbxAwsVpc, New-DbxAwsSecurityGroup and New-DbxAwsVpcPeering need to know about a VPC.
+        /// Subnets and security groups that do not exist are left out (the checks report them), an unknown VPC throws.</summary>
+        Task<AwsVpcFacts> GetVpcFactsAsync(AwsConnectionOptions options, AwsVpcQuery query, CancellationToken ct);
+
+        /// <summary>Creates the group, authorizes exactly the given rules and, when asked, revokes AWS's default
+        /// allow-all egress rule. A failure after the group exists deletes it again (no half-made group).</summary>
+        Task<AwsSecurityGroup> CreateSecurityGroupAsync(AwsConnectionOptions options, AwsSecurityGroupRequest request, CancellationToken ct);
+
+        /// <summary>Requests the peering, accepts it (same account and region) and adds the routes. A failure after
+        /// the request removes what was made.</summary>
+        Task<AwsVpcPeering> CreateVpcPeeringAsync(AwsConnectionOptions options, AwsVpcPeeringRequest request, CancellationToken ct);
+    }
+
+    /// <summary>How to reach AWS: the common parameters of the AWS cmdlets. Nulls mean "the standard chain".</summary>
+    public sealed class AwsConnectionOptions
+    {
+        public string? Profile { get; set; }
+        public string? Region { get; set; }
+        public string? RoleArn { get; set; }
+        public string? ExternalId { get; set; }
+        public string? EndpointUrl { get; set; }
+        /// <summary>Instance metadata (IMDS) is never probed for credentials or region unless this is set.</summary>
+        public bool UseInstanceMetadata { get; set; }
+    }
+
+    public sealed class AwsVpcEndpointRequest
+    {
+        public string VpcId { get; set; } = "";
+        public string ServiceName { get; set; } = "";
+        public IReadOnlyList<string> SubnetIds { get; set; } = new string[0];
+        public IReadOnlyList<string> SecurityGroupIds { get; set; } = new string[0];
+        public bool PrivateDnsEnabled { get; set; } = true;
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    public sealed class AwsVpcEndpointFilter
+    {
+        public string? VpcId { get; set; }
+        public IReadOnlyList<string>? VpcEndpointIds { get; set; }
+        public IReadOnlyList<string>? ServiceNames { get; set; }
+    }
+
+    public sealed class AwsVpcQuery
+    {
+        public string VpcId { get; set; } = "";
+        /// <summary>Null: all subnets of the VPC.</summary>
+        public IReadOnlyList<string>? SubnetIds { get; set; }
+        /// <summary>Null: no security groups.</summary>
+        public IReadOnlyList<string>? SecurityGroupIds { get; set; }
+    }
+
+    public sealed class AwsSecurityGroupRequest
+    {
+        public string VpcId { get; set; } = "";
+        public string GroupName { get; set; } = "";
+        public string Description { get; set; } = "";
+        public IReadOnlyList<AwsSecurityGroupRule> Ingress { get; set; } = new AwsSecurityGroupRule[0];
+        public IReadOnlyList<AwsSecurityGroupRule> Egress { get; set; } = new AwsSecurityGroupRule[0];
+        public bool RevokeDefaultEgress { get; set; } = true;
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    public sealed class AwsVpcPeeringRequest
+    {
+        public string VpcId { get; set; } = "";
+        public string PeerVpcId { get; set; } = "";
+        public IReadOnlyList<AwsRoute> Routes { get; set; } = new AwsRoute[0];
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+}
