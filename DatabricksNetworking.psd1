@@ -18,8 +18,19 @@
         'Disconnect-DbxAccount'
         'Disconnect-DbxWorkspace'
         'Get-DbxContext'
+        'Get-DbxNetworkConfiguration'
+        'Get-DbxPrivateAccessSettings'
+        'Get-DbxVpcEndpointRegistration'
         'Get-DbxWorkspace'
         'Invoke-DbxApi'
+        'New-DbxNetworkConfiguration'
+        'New-DbxPrivateAccessSettings'
+        'New-DbxVpcEndpointRegistration'
+        'Remove-DbxNetworkConfiguration'
+        'Remove-DbxPrivateAccessSettings'
+        'Remove-DbxVpcEndpointRegistration'
+        'Set-DbxPrivateAccessSettings'
+        'Set-DbxWorkspaceNetwork'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
