@@ -158,11 +158,11 @@ function New-MotoWorkspaceNetwork {
     param([string]$Region = 'us-east-1', [int]$SubnetPrefix = 20, [switch]$SameZone, [switch]$NoDns)
     $octet = Get-MotoRandomOctet
     $vpc = New-MotoVpc -CidrBlock "10.$octet.0.0/16" -Region $Region -NoDns:$NoDns
-    $step = [math]::Pow(2, 32 - $SubnetPrefix) / 256
+    $third = [int][math]::Max(1, [math]::Pow(2, 32 - $SubnetPrefix) / 256)   # third octet of the second subnet
     $s1 = New-MotoSubnet -VpcId $vpc -CidrBlock "10.$octet.0.0/$SubnetPrefix" -AvailabilityZone "${Region}a" -Region $Region
-    $s2 = New-MotoSubnet -VpcId $vpc -CidrBlock "10.$octet.$([int]$step).0/$SubnetPrefix" -AvailabilityZone $(if ($SameZone) { "${Region}a" } else { "${Region}b" }) -Region $Region
+    $s2 = New-MotoSubnet -VpcId $vpc -CidrBlock "10.$octet.$third.0/$SubnetPrefix" -AvailabilityZone $(if ($SameZone) { "${Region}a" } else { "${Region}b" }) -Region $Region
     $sg = New-MotoSecurityGroup -VpcId $vpc -Region $Region
-    [pscustomobject]@{ VpcId = $vpc; SubnetIds = @($s1, $s2); SecurityGroupIds = @($sg); Region = $Region }
+    [pscustomobject]@{ VpcId = $vpc; SubnetIds = @($s1, $s2); SecurityGroupIds = @($sg); Region = $Region; CidrBlock = "10.$octet.0.0/16" }
 }
 
 Export-ModuleMember -Function Invoke-MotoEc2, Set-MotoVpcAttribute, New-MotoVpc, New-MotoSubnet, New-MotoSecurityGroup, New-MotoVpcEndpoint, New-MotoWorkspaceNetwork
