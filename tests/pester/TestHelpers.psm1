@@ -92,3 +92,92 @@ function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid()
 Export-ModuleMember -Function Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
     Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName,
     Get-EmulatorRouteCount, Move-EmulatorClock
+
+# ---- moto (AWS EC2) helpers: the EC2 Query API over plain HTTP, no AWS SDK needed -------------------------------
+# moto needs no real signature: it reads the region from the SigV4 credential scope of the Authorization header.
+
+function Invoke-MotoEc2 {
+    # Calls one EC2 action on moto and returns the parsed XML response. -Parameters: the action's query parameters.
+    param(
+        [Parameter(Mandatory)][string]$Action,
+        [hashtable]$Parameters = @{},
+        [string]$Region = 'us-east-1',
+        [string]$Url = (Get-TestEnvironment).MotoUrl
+    )
+    if (-not $Url) { throw 'DBX_TEST_MOTO_URL is not set: run the tests through ./build.ps1 Test.' }
+    $form = @{ Action = $Action; Version = '2016-11-15' } + $Parameters
+    $body = ($form.GetEnumerator() | Sort-Object Name | ForEach-Object { [uri]::EscapeDataString($_.Name) + '=' + [uri]::EscapeDataString([string]$_.Value) }) -join '&'
+    $date = [DateTime]::UtcNow.ToString('yyyyMMdd')
+    $headers = @{ Authorization = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/$date/$Region/ec2/aws4_request, SignedHeaders=host, Signature=0" }
+    $resp = Invoke-WebRequest -Method Post -Uri "$Url/" -Body $body -ContentType 'application/x-www-form-urlencoded; charset=utf-8' -Headers $headers -SkipHttpErrorCheck
+    if ($resp.StatusCode -ge 300) { throw "moto $Action failed ($($resp.StatusCode)): $($resp.Content)" }
+    [xml]$resp.Content
+}
+
+function Get-MotoRandomOctet { Get-Random -Minimum 1 -Maximum 254 }
+
+function Set-MotoVpcAttribute {
+    param([Parameter(Mandatory)][string]$VpcId, [Nullable[bool]]$EnableDnsHostnames, [Nullable[bool]]$EnableDnsSupport, [string]$Region = 'us-east-1')
+    if ($null -ne $EnableDnsHostnames) { Invoke-MotoEc2 ModifyVpcAttribute @{ VpcId = $VpcId; 'EnableDnsHostnames.Value' = "$EnableDnsHostnames".ToLowerInvariant() } -Region $Region | Out-Null }
+    if ($null -ne $EnableDnsSupport) { Invoke-MotoEc2 ModifyVpcAttribute @{ VpcId = $VpcId; 'EnableDnsSupport.Value' = "$EnableDnsSupport".ToLowerInvariant() } -Region $Region | Out-Null }
+}
+
+function New-MotoVpc {
+    # A VPC (DNS hostnames and DNS support on unless -NoDns); returns its id.
+    param([string]$CidrBlock = "10.$(Get-MotoRandomOctet).0.0/16", [string]$Region = 'us-east-1', [switch]$NoDns)
+    $vpcId = (Invoke-MotoEc2 CreateVpc @{ CidrBlock = $CidrBlock } -Region $Region).CreateVpcResponse.vpc.vpcId
+    Set-MotoVpcAttribute -VpcId $vpcId -EnableDnsHostnames (-not $NoDns) -EnableDnsSupport (-not $NoDns) -Region $Region
+    $vpcId
+}
+
+function New-MotoSubnet {
+    param([Parameter(Mandatory)][string]$VpcId, [Parameter(Mandatory)][string]$CidrBlock, [string]$AvailabilityZone, [string]$Region = 'us-east-1')
+    $p = @{ VpcId = $VpcId; CidrBlock = $CidrBlock }
+    if ($AvailabilityZone) { $p.AvailabilityZone = $AvailabilityZone }
+    (Invoke-MotoEc2 CreateSubnet $p -Region $Region).CreateSubnetResponse.subnet.subnetId
+}
+
+function New-MotoSecurityGroup {
+    param([Parameter(Mandatory)][string]$VpcId, [string]$Name = (New-TestName 'sg'), [string]$Region = 'us-east-1')
+    (Invoke-MotoEc2 CreateSecurityGroup @{ VpcId = $VpcId; GroupName = $Name; GroupDescription = 'test' } -Region $Region).CreateSecurityGroupResponse.groupId
+}
+
+function New-MotoVpcEndpoint {
+    <#
+      An interface endpoint. -Service Workspace|Relay picks the Databricks regional service (reference §7.1);
+      -ServiceName gives any other. Returns an object with AwsVpcEndpointId and Region, as the AWS cmdlets do,
+      so it pipes into New-DbxVpcEndpointRegistration.
+    #>
+    param([Parameter(Mandatory)][string]$VpcId, [ValidateSet('Workspace', 'Relay')][string]$Service = 'Workspace', [string]$ServiceName,
+        [string[]]$SubnetId = @(), [string]$Region = 'us-east-1')
+    if (-not $ServiceName) {
+        $svc = @{
+            'us-east-1' = @('vpce-svc-09143d1e626de2f04', 'vpce-svc-00018a8c3ff62ffdf')
+            'us-west-2' = @('vpce-svc-0129f463fcfbc46c5', 'vpce-svc-0158114c0c730c3bb')
+            'eu-west-1' = @('vpce-svc-0da6ebf1461278016', 'vpce-svc-09b4eb2bc775f4e8c')
+        }[$Region]
+        if (-not $svc) { throw "New-MotoVpcEndpoint knows the Databricks services of us-east-1, us-west-2 and eu-west-1 only; give -ServiceName." }
+        $ServiceName = "com.amazonaws.vpce.$Region.$($svc[[int]($Service -eq 'Relay')])"
+    }
+    $p = @{ VpcId = $VpcId; ServiceName = $ServiceName; VpcEndpointType = 'Interface' }
+    for ($i = 0; $i -lt $SubnetId.Count; $i++) { $p["SubnetId.$($i + 1)"] = $SubnetId[$i] }
+    $e = (Invoke-MotoEc2 CreateVpcEndpoint $p -Region $Region).CreateVpcEndpointResponse.vpcEndpoint
+    [pscustomobject]@{ AwsVpcEndpointId = $e.vpcEndpointId; Region = $Region; ServiceName = $e.serviceName; State = $e.state; VpcId = $VpcId }
+}
+
+function New-MotoWorkspaceNetwork {
+    <#
+      What a customer-managed VPC for Databricks needs in moto: a VPC with DNS on, two /20 subnets in two
+      availability zones and a security group. Returns VpcId, SubnetIds, SecurityGroupIds, Region.
+    #>
+    param([string]$Region = 'us-east-1', [int]$SubnetPrefix = 20, [switch]$SameZone, [switch]$NoDns)
+    $octet = Get-MotoRandomOctet
+    $vpc = New-MotoVpc -CidrBlock "10.$octet.0.0/16" -Region $Region -NoDns:$NoDns
+    $third = [int][math]::Max(1, [math]::Pow(2, 32 - $SubnetPrefix) / 256)   # third octet of the second subnet
+    $s1 = New-MotoSubnet -VpcId $vpc -CidrBlock "10.$octet.0.0/$SubnetPrefix" -AvailabilityZone "${Region}a" -Region $Region
+    $s2 = New-MotoSubnet -VpcId $vpc -CidrBlock "10.$octet.$third.0/$SubnetPrefix" -AvailabilityZone $(if ($SameZone) { "${Region}a" } else { "${Region}b" }) -Region $Region
+    $sg = New-MotoSecurityGroup -VpcId $vpc -Region $Region
+    [pscustomobject]@{ VpcId = $vpc; SubnetIds = @($s1, $s2); SecurityGroupIds = @($sg); Region = $Region; CidrBlock = "10.$octet.0.0/16" }
+}
+
+Export-ModuleMember -Function Invoke-MotoEc2, Set-MotoVpcAttribute, New-MotoVpc, New-MotoSubnet, New-MotoSecurityGroup, New-MotoVpcEndpoint, New-MotoWorkspaceNetwork

@@ -38,4 +38,12 @@ namespace DatabricksNetworking.Models
 
         public override string ToString() => $"{WorkspaceName} ({WorkspaceId})";
     }
+
+    /// <summary>The two fields of a network connectivity configuration the workspace binding checks read (region match).</summary>
+    public sealed class NetworkConnectivityConfigRef
+    {
+        [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("region")] public string? Region { get; set; }
+    }
 }

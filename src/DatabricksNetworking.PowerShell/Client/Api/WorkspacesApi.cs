@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,5 +19,24 @@ namespace DatabricksNetworking.Client.Api
 
         public Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
             client.GetAsync<Workspace>(client.AccountPath("workspaces/" + Ids.Format(workspaceId)), ct);
+
+        /// <summary>
+        /// PATCH with <c>update_mask</c>: the mask names exactly the fields in <paramref name="fields"/> (sorted,
+        /// comma-separated, no spaces), the body carries them at top level. Older services answer with no body;
+        /// the workspace is read back then.
+        /// </summary>
+        public async Task<Workspace> UpdateAsync(long workspaceId, IDictionary<string, string> fields, CancellationToken ct)
+        {
+            var path = client.AccountPath("workspaces/" + Ids.Format(workspaceId));
+            var mask = string.Join(",", fields.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
+            var body = new SortedDictionary<string, string>(fields.ToDictionary(kv => kv.Key, kv => kv.Value), System.StringComparer.Ordinal);
+            var resp = await client.SendRawAsync(new HttpMethod("PATCH"), path, body, ct, ("update_mask", mask)).ConfigureAwait(false);
+            if (resp.Body.Length <= 2) return await GetAsync(workspaceId, ct).ConfigureAwait(false);
+            return Json.Deserialize<Workspace>(resp);
+        }
+
+        /// <summary>Reads the NCC a binding names (for the region check before a PATCH).</summary>
+        public Task<NetworkConnectivityConfigRef> GetNetworkConnectivityConfigAsync(string nccId, CancellationToken ct) =>
+            client.GetAsync<NetworkConnectivityConfigRef>(client.AccountPath("network-connectivity-configs/" + System.Uri.EscapeDataString(nccId)), ct);
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client.Api;
@@ -47,6 +49,133 @@ namespace DatabricksNetworking.Cmdlets.Classic
             if (Name != null)
                 foreach (var n in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(w => string.Equals(w.WorkspaceName, n, System.StringComparison.OrdinalIgnoreCase))))
                     WriteError(new ErrorRecord(new ItemNotFoundException($"No workspace named '{n}' in account {AccountClient.AccountId}."), "DbxWorkspaceNotFound", ErrorCategory.ObjectNotFound, n));
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Changes the network binding of a workspace: its network configuration (customer-managed VPC), private access settings (PrivateLink) and network connectivity configuration (serverless).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(Workspace))]
+    public sealed class SetDbxWorkspaceNetworkCommand : ClassicCmdlet
+    {
+        /// <summary>An NCC can be attached to at most this many workspaces.</summary>
+        public const int MaxWorkspacesPerNcc = 50;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long WorkspaceId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? NetworkId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PrivateAccessSettingsId { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? NetworkConnectivityConfigId { get; set; }
+
+        /// <summary>Wait until the workspace is RUNNING again; fail at once on FAILED or BANNED.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 1200;
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = WorkspaceId;
+            var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (NetworkId != null) fields["network_id"] = NetworkId;
+            if (PrivateAccessSettingsId != null) fields["private_access_settings_id"] = PrivateAccessSettingsId;
+            if (NetworkConnectivityConfigId != null) fields["network_connectivity_config_id"] = NetworkConnectivityConfigId;
+            if (fields.Count == 0)
+                throw new DbxValidationException("DbxNothingToChange", "Give at least one of -NetworkId, -PrivateAccessSettingsId, -NetworkConnectivityConfigId.", WorkspaceId);
+            if (WorkspaceId <= 0)
+                throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id (a positive number).", WorkspaceId);
+            CheckUuids(fields.Values, "Databricks object", "DbxInvalidId");
+            if (!ShouldProcess($"workspace {WorkspaceId}", "Set " + string.Join(", ", fields.Select(kv => kv.Key + "=" + kv.Value)))) return;
+
+            var workspaces = new WorkspacesApi(AccountClient);
+            var ws = Run(ct => workspaces.GetAsync(WorkspaceId, ct));
+            CheckUpdate(ws);
+            var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
+            if (!Wait) { WriteObject(updated); return; }
+
+            Workspace final;
+            try
+            {
+                final = WaitFor($"Updating workspace '{ws.WorkspaceName}' ({WorkspaceId})", () => Run(ct => workspaces.GetAsync(WorkspaceId, ct)),
+                    w => w.WorkspaceStatus, w => Classify(w.WorkspaceStatus), TimeoutSec);
+            }
+            catch (TimeoutException ex)
+            {
+                WriteWaitError("DbxWaitTimeout", ex.Message + " The update was accepted; check the workspace with Get-DbxWorkspace.", ErrorCategory.OperationTimeout, WorkspaceId);
+                return;
+            }
+            if (Classify(final.WorkspaceStatus) == WaitOutcome.Failed)
+            {
+                WriteWaitError("DbxWorkspaceFailed", $"Workspace '{final.WorkspaceName}' ({WorkspaceId}) is {final.WorkspaceStatus}: {final.WorkspaceStatusMessage}", ErrorCategory.InvalidResult, final);
+                return;
+            }
+            WriteObject(final);
+        }
+
+        internal static WaitOutcome? Classify(string? status)
+        {
+            switch (status)
+            {
+                case "RUNNING": return WaitOutcome.Done;
+                case "FAILED":
+                case "BANNED":
+                case "CANCELLING":
+                case "CANCELLED": return WaitOutcome.Failed;
+                default: return null;
+            }
+        }
+
+        /// <summary>The update table's rules, checked against the current objects before the PATCH is sent.</summary>
+        private void CheckUpdate(Workspace ws)
+        {
+            var name = $"'{ws.WorkspaceName}' ({ws.WorkspaceId})";
+            if (ws.WorkspaceStatus != "RUNNING" && ws.WorkspaceStatus != "FAILED")
+                throw new DbxValidationException("DbxInvalidWorkspaceState", $"Workspace {name} is {ws.WorkspaceStatus}; its network can be changed only when it is RUNNING or FAILED.", WorkspaceId, ErrorCategory.InvalidOperation);
+            if (NetworkId != null && !string.Equals(NetworkId, ws.NetworkId, StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.IsNullOrEmpty(ws.NetworkId) && ws.WorkspaceStatus == "RUNNING")
+                    throw new DbxValidationException("DbxInvalidWorkspaceState",
+                        $"Workspace {name} runs in a Databricks-managed VPC; a running workspace cannot be converted to a customer-managed VPC (only a FAILED one can).", WorkspaceId, ErrorCategory.InvalidOperation);
+                var network = Run(ct => new NetworksApi(AccountClient).GetAsync(NetworkId, ct));
+                if (network.WorkspaceId.HasValue && network.WorkspaceId.Value != ws.WorkspaceId)
+                    throw new DbxValidationException("DbxNetworkInUse",
+                        $"Network configuration '{network.NetworkName}' ({NetworkId}) is already used by workspace {network.WorkspaceId}; a network configuration serves one workspace. Create another one with New-DbxNetworkConfiguration.", NetworkId, ErrorCategory.ResourceBusy);
+            }
+            if (PrivateAccessSettingsId != null)
+            {
+                if (string.IsNullOrEmpty(ws.NetworkId) && NetworkId == null)
+                    throw new DbxValidationException("DbxPrivateLinkNeedsNetwork",
+                        $"Workspace {name} has no customer-managed VPC; PrivateLink needs one. Give -NetworkId too (possible only while the workspace is FAILED) or use a workspace created with a network configuration.", WorkspaceId, ErrorCategory.InvalidOperation);
+                var pas = Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(PrivateAccessSettingsId, ct));
+                if (!string.Equals(pas.Region, ws.Region, StringComparison.Ordinal))
+                    throw new DbxValidationException("DbxRegionMismatch",
+                        $"Private access settings '{pas.PrivateAccessSettingsName}' ({PrivateAccessSettingsId}) are for {pas.Region}; workspace {name} is in {ws.Region}.", PrivateAccessSettingsId);
+            }
+            if (NetworkConnectivityConfigId != null && !string.Equals(NetworkConnectivityConfigId, ws.NetworkConnectivityConfigId, StringComparison.OrdinalIgnoreCase))
+            {
+                var workspaces = new WorkspacesApi(AccountClient);
+                var ncc = Run(ct => workspaces.GetNetworkConnectivityConfigAsync(NetworkConnectivityConfigId, ct));
+                if (!string.Equals(ncc.Region, ws.Region, StringComparison.Ordinal))
+                    throw new DbxValidationException("DbxRegionMismatch",
+                        $"Network connectivity configuration '{ncc.Name}' ({NetworkConnectivityConfigId}) is for {ncc.Region}; workspace {name} is in {ws.Region}.", NetworkConnectivityConfigId);
+                var users = Run(ct => workspaces.ListAsync(ct)).Count(w => string.Equals(w.NetworkConnectivityConfigId, NetworkConnectivityConfigId, StringComparison.OrdinalIgnoreCase));
+                if (users >= MaxWorkspacesPerNcc)
+                    throw new DbxValidationException("DbxNccLimit",
+                        $"Network connectivity configuration {NetworkConnectivityConfigId} is already attached to {users} workspaces, the most one can serve ({MaxWorkspacesPerNcc}).", NetworkConnectivityConfigId, ErrorCategory.LimitsExceeded);
+            }
         }
     }
 }
