@@ -77,6 +77,7 @@
         'Update-DbxAccountIpAccessList'
         'Update-DbxIpAccessList'
         'Update-DbxPrivateEndpointRule'
+        'Wait-DbxWorkspace'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

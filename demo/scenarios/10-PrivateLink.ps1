@@ -46,6 +46,8 @@ try {
         workspace_name = "demo-privatelink"; aws_region = 'us-east-1'; pricing_tier = 'ENTERPRISE'
         credentials_id = $template.CredentialsId; storage_configuration_id = $template.StorageConfigurationId; network_id = $net.NetworkId
     }
+    Show "Wait-DbxWorkspace -WorkspaceId $($ws.workspace_id)"
+    Wait-DbxWorkspace -WorkspaceId $ws.workspace_id -TimeoutSec 60 | Format-Table | Out-Host
     Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.workspace_id) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -Wait"
     Set-DbxWorkspaceNetwork -WorkspaceId $ws.workspace_id -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait | Format-Table | Out-Host
     Get-DbxNetworkConfiguration -NetworkId $net.NetworkId | Format-Table | Out-Host

@@ -61,15 +61,6 @@ public sealed class ClassicArea : IEmulatorArea
             }
         });
 
-        // A read-only stand-in for GET one NCC, for the workspace binding checks. The serverless area owns NCCs; its
-        // route (default order 0) wins over this one (order 100) wherever both are present.
-        app.MapGet(Base + Nccs + "/{id}", (HttpContext http, string id) =>
-        {
-            var acc = Emu.Req(http).Account!;
-            lock (s.State.Sync)
-                return acc.Collection(Nccs).TryGetValue(id, out var o) ? Emu.Json(o.DeepClone()) : Emu.NotFound(http, $"Network connectivity configuration {id} does not exist.");
-        }).WithOrder(100);
-
         // Test hook (not Databricks API): without AWS, the next registration of this vpce- id ends in the given
         // state instead of 'available', e.g. {"aws_vpc_endpoint_id":"vpce-…","state":"rejected"}.
         app.MapPost("/_emulator/accounts/{accountId}/vpc-endpoint-outcomes", async (HttpContext http, string accountId) =>

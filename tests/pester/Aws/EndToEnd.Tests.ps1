@@ -1,5 +1,3 @@
-# NEEDS THE CLASSIC BRANCH: New-DbxVpcEndpointRegistration, New-DbxNetworkConfiguration, New-DbxPrivateAccessSettings,
-# Get-DbxNetworkConfiguration and Set-DbxWorkspaceNetwork (issue 3). Written against the names in that issue.
 # A back-end and front-end PrivateLink workspace from zero, against moto and the emulator pointed at the same moto.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
@@ -27,6 +25,8 @@ BeforeAll {
             workspace_name = $Name; aws_region = $Vpc.Region; pricing_tier = 'ENTERPRISE'
             credentials_id = $template.CredentialsId; storage_configuration_id = $template.StorageConfigurationId; network_id = $net.NetworkId
         }
+        # A broken network fails the new workspace at once; the broken-VPC case checks that below.
+        $null = Wait-DbxWorkspace -WorkspaceId $ws.workspace_id -TimeoutSec 60 -ErrorAction SilentlyContinue
         [pscustomobject]@{ Endpoints = $endpoints; Registrations = $regs; Network = $net; Pas = $pas; WorkspaceId = [long]$ws.workspace_id }
     }
 }

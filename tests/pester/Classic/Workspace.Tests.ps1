@@ -206,3 +206,24 @@ Describe 'Network validation against AWS when a workspace uses a configuration' 
         $e[0].Exception.Message | Should -Match 'availability zones'
     }
 }
+
+Describe 'Wait-DbxWorkspace' {
+    It 'waits for a new workspace to be RUNNING; the API answer pipes in by workspace_id' {
+        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = 'cred-1'; storage_configuration_id = 'storage-1' }
+        $ws.workspace_status | Should -Be 'PROVISIONING'
+        $done = $ws | Wait-DbxWorkspace -TimeoutSec 60
+        $done | Should -BeOfType DatabricksNetworking.Models.Workspace
+        $done.WorkspaceId | Should -Be $ws.workspace_id
+        $done.WorkspaceStatus | Should -Be 'RUNNING'
+    }
+
+    It 'fails at once with the status message when the workspace ends FAILED, and goes on with the next id' {
+        $bad = New-TestNetworkConfig -MotoArgs @{ NoDns = $true }
+        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = 'cred-1'; storage_configuration_id = 'storage-1'; network_id = $bad.NetworkId }
+        $out = @($ws.workspace_id, 2222222222222222 | Wait-DbxWorkspace -TimeoutSec 60 -ErrorVariable e -ErrorAction SilentlyContinue)
+        $out.WorkspaceId | Should -Be @(2222222222222222)
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxWorkspaceFailed*'
+        $e[0].TargetObject.WorkspaceId | Should -Be $ws.workspace_id
+        $e[0].Exception.Message | Should -Match 'FAILED'
+    }
+}

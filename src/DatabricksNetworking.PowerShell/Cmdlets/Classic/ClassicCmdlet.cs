@@ -15,6 +15,23 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>What a wait ended with.</summary>
     public enum WaitOutcome { Done, Failed }
 
+    /// <summary>How a workspace status ends a wait: RUNNING is done, FAILED/BANNED/CANCELLING are failures, others go on.</summary>
+    internal static class WorkspaceWait
+    {
+        internal static WaitOutcome? Classify(string? status)
+        {
+            switch (status)
+            {
+                case "RUNNING": return WaitOutcome.Done;
+                case "FAILED":
+                case "BANNED":
+                case "CANCELLING":
+                case "CANCELLED": return WaitOutcome.Failed;
+                default: return null;
+            }
+        }
+    }
+
     /// <summary>
     /// Shared by the classic compute plane cmdlets: the local checks (names, AWS ids, regions, UUIDs), the lookup of
     /// workspaces that use an object, and the polling wait with a progress bar that -Wait uses.
@@ -109,6 +126,30 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 record.RecordType = ProgressRecordType.Completed;
                 WriteProgress(record);
             }
+        }
+
+        /// <summary>
+        /// Waits until a workspace is RUNNING; on FAILED/BANNED/CANCELLING or a timeout writes the error record and
+        /// returns null. <paramref name="timeoutNote"/> is appended to the timeout message.
+        /// </summary>
+        protected Models.Workspace? WaitUntilRunning(Client.Api.WorkspacesApi workspaces, long workspaceId, string activity, int timeoutSec, string timeoutNote)
+        {
+            Models.Workspace final;
+            try
+            {
+                final = WaitFor(activity, () => Run(ct => workspaces.GetAsync(workspaceId, ct)), w => w.WorkspaceStatus, w => WorkspaceWait.Classify(w.WorkspaceStatus), timeoutSec);
+            }
+            catch (TimeoutException ex)
+            {
+                WriteWaitError("DbxWaitTimeout", ex.Message + timeoutNote, ErrorCategory.OperationTimeout, workspaceId);
+                return null;
+            }
+            if (WorkspaceWait.Classify(final.WorkspaceStatus) == WaitOutcome.Failed)
+            {
+                WriteWaitError("DbxWorkspaceFailed", $"Workspace '{final.WorkspaceName}' ({workspaceId}) is {final.WorkspaceStatus}: {final.WorkspaceStatusMessage}", ErrorCategory.InvalidResult, final);
+                return null;
+            }
+            return final;
         }
 
         protected void WriteWaitError(string errorId, string message, ErrorCategory category, object? target) =>

@@ -66,7 +66,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         /// <summary>VPC endpoint registration ids of the secure cluster connectivity relay service, for back-end PrivateLink.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("dataplane_relay", "DataplaneRelayVpcEndpointIds")]
+        [Alias("dataplane_relay", "DataplaneRelayVpcEndpointIds", "RelayVpcEndpointId")]
         public string[]? DataplaneRelayVpcEndpointId { get; set; }
 
         protected override void ProcessRecordCore()

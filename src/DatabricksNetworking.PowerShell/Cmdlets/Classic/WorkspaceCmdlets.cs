@@ -106,36 +106,9 @@ namespace DatabricksNetworking.Cmdlets.Classic
             var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
             if (!Wait) { WriteObject(updated); return; }
 
-            Workspace final;
-            try
-            {
-                final = WaitFor($"Updating workspace '{ws.WorkspaceName}' ({WorkspaceId})", () => Run(ct => workspaces.GetAsync(WorkspaceId, ct)),
-                    w => w.WorkspaceStatus, w => Classify(w.WorkspaceStatus), TimeoutSec);
-            }
-            catch (TimeoutException ex)
-            {
-                WriteWaitError("DbxWaitTimeout", ex.Message + " The update was accepted; check the workspace with Get-DbxWorkspace.", ErrorCategory.OperationTimeout, WorkspaceId);
-                return;
-            }
-            if (Classify(final.WorkspaceStatus) == WaitOutcome.Failed)
-            {
-                WriteWaitError("DbxWorkspaceFailed", $"Workspace '{final.WorkspaceName}' ({WorkspaceId}) is {final.WorkspaceStatus}: {final.WorkspaceStatusMessage}", ErrorCategory.InvalidResult, final);
-                return;
-            }
-            WriteObject(final);
-        }
-
-        internal static WaitOutcome? Classify(string? status)
-        {
-            switch (status)
-            {
-                case "RUNNING": return WaitOutcome.Done;
-                case "FAILED":
-                case "BANNED":
-                case "CANCELLING":
-                case "CANCELLED": return WaitOutcome.Failed;
-                default: return null;
-            }
+            var final = WaitUntilRunning(workspaces, WorkspaceId, $"Updating workspace '{ws.WorkspaceName}' ({WorkspaceId})", TimeoutSec,
+                " The update was accepted; check the workspace with Get-DbxWorkspace.");
+            if (final != null) WriteObject(final);
         }
 
         /// <summary>The update table's rules, checked against the current objects before the PATCH is sent.</summary>
@@ -176,6 +149,31 @@ namespace DatabricksNetworking.Cmdlets.Classic
                     throw new DbxValidationException("DbxNccLimit",
                         $"Network connectivity configuration {NetworkConnectivityConfigId} is already attached to {users} workspaces, the most one can serve ({MaxWorkspacesPerNcc}).", NetworkConnectivityConfigId, ErrorCategory.LimitsExceeded);
             }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Waits until workspaces are RUNNING (after a create or a network change), with a progress bar; fails at once on FAILED or BANNED.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Wait, "DbxWorkspace")]
+    [OutputType(typeof(Workspace))]
+    public sealed class WaitDbxWorkspaceCommand : ClassicCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        public long WorkspaceId { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 1200;
+
+        protected override void ProcessRecordCore()
+        {
+            CurrentTarget = WorkspaceId;
+            if (WorkspaceId <= 0)
+                throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id (a positive number).", WorkspaceId);
+            var final = WaitUntilRunning(new WorkspacesApi(AccountClient), WorkspaceId, $"Waiting for workspace {WorkspaceId}", TimeoutSec, "");
+            if (final != null) WriteObject(final);
         }
     }
 }
