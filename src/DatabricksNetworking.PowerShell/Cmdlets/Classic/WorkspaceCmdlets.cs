@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Models;
 
@@ -17,6 +18,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long[] WorkspaceId { get; set; } = new long[0];
 
         /// <summary>Workspace name; wildcards allowed.</summary>
