@@ -29,6 +29,7 @@ function Get-DocsBlocks {
     # Code blocks of a range of lines: language, code, 1-based line number, and whether an
     # <!-- illustration --> comment stands right before it (blank lines allowed between).
     param([object[]]$Lines)
+    $Lines = @($Lines | Where-Object { $null -ne $_ })
     $blocks = [System.Collections.Generic.List[object]]::new()
     $i = 0
     while ($i -lt $Lines.Count) {
@@ -52,7 +53,7 @@ function Get-DocsBlocks {
 function Get-DocsProse {
     # The text of a range of lines without code blocks and HTML comments, trimmed.
     param([object[]]$Lines)
-    $text = ($Lines | Where-Object { -not $_.InCode } | ForEach-Object Text) -join "`n"
+    $text = ($Lines | Where-Object { $null -ne $_ -and -not $_.InCode } | ForEach-Object Text) -join "`n"
     $text = [regex]::Replace($text, '<!--.*?-->', '', 'Singleline')
     $text.Trim()
 }
@@ -269,7 +270,7 @@ function Export-DocsCommandMetadata {
 function Get-DocsModuleMetadata {
     # Runs Export-DocsCommandMetadata in a child pwsh and returns the parsed result.
     param([Parameter(Mandatory)][string]$Manifest)
-    Import-Module (Join-Path $PSScriptRoot 'Services.psm1') -Force
+    if (-not (Get-Command Get-PwshCommand -ErrorAction SilentlyContinue)) { Import-Module (Join-Path $PSScriptRoot 'Services.psm1') }
     $Manifest = (Resolve-Path -LiteralPath $Manifest -ErrorAction Stop).Path
     $pwsh = @(Get-PwshCommand)
     $lib = Join-Path $PSScriptRoot 'DocsLib.psm1'
