@@ -18,9 +18,11 @@ BeforeAll {
         try {
             $env:HOME = Join-Path $work 'home'
             Remove-Item env:XDG_DATA_HOME, env:XDG_CONFIG_HOME, env:XDG_CACHE_HOME, env:PSModulePath -ErrorAction SilentlyContinue
-            New-Item -ItemType Directory -Path $env:HOME -Force | Out-Null
+            # .NET reports a special folder only when it exists; a missing one would make NuGet write into the cwd.
+            foreach ($d in '.config', '.local/share', '.cache') { New-Item -ItemType Directory -Path (Join-Path $env:HOME $d) -Force | Out-Null }
             $a = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Script)
-            $out = & $pwsh[0] @a 2>&1 | Out-String
+            Push-Location $work
+            try { $out = & $pwsh[0] @a 2>&1 | Out-String } finally { Pop-Location }
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $out }
         }
         finally {
