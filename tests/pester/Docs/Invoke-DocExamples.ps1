@@ -1,12 +1,17 @@
 <#
-  Runs the EXAMPLES code blocks of one docs/cmdlets page, in order, in a fresh runspace of this (child) pwsh, with the
-  built module imported, $ctx connected to the given emulator and the AWS variables pointing at moto. Writes one JSON
-  record per block (errors, exception, skipped illustration) to -ResultFile. Used by Examples.Tests.ps1.
+  Runs the EXAMPLES code blocks of docs/cmdlets pages. Each page runs its blocks in order in a fresh runspace, with
+  the built module imported, $ctx connected to an emulator of its own (started here from -EmulatorDll, or the given
+  -EmulatorUrl) and the AWS variables pointing at moto; between pages the environment variables and the session's
+  default contexts are reset, so pages cannot disturb each other. Writes one JSON record per block (page, errors,
+  exception, skipped illustration) to -ResultFile. Used by Examples.Tests.ps1 and Docs.Tests.ps1.
 #>
 param(
-    [Parameter(Mandatory)][string]$PagePath,
+    [string[]]$PagePath,
+    # A file with one page path per line (pwsh -File cannot pass an array).
+    [string]$PageListFile,
     [Parameter(Mandatory)][string]$Module,
-    [Parameter(Mandatory)][string]$EmulatorUrl,
+    [string]$EmulatorUrl,
+    [string]$EmulatorDll,
     [Parameter(Mandatory)][string]$ResultFile,
     [Parameter(Mandatory)][string]$AccountId,
     [Parameter(Mandatory)][string]$ClientId,
@@ -14,6 +19,8 @@ param(
     [string]$MotoUrl
 )
 $ErrorActionPreference = 'Stop'
+if ($PageListFile) { $PagePath = @(Get-Content $PageListFile | Where-Object { $_ }) }
+if (-not $PagePath) { throw 'Give -PagePath or -PageListFile.' }
 Import-Module (Join-Path $PSScriptRoot '../../../build/DocsLib.psm1')
 
 # Nothing from the developer's own Databricks or AWS set-up may leak into the examples.
@@ -29,9 +36,8 @@ if ($MotoUrl) {
     Remove-Item env:AWS_PROFILE, env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue
 }
 
-$page = Read-DocsPage $PagePath
-$rs = [runspacefactory]::CreateRunspace($Host, [initialsessionstate]::CreateDefault2())
-$rs.Open()
+Import-Module (Join-Path $PSScriptRoot '../../../build/Services.psm1')
+$rs = $null
 
 function Invoke-Block([string]$Code, [hashtable]$Parameters = @{}) {
     $ps = [powershell]::Create()
@@ -47,22 +53,52 @@ function Invoke-Block([string]$Code, [hashtable]$Parameters = @{}) {
     [pscustomobject]@{ Errors = $errors; Exception = $(if ($exception) { "$($exception.GetType().Name): $($exception.Message)" }); Output = $output }
 }
 
-$results = [System.Collections.Generic.List[object]]::new()
+function Invoke-Page([string]$Path, [string]$Url) {
+$page = Read-DocsPage $Path
 $setup = Invoke-Block -Code @'
 param($Module, $Url, $AccountId, $ClientId, $ClientSecret)
 Import-Module $Module
 $ctx = Connect-DbxAccount -AccountHost $Url -AccountId $AccountId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString $ClientSecret -AsPlainText -Force)
-'@ -Parameters @{ Module = $Module; Url = $EmulatorUrl; AccountId = $AccountId; ClientId = $ClientId; ClientSecret = $ClientSecret }
-$results.Add([pscustomobject]@{ Example = '(set-up: Import-Module, $ctx = Connect-DbxAccount)'; Line = 0; Skipped = $false; Errors = $setup.Errors; Exception = $setup.Exception })
+'@ -Parameters @{ Module = $Module; Url = $Url; AccountId = $AccountId; ClientId = $ClientId; ClientSecret = $ClientSecret }
+[pscustomobject]@{ Page = $page.Name; Example = '(set-up: Import-Module, $ctx = Connect-DbxAccount)'; Line = 0; Skipped = $false; Errors = $setup.Errors; Exception = $setup.Exception }
 
 if (-not $setup.Errors -and -not $setup.Exception) {
     foreach ($e in $page.Examples) {
         foreach ($b in $e.Blocks) {
-            if ($b.Illustration) { $results.Add([pscustomobject]@{ Example = $e.Title; Line = $b.Line; Skipped = $true; Errors = @(); Exception = $null }); continue }
+            if ($b.Illustration) { [pscustomobject]@{ Page = $page.Name; Example = $e.Title; Line = $b.Line; Skipped = $true; Errors = @(); Exception = $null }; continue }
             $r = Invoke-Block -Code $b.Code
-            $results.Add([pscustomobject]@{ Example = $e.Title; Line = $b.Line; Skipped = $false; Errors = $r.Errors; Exception = $r.Exception })
+            [pscustomobject]@{ Page = $page.Name; Example = $e.Title; Line = $b.Line; Skipped = $false; Errors = $r.Errors; Exception = $r.Exception }
         }
     }
 }
-$rs.Dispose()
+}
+
+$baseEnv = @{}
+Get-ChildItem env: | ForEach-Object { $baseEnv[$_.Name] = $_.Value }
+$results = foreach ($path in $PagePath) {
+    $emulator = $null
+    try {
+        $url = $EmulatorUrl
+        if ($EmulatorDll) {
+            $emuArgs = @('--quiet'); if ($MotoUrl) { $emuArgs += @('--aws-endpoint', $MotoUrl) }
+            $emulator = Start-DbxTestEmulator -EmulatorDll $EmulatorDll -Arguments $emuArgs
+            $url = $emulator.Url
+        }
+        $rs = [runspacefactory]::CreateRunspace($Host, [initialsessionstate]::CreateDefault2())
+        $rs.Open()
+        Invoke-Page -Path $path -Url $url
+    }
+    catch {
+        [pscustomobject]@{ Page = [IO.Path]::GetFileNameWithoutExtension($path); Example = '(runner)'; Line = 0; Skipped = $false; Errors = @("$_"); Exception = $null }
+    }
+    finally {
+        if ($rs) { $rs.Dispose() }
+        if ($emulator) { $emulator | Stop-TestService }
+        # Reset what a page may have changed in the process: environment variables and the default contexts.
+        Get-ChildItem env: | Where-Object { -not $baseEnv.ContainsKey($_.Name) } | ForEach-Object { Remove-Item "env:$($_.Name)" }
+        foreach ($k in $baseEnv.Keys) { if ([Environment]::GetEnvironmentVariable($k) -ne $baseEnv[$k]) { [Environment]::SetEnvironmentVariable($k, $baseEnv[$k]) } }
+        $session = 'DatabricksNetworking.Client.DbxSession' -as [type]
+        if ($session) { $session::DefaultAccount = $null; $session::DefaultWorkspace = $null }
+    }
+}
 ConvertTo-Json -InputObject @($results) -Depth 5 | Set-Content -Path $ResultFile -Encoding utf8NoBOM
