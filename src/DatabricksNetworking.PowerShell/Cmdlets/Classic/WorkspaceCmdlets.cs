@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Models;
 
@@ -19,6 +20,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long[] WorkspaceId { get; set; } = new long[0];
 
         /// <summary>Workspace name; wildcards allowed.</summary>

@@ -153,6 +153,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         /// <summary>The workspace id; needed on a unified host, where it is sent as X-Databricks-Org-Id.</summary>
         [Parameter]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
 
         /// <summary>The account id, on a unified host (OAuth tokens then come from the account token endpoint).</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using System.Net.Http;
 using System.Text.Json;
 using DatabricksNetworking.Client;
@@ -38,6 +39,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         /// <summary>For workspace calls through an account context.</summary>
         [Parameter]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Return the raw response text instead of objects.</summary>

@@ -1,0 +1,135 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using DatabricksNetworking.Client;
+
+namespace DatabricksNetworking.Completion
+{
+    /// <summary>
+    /// Base of the completers for ids of existing objects (-WorkspaceId, -NetworkId, ...). A derived class only
+    /// names its <see cref="IdSource"/>; the base finds the context (-Context, else the session's), the workspace
+    /// for workspace-level lists (-WorkspaceId, else the context's), asks <see cref="IdCatalog"/> (cached per
+    /// context, gives up quietly after 2 seconds) and offers ids whose id or name starts with what was typed.
+    /// It never throws: tab completion must never show an error.
+    /// </summary>
+    public abstract class DbxIdCompleter : IArgumentCompleter
+    {
+        private readonly IdSource? source;
+
+        protected DbxIdCompleter(IdSource source) { this.source = source; }
+
+        /// <summary>For completers whose list depends on the command (see <see cref="SourceFor"/>).</summary>
+        protected DbxIdCompleter() { }
+
+        /// <summary>The list to complete from for this command; by default the one given to the constructor.</summary>
+        protected virtual IdSource SourceFor(string commandName) => source ?? throw new InvalidOperationException("No id source.");
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                return Complete(commandName ?? "", wordToComplete ?? "", fakeBoundParameters);
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionResult>();
+            }
+        }
+
+        private IEnumerable<CompletionResult> Complete(string commandName, string wordToComplete, IDictionary? bound)
+        {
+            var src = SourceFor(commandName);
+            var boundWorkspace = src.WorkspaceLevel ? BoundWorkspaceId(bound) : null;
+            var ctx = BoundContext(bound, src.WorkspaceLevel, boundWorkspace.HasValue);
+            if (ctx == null) return Array.Empty<CompletionResult>();
+            long? workspaceId = src.WorkspaceLevel ? boundWorkspace ?? ctx.WorkspaceId : null;
+            var candidates = IdCatalog.TryGet(ctx, src, workspaceId);
+            if (candidates == null) return Array.Empty<CompletionResult>();
+            var prefix = wordToComplete.Trim('\'', '"');
+            return candidates
+                .Where(c => c.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || (c.Name != null && c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(c => c.Name ?? c.Id, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id, StringComparer.Ordinal)
+                .Select(ToResult)
+                .ToList();
+        }
+
+        private static CompletionResult ToResult(IdCandidate c)
+        {
+            var text = c.Id.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ',', ';', '(', ')', '{', '}', '@', '#' }) >= 0 ? "'" + c.Id.Replace("'", "''") + "'" : c.Id;
+            var list = c.Name != null && c.Name != c.Id ? c.Id + " (" + c.Name + ")" : c.Id;
+            var tip = string.Join(" | ", new[] { c.Name, c.Id, c.Detail }.Where(s => !string.IsNullOrEmpty(s)).Distinct());
+            return new CompletionResult(text, list, CompletionResultType.ParameterValue, tip);
+        }
+
+        private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+        /// <summary>-Context, else the session's context the cmdlet itself would use (as DbxCmdlet resolves it).</summary>
+        private static DbxContext? BoundContext(IDictionary? bound, bool workspaceLevel, bool workspaceGiven)
+        {
+            if (bound != null && bound.Contains("Context") && Unwrap(bound["Context"]) is DbxContext given) return given;
+            if (!workspaceLevel) return DbxSession.DefaultAccount;
+            return workspaceGiven ? DbxSession.DefaultAccount ?? DbxSession.DefaultWorkspace : DbxSession.DefaultWorkspace ?? DbxSession.DefaultAccount;
+        }
+
+        private static long? BoundWorkspaceId(IDictionary? bound)
+        {
+            if (bound == null || !bound.Contains("WorkspaceId")) return null;
+            var value = Unwrap(bound["WorkspaceId"]);
+            if (value is IEnumerable e && !(value is string)) value = e.Cast<object?>().Select(Unwrap).FirstOrDefault();
+            if (value == null) return null;
+            try { return Convert.ToInt64(value, CultureInfo.InvariantCulture); }
+            catch (Exception) { return null; }
+        }
+    }
+
+    /// <summary>-WorkspaceId: the workspaces of the account.</summary>
+    public sealed class WorkspaceIdCompleter : DbxIdCompleter
+    {
+        public WorkspaceIdCompleter() : base(IdSource.Account("workspaces", "workspace_id", "workspace_name", detailField: "aws_region")) { }
+    }
+
+    /// <summary>-NetworkId: the network configurations of the account.</summary>
+    public sealed class NetworkIdCompleter : DbxIdCompleter
+    {
+        public NetworkIdCompleter() : base(IdSource.Account("networks", "network_id", "network_name", detailField: "vpc_id")) { }
+    }
+
+    /// <summary>-VpcEndpointId: the VPC endpoint registrations of the account.</summary>
+    public sealed class VpcEndpointIdCompleter : DbxIdCompleter
+    {
+        public VpcEndpointIdCompleter() : base(IdSource.Account("vpc-endpoints", "vpc_endpoint_id", "vpc_endpoint_name", detailField: "aws_vpc_endpoint_id")) { }
+    }
+
+    /// <summary>-PrivateAccessSettingsId: the private access settings of the account.</summary>
+    public sealed class PrivateAccessSettingsIdCompleter : DbxIdCompleter
+    {
+        public PrivateAccessSettingsIdCompleter() : base(IdSource.Account("private-access-settings", "private_access_settings_id", "private_access_settings_name", detailField: "region")) { }
+    }
+
+    /// <summary>-NetworkConnectivityConfigId: the serverless network connectivity configurations of the account.</summary>
+    public sealed class NetworkConnectivityConfigIdCompleter : DbxIdCompleter
+    {
+        public NetworkConnectivityConfigIdCompleter() : base(IdSource.Account("network-connectivity-configs", "network_connectivity_config_id", "name", detailField: "region")) { }
+    }
+
+    /// <summary>-NetworkPolicyId: the serverless network policies of the account.</summary>
+    public sealed class NetworkPolicyIdCompleter : DbxIdCompleter
+    {
+        public NetworkPolicyIdCompleter() : base(IdSource.Account("network-policies", "network_policy_id")) { }
+    }
+
+    /// <summary>-ListId: account IP access lists for the *-DbxAccountIpAccessList* cmdlets, else the workspace's.</summary>
+    public sealed class IpAccessListIdCompleter : DbxIdCompleter
+    {
+        internal static readonly IdSource AccountLists = IdSource.Account("ip-access-lists", "list_id", "label", "ip_access_lists", "list_type");
+        internal static readonly IdSource WorkspaceLists = IdSource.Workspace("/api/2.0/ip-access-lists", "list_id", "label", "ip_access_lists", "list_type");
+
+        protected override IdSource SourceFor(string commandName) =>
+            commandName.IndexOf("DbxAccountIpAccessList", StringComparison.OrdinalIgnoreCase) >= 0 ? AccountLists : WorkspaceLists;
+    }
+}

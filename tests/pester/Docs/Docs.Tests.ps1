@@ -1,0 +1,178 @@
+# build/Docs.ps1: the check passes on the real pages and fails, precisely, on every kind of drift; the compiled
+# help and about topics are what Get-Help shows; the example runner reports failing examples and skips illustrations.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    $script:root = (Resolve-Path (Join-Path $PSScriptRoot '../../..')).Path
+    Import-Module (Join-Path $root 'build/DocsLib.psm1') -Force
+    $script:envi = Get-TestEnvironment
+    $script:moduleDir = Split-Path $envi.Module -Parent
+    $script:docs = Join-Path $root 'docs/cmdlets'
+    $script:meta = Get-DocsModuleMetadata -Manifest $envi.Module
+
+    function Test-Mutated {
+        # Copies docs/cmdlets, applies a change to one page, returns the check's problems.
+        param([string]$Page, [scriptblock]$Change)
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('docs-' + [Guid]::NewGuid().ToString('N'))
+        Copy-Item $script:docs -Destination $dir -Recurse
+        try {
+            $file = Join-Path $dir "$Page.md"
+            if ($Change) { $text = & $Change ([IO.File]::ReadAllText($file)); if ($null -eq $text) { Remove-Item $file } else { [IO.File]::WriteAllText($file, $text) } }
+            @(Test-DocsSet -DocsDir $dir -Metadata $script:meta -RequiredAbout 'about_DatabricksNetworking')
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+}
+
+Describe 'build/Docs.ps1 -Check' {
+    It 'passes on docs/cmdlets against the built module' {
+        { & (Join-Path $root 'build/Docs.ps1') -ModuleDir $moduleDir -Check 6>$null } | Should -Not -Throw
+    }
+
+    It 'has a page for every exported cmdlet' {
+        foreach ($c in $meta.Commands) { Join-Path $docs "$($c.Name).md" | Should -Exist }
+    }
+
+    It 'reports <What>' -ForEach @(
+        @{ What = 'a wrong parameter type'; Page = 'Get-DbxWorkspace'; From = 'Type: Int64[]'; To = 'Type: String[]'; Expect = "Get-DbxWorkspace.md: PARAMETERS -WorkspaceId (yaml at line *): Type is 'String[]', the cmdlet says 'Int64[]'" }
+        @{ What = 'a wrong Required'; Page = 'Invoke-DbxApi'; From = "Type: String`nParameter Sets: (All)`nAliases:`n`nRequired: True"; To = "Type: String`nParameter Sets: (All)`nAliases:`n`nRequired: False"; Expect = "Invoke-DbxApi.md: PARAMETERS -Path (yaml at line *): Required is 'False', the cmdlet says 'True'" }
+        @{ What = 'a wrong Position'; Page = 'Connect-DbxAccount'; From = "Position: 1"; To = "Position: 2"; Expect = "Connect-DbxAccount.md: PARAMETERS -AccountId (yaml at line *): Position is '2', the cmdlet says '1'*" }
+        @{ What = 'wrong pipeline input'; Page = 'Get-DbxWorkspace'; From = 'Accept pipeline input: True (ByPropertyName, ByValue)'; To = 'Accept pipeline input: True (ByValue)'; Expect = "Get-DbxWorkspace.md: PARAMETERS -WorkspaceId (yaml at line *): Accept pipeline input is 'True (ByValue)', the cmdlet says 'True (ByPropertyName, ByValue)'*" }
+        @{ What = 'wrong aliases'; Page = 'Get-DbxWorkspace'; From = 'Aliases: workspace_name'; To = 'Aliases: name'; Expect = "Get-DbxWorkspace.md: PARAMETERS -Name (yaml at line *): Aliases are 'name', the cmdlet says 'workspace_name'" }
+        @{ What = 'wrong accepted values'; Page = 'Invoke-DbxApi'; From = 'Accepted values: Get, Post, Put, Patch, Delete'; To = 'Accepted values: Get, Post'; Expect = "Invoke-DbxApi.md: PARAMETERS -Method (yaml at line *): Accepted values are 'Get, Post', the cmdlet says 'Get, Post, Put, Patch, Delete'" }
+        @{ What = 'a parameter set that does not exist'; Page = 'Get-DbxWorkspace'; From = '### ById'; To = '### ByIdentifier'; Expect = "Get-DbxWorkspace.md: SYNTAX: parameter set 'ById' is not documented (### ById)" }
+        @{ What = 'the wrong default set'; Page = 'Get-DbxWorkspace'; From = '### ByName (Default)'; To = '### ByName'; Expect = "Get-DbxWorkspace.md: SYNTAX: '### ByName' is the default parameter set; head it '### ByName (Default)'" }
+        @{ What = 'a parameter missing from a syntax line'; Page = 'Get-DbxContext'; From = 'Get-DbxContext -Account [<CommonParameters>]'; To = 'Get-DbxContext [<CommonParameters>]'; Expect = "Get-DbxContext.md: SYNTAX 'Account': -Account is missing from the syntax line" }
+        @{ What = 'an undocumented parameter'; Page = 'Get-DbxContext'; From = '### -Workspace'; To = '### -Workspaces'; Expect = 'Get-DbxContext.md: PARAMETERS: -Workspace is not documented (### -Workspace)' }
+        @{ What = 'a placeholder'; Page = 'Get-DbxContext'; From = 'Shows the session''s default Databricks contexts.'; To = '{{ Fill in the Synopsis }}'; Expect = 'Get-DbxContext.md: unfilled placeholder {{ Fill in the Synopsis }}' }
+        @{ What = 'an empty description'; Page = 'Disconnect-DbxWorkspace'; Regex = '(?s)(## DESCRIPTION\n).*?(## EXAMPLES)'; To = '$1$2'; Expect = 'Disconnect-DbxWorkspace.md: DESCRIPTION is empty' }
+        @{ What = 'an empty parameter description'; Page = 'Get-DbxContext'; Regex = '(?s)(### -Account\n).*?(```yaml)'; To = '$1$2'; Expect = 'Get-DbxContext.md: PARAMETERS -Account: the description is empty' }
+        @{ What = 'fewer than two examples'; Page = 'Get-DbxContext'; Regex = '(?s)### Example 2:.*?(## PARAMETERS)'; To = '$1'; Expect = 'Get-DbxContext.md: EXAMPLES: 1 example(s); at least two are required' }
+        @{ What = 'no pipeline example'; Page = 'Disconnect-DbxAccount'; From = 'Get-DbxContext -Account | Disconnect-DbxAccount'; To = 'Disconnect-DbxAccount -Context (Get-DbxContext -Account)'; Expect = 'Disconnect-DbxAccount.md: EXAMPLES: no example uses a pipeline (a | b)' }
+        @{ What = 'no -WhatIf example for a cmdlet that changes something'; Page = 'Invoke-DbxApi'; From = ' -WorkspaceId 1111111111111111 -WhatIf'; To = ' -WorkspaceId 1111111111111111'; Expect = 'Invoke-DbxApi.md: EXAMPLES: Invoke-DbxApi changes something (SupportsShouldProcess) but no example uses -WhatIf' }
+        @{ What = 'an example that does not parse'; Page = 'Get-DbxContext'; From = 'Get-DbxWorkspace -Context $account -Name ''dev-*'''; To = 'Get-DbxWorkspace -Context $account -Name (''dev-*'''; Expect = "Get-DbxContext.md: EXAMPLES: 'Example 3: Reuse the default context explicitly' (line *) does not parse: *" }
+        @{ What = 'an undocumented output type'; Page = 'Get-DbxWorkspace'; From = '### DatabricksNetworking.Models.Workspace'; To = '### DatabricksNetworking.Models.Network'; Expect = 'Get-DbxWorkspace.md: OUTPUTS: [OutputType] DatabricksNetworking.Models.Workspace is not documented*' }
+        @{ What = 'a missing section'; Page = 'Get-DbxContext'; From = '## NOTES'; To = '## REMARKS'; Expect = "Get-DbxContext.md: section '## NOTES' is missing" }
+        @{ What = 'a wrong front matter'; Page = 'Get-DbxContext'; From = 'schema: 2.0.0'; To = 'schema: 1.0.0'; Expect = "Get-DbxContext.md: front matter: 'schema' is '1.0.0', expected '2.0.0'" }
+        @{ What = 'a missing page'; Page = 'Get-DbxContext'; Delete = $true; Expect = 'Get-DbxContext.md: missing: Get-DbxContext is exported but has no page*' }
+        @{ What = 'a cmdlet missing from the module page'; Page = 'DatabricksNetworking'; From = "### [Get-DbxContext](Get-DbxContext.md)`nShows the session's default Databricks contexts.`n"; To = ''; Expect = 'DatabricksNetworking.md: cmdlet list: Get-DbxContext is missing' }
+        @{ What = 'a missing about topic'; Page = 'about_DatabricksNetworking'; Delete = $true; Expect = 'about_DatabricksNetworking.md: missing: the about topic' }
+    ) {
+        $problems = Test-Mutated -Page $Page -Change {
+            param($text)
+            if ($Delete) { return $null }
+            $new = if ($Regex) { [regex]::Replace($text, $Regex, $To) } else { $text.Replace($From, $To) }
+            $new | Should -Not -Be $text -Because 'the test must actually change the page'
+            $new
+        }
+        $pattern = [WildcardPattern]::Escape($Expect).Replace('`*', '*')
+        $problems | Where-Object { $_ -like $pattern } | Should -Not -BeNullOrEmpty -Because "the problems were:`n$($problems -join "`n")"
+    }
+
+    It 'reports a page for a cmdlet the module does not have' {
+        $problems = Test-Mutated -Page 'Get-DbxContext' -Change { param($t) $t }
+        $problems | Should -BeNullOrEmpty
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('docs-' + [Guid]::NewGuid().ToString('N'))
+        Copy-Item $docs -Destination $dir -Recurse
+        try {
+            Copy-Item (Join-Path $dir 'Get-DbxContext.md') (Join-Path $dir 'Get-DbxContexts.md')
+            Test-DocsSet -DocsDir $dir -Metadata $meta | Should -Contain 'Get-DbxContexts.md: there is no exported cmdlet Get-DbxContexts (a renamed or removed cmdlet?)'
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'fails the Docs script with the problem listed' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('docs-' + [Guid]::NewGuid().ToString('N'))
+        Copy-Item $docs -Destination $dir -Recurse
+        try {
+            Remove-Item (Join-Path $dir 'Get-DbxWorkspace.md')
+            $shown = & { & (Join-Path $root 'build/Docs.ps1') -ModuleDir $moduleDir -Check -DocsDir $dir } 6>&1 2>$null -ErrorVariable err -ErrorAction SilentlyContinue | Out-String
+        }
+        catch { $thrown = $_ }
+        finally { Remove-Item $dir -Recurse -Force }
+        $thrown | Should -Not -BeNullOrEmpty
+        "$thrown" | Should -Match 'does not match the module: 1 problem'
+    }
+}
+
+Describe 'build/New-DocsPage.ps1 skeletons' {
+    It 'a skeleton of <Name> has the exact SYNTAX and PARAMETERS of the cmdlet and fails only on its placeholders' -ForEach @(
+        @{ Name = 'Get-DbxWorkspace' }, @{ Name = 'Connect-DbxAccount' }, @{ Name = 'Invoke-DbxApi' }, @{ Name = 'Disconnect-DbxAccount' }
+    ) {
+        $cmd = $meta.Commands | Where-Object Name -eq $Name
+        $file = Join-Path ([IO.Path]::GetTempPath()) "$Name.md"
+        try {
+            [IO.File]::WriteAllText($file, (New-DocsPageText -Command $cmd))
+            $problems = @(Test-DocsCmdletPage -Page (Read-DocsPage $file) -Command $cmd -ModuleCommands @($meta.Commands.Name))
+        }
+        finally { Remove-Item $file -ErrorAction SilentlyContinue }
+        $problems | Where-Object { $_ -like 'unfilled placeholder*' } | Should -Not -BeNullOrEmpty
+        $drift = @($problems | Where-Object { $_ -notlike 'unfilled placeholder*' -and $_ -notlike 'EXAMPLES:*' })
+        $drift | Should -BeNullOrEmpty
+    }
+
+    It 'writes the file and refuses to overwrite it without -Force' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('newdocs-' + [Guid]::NewGuid().ToString('N'))
+        try {
+            & (Join-Path $root 'build/New-DocsPage.ps1') -Name Get-DbxContext -ModuleDir $moduleDir -DocsDir $dir 6>$null
+            Join-Path $dir 'Get-DbxContext.md' | Should -FileContentMatch '^# Get-DbxContext$'
+            & (Join-Path $root 'build/New-DocsPage.ps1') -Name Get-DbxContext -ModuleDir $moduleDir -DocsDir $dir -WarningVariable w -WarningAction SilentlyContinue 6>$null
+            "$w" | Should -Match 'exists; use -Force'
+        }
+        finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'Compiled help' {
+    It 'the MAML has one command per cmdlet page with its examples' {
+        [xml]$maml = Get-Content (Join-Path $moduleDir 'en-US/DatabricksNetworking.PowerShell.dll-Help.xml') -Raw
+        $ns = [System.Xml.XmlNamespaceManager]::new($maml.NameTable)
+        $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+        $names = @($maml.SelectNodes('//command:command/command:details/command:name', $ns) | ForEach-Object InnerText)
+        $names | Sort-Object | Should -Be @($meta.Commands.Name | Sort-Object)
+        $maml.SelectNodes("//command:command[command:details/command:name='Get-DbxWorkspace']/command:examples/command:example", $ns).Count | Should -Be 4
+    }
+
+    It 'Get-Help <Topic> shows the compiled about topic' -ForEach @(
+        @{ Topic = 'about_DatabricksNetworking'; Text = 'DATABRICKS_CLIENT_SECRET' }
+        @{ Topic = 'about_DatabricksNetworking_PrivateLink'; Text = 'Set-DbxWorkspaceNetwork' }
+        @{ Topic = 'about_DatabricksNetworking_IpAccessLists'; Text = '1000' }
+    ) {
+        Import-TestModule
+        $help = Get-Help $Topic | Out-String
+        $help | Should -Match 'SHORT DESCRIPTION'
+        $help | Should -Match ([regex]::Escape($Text))
+        $help | Should -Not -Match '```'
+    }
+
+    It 'Get-Help -Examples and -Parameter show the page content' {
+        Import-TestModule
+        (Get-Help Get-DbxWorkspace -Examples | Out-String) | Should -Match 'Workspaces by id from the pipeline'
+        (Get-Help Invoke-DbxApi -Parameter Path | Out-String) | Should -Match 'is replaced with the context'
+    }
+}
+
+Describe 'The example runner' {
+    It 'reports an example that writes an error, and skips a block marked as illustration' {
+        $seed = Get-TestSeed
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('ex-' + [Guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory $dir | Out-Null
+        $page = Join-Path $dir 'Get-DbxWorkspace.md'
+        $text = [IO.File]::ReadAllText((Join-Path $docs 'Get-DbxWorkspace.md'))
+        $text = $text.Replace("``````powershell`nGet-DbxWorkspace`n``````", "``````powershell`nGet-DbxWorkspace -WorkspaceId 9999999999999999`n``````")
+        $text = $text.Replace("### Example 2: Production workspaces by name`n", "### Example 2: Production workspaces by name`n<!-- illustration -->`n")
+        [IO.File]::WriteAllText($page, $text)
+        $pwsh = @(Get-PwshCommand)
+        $result = Join-Path $dir 'r.json'
+        try {
+            $a = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Invoke-DocExamples.ps1'), '-PagePath', $page,
+                '-Module', $envi.Module, '-EmulatorUrl', $envi.EmulatorUrl, '-ResultFile', $result, '-AccountId', $seed.AccountId, '-ClientId', $seed.ClientId, '-ClientSecret', $seed.ClientSecret)
+            & $pwsh[0] @a | Out-Null
+            $r = @(Get-Content $result -Raw | ConvertFrom-Json)
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+        $first = $r | Where-Object Example -like 'Example 1:*'
+        @($first.Errors) -join ' ' | Should -Match 'DbxApiResourceDoesNotExist'
+        ($r | Where-Object Example -like 'Example 2:*').Skipped | Should -BeTrue
+        @(($r | Where-Object Example -like 'Example 3:*').Errors).Count | Should -Be 0
+    }
+}
