@@ -1,5 +1,5 @@
-# Demo scenario (NEEDS THE CLASSIC BRANCH: registrations, network configurations, private access settings,
-# Set-DbxWorkspaceNetwork). A back-end and front-end PrivateLink workspace built from zero against moto and the emulator.
+# Demo scenario: a back-end and front-end PrivateLink workspace built from zero against moto and the emulator
+# (the emulator validates the network against the same moto, as Databricks validates against AWS).
 param(
     [Parameter(Mandatory)][string]$EmulatorUrl,
     [Parameter(Mandatory)][string]$MotoUrl,
