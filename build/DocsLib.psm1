@@ -179,8 +179,8 @@ function Read-DocsPage {
         param($n)
         @(foreach ($t in (Split-DocsHeadings (& $get $n) 3)) { [pscustomobject]@{ Type = $t.Heading; Description = Get-DocsProse $t.Lines } })
     }
-    $page.Inputs = & $readTypes 'INPUTS'
-    $page.Outputs = & $readTypes 'OUTPUTS'
+    $page.Inputs = @(& $readTypes 'INPUTS')
+    $page.Outputs = @(& $readTypes 'OUTPUTS')
 
     $page.RelatedLinks = @(foreach ($l in (& $get 'RELATED LINKS')) {
             if (-not $l.InCode -and $l.Text -match '\[([^\]]+)\]\(([^)]*)\)') { [pscustomobject]@{ Text = $Matches[1]; Uri = $Matches[2] } }
@@ -477,13 +477,24 @@ function Test-DocsModulePage {
     $listKey = "$($Metadata.Name) CMDLETS".ToUpperInvariant()
     if (-not $Page.Sections.Contains($listKey)) { $p.Add("'## $($Metadata.Name) Cmdlets' is missing") }
     else {
-        $entries = @(Split-DocsHeadings $Page.Sections[$listKey].Lines 3)
+        # Entries are '### [Name](Name.md)' (PlatyPS' flat list), or '#### [Name](Name.md)' under an area heading '### Area'.
         $listed = @()
-        foreach ($e in $entries) {
-            if ($e.Heading -notmatch '^\[([\w-]+)\]\(([\w-]+)\.md\)$' -or $Matches[1] -ne $Matches[2]) { $p.Add("cmdlet list: '### $($e.Heading)' should be '### [Name](Name.md)'"); continue }
-            $listed += $Matches[1]
-            if (-not (Get-DocsProse $e.Lines)) { $p.Add("cmdlet list: $($Matches[1]) has no description") }
+        $linkPattern = '^\[([\w-]+)\]\(([\w-]+)\.md\)$'
+        foreach ($e in (Split-DocsHeadings $Page.Sections[$listKey].Lines 3)) {
+            $items = @($e)
+            $level = '###'
+            if ($e.Heading -notmatch $linkPattern) {
+                $items = @(Split-DocsHeadings $e.Lines 4)
+                $level = '####'
+                if (-not $items.Count) { $p.Add("cmdlet list: '### $($e.Heading)' is neither '### [Name](Name.md)' nor an area heading followed by '#### [Name](Name.md)' entries"); continue }
+            }
+            foreach ($i in $items) {
+                if ($i.Heading -notmatch $linkPattern -or $Matches[1] -ne $Matches[2]) { $p.Add("cmdlet list: '$level $($i.Heading)' should be '$level [Name](Name.md)'"); continue }
+                $listed += $Matches[1]
+                if (-not (Get-DocsProse $i.Lines)) { $p.Add("cmdlet list: $($Matches[1]) has no description") }
+            }
         }
+        foreach ($c in ($listed | Group-Object | Where-Object Count -gt 1)) { $p.Add("cmdlet list: $($c.Name) is listed $($c.Count) times") }
         $exported = @($Metadata.Commands | ForEach-Object Name)
         foreach ($c in $exported) { if ($c -notin $listed) { $p.Add("cmdlet list: $c is missing") } }
         foreach ($c in $listed) { if ($c -notin $exported) { $p.Add("cmdlet list: $c is not a cmdlet of the module") } }
@@ -802,6 +813,74 @@ function Invoke-DocsCompile {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# The module page's cmdlet list, grouped by area
+# ---------------------------------------------------------------------------------------------------------------
+
+# Headings of the areas (src/DatabricksNetworking.PowerShell/Cmdlets/<Area>/), in the order the module page lists
+# them; an area not named here is listed after these under its folder name.
+$script:AreaTitles = [ordered]@{
+    Connection = 'Connecting and calling the API'
+    Classic    = 'Workspaces and classic compute networking (customer-managed VPC, PrivateLink)'
+    IpAccess   = 'IP access lists'
+    Serverless = 'Serverless compute networking'
+    Aws        = 'The AWS side (VPC endpoints, security groups, VPC checks)'
+    Firewall   = 'Firewall rules and published IP ranges'
+    Emulator   = 'The emulator'
+}
+
+function Get-DocsCmdletAreas {
+    # Cmdlet name -> area (the folder under Cmdlets/ whose .cs file declares its [Cmdlet] attribute).
+    param([Parameter(Mandatory)][string]$CmdletsDir)
+    $map = @{}
+    foreach ($f in (Get-ChildItem $CmdletsDir -Recurse -Filter *.cs)) {
+        $area = [IO.Path]::GetRelativePath($CmdletsDir, $f.FullName).Split([IO.Path]::DirectorySeparatorChar, [IO.Path]::AltDirectorySeparatorChar)[0]
+        foreach ($m in [regex]::Matches([IO.File]::ReadAllText($f.FullName), '\[Cmdlet\(\s*Verbs\w+\.(\w+)\s*,\s*"(\w+)"')) {
+            $map["$($m.Groups[1].Value)-$($m.Groups[2].Value)"] = $area
+        }
+    }
+    $map
+}
+
+function New-DocsCmdletListText {
+    # The '## <Module> Cmdlets' section: one '### Area' per area, one '#### [Name](Name.md)' per cmdlet with its synopsis.
+    param([Parameter(Mandatory)][object[]]$Commands, [Parameter(Mandatory)][hashtable]$Areas, [Parameter(Mandatory)][string]$DocsDir)
+    $nl = "`n"
+    $sb = [System.Text.StringBuilder]::new("## $script:ModuleName Cmdlets$nl")
+    $byArea = $Commands | Group-Object { if ($Areas.ContainsKey($_.Name)) { $Areas[$_.Name] } else { 'Other' } }
+    $order = @($script:AreaTitles.Keys) + @($byArea.Name | Where-Object { $_ -notin $script:AreaTitles.Keys } | Sort-Object)
+    foreach ($area in $order) {
+        $group = $byArea | Where-Object Name -eq $area
+        if (-not $group) { continue }
+        $title = if ($script:AreaTitles.Contains($area)) { $script:AreaTitles[$area] } else { $area }
+        [void]$sb.Append("$nl### $title$nl")
+        $verbRank = { $i = [array]::IndexOf(@('Connect', 'Disconnect', 'Get', 'Test', 'Wait', 'New', 'Add', 'Set', 'Update', 'Enable', 'Disable', 'Remove', 'Start', 'Stop', 'Invoke'), $_.Verb); if ($i -lt 0) { 99 } else { $i } }
+        foreach ($c in ($group.Group | Sort-Object Noun, $verbRank, Verb)) {
+            $page = Join-Path $DocsDir "$($c.Name).md"
+            $synopsis = if (Test-Path $page) { (Read-DocsPage $page).Synopsis -replace '\s+', ' ' } else { '' }
+            if (-not $synopsis) { $synopsis = '{{ Fill in the Synopsis of ' + $c.Name + '.md first }}' }
+            [void]$sb.Append("$nl#### [$($c.Name)]($($c.Name).md)$nl$synopsis$nl")
+        }
+    }
+    $sb.ToString()
+}
+
+function Update-DocsModulePage {
+    <# Rewrites the cmdlet list of docs/cmdlets/<Module>.md from the module's cmdlets, grouped by area, each with the
+       synopsis of its page; the rest of the page is kept. Returns the new text. #>
+    param([Parameter(Mandatory)][string]$DocsDir, [Parameter(Mandatory)]$Metadata, [Parameter(Mandatory)][string]$CmdletsDir)
+    $path = Join-Path $DocsDir "$script:ModuleName.md"
+    $text = ([IO.File]::ReadAllText($path)) -replace "`r`n", "`n"
+    $list = New-DocsCmdletListText -Commands @($Metadata.Commands) -Areas (Get-DocsCmdletAreas $CmdletsDir) -DocsDir $DocsDir
+    $pattern = "(?ms)^## $([regex]::Escape($script:ModuleName)) Cmdlets\s*\n.*?(?=^## |\z)"
+    $m = [regex]::Match($text, $pattern)
+    $new = if (-not $m.Success) { $text.TrimEnd() + "`n`n" + $list }
+    else { $text.Substring(0, $m.Index) + $list + $(if ($m.Index + $m.Length -lt $text.Length) { "`n" + $text.Substring($m.Index + $m.Length) } else { '' }) }
+    $new = $new.TrimEnd() + "`n"
+    [IO.File]::WriteAllText($path, $new, [System.Text.UTF8Encoding]::new($false))
+    $new
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # A skeleton page for a new cmdlet
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -871,4 +950,4 @@ function New-DocsPageText {
 
 Export-ModuleMember -Function Read-DocsPage, Get-DocsPages, Export-DocsCommandMetadata, Get-DocsModuleMetadata, Test-DocsCmdletPage,
     Test-DocsModulePage, Test-DocsAboutPage, Test-DocsSet, Test-DocsExampleCode, Invoke-DocsCompile, ConvertTo-DocsAboutText, New-DocsPageText,
-    Get-DocsTypeName
+    Get-DocsTypeName, Get-DocsCmdletAreas, New-DocsCmdletListText, Update-DocsModulePage
