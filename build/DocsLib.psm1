@@ -188,6 +188,13 @@ function Read-DocsPage {
     return $page
 }
 
+function Get-DocsCodeBlocks {
+    # Every PowerShell code block of a page (any kind of page), in order: Code, Line, Illustration.
+    param([Parameter(Mandatory)]$Page)
+    $lines = @(Split-DocsLines (($Page.Raw -replace "`r`n", "`n") -split "`n"))
+    @(Get-DocsBlocks $lines | Where-Object Language -in 'powershell', 'pwsh', 'ps1', 'ps')
+}
+
 function Get-DocsPages {
     param([Parameter(Mandatory)][string]$DocsDir)
     Get-ChildItem -Path $DocsDir -Filter *.md -File | Sort-Object Name | ForEach-Object { Read-DocsPage $_.FullName }
@@ -313,9 +320,33 @@ function Test-DocsExampleCode {
     [pscustomobject]@{ Errors = @($errors); IsPipeline = @($pipelines).Count -gt 0; UsesWhatIf = @($whatIf).Count -gt 0; Commands = @($commands) }
 }
 
+$script:CommonParameterNames = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction', 'ErrorVariable',
+    'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable', 'WhatIf', 'Confirm', 'vb', 'db', 'ea', 'wa', 'infa', 'proga',
+    'ev', 'wv', 'iv', 'ov', 'ob', 'pv', 'wi', 'cf')
+
+function Test-DocsCodeNames {
+    <# The module's cmdlets a code block calls, and the parameters it gives them, against the module metadata: every
+       *-Dbx* command must exist and every parameter must be spelled as one of the cmdlet's names or aliases (no
+       abbreviations). Returns problem strings. #>
+    param([Parameter(Mandatory)][AllowEmptyString()][string]$Code, [Parameter(Mandatory)]$Metadata)
+    $tokens = $null; $errors = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$tokens, [ref]$errors)
+    foreach ($e in $errors) { "does not parse: $($e.Message)" }
+    foreach ($c in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+        $name = $c.GetCommandName()
+        if (-not $name -or $name -notmatch '^\w+-Dbx\w+$') { continue }
+        $cmd = $Metadata.Commands | Where-Object Name -eq $name | Select-Object -First 1
+        if (-not $cmd) { "uses $name, which the module does not have"; continue }
+        $known = @($cmd.Parameters | ForEach-Object { $_.Name; $_.Aliases }) + $script:CommonParameterNames
+        foreach ($prm in $c.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+            if ($prm.ParameterName -notin $known) { "$name has no parameter -$($prm.ParameterName) (parameters: $(@($cmd.Parameters.Name) -join ', '))" }
+        }
+    }
+}
+
 function Test-DocsCmdletPage {
     # Every way a cmdlet page can disagree with the cmdlet, or be incomplete; returns problem strings.
-    param([Parameter(Mandatory)]$Page, [Parameter(Mandatory)]$Command, [string[]]$ModuleCommands = @())
+    param([Parameter(Mandatory)]$Page, [Parameter(Mandatory)]$Command, [string[]]$ModuleCommands = @(), $Metadata)
     $p = [System.Collections.Generic.List[string]]::new()
     foreach ($x in $Page.Problems) { $p.Add($x) }
     $cmdName = $Command.Name
@@ -441,7 +472,10 @@ function Test-DocsCmdletPage {
             foreach ($err in $r.Errors) { $p.Add("EXAMPLES: '$($e.Title)' (line $($b.Line)) does not parse: $($err.Message)") }
             if ($r.IsPipeline) { $anyPipeline = $true }
             if ($r.UsesWhatIf) { $anyWhatIf = $true }
-            if ($ModuleCommands.Count) {
+            if ($Metadata) {
+                foreach ($x in (Test-DocsCodeNames -Code $b.Code -Metadata $Metadata | Where-Object { $_ -notlike 'does not parse:*' })) { $p.Add("EXAMPLES: '$($e.Title)' $x") }
+            }
+            elseif ($ModuleCommands.Count) {
                 foreach ($c in ($r.Commands | Where-Object { $_ -match '^\w+-Dbx\w+$' } | Sort-Object -Unique)) {
                     if ($c -notin $ModuleCommands) { $p.Add("EXAMPLES: '$($e.Title)' uses $c, which the module does not have") }
                 }
@@ -504,9 +538,14 @@ function Test-DocsModulePage {
 }
 
 function Test-DocsAboutPage {
-    param([Parameter(Mandatory)]$Page)
+    param([Parameter(Mandatory)]$Page, $Metadata)
     $p = [System.Collections.Generic.List[string]]::new()
     foreach ($x in $Page.Problems) { $p.Add($x) }
+    if ($Metadata) {
+        foreach ($b in (Get-DocsCodeBlocks $Page)) {
+            foreach ($x in (Test-DocsCodeNames -Code $b.Code -Metadata $Metadata)) { $p.Add("code block at line $($b.Line): $x") }
+        }
+    }
     if ($Page.Title -ne $Page.Name) { $p.Add("title must be '# $($Page.Name)'") }
     foreach ($s in 'SHORT DESCRIPTION', 'LONG DESCRIPTION') {
         if (-not $Page.Sections.Contains($s) -or -not (Get-DocsProse $Page.Sections[$s].Lines)) { $p.Add("'## $s' is missing or empty") }
@@ -525,13 +564,13 @@ function Test-DocsSet {
     foreach ($c in $Metadata.Commands) {
         $page = $pages | Where-Object { $_.Kind -eq 'Cmdlet' -and $_.Name -eq $c.Name } | Select-Object -First 1
         if (-not $page) { $problems.Add("$($c.Name).md: missing: $($c.Name) is exported but has no page (generate one with build/New-DocsPage.ps1 -Name $($c.Name))"); continue }
-        foreach ($x in (Test-DocsCmdletPage -Page $page -Command $c -ModuleCommands $names)) { $problems.Add("$($c.Name).md: $x") }
+        foreach ($x in (Test-DocsCmdletPage -Page $page -Command $c -ModuleCommands $names -Metadata $Metadata)) { $problems.Add("$($c.Name).md: $x") }
     }
     foreach ($page in $pages) {
         switch ($page.Kind) {
             'Cmdlet' { if ($page.Name -notin $names) { $problems.Add("$($page.Name).md: there is no exported cmdlet $($page.Name) (a renamed or removed cmdlet?)") } }
             'Module' { foreach ($x in (Test-DocsModulePage -Page $page -Metadata $Metadata)) { $problems.Add("$($page.Name).md: $x") } }
-            'About' { foreach ($x in (Test-DocsAboutPage -Page $page)) { $problems.Add("$($page.Name).md: $x") } }
+            'About' { foreach ($x in (Test-DocsAboutPage -Page $page -Metadata $Metadata)) { $problems.Add("$($page.Name).md: $x") } }
         }
     }
     if (-not ($pages | Where-Object Kind -eq 'Module')) { $problems.Add("$($Metadata.Name).md: missing: the module page") }
@@ -948,6 +987,6 @@ function New-DocsPageText {
     $sb.ToString()
 }
 
-Export-ModuleMember -Function Read-DocsPage, Get-DocsPages, Export-DocsCommandMetadata, Get-DocsModuleMetadata, Test-DocsCmdletPage,
-    Test-DocsModulePage, Test-DocsAboutPage, Test-DocsSet, Test-DocsExampleCode, Invoke-DocsCompile, ConvertTo-DocsAboutText, New-DocsPageText,
+Export-ModuleMember -Function Read-DocsPage, Get-DocsPages, Get-DocsCodeBlocks, Export-DocsCommandMetadata, Get-DocsModuleMetadata, Test-DocsCmdletPage,
+    Test-DocsModulePage, Test-DocsAboutPage, Test-DocsCodeNames, Test-DocsSet, Test-DocsExampleCode, Invoke-DocsCompile, ConvertTo-DocsAboutText, New-DocsPageText,
     Get-DocsTypeName, Get-DocsCmdletAreas, New-DocsCmdletListText, Update-DocsModulePage

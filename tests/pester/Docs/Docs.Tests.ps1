@@ -53,6 +53,10 @@ Describe 'build/Docs.ps1 -Check' {
         @{ What = 'an undocumented output type'; Page = 'Get-DbxWorkspace'; From = '### DatabricksNetworking.Models.Workspace'; To = '### DatabricksNetworking.Models.Network'; Expect = 'Get-DbxWorkspace.md: OUTPUTS: [OutputType] DatabricksNetworking.Models.Workspace is not documented*' }
         @{ What = 'an OUTPUTS type without its ### heading'; Page = 'Get-DbxWorkspace'; From = '### DatabricksNetworking.Models.Workspace'; To = 'DatabricksNetworking.Models.Workspace'; Expect = 'Get-DbxWorkspace.md: OUTPUTS: [OutputType] DatabricksNetworking.Models.Workspace is not documented*' }
         @{ What = 'an INPUTS type without its ### heading'; Page = 'Get-DbxWorkspace'; From = '### System.Int64[]'; To = 'System.Int64[]'; Expect = "Get-DbxWorkspace.md: INPUTS: list the pipeline input types (### Type), or '### None'" }
+        @{ What = 'an abbreviated parameter in an example'; Page = 'Get-DbxWorkspace'; From = "Get-DbxWorkspace -Name 'prod-*' |"; To = "Get-DbxWorkspace -Nam 'prod-*' |"; Expect = "Get-DbxWorkspace.md: EXAMPLES: 'Example 2: Production workspaces by name' Get-DbxWorkspace has no parameter -Nam *" }
+        @{ What = 'a parameter an about topic gives a cmdlet that does not have it'; Page = 'about_DatabricksNetworking_PrivateLink'; From = '-DataplaneRelayVpcEndpointId $relay'; To = '-RelayId $relay'; Expect = 'about_DatabricksNetworking_PrivateLink.md: code block at line *: New-DbxNetworkConfiguration has no parameter -RelayId *' }
+        @{ What = 'a cmdlet an about topic names that the module does not have'; Page = 'about_DatabricksNetworking_IpAccessLists'; From = 'Test-DbxIpAccess -WorkspaceId'; To = 'Test-DbxIpAccessList -WorkspaceId'; Expect = 'about_DatabricksNetworking_IpAccessLists.md: code block at line *: uses Test-DbxIpAccessList, which the module does not have' }
+        @{ What = 'an about topic code block that does not parse'; Page = 'about_DatabricksNetworking'; From = "-AccountId '0d3a9c1e-5b7f-4e2a-8c6d-1f0e2d3c4b5a'"; To = '-AccountId <account-uuid>'; Expect = 'about_DatabricksNetworking.md: code block at line *: does not parse: *' }
         @{ What = 'a missing section'; Page = 'Get-DbxContext'; From = '## NOTES'; To = '## REMARKS'; Expect = "Get-DbxContext.md: section '## NOTES' is missing" }
         @{ What = 'a wrong front matter'; Page = 'Get-DbxContext'; From = 'schema: 2.0.0'; To = 'schema: 1.0.0'; Expect = "Get-DbxContext.md: front matter: 'schema' is '1.0.0', expected '2.0.0'" }
         @{ What = 'a missing page'; Page = 'Get-DbxContext'; Delete = $true; Expect = 'Get-DbxContext.md: missing: Get-DbxContext is exported but has no page*' }
@@ -172,6 +176,13 @@ Describe 'Compiled help' {
         $help | Should -Match 'SHORT DESCRIPTION'
         $help | Should -Match ([regex]::Escape($Text))
         $help | Should -Not -Match '```'
+    }
+
+    It 'Get-Help about_DatabricksNetworking* lists every about topic' {
+        Import-TestModule
+        $topics = @(Get-ChildItem (Join-Path $docs 'about_*.md') | ForEach-Object BaseName | Sort-Object)
+        $topics.Count | Should -BeGreaterOrEqual 3
+        @(Get-Help about_DatabricksNetworking* | ForEach-Object Name | Sort-Object) | Should -Be $topics
     }
 
     It 'Get-Help -Examples and -Parameter show the page content' {

@@ -112,6 +112,19 @@ Describe '<Name>' -ForEach $cmdlets {
         foreach ($p in @($help.parameters.parameter)) { ($p.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($p.name) needs a description" }
         (Get-Help $Name -Full | Out-String) | Should -Match 'EXAMPLE|Example'
     }
+
+    It 'shows its examples with Get-Help -Examples and every parameter with Get-Help -Parameter' {
+        $examples = @((Get-Help $Name -Examples).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 2
+        foreach ($e in $examples) { $e.code | Should -Match "\S" -Because "$Name's example '$($e.title)' needs code" }
+        $own = @($cmd.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters })
+        $own += @($cmd.Parameters.Keys | Where-Object { $_ -in 'WhatIf', 'Confirm' })
+        foreach ($p in $own) {
+            $h = Get-Help $Name -Parameter $p -ErrorAction SilentlyContinue
+            $h | Should -Not -BeNullOrEmpty -Because "Get-Help $Name -Parameter $p should find it"
+            ($h.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$p of $Name needs a description"
+        }
+    }
 }
 
 Describe 'Invoke-DbxApi -WhatIf' {
