@@ -179,13 +179,20 @@ function Read-DocsPage {
         param($n)
         @(foreach ($t in (Split-DocsHeadings (& $get $n) 3)) { [pscustomobject]@{ Type = $t.Heading; Description = Get-DocsProse $t.Lines } })
     }
-    $page.Inputs = & $readTypes 'INPUTS'
-    $page.Outputs = & $readTypes 'OUTPUTS'
+    $page.Inputs = @(& $readTypes 'INPUTS')
+    $page.Outputs = @(& $readTypes 'OUTPUTS')
 
     $page.RelatedLinks = @(foreach ($l in (& $get 'RELATED LINKS')) {
             if (-not $l.InCode -and $l.Text -match '\[([^\]]+)\]\(([^)]*)\)') { [pscustomobject]@{ Text = $Matches[1]; Uri = $Matches[2] } }
         })
     return $page
+}
+
+function Get-DocsCodeBlocks {
+    # Every PowerShell code block of a page (any kind of page), in order: Code, Line, Illustration.
+    param([Parameter(Mandatory)]$Page)
+    $lines = @(Split-DocsLines (($Page.Raw -replace "`r`n", "`n") -split "`n"))
+    @(Get-DocsBlocks $lines | Where-Object Language -in 'powershell', 'pwsh', 'ps1', 'ps')
 }
 
 function Get-DocsPages {
@@ -313,9 +320,33 @@ function Test-DocsExampleCode {
     [pscustomobject]@{ Errors = @($errors); IsPipeline = @($pipelines).Count -gt 0; UsesWhatIf = @($whatIf).Count -gt 0; Commands = @($commands) }
 }
 
+$script:CommonParameterNames = @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction', 'ErrorVariable',
+    'WarningVariable', 'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable', 'WhatIf', 'Confirm', 'vb', 'db', 'ea', 'wa', 'infa', 'proga',
+    'ev', 'wv', 'iv', 'ov', 'ob', 'pv', 'wi', 'cf')
+
+function Test-DocsCodeNames {
+    <# The module's cmdlets a code block calls, and the parameters it gives them, against the module metadata: every
+       *-Dbx* command must exist and every parameter must be spelled as one of the cmdlet's names or aliases (no
+       abbreviations). Returns problem strings. #>
+    param([Parameter(Mandatory)][AllowEmptyString()][string]$Code, [Parameter(Mandatory)]$Metadata)
+    $tokens = $null; $errors = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$tokens, [ref]$errors)
+    foreach ($e in $errors) { "does not parse: $($e.Message)" }
+    foreach ($c in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+        $name = $c.GetCommandName()
+        if (-not $name -or $name -notmatch '^\w+-Dbx\w+$') { continue }
+        $cmd = $Metadata.Commands | Where-Object Name -eq $name | Select-Object -First 1
+        if (-not $cmd) { "uses $name, which the module does not have"; continue }
+        $known = @($cmd.Parameters | ForEach-Object { $_.Name; $_.Aliases }) + $script:CommonParameterNames
+        foreach ($prm in $c.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] }) {
+            if ($prm.ParameterName -notin $known) { "$name has no parameter -$($prm.ParameterName) (parameters: $(@($cmd.Parameters.Name) -join ', '))" }
+        }
+    }
+}
+
 function Test-DocsCmdletPage {
     # Every way a cmdlet page can disagree with the cmdlet, or be incomplete; returns problem strings.
-    param([Parameter(Mandatory)]$Page, [Parameter(Mandatory)]$Command, [string[]]$ModuleCommands = @())
+    param([Parameter(Mandatory)]$Page, [Parameter(Mandatory)]$Command, [string[]]$ModuleCommands = @(), $Metadata)
     $p = [System.Collections.Generic.List[string]]::new()
     foreach ($x in $Page.Problems) { $p.Add($x) }
     $cmdName = $Command.Name
@@ -441,7 +472,10 @@ function Test-DocsCmdletPage {
             foreach ($err in $r.Errors) { $p.Add("EXAMPLES: '$($e.Title)' (line $($b.Line)) does not parse: $($err.Message)") }
             if ($r.IsPipeline) { $anyPipeline = $true }
             if ($r.UsesWhatIf) { $anyWhatIf = $true }
-            if ($ModuleCommands.Count) {
+            if ($Metadata) {
+                foreach ($x in (Test-DocsCodeNames -Code $b.Code -Metadata $Metadata | Where-Object { $_ -notlike 'does not parse:*' })) { $p.Add("EXAMPLES: '$($e.Title)' $x") }
+            }
+            elseif ($ModuleCommands.Count) {
                 foreach ($c in ($r.Commands | Where-Object { $_ -match '^\w+-Dbx\w+$' } | Sort-Object -Unique)) {
                     if ($c -notin $ModuleCommands) { $p.Add("EXAMPLES: '$($e.Title)' uses $c, which the module does not have") }
                 }
@@ -477,13 +511,24 @@ function Test-DocsModulePage {
     $listKey = "$($Metadata.Name) CMDLETS".ToUpperInvariant()
     if (-not $Page.Sections.Contains($listKey)) { $p.Add("'## $($Metadata.Name) Cmdlets' is missing") }
     else {
-        $entries = @(Split-DocsHeadings $Page.Sections[$listKey].Lines 3)
+        # Entries are '### [Name](Name.md)' (PlatyPS' flat list), or '#### [Name](Name.md)' under an area heading '### Area'.
         $listed = @()
-        foreach ($e in $entries) {
-            if ($e.Heading -notmatch '^\[([\w-]+)\]\(([\w-]+)\.md\)$' -or $Matches[1] -ne $Matches[2]) { $p.Add("cmdlet list: '### $($e.Heading)' should be '### [Name](Name.md)'"); continue }
-            $listed += $Matches[1]
-            if (-not (Get-DocsProse $e.Lines)) { $p.Add("cmdlet list: $($Matches[1]) has no description") }
+        $linkPattern = '^\[([\w-]+)\]\(([\w-]+)\.md\)$'
+        foreach ($e in (Split-DocsHeadings $Page.Sections[$listKey].Lines 3)) {
+            $items = @($e)
+            $level = '###'
+            if ($e.Heading -notmatch $linkPattern) {
+                $items = @(Split-DocsHeadings $e.Lines 4)
+                $level = '####'
+                if (-not $items.Count) { $p.Add("cmdlet list: '### $($e.Heading)' is neither '### [Name](Name.md)' nor an area heading followed by '#### [Name](Name.md)' entries"); continue }
+            }
+            foreach ($i in $items) {
+                if ($i.Heading -notmatch $linkPattern -or $Matches[1] -ne $Matches[2]) { $p.Add("cmdlet list: '$level $($i.Heading)' should be '$level [Name](Name.md)'"); continue }
+                $listed += $Matches[1]
+                if (-not (Get-DocsProse $i.Lines)) { $p.Add("cmdlet list: $($Matches[1]) has no description") }
+            }
         }
+        foreach ($c in ($listed | Group-Object | Where-Object Count -gt 1)) { $p.Add("cmdlet list: $($c.Name) is listed $($c.Count) times") }
         $exported = @($Metadata.Commands | ForEach-Object Name)
         foreach ($c in $exported) { if ($c -notin $listed) { $p.Add("cmdlet list: $c is missing") } }
         foreach ($c in $listed) { if ($c -notin $exported) { $p.Add("cmdlet list: $c is not a cmdlet of the module") } }
@@ -493,9 +538,14 @@ function Test-DocsModulePage {
 }
 
 function Test-DocsAboutPage {
-    param([Parameter(Mandatory)]$Page)
+    param([Parameter(Mandatory)]$Page, $Metadata)
     $p = [System.Collections.Generic.List[string]]::new()
     foreach ($x in $Page.Problems) { $p.Add($x) }
+    if ($Metadata) {
+        foreach ($b in (Get-DocsCodeBlocks $Page)) {
+            foreach ($x in (Test-DocsCodeNames -Code $b.Code -Metadata $Metadata)) { $p.Add("code block at line $($b.Line): $x") }
+        }
+    }
     if ($Page.Title -ne $Page.Name) { $p.Add("title must be '# $($Page.Name)'") }
     foreach ($s in 'SHORT DESCRIPTION', 'LONG DESCRIPTION') {
         if (-not $Page.Sections.Contains($s) -or -not (Get-DocsProse $Page.Sections[$s].Lines)) { $p.Add("'## $s' is missing or empty") }
@@ -514,13 +564,13 @@ function Test-DocsSet {
     foreach ($c in $Metadata.Commands) {
         $page = $pages | Where-Object { $_.Kind -eq 'Cmdlet' -and $_.Name -eq $c.Name } | Select-Object -First 1
         if (-not $page) { $problems.Add("$($c.Name).md: missing: $($c.Name) is exported but has no page (generate one with build/New-DocsPage.ps1 -Name $($c.Name))"); continue }
-        foreach ($x in (Test-DocsCmdletPage -Page $page -Command $c -ModuleCommands $names)) { $problems.Add("$($c.Name).md: $x") }
+        foreach ($x in (Test-DocsCmdletPage -Page $page -Command $c -ModuleCommands $names -Metadata $Metadata)) { $problems.Add("$($c.Name).md: $x") }
     }
     foreach ($page in $pages) {
         switch ($page.Kind) {
             'Cmdlet' { if ($page.Name -notin $names) { $problems.Add("$($page.Name).md: there is no exported cmdlet $($page.Name) (a renamed or removed cmdlet?)") } }
             'Module' { foreach ($x in (Test-DocsModulePage -Page $page -Metadata $Metadata)) { $problems.Add("$($page.Name).md: $x") } }
-            'About' { foreach ($x in (Test-DocsAboutPage -Page $page)) { $problems.Add("$($page.Name).md: $x") } }
+            'About' { foreach ($x in (Test-DocsAboutPage -Page $page -Metadata $Metadata)) { $problems.Add("$($page.Name).md: $x") } }
         }
     }
     if (-not ($pages | Where-Object Kind -eq 'Module')) { $problems.Add("$($Metadata.Name).md: missing: the module page") }
@@ -802,6 +852,74 @@ function Invoke-DocsCompile {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# The module page's cmdlet list, grouped by area
+# ---------------------------------------------------------------------------------------------------------------
+
+# Headings of the areas (src/DatabricksNetworking.PowerShell/Cmdlets/<Area>/), in the order the module page lists
+# them; an area not named here is listed after these under its folder name.
+$script:AreaTitles = [ordered]@{
+    Connection = 'Connecting and calling the API'
+    Classic    = 'Workspaces and classic compute networking (customer-managed VPC, PrivateLink)'
+    IpAccess   = 'IP access lists'
+    Serverless = 'Serverless compute networking'
+    Aws        = 'The AWS side (VPC endpoints, security groups, VPC checks)'
+    Firewall   = 'Firewall rules and published IP ranges'
+    Emulator   = 'The emulator'
+}
+
+function Get-DocsCmdletAreas {
+    # Cmdlet name -> area (the folder under Cmdlets/ whose .cs file declares its [Cmdlet] attribute).
+    param([Parameter(Mandatory)][string]$CmdletsDir)
+    $map = @{}
+    foreach ($f in (Get-ChildItem $CmdletsDir -Recurse -Filter *.cs)) {
+        $area = [IO.Path]::GetRelativePath($CmdletsDir, $f.FullName).Split([IO.Path]::DirectorySeparatorChar, [IO.Path]::AltDirectorySeparatorChar)[0]
+        foreach ($m in [regex]::Matches([IO.File]::ReadAllText($f.FullName), '\[Cmdlet\(\s*Verbs\w+\.(\w+)\s*,\s*"(\w+)"')) {
+            $map["$($m.Groups[1].Value)-$($m.Groups[2].Value)"] = $area
+        }
+    }
+    $map
+}
+
+function New-DocsCmdletListText {
+    # The '## <Module> Cmdlets' section: one '### Area' per area, one '#### [Name](Name.md)' per cmdlet with its synopsis.
+    param([Parameter(Mandatory)][object[]]$Commands, [Parameter(Mandatory)][hashtable]$Areas, [Parameter(Mandatory)][string]$DocsDir)
+    $nl = "`n"
+    $sb = [System.Text.StringBuilder]::new("## $script:ModuleName Cmdlets$nl")
+    $byArea = $Commands | Group-Object { if ($Areas.ContainsKey($_.Name)) { $Areas[$_.Name] } else { 'Other' } }
+    $order = @($script:AreaTitles.Keys) + @($byArea.Name | Where-Object { $_ -notin $script:AreaTitles.Keys } | Sort-Object)
+    foreach ($area in $order) {
+        $group = $byArea | Where-Object Name -eq $area
+        if (-not $group) { continue }
+        $title = if ($script:AreaTitles.Contains($area)) { $script:AreaTitles[$area] } else { $area }
+        [void]$sb.Append("$nl### $title$nl")
+        $verbRank = { $i = [array]::IndexOf(@('Connect', 'Disconnect', 'Get', 'Test', 'Wait', 'New', 'Add', 'Set', 'Update', 'Enable', 'Disable', 'Remove', 'Start', 'Stop', 'Invoke'), $_.Verb); if ($i -lt 0) { 99 } else { $i } }
+        foreach ($c in ($group.Group | Sort-Object Noun, $verbRank, Verb)) {
+            $page = Join-Path $DocsDir "$($c.Name).md"
+            $synopsis = if (Test-Path $page) { (Read-DocsPage $page).Synopsis -replace '\s+', ' ' } else { '' }
+            if (-not $synopsis) { $synopsis = '{{ Fill in the Synopsis of ' + $c.Name + '.md first }}' }
+            [void]$sb.Append("$nl#### [$($c.Name)]($($c.Name).md)$nl$synopsis$nl")
+        }
+    }
+    $sb.ToString()
+}
+
+function Update-DocsModulePage {
+    <# Rewrites the cmdlet list of docs/cmdlets/<Module>.md from the module's cmdlets, grouped by area, each with the
+       synopsis of its page; the rest of the page is kept. Returns the new text. #>
+    param([Parameter(Mandatory)][string]$DocsDir, [Parameter(Mandatory)]$Metadata, [Parameter(Mandatory)][string]$CmdletsDir)
+    $path = Join-Path $DocsDir "$script:ModuleName.md"
+    $text = ([IO.File]::ReadAllText($path)) -replace "`r`n", "`n"
+    $list = New-DocsCmdletListText -Commands @($Metadata.Commands) -Areas (Get-DocsCmdletAreas $CmdletsDir) -DocsDir $DocsDir
+    $pattern = "(?ms)^## $([regex]::Escape($script:ModuleName)) Cmdlets\s*\n.*?(?=^## |\z)"
+    $m = [regex]::Match($text, $pattern)
+    $new = if (-not $m.Success) { $text.TrimEnd() + "`n`n" + $list }
+    else { $text.Substring(0, $m.Index) + $list + $(if ($m.Index + $m.Length -lt $text.Length) { "`n" + $text.Substring($m.Index + $m.Length) } else { '' }) }
+    $new = $new.TrimEnd() + "`n"
+    [IO.File]::WriteAllText($path, $new, [System.Text.UTF8Encoding]::new($false))
+    $new
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 # A skeleton page for a new cmdlet
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -869,6 +987,6 @@ function New-DocsPageText {
     $sb.ToString()
 }
 
-Export-ModuleMember -Function Read-DocsPage, Get-DocsPages, Export-DocsCommandMetadata, Get-DocsModuleMetadata, Test-DocsCmdletPage,
-    Test-DocsModulePage, Test-DocsAboutPage, Test-DocsSet, Test-DocsExampleCode, Invoke-DocsCompile, ConvertTo-DocsAboutText, New-DocsPageText,
-    Get-DocsTypeName
+Export-ModuleMember -Function Read-DocsPage, Get-DocsPages, Get-DocsCodeBlocks, Export-DocsCommandMetadata, Get-DocsModuleMetadata, Test-DocsCmdletPage,
+    Test-DocsModulePage, Test-DocsAboutPage, Test-DocsCodeNames, Test-DocsSet, Test-DocsExampleCode, Invoke-DocsCompile, ConvertTo-DocsAboutText, New-DocsPageText,
+    Get-DocsTypeName, Get-DocsCmdletAreas, New-DocsCmdletListText, Update-DocsModulePage

@@ -10,11 +10,16 @@
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./build/New-DocsPage.ps1 -Name Get-DbxNetworkConfiguration
 .EXAMPLE
     dotnet pwsh ./build/New-DocsPage.ps1 -Missing    # a skeleton for every exported cmdlet that has no page yet
+.EXAMPLE
+    dotnet pwsh ./build/New-DocsPage.ps1 -ModulePage # rewrite the cmdlet list of docs/cmdlets/DatabricksNetworking.md
+    The list is grouped by area (the folder under src/DatabricksNetworking.PowerShell/Cmdlets/ that declares the
+    cmdlet), each cmdlet with the SYNOPSIS of its page; the rest of the module page is kept.
 #>
 [CmdletBinding(DefaultParameterSetName = 'Name')]
 param(
     [Parameter(Mandatory, ParameterSetName = 'Name', Position = 0)][string[]]$Name,
     [Parameter(Mandatory, ParameterSetName = 'Missing')][switch]$Missing,
+    [Parameter(Mandatory, ParameterSetName = 'ModulePage')][switch]$ModulePage,
     [string]$ModuleDir,
     [string]$DocsDir = (Join-Path (Split-Path $PSScriptRoot -Parent) 'docs/cmdlets'),
     [switch]$Force
@@ -32,6 +37,11 @@ $manifest = Join-Path $ModuleDir 'DatabricksNetworking.psd1'
 if (-not (Test-Path $manifest)) { throw "The module is not built ($manifest). Run: dotnet pwsh ./build.ps1 Build" }
 $metadata = Get-DocsModuleMetadata -Manifest $manifest
 New-Item -ItemType Directory -Path $DocsDir -Force | Out-Null
+if ($ModulePage) {
+    $null = Update-DocsModulePage -DocsDir $DocsDir -Metadata $metadata -CmdletsDir (Join-Path $root 'src/DatabricksNetworking.PowerShell/Cmdlets')
+    Write-Host "Rewrote the cmdlet list of $(Join-Path $DocsDir 'DatabricksNetworking.md') ($(@($metadata.Commands).Count) cmdlets)"
+    return
+}
 if ($Missing) { $Name = @($metadata.Commands | Where-Object { -not (Test-Path (Join-Path $DocsDir "$($_.Name).md")) } | ForEach-Object Name) }
 foreach ($n in $Name) {
     $cmd = $metadata.Commands | Where-Object Name -eq $n | Select-Object -First 1

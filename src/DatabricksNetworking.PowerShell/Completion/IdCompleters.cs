@@ -28,6 +28,12 @@ namespace DatabricksNetworking.Completion
         /// <summary>The list to complete from for this command; by default the one given to the constructor.</summary>
         protected virtual IdSource SourceFor(string commandName) => source ?? throw new InvalidOperationException("No id source.");
 
+        /// <summary>
+        /// The list to complete from, given what is already typed on the command line (for lists that depend on
+        /// another parameter, such as a rule of the NCC given in -NetworkConnectivityConfigId); null offers nothing.
+        /// </summary>
+        protected virtual IdSource? SourceFor(string commandName, IDictionary? bound) => SourceFor(commandName);
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
@@ -43,7 +49,8 @@ namespace DatabricksNetworking.Completion
 
         private IEnumerable<CompletionResult> Complete(string commandName, string wordToComplete, IDictionary? bound)
         {
-            var src = SourceFor(commandName);
+            var src = SourceFor(commandName, bound);
+            if (src == null) return Array.Empty<CompletionResult>();
             var boundWorkspace = src.WorkspaceLevel ? BoundWorkspaceId(bound) : null;
             var ctx = BoundContext(bound, src.WorkspaceLevel, boundWorkspace.HasValue);
             if (ctx == null) return Array.Empty<CompletionResult>();
@@ -67,6 +74,24 @@ namespace DatabricksNetworking.Completion
         }
 
         private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+        /// <summary>The value typed for <paramref name="name"/> (the first one of a list), as text; null when not given.</summary>
+        protected static string? BoundText(IDictionary? bound, string name)
+        {
+            if (bound == null || !bound.Contains(name)) return null;
+            var value = Unwrap(bound[name]);
+            if (value is IEnumerable e && !(value is string)) value = e.Cast<object?>().Select(Unwrap).FirstOrDefault();
+            var text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim('\'', '"');
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        /// <summary>Whether the switch <paramref name="name"/> is on the command line (and not -Name:$false).</summary>
+        protected static bool BoundSwitch(IDictionary? bound, string name)
+        {
+            if (bound == null || !bound.Contains(name)) return false;
+            var value = Unwrap(bound[name]);
+            return value is SwitchParameter s ? s.IsPresent : !(value is bool b) || b;
+        }
 
         /// <summary>-Context, else the session's context the cmdlet itself would use (as DbxCmdlet resolves it).</summary>
         private static DbxContext? BoundContext(IDictionary? bound, bool workspaceLevel, bool workspaceGiven)
@@ -131,5 +156,24 @@ namespace DatabricksNetworking.Completion
 
         protected override IdSource SourceFor(string commandName) =>
             commandName.IndexOf("DbxAccountIpAccessList", StringComparison.OrdinalIgnoreCase) >= 0 ? AccountLists : WorkspaceLists;
+
+        /// <summary>Also the account's lists when -Account is given (Add-/Remove-DbxIpAccessListEntry -Account).</summary>
+        protected override IdSource? SourceFor(string commandName, IDictionary? bound) =>
+            BoundSwitch(bound, "Account") ? AccountLists : SourceFor(commandName);
+    }
+
+    /// <summary>-RuleId: the private endpoint rules of the NCC given in -NetworkConnectivityConfigId (nothing without it).</summary>
+    public sealed class PrivateEndpointRuleIdCompleter : DbxIdCompleter
+    {
+        /// <summary>The rule list of one NCC (an <c>{items, next_page_token}</c> list).</summary>
+        public static IdSource ForNcc(string networkConnectivityConfigId) =>
+            IdSource.Account("network-connectivity-configs/" + Uri.EscapeDataString(networkConnectivityConfigId) + "/private-endpoint-rules",
+                "rule_id", detailField: "endpoint_service");
+
+        protected override IdSource? SourceFor(string commandName, IDictionary? bound)
+        {
+            var ncc = BoundText(bound, "NetworkConnectivityConfigId");
+            return ncc == null || WildcardPattern.ContainsWildcardCharacters(ncc) ? null : ForNcc(ncc);
+        }
     }
 }

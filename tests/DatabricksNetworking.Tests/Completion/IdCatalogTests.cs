@@ -78,6 +78,18 @@ public class IdCatalogTests
     }
 
     [Fact]
+    public async Task Rule_ids_are_read_from_the_rules_of_one_ncc_with_the_id_escaped()
+    {
+        var (ctx, h) = Connect(_ => Task.FromResult(Json("{\"items\":[{\"rule_id\":\"r-1\",\"endpoint_service\":\"com.amazonaws.us-east-1.s3\"}]}")));
+        var source = PrivateEndpointRuleIdCompleter.ForNcc("ncc 1/x");
+        var list = await source.FetchAsync(ctx.Client, null, CancellationToken.None);
+        Assert.Equal("r-1", Assert.Single(list).Id);
+        Assert.Equal("com.amazonaws.us-east-1.s3", list[0].Detail);
+        Assert.Equal($"/api/2.0/accounts/{AccountId}/network-connectivity-configs/ncc%201%2Fx/private-endpoint-rules", Assert.Single(h.Requests));
+        Assert.NotEqual(source.Key(null), PrivateEndpointRuleIdCompleter.ForNcc("ncc-2").Key(null));
+    }
+
+    [Fact]
     public async Task Workspace_lists_go_to_the_workspace_and_need_one()
     {
         var (ctx, h) = Connect(_ => Task.FromResult(Json("{\"ip_access_lists\":[{\"list_id\":\"w-1\",\"label\":\"vpn\"}]}")));

@@ -11,7 +11,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Remove-Variable -Name dbxOther, dbxSlow -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable -Name dbxOther, dbxSlow, dbxIds -Scope Global -ErrorAction SilentlyContinue
 }
 
 Describe '-WorkspaceId completion' {
@@ -52,6 +52,88 @@ Describe '-WorkspaceId completion' {
             $Error.Count | Should -Be $before
         }
         finally { Connect-TestAccount | Out-Null }
+    }
+}
+
+Describe 'Completion of every kind of id, from the lists of a live account' {
+    BeforeAll {
+        # A private emulator (pointed at moto), so the objects made here are the only ones of their kind.
+        $script:own = Start-TestEmulator -Arguments @('--quiet')
+        $global:dbxIds = Connect-TestAccount -Url $own.Url -NoDefault
+        $c = @{ Context = $global:dbxIds }
+        $aws = New-MotoWorkspaceNetwork
+        $script:net = New-DbxNetworkConfiguration @c -Name 'tab-net' -VpcId $aws.VpcId -SubnetId $aws.SubnetIds -SecurityGroupId $aws.SecurityGroupIds
+        $script:vpce = New-MotoVpcEndpoint -VpcId $aws.VpcId -Service Workspace | New-DbxVpcEndpointRegistration @c -Name 'tab-front'
+        $script:pas = New-DbxPrivateAccessSettings @c -Name 'tab-pas' -Region us-east-1
+        $script:ncc = New-DbxNetworkConnectivityConfig @c -Name 'tab-ncc' -Region us-east-1
+        $script:rule = $ncc | New-DbxPrivateEndpointRule @c -S3BucketName 'tab-bucket'
+        $script:policy = New-DbxNetworkPolicy @c -NetworkPolicyId 'tab-policy' -RestrictionMode FullAccess
+        $script:wsList = New-DbxIpAccessList @c -WorkspaceId 2222222222222222 -Label 'tab-office' -ListType Block -IpAddress '198.51.100.0/24'
+        $script:acctList = New-DbxAccountIpAccessList @c -Label 'tab-admins' -ListType Block -IpAddress '203.0.113.0/24'
+    }
+    AfterAll { $own | Stop-TestService }
+
+    It '-<Parameter> of <Command> offers <What>' -ForEach @(
+        @{ Command = 'Get-DbxNetworkConfiguration'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net' }
+        @{ Command = 'Set-DbxWorkspaceNetwork -WorkspaceId 3333333333333333'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net' }
+        @{ Command = 'Remove-DbxVpcEndpointRegistration'; Parameter = 'VpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
+        @{ Command = 'New-DbxNetworkConfiguration'; Parameter = 'RestApiVpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
+        @{ Command = 'Set-DbxPrivateAccessSettings'; Parameter = 'PrivateAccessSettingsId'; What = 'private access settings'; Id = { $pas.PrivateAccessSettingsId }; Name = 'tab-pas' }
+        @{ Command = 'Get-DbxNetworkConnectivityConfig'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc' }
+        @{ Command = 'New-DbxPrivateEndpointRule'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc' }
+        @{ Command = 'Set-DbxWorkspaceNetworkPolicy -WorkspaceId 3333333333333333'; Parameter = 'NetworkPolicyId'; What = 'network policies'; Id = { 'tab-policy' }; Name = $null; Also = 'default-policy' }
+        @{ Command = 'Get-DbxAccountIpAccessList'; Parameter = 'ListId'; What = 'the account''s IP access lists'; Id = { $acctList.ListId }; Name = 'tab-admins' }
+        @{ Command = 'Add-DbxIpAccessListEntry -Account'; Parameter = 'ListId'; What = 'the account''s IP access lists with -Account'; Id = { $acctList.ListId }; Name = 'tab-admins' }
+        @{ Command = 'Get-DbxIpAccessList -WorkspaceId 2222222222222222'; Parameter = 'ListId'; What = 'the IP access lists of the workspace in -WorkspaceId'; Id = { $wsList.ListId }; Name = 'tab-office' }
+        @{ Command = ('Get-DbxPrivateEndpointRule -NetworkConnectivityConfigId {0}'); Parameter = 'RuleId'; What = 'the rules of the NCC in -NetworkConnectivityConfigId'; Id = { $rule.RuleId }; Name = $null }
+    ) {
+        $Also = if ($_.ContainsKey('Also')) { $_.Also } else { $null }
+        $cmdText = if ($Command -like '*{0}*') { $Command -f $ncc.NetworkConnectivityConfigId } else { $Command }
+        $line = "$cmdText -Context `$dbxIds -$Parameter "
+        $id = & $Id
+        $m = @(Complete $line)
+        # Each account has a default-policy of its own; of every other kind the emulator has only the object made above.
+        $all = @(@($Also | Where-Object { $_ }) + $id)
+        @($m.CompletionText) | Should -Be $all -Because "those are the emulator's objects of this kind ($line)"
+        if ($Name) {
+            $m[0].ListItemText | Should -Be "$id ($Name)"
+            @((Complete ($line + $Name.Substring(0, 5))).CompletionText) | Should -Be @($id) -Because 'a name prefix matches'
+        }
+        @((Complete ($line + $id.Substring(0, 4))).CompletionText) | Should -Be @($id) -Because 'an id prefix matches'
+        @((Complete ($line + 'zz-no-such'))) | Should -BeNullOrEmpty
+    }
+
+    It 'the workspace lists of another workspace are not offered' {
+        @((Complete 'Get-DbxIpAccessList -Context $dbxIds -WorkspaceId 3333333333333333 -ListId ').CompletionText) | Should -Not -Contain $wsList.ListId
+    }
+
+    It '-RuleId offers nothing until -NetworkConnectivityConfigId is given, and no error' {
+        $before = $Error.Count
+        @(Complete 'Remove-DbxPrivateEndpointRule -Context $dbxIds -RuleId ') | Where-Object CompletionText -eq $rule.RuleId | Should -BeNullOrEmpty
+        $Error.Count | Should -Be $before
+        $line = "Update-DbxPrivateEndpointRule -Context `$dbxIds -NetworkConnectivityConfigId $($ncc.NetworkConnectivityConfigId) -RuleId "
+        @((Complete $line).CompletionText) | Should -Be @($rule.RuleId)
+        (Complete $line)[0].ToolTip | Should -Match 'com\.amazonaws\.us-east-1\.s3'
+    }
+}
+
+Describe '-Region and -Profile completion' {
+    It '-Region offers the Databricks AWS regions matching the prefix' {
+        @((Complete 'Get-DbxPublishedIpRange -Region eu-w').CompletionText) | Should -Be @('eu-west-1', 'eu-west-2', 'eu-west-3')
+        @((Complete 'New-DbxNetworkConnectivityConfig -Name x -Region ').CompletionText) | Should -Contain 'us-gov-west-1'
+        Complete 'Test-DbxAwsVpc -Region mars-' | Should -BeNullOrEmpty
+    }
+
+    It '-Profile offers the sections of the config file in DATABRICKS_CONFIG_FILE' {
+        $file = Join-Path ([IO.Path]::GetTempPath()) ('databrickscfg-' + [Guid]::NewGuid().ToString('N'))
+        $saved = $env:DATABRICKS_CONFIG_FILE
+        try {
+            Set-Content -Path $file -Value "[DEFAULT]`nhost = https://accounts.cloud.databricks.com`n`n[prod account]`naccount_id = x`n`n[dev]`nhost = https://dev.example.com"
+            $env:DATABRICKS_CONFIG_FILE = $file
+            @((Complete 'Connect-DbxAccount -Profile ').ListItemText) | Should -Be @('DEFAULT', 'dev', 'prod account')
+            @((Complete 'Connect-DbxWorkspace -Profile pr').CompletionText) | Should -Be @("'prod account'")
+        }
+        finally { $env:DATABRICKS_CONFIG_FILE = $saved; Remove-Item $file -ErrorAction SilentlyContinue }
     }
 }
 

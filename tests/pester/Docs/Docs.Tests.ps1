@@ -51,10 +51,19 @@ Describe 'build/Docs.ps1 -Check' {
         @{ What = 'no -WhatIf example for a cmdlet that changes something'; Page = 'Invoke-DbxApi'; From = ' -WorkspaceId 1111111111111111 -WhatIf'; To = ' -WorkspaceId 1111111111111111'; Expect = 'Invoke-DbxApi.md: EXAMPLES: Invoke-DbxApi changes something (SupportsShouldProcess) but no example uses -WhatIf' }
         @{ What = 'an example that does not parse'; Page = 'Get-DbxContext'; From = 'Get-DbxWorkspace -Context $account -Name ''dev-*'''; To = 'Get-DbxWorkspace -Context $account -Name (''dev-*'''; Expect = "Get-DbxContext.md: EXAMPLES: 'Example 3: Reuse the default context explicitly' (line *) does not parse: *" }
         @{ What = 'an undocumented output type'; Page = 'Get-DbxWorkspace'; From = '### DatabricksNetworking.Models.Workspace'; To = '### DatabricksNetworking.Models.Network'; Expect = 'Get-DbxWorkspace.md: OUTPUTS: [OutputType] DatabricksNetworking.Models.Workspace is not documented*' }
+        @{ What = 'an OUTPUTS type without its ### heading'; Page = 'Get-DbxWorkspace'; From = '### DatabricksNetworking.Models.Workspace'; To = 'DatabricksNetworking.Models.Workspace'; Expect = 'Get-DbxWorkspace.md: OUTPUTS: [OutputType] DatabricksNetworking.Models.Workspace is not documented*' }
+        @{ What = 'an INPUTS type without its ### heading'; Page = 'Get-DbxWorkspace'; From = '### System.Int64[]'; To = 'System.Int64[]'; Expect = "Get-DbxWorkspace.md: INPUTS: list the pipeline input types (### Type), or '### None'" }
+        @{ What = 'an abbreviated parameter in an example'; Page = 'Get-DbxWorkspace'; From = "Get-DbxWorkspace -Name 'prod-*' |"; To = "Get-DbxWorkspace -Nam 'prod-*' |"; Expect = "Get-DbxWorkspace.md: EXAMPLES: 'Example 2: Production workspaces by name' Get-DbxWorkspace has no parameter -Nam *" }
+        @{ What = 'a parameter an about topic gives a cmdlet that does not have it'; Page = 'about_DatabricksNetworking_PrivateLink'; From = '-DataplaneRelayVpcEndpointId $relay'; To = '-RelayId $relay'; Expect = 'about_DatabricksNetworking_PrivateLink.md: code block at line *: New-DbxNetworkConfiguration has no parameter -RelayId *' }
+        @{ What = 'a cmdlet an about topic names that the module does not have'; Page = 'about_DatabricksNetworking_IpAccessLists'; From = 'Test-DbxIpAccess -WorkspaceId'; To = 'Test-DbxIpAccessList -WorkspaceId'; Expect = 'about_DatabricksNetworking_IpAccessLists.md: code block at line *: uses Test-DbxIpAccessList, which the module does not have' }
+        @{ What = 'an about topic code block that does not parse'; Page = 'about_DatabricksNetworking'; From = "-AccountId '0d3a9c1e-5b7f-4e2a-8c6d-1f0e2d3c4b5a'"; To = '-AccountId <account-uuid>'; Expect = 'about_DatabricksNetworking.md: code block at line *: does not parse: *' }
         @{ What = 'a missing section'; Page = 'Get-DbxContext'; From = '## NOTES'; To = '## REMARKS'; Expect = "Get-DbxContext.md: section '## NOTES' is missing" }
         @{ What = 'a wrong front matter'; Page = 'Get-DbxContext'; From = 'schema: 2.0.0'; To = 'schema: 1.0.0'; Expect = "Get-DbxContext.md: front matter: 'schema' is '1.0.0', expected '2.0.0'" }
         @{ What = 'a missing page'; Page = 'Get-DbxContext'; Delete = $true; Expect = 'Get-DbxContext.md: missing: Get-DbxContext is exported but has no page*' }
-        @{ What = 'a cmdlet missing from the module page'; Page = 'DatabricksNetworking'; From = "### [Get-DbxContext](Get-DbxContext.md)`nShows the session's default Databricks contexts.`n"; To = ''; Expect = 'DatabricksNetworking.md: cmdlet list: Get-DbxContext is missing' }
+        @{ What = 'a cmdlet missing from the module page'; Page = 'DatabricksNetworking'; From = "#### [Get-DbxContext](Get-DbxContext.md)`nShows the session's default Databricks contexts.`n"; To = ''; Expect = 'DatabricksNetworking.md: cmdlet list: Get-DbxContext is missing' }
+        @{ What = 'a module page entry without a description'; Page = 'DatabricksNetworking'; From = "#### [Get-DbxContext](Get-DbxContext.md)`nShows the session's default Databricks contexts.`n"; To = "#### [Get-DbxContext](Get-DbxContext.md)`n"; Expect = 'DatabricksNetworking.md: cmdlet list: Get-DbxContext has no description' }
+        @{ What = 'an area heading of the module page without entries'; Page = 'DatabricksNetworking'; From = '### The emulator'; To = "### Empty area`n`n### The emulator"; Expect = "DatabricksNetworking.md: cmdlet list: '### Empty area' is neither *" }
+        @{ What = 'a module page entry that is not a link'; Page = 'DatabricksNetworking'; From = '#### [Stop-DbxEmulator](Stop-DbxEmulator.md)'; To = '#### Stop-DbxEmulator'; Expect = "DatabricksNetworking.md: cmdlet list: '#### Stop-DbxEmulator' should be '#### `[Name`](Name.md)'" }
         @{ What = 'a missing about topic'; Page = 'about_DatabricksNetworking'; Delete = $true; Expect = 'about_DatabricksNetworking.md: missing: the about topic' }
     ) {
         $problems = Test-Mutated -Page $Page -Change {
@@ -94,6 +103,28 @@ Describe 'build/Docs.ps1 -Check' {
     }
 }
 
+Describe 'build/New-DocsPage.ps1 -ModulePage' {
+    It 'rewrites the cmdlet list grouped by area with each page''s synopsis, and the result passes the check' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('modpage-' + [Guid]::NewGuid().ToString('N'))
+        Copy-Item $docs -Destination $dir -Recurse
+        try {
+            $page = Join-Path $dir 'DatabricksNetworking.md'
+            $text = [IO.File]::ReadAllText($page)
+            $cut = $text.IndexOf('## DatabricksNetworking Cmdlets')
+            [IO.File]::WriteAllText($page, $text.Substring(0, $cut) + "## DatabricksNetworking Cmdlets`n`n### [Get-DbxContext](Get-DbxContext.md)`nstale`n")
+            Test-DocsSet -DocsDir $dir -Metadata $meta | Should -Contain 'DatabricksNetworking.md: cmdlet list: Wait-DbxWorkspace is missing'
+            & (Join-Path $root 'build/New-DocsPage.ps1') -ModulePage -ModuleDir $moduleDir -DocsDir $dir 6>$null
+            @(Test-DocsSet -DocsDir $dir -Metadata $meta | Where-Object { $_ -like 'DatabricksNetworking.md:*' }) | Should -BeNullOrEmpty
+            $new = [IO.File]::ReadAllText($page)
+            $new.Substring(0, $cut) | Should -BeExactly $text.Substring(0, $cut) -Because 'only the cmdlet list is rewritten'
+            $new | Should -Match '(?s)### IP access lists\n.*#### \[Test-DbxIpAccess\]\(Test-DbxIpAccess\.md\)\nTells whether the live IP access lists'
+            $new | Should -Not -Match 'stale'
+            $new | Should -BeExactly ([IO.File]::ReadAllText((Join-Path $docs 'DatabricksNetworking.md'))) -Because 'docs/cmdlets/DatabricksNetworking.md is kept regenerated (run build/New-DocsPage.ps1 -ModulePage)'
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+}
+
 Describe 'build/New-DocsPage.ps1 skeletons' {
     It 'a skeleton of <Name> has the exact SYNTAX and PARAMETERS of the cmdlet and fails only on its placeholders' -ForEach @(
         @{ Name = 'Get-DbxWorkspace' }, @{ Name = 'Connect-DbxAccount' }, @{ Name = 'Invoke-DbxApi' }, @{ Name = 'Disconnect-DbxAccount' }
@@ -129,7 +160,10 @@ Describe 'Compiled help' {
         $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
         $names = @($maml.SelectNodes('//command:command/command:details/command:name', $ns) | ForEach-Object InnerText)
         $names | Sort-Object | Should -Be @($meta.Commands.Name | Sort-Object)
-        $maml.SelectNodes("//command:command[command:details/command:name='Get-DbxWorkspace']/command:examples/command:example", $ns).Count | Should -Be 4
+        foreach ($page in (Get-DocsPages $docs | Where-Object Kind -eq 'Cmdlet')) {
+            $maml.SelectNodes("//command:command[command:details/command:name='$($page.Name)']/command:examples/command:example", $ns).Count |
+                Should -Be $page.Examples.Count -Because "$($page.Name).md has $($page.Examples.Count) examples"
+        }
     }
 
     It 'Get-Help <Topic> shows the compiled about topic' -ForEach @(
@@ -144,9 +178,16 @@ Describe 'Compiled help' {
         $help | Should -Not -Match '```'
     }
 
+    It 'Get-Help about_DatabricksNetworking* lists every about topic' {
+        Import-TestModule
+        $topics = @(Get-ChildItem (Join-Path $docs 'about_*.md') | ForEach-Object BaseName | Sort-Object)
+        $topics.Count | Should -BeGreaterOrEqual 3
+        @(Get-Help about_DatabricksNetworking* | ForEach-Object Name | Sort-Object) | Should -Be $topics
+    }
+
     It 'Get-Help -Examples and -Parameter show the page content' {
         Import-TestModule
-        (Get-Help Get-DbxWorkspace -Examples | Out-String) | Should -Match 'Workspaces by id from the pipeline'
+        (Get-Help Get-DbxWorkspace -Examples | Out-String) | Should -Match 'By id from the pipeline'
         (Get-Help Invoke-DbxApi -Parameter Path | Out-String) | Should -Match 'is replaced with the context'
     }
 }

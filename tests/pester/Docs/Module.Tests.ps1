@@ -21,7 +21,7 @@ BeforeAll {
     $script:changingVerbs = 'New', 'Set', 'Update', 'Remove', 'Add', 'Enable', 'Disable', 'Register', 'Unregister', 'Invoke', 'Reset', 'Clear', 'Rename', 'Grant', 'Revoke', 'Move', 'Restore'
     # Output types that need no format view of their own.
     $script:noViewNeeded = 'System.Void', 'System.Management.Automation.PSObject', 'System.String', 'System.Boolean', 'System.Int32', 'System.Int64', 'System.Object'
-    # Id parameters and their completers (issue 8); New-* may name a new id and is exempt.
+    # Id parameters and their completers (issue 8).
     $script:completers = @{
         WorkspaceId                 = 'DatabricksNetworking.Completion.WorkspaceIdCompleter'
         NetworkId                   = 'DatabricksNetworking.Completion.NetworkIdCompleter'
@@ -30,6 +30,10 @@ BeforeAll {
         ListId                      = 'DatabricksNetworking.Completion.IpAccessListIdCompleter'
         NetworkConnectivityConfigId = 'DatabricksNetworking.Completion.NetworkConnectivityConfigIdCompleter'
         NetworkPolicyId             = 'DatabricksNetworking.Completion.NetworkPolicyIdCompleter'
+        RuleId                      = 'DatabricksNetworking.Completion.PrivateEndpointRuleIdCompleter'
+        RestApiVpcEndpointId        = 'DatabricksNetworking.Completion.VpcEndpointIdCompleter'
+        DataplaneRelayVpcEndpointId = 'DatabricksNetworking.Completion.VpcEndpointIdCompleter'
+        AllowedVpcEndpointId        = 'DatabricksNetworking.Completion.VpcEndpointIdCompleter'
         Region                      = 'DatabricksNetworking.Completion.RegionCompleter'
         Profile                     = 'DatabricksNetworking.Completion.ProfileCompleter'
     }
@@ -91,7 +95,8 @@ Describe '<Name>' -ForEach $cmdlets {
     It 'has tab completion on its id, -Region and -Profile parameters' {
         foreach ($p in $cmd.Parameters.Values) {
             if (-not $completers.ContainsKey($p.Name)) { continue }
-            if ($cmd.Verb -eq 'New' -and $p.Name -ne 'Region' -and $p.Name -ne 'Profile') { continue }
+            # New-* may name the new object's own id (New-DbxNetworkPolicy -NetworkPolicyId); ids of existing objects complete.
+            if ($cmd.Verb -eq 'New' -and $cmd.Noun -eq ('Dbx' + ($p.Name -replace 'Id$', ''))) { continue }
             $c = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] } | Select-Object -First 1
             $c | Should -Not -BeNullOrEmpty -Because "-$($p.Name) of $Name should complete with [ArgumentCompleter(typeof($($completers[$p.Name].Split('.')[-1])))]"
             $c.Type.FullName | Should -Be $completers[$p.Name]
@@ -106,6 +111,19 @@ Describe '<Name>' -ForEach $cmdlets {
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
         foreach ($p in @($help.parameters.parameter)) { ($p.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($p.name) needs a description" }
         (Get-Help $Name -Full | Out-String) | Should -Match 'EXAMPLE|Example'
+    }
+
+    It 'shows its examples with Get-Help -Examples and every parameter with Get-Help -Parameter' {
+        $examples = @((Get-Help $Name -Examples).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 2
+        foreach ($e in $examples) { $e.code | Should -Match "\S" -Because "$Name's example '$($e.title)' needs code" }
+        $own = @($cmd.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters })
+        $own += @($cmd.Parameters.Keys | Where-Object { $_ -in 'WhatIf', 'Confirm' })
+        foreach ($p in $own) {
+            $h = Get-Help $Name -Parameter $p -ErrorAction SilentlyContinue
+            $h | Should -Not -BeNullOrEmpty -Because "Get-Help $Name -Parameter $p should find it"
+            ($h.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$p of $Name needs a description"
+        }
     }
 }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.Classic
@@ -21,6 +22,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NetworkIdCompleter))]
         public string[] NetworkId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -62,11 +64,13 @@ namespace DatabricksNetworking.Cmdlets.Classic
         /// <summary>VPC endpoint registration ids (Databricks UUIDs, not vpce- ids) of the workspace (REST API) service, for back-end PrivateLink.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("rest_api", "RestApiVpcEndpointIds")]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[]? RestApiVpcEndpointId { get; set; }
 
         /// <summary>VPC endpoint registration ids of the secure cluster connectivity relay service, for back-end PrivateLink.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("dataplane_relay", "DataplaneRelayVpcEndpointIds", "RelayVpcEndpointId")]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[]? DataplaneRelayVpcEndpointId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -143,6 +147,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NetworkIdCompleter))]
         public string[] NetworkId { get; set; } = new string[0];
 
         [Parameter]

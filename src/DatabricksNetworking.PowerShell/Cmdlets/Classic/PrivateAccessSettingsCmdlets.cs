@@ -31,6 +31,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
         public string[] PrivateAccessSettingsId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -103,6 +104,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         /// <summary>VPC endpoint registration ids (Databricks UUIDs) admitted with -PrivateAccessLevel Endpoint.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("allowed_vpc_endpoint_ids", "AllowedVpcEndpointIds")]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[]? AllowedVpcEndpointId { get; set; }
 
         /// <summary>Keep the workspaces reachable over the public internet too (subject to IP access lists). Off by default: front-end and back-end PrivateLink only.</summary>
@@ -143,6 +145,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
         public string PrivateAccessSettingsId { get; set; } = "";
 
         [Parameter]
@@ -158,6 +161,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         /// <summary>The complete new list of admitted VPC endpoint registrations (implies -PrivateAccessLevel Endpoint); an empty array clears it.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[]? AllowedVpcEndpointId { get; set; }
 
         [Parameter]
@@ -214,6 +218,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
         public string[] PrivateAccessSettingsId { get; set; } = new string[0];
 
         [Parameter]

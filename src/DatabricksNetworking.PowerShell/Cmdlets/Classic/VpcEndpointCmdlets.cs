@@ -21,6 +21,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_endpoint_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[] VpcEndpointId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -123,6 +124,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_endpoint_id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
         public string[] VpcEndpointId { get; set; } = new string[0];
 
         [Parameter]

@@ -66,18 +66,22 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long WorkspaceId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NetworkIdCompleter))]
         public string? NetworkId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
         public string? PrivateAccessSettingsId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>Wait until the workspace is RUNNING again; fail at once on FAILED or BANNED.</summary>
@@ -163,6 +167,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long WorkspaceId { get; set; }
 
         [Parameter]

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.IpAccess
@@ -60,6 +61,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 
@@ -72,6 +74,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
         protected override bool TargetValue => true;
     }
@@ -85,6 +88,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
         protected override bool TargetValue => false;
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.IpAccess
@@ -15,6 +16,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// <summary>The id of the list; omit it to list all.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
+        [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
         public string[]? ListId { get; set; }
 
         /// <summary>Only lists whose label matches (wildcards allowed).</summary>
@@ -94,6 +96,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
+        [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
         public string ListId { get; set; } = "";
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -139,6 +142,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
+        [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
         public string ListId { get; set; } = "";
 
         [Parameter]
@@ -201,6 +205,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
+        [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
         public string[] ListId { get; set; } = new string[0];
 
         protected override void ProcessRecordCore()
@@ -239,6 +244,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// <summary>The workspace (through the account context); omit it with a workspace context.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 
@@ -251,6 +257,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 
@@ -263,6 +270,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 
@@ -275,6 +283,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 
@@ -287,6 +296,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
     }
 }

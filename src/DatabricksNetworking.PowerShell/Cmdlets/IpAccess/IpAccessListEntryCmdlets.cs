@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Validation;
 
@@ -26,6 +27,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
+        [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
         public string ListId { get; set; } = "";
 
         /// <summary>IPv4 addresses and CIDRs; blank lines and lines starting with # are skipped.</summary>
@@ -37,6 +39,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
 
         [Parameter(ParameterSetName = WorkspaceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Edit an account console list instead of a workspace list.</summary>

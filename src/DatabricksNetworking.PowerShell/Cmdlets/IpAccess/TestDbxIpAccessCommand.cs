@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Validation;
 
@@ -23,6 +24,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
 
         [Parameter(ParameterSetName = WorkspaceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Test against the account console's lists instead of a workspace's.</summary>

@@ -23,6 +23,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [AllowNull, AllowEmptyCollection, AllowEmptyString]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string[]? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>NCC name; wildcards allowed.</summary>
@@ -99,6 +100,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>Deletes without asking for confirmation (-WhatIf still only reports).</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Validation;
 
@@ -136,6 +137,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
         public string[]? NetworkPolicyId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -228,6 +230,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
+        [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
         public string NetworkPolicyId { get; set; } = "";
 
         /// <summary>Writes the policy as stored after the change.</summary>
@@ -264,6 +267,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
+        [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
         public string NetworkPolicyId { get; set; } = "";
 
         [Parameter]
@@ -288,6 +292,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
+        [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
         public string NetworkPolicyId { get; set; } = "";
 
         /// <summary>Fully qualified domain names (allowed internet destinations).</summary>

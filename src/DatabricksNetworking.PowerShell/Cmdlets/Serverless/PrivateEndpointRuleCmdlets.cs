@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Validation;
 
@@ -19,11 +20,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>Rule ids; all rules of the NCC when not given.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("rule_id")]
+        [ArgumentCompleter(typeof(PrivateEndpointRuleIdCompleter))]
         public string[]? RuleId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -59,6 +62,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>S3 buckets in the NCC's region (sent as resource_names to the region's S3 endpoint service).</summary>
@@ -251,10 +255,12 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("rule_id")]
+        [ArgumentCompleter(typeof(PrivateEndpointRuleIdCompleter))]
         public string RuleId { get; set; } = "";
 
         protected void CheckIds()

@@ -40,6 +40,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(ParameterSetName = ById, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [AllowNull, AllowEmptyCollection, AllowEmptyString]
+        [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string[]? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>Only the NCCs of this region (all NCCs of the account when no id is given).</summary>

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
@@ -17,6 +18,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>Workspace ids; every workspace of the account when not given. Workspaces piped in bind by WorkspaceId.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long[]? WorkspaceId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -48,11 +50,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long WorkspaceId { get; set; }
 
         /// <summary>The policy to bind; default-policy reverts to the account default.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("network_policy_id")]
+        [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
         public string NetworkPolicyId { get; set; } = "";
 
         [Parameter]
