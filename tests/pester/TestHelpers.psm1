@@ -181,3 +181,14 @@ function New-MotoWorkspaceNetwork {
 }
 
 Export-ModuleMember -Function Invoke-MotoEc2, Set-MotoVpcAttribute, New-MotoVpc, New-MotoSubnet, New-MotoSecurityGroup, New-MotoVpcEndpoint, New-MotoWorkspaceNetwork
+
+# ---- posture (issue 7): a private emulator seeded with tests/fixtures/posture-seed.json -------------------------------
+
+function Start-PostureEmulator {
+    # The posture seed on a private emulator with no AWS endpoint (its VPC endpoint states are the seed's), plus extra arguments.
+    param([string[]]$Arguments = @())
+    $seedFile = Join-Path $root 'tests/fixtures/posture-seed.json'
+    Start-TestEmulator -Arguments (@('--seed-file', $seedFile, '--aws-endpoint', 'none', '--quiet') + $Arguments)
+}
+
+Export-ModuleMember -Function Start-PostureEmulator

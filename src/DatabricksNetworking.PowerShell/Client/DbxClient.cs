@@ -85,12 +85,19 @@ namespace DatabricksNetworking.Client
         /// the workspace id in X-Databricks-Org-Id; on an accounts host the workspace URL comes from the template
         /// and the workspace's deployment name, and OAuth tokens come from the workspace's own token endpoint.
         /// </summary>
-        public Task<DbxClient> ForWorkspaceAsync(long workspaceId, CancellationToken ct)
+        public Task<DbxClient> ForWorkspaceAsync(long workspaceId, CancellationToken ct) => ForWorkspaceAsync(workspaceId, null, ct);
+
+        /// <summary>As <see cref="ForWorkspaceAsync(long, CancellationToken)"/> for a workspace already read: its deployment name
+        /// is known, so an accounts host needs no extra GET of the workspace (scans of many workspaces).</summary>
+        public Task<DbxClient> ForWorkspaceAsync(Workspace workspace, CancellationToken ct) =>
+            ForWorkspaceAsync(workspace.WorkspaceId, string.IsNullOrEmpty(workspace.DeploymentName) ? null : workspace.DeploymentName, ct);
+
+        private Task<DbxClient> ForWorkspaceAsync(long workspaceId, string? deploymentName, CancellationToken ct)
         {
             if (Scope == DbxScope.Workspace && WorkspaceId == workspaceId) return Task.FromResult(this);
             if (Scope == DbxScope.Workspace)
                 throw new InvalidOperationException($"This is a workspace context for workspace {WorkspaceId}; connect to the account (Connect-DbxAccount) to reach workspace {workspaceId}.");
-            var lazy = workspaceClients.GetOrAdd(workspaceId, id => new Lazy<Task<DbxClient>>(() => CreateWorkspaceClientAsync(id, CancellationToken.None)));
+            var lazy = workspaceClients.GetOrAdd(workspaceId, id => new Lazy<Task<DbxClient>>(() => CreateWorkspaceClientAsync(id, deploymentName, CancellationToken.None)));
             return ForgetIfFailed(workspaceId, lazy);
         }
 
@@ -105,13 +112,13 @@ namespace DatabricksNetworking.Client
             }
         }
 
-        private async Task<DbxClient> CreateWorkspaceClientAsync(long workspaceId, CancellationToken ct)
+        private async Task<DbxClient> CreateWorkspaceClientAsync(long workspaceId, string? deploymentName, CancellationToken ct)
         {
             if (IsUnifiedHost)
                 return new DbxClient(Http, DbxScope.Workspace, AccountId, workspaceId, true, WorkspaceUrlTemplate);
 
-            var ws = await GetAsync<Workspace>(AccountPath("workspaces/" + workspaceId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
-            var host = WorkspaceUrlTemplate.Replace("{deployment_name}", ws.DeploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
+            deploymentName ??= (await GetAsync<Workspace>(AccountPath("workspaces/" + workspaceId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false)).DeploymentName;
+            var host = WorkspaceUrlTemplate.Replace("{deployment_name}", deploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
             var uri = ContextFactory.ValidateHost(host);
             ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;
             var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker);

@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using DatabricksNetworking.Models;
+using DatabricksNetworking.Posture;
+
+namespace DatabricksNetworking.Cmdlets.Posture
+{
+    /// <summary>
+    /// <para type="synopsis">Checks the network posture of the account's workspaces against a baseline and writes one finding per violated control per workspace.</para>
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "DbxNetworkCompliance", DefaultParameterSetName = ScanSet)]
+    [OutputType(typeof(ComplianceFinding))]
+    public sealed class TestDbxNetworkComplianceCommand : PostureInputCmdletBase
+    {
+        private ComplianceBaseline? baseline;
+        private readonly Dictionary<ComplianceSeverity, int> counts = new Dictionary<ComplianceSeverity, int>();
+        private readonly HashSet<long> failingWorkspaces = new HashSet<long>();
+
+        /// <summary>The baseline: the path of a .psd1 or .json file, or a hashtable.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public object Baseline { get; set; } = null!;
+
+        /// <summary>End with a terminating error when a finding of this severity or higher exists (for schedulers: a non-zero exit code).</summary>
+        [Parameter]
+        public ComplianceSeverity? FailOn { get; set; }
+
+        protected override void BeginProcessing() =>
+            baseline = ReadBaseline(Baseline, () => throw new DbxValidationException(ComplianceBaseline.ErrorId, "-Baseline is empty.", null));
+
+        protected override void EndProcessingCore()
+        {
+            ScanIfNeeded();
+            if (!FailOn.HasValue) return;
+            var over = counts.Where(kv => kv.Key >= FailOn.Value).OrderByDescending(kv => kv.Key).ToList();
+            if (over.Count == 0) return;
+            var total = over.Sum(kv => kv.Value);
+            var detail = string.Join(", ", over.Select(kv => kv.Value.ToString(CultureInfo.InvariantCulture) + " " + kv.Key));
+            var message = $"The network compliance check failed: {total} finding(s) at or above {FailOn.Value} ({detail}) in {failingWorkspaces.Count} workspace(s), against {baseline!.Source}.";
+            var record = new ErrorRecord(new InvalidOperationException(message), "DbxComplianceFailed", ErrorCategory.SecurityError, baseline.Source)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the findings (see their Remediation), or lower -FailOn." },
+            };
+            // Script-terminating, as PowerShell's own throw statement: a scheduled `pwsh -File` run stops here and exits
+            // with a non-zero code even when the call is not the script's last statement (try/catch still catches it).
+            throw new RuntimeException(message, null, record) { WasThrownFromThrowStatement = true };
+        }
+
+        protected override void OnPosture(NetworkPosture posture)
+        {
+            foreach (var f in ComplianceControls.Findings(posture, baseline!))
+            {
+                counts.TryGetValue(f.Severity, out var n);
+                counts[f.Severity] = n + 1;
+                if (FailOn.HasValue && f.Severity >= FailOn.Value) failingWorkspaces.Add(f.WorkspaceId);
+                WriteObject(f);
+            }
+        }
+    }
+}

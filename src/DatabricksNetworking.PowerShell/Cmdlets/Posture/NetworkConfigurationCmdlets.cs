@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using DatabricksNetworking.Models;
+using DatabricksNetworking.Posture;
+
+namespace DatabricksNetworking.Cmdlets.Posture
+{
+    /// <summary>
+    /// <para type="synopsis">Writes a JSON snapshot of every networking object of the account and its workspaces (no secrets, stable ordering).</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportDbxNetworkConfigurationCommand : PostureCmdletBase
+    {
+        /// <summary>The snapshot file to write (overwritten when it exists).</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public string Path { get; set; } = "";
+
+        /// <summary>The most requests in flight at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        protected override void ProcessRecordCore()
+        {
+            var full = ResolveOutputPath(Path);
+            CurrentTarget = full;
+            EnsureDirectory(full);
+            if (!ShouldProcess(full, "Write the network configuration snapshot of the account")) return;
+            var snapshot = CollectSnapshot(ThrottleLimit);
+            foreach (var i in snapshot.Incomplete) WriteWarning("Not in the snapshot, it could not be read: " + i);
+            var temp = full + ".tmp";
+            using (var stream = File.Create(temp))
+                ConfigurationSnapshot.Write(stream, snapshot.AccountId, DateTimeOffset.UtcNow, snapshot.Incomplete, snapshot.Objects);
+            if (File.Exists(full)) File.Delete(full);
+            File.Move(temp, full);
+            WriteVerbose($"{snapshot.Objects.Count} objects written to {full}.");
+            WriteObject(new FileInfo(full));
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Compares a network configuration snapshot with the live account (or with a second snapshot) and writes one object per added, removed or changed object and property.</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Compare, "DbxNetworkConfiguration")]
+    [OutputType(typeof(NetworkConfigurationChange))]
+    public sealed class CompareDbxNetworkConfigurationCommand : PostureCmdletBase
+    {
+        /// <summary>The earlier snapshot (Export-DbxNetworkConfiguration).</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public string ReferencePath { get; set; } = "";
+
+        /// <summary>The later snapshot; the live account when not given.</summary>
+        [Parameter(Position = 1)]
+        public string? DifferencePath { get; set; }
+
+        /// <summary>The most requests in flight at once (live comparison).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        protected override void ProcessRecordCore()
+        {
+            var reference = ReadSnapshot(ReferencePath);
+            var difference = DifferencePath != null ? ReadSnapshot(DifferencePath) : CollectSnapshot(ThrottleLimit);
+            if (reference.AccountId != null && difference.AccountId != null && !string.Equals(reference.AccountId, difference.AccountId, StringComparison.OrdinalIgnoreCase))
+                WriteWarning($"The snapshots are of different accounts ({reference.AccountId} and {difference.AccountId}): every object shows as added or removed.");
+            foreach (var s in new[] { reference, difference })
+                foreach (var i in s.Incomplete)
+                    WriteWarning($"{s.Source} is incomplete, its objects may show as removed or added: {i}");
+            foreach (var change in ConfigurationSnapshot.Compare(reference.Objects, difference.Objects)) WriteObject(change);
+        }
+
+        private ConfigurationSnapshotData ReadSnapshot(string path)
+        {
+            var full = ResolveOutputPath(path);
+            CurrentTarget = full;
+            if (!File.Exists(full))
+                throw new DbxValidationException("DbxSnapshotNotFound", $"The snapshot file '{full}' does not exist.", full, ErrorCategory.ObjectNotFound);
+            try { return ConfigurationSnapshot.Read(full); }
+            catch (InvalidDataException ex) { throw new DbxValidationException("DbxInvalidSnapshot", ex.Message, full, ErrorCategory.InvalidData); }
+        }
+    }
+}

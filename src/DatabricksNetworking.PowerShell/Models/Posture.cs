@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+
+namespace DatabricksNetworking.Models
+{
+    /// <summary>
+    /// The network facts of one workspace an auditor asks for (Get-DbxNetworkPosture), plus the account-level facts.
+    /// Not a wire object. A fact that could not be read is null and the reason is in <see cref="IncompleteReasons"/>.
+    /// </summary>
+    public sealed class NetworkPosture
+    {
+        public string? AccountId { get; set; }
+        public long WorkspaceId { get; set; }
+        public string? WorkspaceName { get; set; }
+        public string? Region { get; set; }
+        public string? WorkspaceStatus { get; set; }
+        public string? PricingTier { get; set; }
+        public string? ComputeMode { get; set; }
+        public Dictionary<string, string> CustomTags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>True when every fact could be read.</summary>
+        public bool Complete => IncompleteReasons.Length == 0;
+        /// <summary><c>Complete</c> or <c>Incomplete</c>.</summary>
+        public string Status => Complete ? "Complete" : "Incomplete";
+        /// <summary>Why facts are missing (one line per failed call).</summary>
+        public string[] IncompleteReasons { get; set; } = new string[0];
+
+        // ---- classic: customer-managed VPC and PrivateLink ----------------------------------------------
+        public string? NetworkId { get; set; }
+        public string? NetworkName { get; set; }
+        /// <summary>True when the workspace uses a network configuration (a customer-managed VPC).</summary>
+        public bool CustomerManagedVpc { get; set; }
+        public string? VpcId { get; set; }
+        /// <summary>The network configuration's vpc_status (VALID, WARNED, BROKEN, UNATTACHED); null without one or when unreadable.</summary>
+        public string? VpcStatus { get; set; }
+        public string[] RestApiVpcEndpointIds { get; set; } = new string[0];
+        public string[] DataplaneRelayVpcEndpointIds { get; set; } = new string[0];
+        /// <summary>Back-end PrivateLink: the network configuration names both a REST API and a relay VPC endpoint. Null when the network could not be read.</summary>
+        public bool? BackEndPrivateLink { get; set; }
+        /// <summary>The back-end endpoint registrations with their state ("name (id): available").</summary>
+        public string[] BackEndVpcEndpointStates { get; set; } = new string[0];
+        public string? PrivateAccessSettingsId { get; set; }
+        public string? PrivateAccessSettingsName { get; set; }
+        /// <summary>ACCOUNT or ENDPOINT.</summary>
+        public string? PrivateAccessLevel { get; set; }
+        /// <summary>Whether the workspace can be reached from the public internet: the private access settings' public_access_enabled; true without private access settings.</summary>
+        public bool? PublicAccessEnabled { get; set; }
+        /// <summary>Front-end PrivateLink: private access settings that admit a REST API endpoint registration of the region other than the back-end ones.</summary>
+        public bool? FrontEndPrivateLink { get; set; }
+        public string[] FrontEndVpcEndpointIds { get; set; } = new string[0];
+
+        // ---- workspace IP access lists --------------------------------------------------------------------
+        /// <summary>workspace-conf enableIpAccessLists.</summary>
+        public bool? IpAccessListsEnabled { get; set; }
+        /// <summary>Enabled ALLOW lists.</summary>
+        public int? AllowListCount { get; set; }
+        /// <summary>Enabled BLOCK lists.</summary>
+        public int? BlockListCount { get; set; }
+        /// <summary>Addresses and CIDRs in the enabled lists.</summary>
+        public int? IpAccessEntryCount { get; set; }
+        /// <summary>ALLOW entries wider than /<see cref="MaxAllowPrefixLength"/> (0.0.0.0/0 and friends), as "entry (list label)".</summary>
+        public string[] WideAllowEntries { get; set; } = new string[0];
+        /// <summary>The widest prefix an ALLOW entry may have before it counts as wide (the scan's -MaxAllowPrefixLength).</summary>
+        public int MaxAllowPrefixLength { get; set; }
+
+        // ---- serverless ------------------------------------------------------------------------------------
+        public string? NetworkConnectivityConfigId { get; set; }
+        public string? NetworkConnectivityConfigName { get; set; }
+        public int? PrivateEndpointRuleCount { get; set; }
+        /// <summary>Each private endpoint rule of the bound NCC as "rule id: STATE".</summary>
+        public string[] PrivateEndpointRuleStates { get; set; } = new string[0];
+        /// <summary>Rules in CREATE_FAILED, REJECTED, DISCONNECTED or EXPIRED.</summary>
+        public int? FailedPrivateEndpointRuleCount { get; set; }
+        public string? NetworkPolicyId { get; set; }
+        /// <summary>FULL_ACCESS or RESTRICTED_ACCESS.</summary>
+        public string? EgressRestrictionMode { get; set; }
+        /// <summary>ENFORCED or DRY_RUN.</summary>
+        public string? PolicyEnforcementMode { get; set; }
+        public string[] DryRunProducts { get; set; } = new string[0];
+
+        // ---- account-level facts (the same on every workspace of a scan) ----------------------------------
+        public bool? AccountIpAccessListsEnabled { get; set; }
+        public int? AccountAllowListCount { get; set; }
+        public int? AccountBlockListCount { get; set; }
+        public string[] AccountWideAllowEntries { get; set; } = new string[0];
+
+        public DateTimeOffset ScannedAt { get; set; }
+
+        public override string ToString() => $"{WorkspaceName} ({WorkspaceId}): {Status}";
+    }
+
+    /// <summary>How serious a violated control is (baseline severities, -FailOn).</summary>
+    public enum ComplianceSeverity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 }
+
+    /// <summary>One violated (or unverifiable) control of one workspace (Test-DbxNetworkCompliance).</summary>
+    public sealed class ComplianceFinding
+    {
+        public long WorkspaceId { get; set; }
+        public string? WorkspaceName { get; set; }
+        public string Control { get; set; } = "";
+        public ComplianceSeverity Severity { get; set; }
+        /// <summary><c>Failed</c> (the facts violate the control) or <c>Unknown</c> (the facts could not be read).</summary>
+        public string Status { get; set; } = "Failed";
+        public string Actual { get; set; } = "";
+        public string Expected { get; set; } = "";
+        /// <summary>How to fix it, with the module's cmdlets.</summary>
+        public string Remediation { get; set; } = "";
+
+        public override string ToString() => $"{WorkspaceName} {Control} ({Severity}): {Actual}";
+    }
+
+    /// <summary>One difference between two network configuration snapshots (Compare-DbxNetworkConfiguration).</summary>
+    public sealed class NetworkConfigurationChange
+    {
+        /// <summary><c>Added</c>, <c>Removed</c> or <c>Changed</c>.</summary>
+        public string ChangeType { get; set; } = "";
+        /// <summary>Workspace, Network, VpcEndpoint, PrivateAccessSettings, NetworkConnectivityConfig, PrivateEndpointRule, NetworkPolicy, AccountIpAccessList, AccountIpAccessListFeature, IpAccessList, IpAccessListFeature, WorkspaceNetworkOption.</summary>
+        public string ObjectType { get; set; } = "";
+        public string ObjectId { get; set; } = "";
+        public string? Name { get; set; }
+        /// <summary>The workspace a workspace-level object belongs to.</summary>
+        public long? WorkspaceId { get; set; }
+        /// <summary>The changed property as a dotted path (Changed only).</summary>
+        public string? Property { get; set; }
+        /// <summary>The value in the reference snapshot, as JSON.</summary>
+        public string? ReferenceValue { get; set; }
+        /// <summary>The value in the difference snapshot (or the live state), as JSON.</summary>
+        public string? DifferenceValue { get; set; }
+
+        public override string ToString() => $"{ChangeType} {ObjectType} {ObjectId}{(Property != null ? " ." + Property : "")}";
+    }
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
+
+namespace DatabricksNetworking.Posture
+{
+    /// <summary>Turns what was read into a <see cref="NetworkPosture"/>. Pure: no I/O, so every rule is unit-tested.</summary>
+    public static class PostureBuilder
+    {
+        public const int DefaultMaxAllowPrefixLength = 8;
+        public const string DefaultPolicyId = "default-policy";
+
+        /// <summary>Private endpoint rule states that mean the rule does not work and needs attention.</summary>
+        public static readonly string[] FailedRuleStates = { "CREATE_FAILED", "REJECTED", "DISCONNECTED", "EXPIRED" };
+
+        /// <summary>VPC endpoint registration use cases that carry REST API (front-end or back-end) traffic.</summary>
+        private static readonly string[] RestUseCases = { "GENERAL_ACCESS", "WORKSPACE_ACCESS" };
+
+        public static NetworkPosture Build(WorkspaceData data, AccountData account, int maxAllowPrefixLength, DateTimeOffset scannedAt)
+        {
+            var w = data.Workspace;
+            var reasons = new List<string>(data.FailureReasons());
+            var p = new NetworkPosture
+            {
+                AccountId = w.AccountId ?? account.AccountId,
+                WorkspaceId = w.WorkspaceId,
+                WorkspaceName = w.WorkspaceName,
+                Region = w.Region,
+                WorkspaceStatus = w.WorkspaceStatus,
+                PricingTier = w.PricingTier,
+                ComputeMode = w.ComputeMode,
+                CustomTags = w.CustomTags != null ? new Dictionary<string, string>(w.CustomTags, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal),
+                MaxAllowPrefixLength = maxAllowPrefixLength,
+                ScannedAt = scannedAt,
+            };
+
+            Classic(p, w, account, reasons);
+            WorkspaceIpAccess(p, data, maxAllowPrefixLength);
+            Serverless(p, w, data, account, reasons);
+            AccountIpAccess(p, account, maxAllowPrefixLength, reasons);
+
+            p.IncompleteReasons = reasons.Distinct(StringComparer.Ordinal).ToArray();
+            return p;
+        }
+
+        private static void Classic(NetworkPosture p, Workspace w, AccountData a, List<string> reasons)
+        {
+            p.NetworkId = Blank(w.NetworkId);
+            p.CustomerManagedVpc = p.NetworkId != null;
+            p.PrivateAccessSettingsId = Blank(w.PrivateAccessSettingsId);
+            string[] backEndRest = new string[0];
+
+            if (p.NetworkId == null) p.BackEndPrivateLink = false;
+            else if (!a.Networks.Ok) reasons.Add(a.Networks.Reason!);
+            else if (!a.NetworkById.TryGetValue(p.NetworkId, out var net))
+                reasons.Add($"network configuration {p.NetworkId} of the workspace is not in the account's list");
+            else
+            {
+                p.NetworkName = net.NetworkName;
+                p.VpcId = net.VpcId;
+                p.VpcStatus = net.VpcStatus;
+                p.RestApiVpcEndpointIds = net.RestApiVpcEndpointIds;
+                p.DataplaneRelayVpcEndpointIds = net.DataplaneRelayVpcEndpointIds;
+                backEndRest = net.RestApiVpcEndpointIds;
+                p.BackEndPrivateLink = p.RestApiVpcEndpointIds.Length > 0 && p.DataplaneRelayVpcEndpointIds.Length > 0;
+                var ids = p.RestApiVpcEndpointIds.Concat(p.DataplaneRelayVpcEndpointIds).ToList();
+                if (ids.Count > 0)
+                {
+                    if (!a.VpcEndpoints.Ok) reasons.Add(a.VpcEndpoints.Reason!);
+                    else p.BackEndVpcEndpointStates = ids.Select(id => a.VpcEndpointById.TryGetValue(id, out var e)
+                        ? $"{e.VpcEndpointName} ({id}): {e.State ?? "unknown"}"
+                        : $"{id}: not registered").ToArray();
+                }
+            }
+
+            if (p.PrivateAccessSettingsId == null)
+            {
+                p.PublicAccessEnabled = true;
+                p.FrontEndPrivateLink = false;
+                return;
+            }
+            if (!a.PrivateAccessSettings.Ok) { reasons.Add(a.PrivateAccessSettings.Reason!); return; }
+            if (!a.PrivateAccessSettingsById.TryGetValue(p.PrivateAccessSettingsId, out var pas))
+            {
+                reasons.Add($"private access settings {p.PrivateAccessSettingsId} of the workspace are not in the account's list");
+                return;
+            }
+            p.PrivateAccessSettingsName = pas.PrivateAccessSettingsName;
+            p.PrivateAccessLevel = pas.PrivateAccessLevel ?? "ACCOUNT";
+            p.PublicAccessEnabled = pas.PublicAccessEnabled ?? false;
+            if (!a.VpcEndpoints.Ok) { reasons.Add(a.VpcEndpoints.Reason!); return; }
+            var endpointLevel = string.Equals(p.PrivateAccessLevel, "ENDPOINT", StringComparison.OrdinalIgnoreCase);
+            var allowed = new HashSet<string>(pas.AllowedVpcEndpointIds ?? new List<string>(), StringComparer.OrdinalIgnoreCase);
+            p.FrontEndVpcEndpointIds = (a.VpcEndpoints.Value ?? new List<VpcEndpoint>())
+                .Where(e => e.VpcEndpointId != null
+                    && (e.UseCase == null || RestUseCases.Contains(e.UseCase, StringComparer.OrdinalIgnoreCase))
+                    && string.Equals(e.Region, w.Region, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(e.State, "available", StringComparison.OrdinalIgnoreCase)
+                    && (!endpointLevel || allowed.Contains(e.VpcEndpointId!))
+                    && !backEndRest.Contains(e.VpcEndpointId!, StringComparer.OrdinalIgnoreCase))
+                .Select(e => e.VpcEndpointId!).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+            p.FrontEndPrivateLink = p.FrontEndVpcEndpointIds.Length > 0;
+        }
+
+        private static void WorkspaceIpAccess(NetworkPosture p, WorkspaceData d, int maxPrefix)
+        {
+            if (d.Conf.Ok) p.IpAccessListsEnabled = string.Equals(d.EnableIpAccessLists, "true", StringComparison.OrdinalIgnoreCase);
+            if (!d.IpAccessLists.Ok) return;
+            var lists = (d.IpAccessLists.Value ?? new List<IpAccessList>()).Where(l => l.Enabled ?? true).ToList();
+            p.AllowListCount = lists.Count(IsAllow);
+            p.BlockListCount = lists.Count(l => string.Equals(l.ListType, "BLOCK", StringComparison.OrdinalIgnoreCase));
+            p.IpAccessEntryCount = lists.Sum(l => l.Count);
+            p.WideAllowEntries = WideEntries(lists, maxPrefix);
+        }
+
+        private static void AccountIpAccess(NetworkPosture p, AccountData a, int maxPrefix, List<string> reasons)
+        {
+            if (a.AccountFeature.Ok) p.AccountIpAccessListsEnabled = a.AccountFeature.Value?.AcctIpAclEnable?.Value ?? true;
+            else reasons.Add(a.AccountFeature.Reason!);
+            if (!a.AccountLists.Ok) { reasons.Add(a.AccountLists.Reason!); return; }
+            var lists = (a.AccountLists.Value ?? new List<IpAccessList>()).Where(l => l.Enabled ?? true).ToList();
+            p.AccountAllowListCount = lists.Count(IsAllow);
+            p.AccountBlockListCount = lists.Count(l => string.Equals(l.ListType, "BLOCK", StringComparison.OrdinalIgnoreCase));
+            p.AccountWideAllowEntries = WideEntries(lists, maxPrefix);
+        }
+
+        private static void Serverless(NetworkPosture p, Workspace w, WorkspaceData d, AccountData a, List<string> reasons)
+        {
+            p.NetworkConnectivityConfigId = Blank(w.NetworkConnectivityConfigId);
+            if (p.NetworkConnectivityConfigId == null)
+            {
+                p.PrivateEndpointRuleCount = 0;
+                p.FailedPrivateEndpointRuleCount = 0;
+            }
+            else if (!a.Nccs.Ok) reasons.Add(a.Nccs.Reason!);
+            else
+            {
+                if (a.NccById.TryGetValue(p.NetworkConnectivityConfigId, out var ncc)) p.NetworkConnectivityConfigName = ncc.Name;
+                if (a.RulesByNcc.TryGetValue(p.NetworkConnectivityConfigId, out var rules))
+                {
+                    if (!rules.Ok) reasons.Add(rules.Reason!);
+                    else
+                    {
+                        var list = rules.Value ?? new List<PrivateEndpointRule>();
+                        p.PrivateEndpointRuleCount = list.Count;
+                        p.PrivateEndpointRuleStates = list.Select(r => $"{r.RuleId}: {r.ConnectionState ?? "unknown"}").ToArray();
+                        p.FailedPrivateEndpointRuleCount = list.Count(r => FailedRuleStates.Contains(r.ConnectionState ?? "", StringComparer.OrdinalIgnoreCase));
+                    }
+                }
+                else reasons.Add($"network connectivity configuration {p.NetworkConnectivityConfigId} of the workspace is not in the account's list");
+            }
+
+            if (!d.NetworkOption.Ok) return;
+            p.NetworkPolicyId = Blank(d.NetworkOption.Value?.NetworkPolicyId) ?? DefaultPolicyId;
+            if (!a.Policies.Ok) { reasons.Add(a.Policies.Reason!); return; }
+            if (a.PolicyById.TryGetValue(p.NetworkPolicyId, out var policy))
+            {
+                p.EgressRestrictionMode = policy.RestrictionMode ?? "FULL_ACCESS";
+                p.PolicyEnforcementMode = policy.EnforcementMode;
+                p.DryRunProducts = string.Equals(policy.EnforcementMode, "DRY_RUN", StringComparison.OrdinalIgnoreCase) ? policy.DryRunProducts : new string[0];
+            }
+            else if (p.NetworkPolicyId == DefaultPolicyId)
+            {
+                // The reserved policy exists in every account; a service that does not list it applies full access.
+                p.EgressRestrictionMode = "FULL_ACCESS";
+                p.PolicyEnforcementMode = "ENFORCED";
+            }
+            else reasons.Add($"network policy {p.NetworkPolicyId} of the workspace is not in the account's list");
+        }
+
+        private static bool IsAllow(IpAccessList l) => string.Equals(l.ListType, "ALLOW", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>ALLOW entries with a prefix shorter than <paramref name="maxPrefix"/> ("0.0.0.0/0 (label)").</summary>
+        public static string[] WideEntries(IEnumerable<IpAccessList> lists, int maxPrefix) =>
+            lists.Where(IsAllow)
+                .SelectMany(l => (l.IpAddresses ?? new List<string>()).Select(a => (List: l, Address: a)))
+                .Where(x => Cidr.TryParse(x.Address, out var c, out _) && c.Prefix < maxPrefix)
+                .Select(x => $"{x.Address} ({x.List.Label})")
+                .ToArray();
+
+        private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+    }
+}
