@@ -164,7 +164,9 @@ namespace DatabricksNetworking.Posture
             sb.Append("<th scope=\"col\" tabindex=\"0\"");
             if (numeric) sb.Append(" data-type=\"number\"");
             if (cls != null) sb.Append(" class=\"").Append(cls).Append('"');
-            sb.Append('>').Append(E(text)).Append("</th>");
+            sb.Append('>');
+            if (cls == "ctl") sb.Append("<span>").Append(E(text)).Append("</span>"); else sb.Append(E(text));
+            sb.Append("</th>");
         }
 
         private static void Td(StringBuilder sb, string text, string? cls = null, string? title = null)
@@ -200,7 +202,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
 td.text { white-space: normal; min-width: 220px; }
 th { position: sticky; top: 0; background: var(--bg); cursor: pointer; user-select: none; }
-th.ctl { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; }
+th.ctl { vertical-align: bottom; font-weight: 500; } th.ctl span { display: inline-block; writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
 th[aria-sort=ascending]::after { content: ' \25B2'; } th[aria-sort=descending]::after { content: ' \25BC'; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
 td.num { text-align: right; }

@@ -19,8 +19,8 @@ BeforeAll {
     $script:viewTypes = @($formats.Configuration.ViewDefinitions.View | ForEach-Object { $_.ViewSelectedBy.TypeName })
     # Verbs that change state; Invoke covers Invoke-DbxApi, whose non-GET calls are changes.
     $script:changingVerbs = 'New', 'Set', 'Update', 'Remove', 'Add', 'Enable', 'Disable', 'Register', 'Unregister', 'Invoke', 'Reset', 'Clear', 'Rename', 'Grant', 'Revoke', 'Move', 'Restore'
-    # Output types that need no format view of their own.
-    $script:noViewNeeded = 'System.Void', 'System.Management.Automation.PSObject', 'System.String', 'System.Boolean', 'System.Int32', 'System.Int64', 'System.Object'
+    # Output types that need no format view of their own (System.IO.FileInfo: PowerShell's FileSystem view, as for Get-Item).
+    $script:noViewNeeded = 'System.Void', 'System.Management.Automation.PSObject', 'System.String', 'System.Boolean', 'System.Int32', 'System.Int64', 'System.Object', 'System.IO.FileInfo'
     # Id parameters and their completers (issue 8).
     $script:completers = @{
         WorkspaceId                 = 'DatabricksNetworking.Completion.WorkspaceIdCompleter'

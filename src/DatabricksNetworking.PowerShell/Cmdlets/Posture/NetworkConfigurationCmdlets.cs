@@ -37,7 +37,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             if (File.Exists(full)) File.Delete(full);
             File.Move(temp, full);
             WriteVerbose($"{snapshot.Objects.Count} objects written to {full}.");
-            WriteObject(new FileInfo(full));
+            WriteFile(full);
         }
     }
 

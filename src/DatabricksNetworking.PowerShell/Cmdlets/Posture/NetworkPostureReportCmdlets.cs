@@ -43,7 +43,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             ScanIfNeeded();
             var html = PostureReport.Render(postures, baseline!, Title, DateTimeOffset.UtcNow);
             File.WriteAllText(full, html, new UTF8Encoding(false));
-            WriteObject(new FileInfo(full));
+            WriteFile(full);
         }
     }
 }

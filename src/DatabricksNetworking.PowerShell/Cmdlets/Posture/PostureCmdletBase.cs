@@ -213,6 +213,12 @@ namespace DatabricksNetworking.Cmdlets.Posture
         /// <summary>A file path the provider understands, as a full file-system path.</summary>
         protected string ResolveOutputPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
+        /// <summary>Writes the file as the FileSystem provider returns it (with PSPath), so it pipes into Get-Content, Copy-Item, ...</summary>
+        protected void WriteFile(string fullPath)
+        {
+            foreach (var item in InvokeProvider.Item.Get(new[] { fullPath }, false, true)) WriteObject(item);
+        }
+
         protected static void EnsureDirectory(string fullPath)
         {
             var dir = Path.GetDirectoryName(fullPath);
