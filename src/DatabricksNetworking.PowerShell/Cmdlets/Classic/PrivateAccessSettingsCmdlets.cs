@@ -53,7 +53,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         internal static void CheckPasName(string? name)
         {
-            if (string.IsNullOrWhiteSpace(name) || name!.Length > 256)
+            if (!Validation.Names.IsPrivateAccessSettingsName(name))
                 throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 1 to 256 characters long (got '{name}').", name);
         }
 
