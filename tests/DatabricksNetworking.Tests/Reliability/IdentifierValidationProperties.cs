@@ -174,22 +174,11 @@ public class IdentifierValidationProperties
     [Fact]
     public void Generators_give_both_valid_and_invalid_inputs()
     {
-        static (int Valid, int Total) Count<T>(Arbitrary<T> arb, Func<T, bool> valid)
-        {
-            var sample = arb.Generator.Sample(50, 1000);
-            return (sample.Count(valid), sample.Length);
-        }
-        foreach (var (valid, total) in new[]
-        {
-            Count(IdentifierArbitraries.AwsIds(), c => Ids.IsAwsId(c.Value, c.Prefix)),
-            Count(IdentifierArbitraries.Uuids(), c => Ids.IsUuid(c.Value)),
-            Count(IdentifierArbitraries.Regions(), c => Regions.IsSupported(c.Value)),
-            Count(IdentifierArbitraries.ObjectNames(), c => Names.IsClassicObjectName(c.Value)),
-            Count(IdentifierArbitraries.ObjectNames(), c => Names.IsPrivateAccessSettingsName(c.Value)),
-        })
-        {
-            Assert.InRange(valid, total / 10, total - total / 10);
-        }
+        GeneratorBalance.AssertBoth(IdentifierArbitraries.AwsIds(), c => Ids.IsAwsId(c.Value, c.Prefix));
+        GeneratorBalance.AssertBoth(IdentifierArbitraries.Uuids(), c => Ids.IsUuid(c.Value));
+        GeneratorBalance.AssertBoth(IdentifierArbitraries.Regions(), c => Regions.IsSupported(c.Value));
+        GeneratorBalance.AssertBoth(IdentifierArbitraries.ObjectNames(), c => Names.IsClassicObjectName(c.Value));
+        GeneratorBalance.AssertBoth(IdentifierArbitraries.ObjectNames(), c => Names.IsPrivateAccessSettingsName(c.Value));
     }
 
     [Theory]
