@@ -86,7 +86,7 @@ public static class IdentifierArbitraries
         var padded = blanks.SelectMany(a => plain.SelectMany(p => blanks.Select(b => a + p + b)));
         var longName = Gen.Choose(250, 262).Select(n => new string('n', n));
         var unicode = Chars("ééü日本\u00a0\u2003", 1, 8);
-        return Arb.From(Gen.Frequency((6, padded), (2, longName), (1, unicode), (1, plain)).Select(s => new ObjectNameCandidate(s)));
+        return Arb.From(Gen.Frequency((4, padded), (3, longName), (1, unicode), (2, blanks)).Select(s => new ObjectNameCandidate(s)));
     }
 }
 
