@@ -13,6 +13,8 @@
     Run through the local tool: dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test -PesterPath tests/pester/Foundation
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -Only PerCall,Paging -Runs 5
 #>
 [CmdletBinding()]
 param(
@@ -26,7 +28,12 @@ param(
     # Run only the xUnit tests matching this dotnet test filter (Test task), e.g. 'FullyQualifiedName~Cidr'.
     [string]$XunitFilter,
     [switch]$SkipXunit,
-    [switch]$SkipPester
+    [switch]$SkipPester,
+    # Bench task: runs per figure (default 7, at least 5 for a median worth reporting).
+    [ValidateRange(1, 100)]
+    [int]$Runs,
+    # Bench task: only these benches (file names without the number, e.g. 'PerCall','Paging').
+    [string[]]$Only
 )
 
 $ErrorActionPreference = 'Stop'
@@ -211,6 +218,11 @@ foreach ($t in $Task) {
         'Demo' { Invoke-Demo }
         'Docs' { Invoke-Optional 'Docs' (Join-Path $Root 'build/Docs.ps1') @{ ModuleDir = $ModuleDir; Check = $true } }
         'Package' { Invoke-Optional 'Package' (Join-Path $Root 'build/Package.ps1') @{ ModuleDir = $ModuleDir; OutDir = $Out } }
-        'Bench' { Invoke-Optional 'Bench' (Join-Path $Root 'bench/Invoke-Bench.ps1') @{ ModuleManifest = $ModuleManifest; EmulatorDll = $EmulatorDll } }
+        'Bench' {
+            $benchArgs = @{ ModuleManifest = $ModuleManifest; EmulatorDll = $EmulatorDll }
+            if ($Runs) { $benchArgs.Runs = $Runs }
+            if ($Only) { $benchArgs.Only = @($Only | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
+            Invoke-Optional 'Bench' (Join-Path $Root 'bench/Invoke-Bench.ps1') $benchArgs
+        }
     }
 }

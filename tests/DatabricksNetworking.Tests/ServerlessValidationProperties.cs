@@ -80,21 +80,10 @@ public class ServerlessValidationProperties
     [Fact]
     public void Generators_give_both_valid_and_invalid_inputs()
     {
-        static (int Valid, int Total) Count<T>(Arbitrary<T> arb, Func<T, bool> valid)
-        {
-            var sample = arb.Generator.Sample(50, 1000);
-            return (sample.Count(valid), sample.Length);
-        }
-        foreach (var (valid, total) in new[]
-        {
-            Count(ServerlessArbitraries.Domains(), d => Domains.IsFqdn(d.Value)),
-            Count(ServerlessArbitraries.Buckets(), b => S3.IsBucketName(b.Value)),
-            Count(ServerlessArbitraries.Names(), n => Names.IsNccName(n.Value)),
-            Count(ServerlessArbitraries.Names(), n => Names.IsNetworkPolicyId(n.Value)),
-        })
-        {
-            Assert.InRange(valid, total / 10, total - total / 10);
-        }
+        GeneratorBalance.AssertBoth(ServerlessArbitraries.Domains(), d => Domains.IsFqdn(d.Value));
+        GeneratorBalance.AssertBoth(ServerlessArbitraries.Buckets(), b => S3.IsBucketName(b.Value));
+        GeneratorBalance.AssertBoth(ServerlessArbitraries.Names(), n => Names.IsNccName(n.Value));
+        GeneratorBalance.AssertBoth(ServerlessArbitraries.Names(), n => Names.IsNetworkPolicyId(n.Value));
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using DatabricksNetworking.Emulator.Core;
 namespace DatabricksNetworking.Emulator.Areas;
 
 /// <summary>
-/// Test hooks under /_emulator (no auth, not part of the Databricks API): health, request counts, a state dump,
+/// Test hooks under /_emulator (no auth, not part of the Databricks API): health, request counts, a state dump, fault and chaos knobs,
 /// token expiry and a movable clock.
 /// </summary>
 public sealed class AdminArea : IEmulatorArea
@@ -25,6 +25,28 @@ public sealed class AdminArea : IEmulatorArea
             lock (s.State.Sync)
                 foreach (var t in s.State.Tokens.Values.Where(t => t.IsOAuth)) { t.ExpiresAt = s.Clock().AddSeconds(-1); n++; }
             return Emu.Json(new JsonObject { ["expired"] = n });
+        });
+        // Chaos mode at run time (rate 0 = off; kind empty = a seeded random kind per request).
+        app.MapPost("/_emulator/chaos", (double rate, string? kind) =>
+        {
+            if (!string.IsNullOrEmpty(kind) && !Chaos.Kinds.Contains(kind, StringComparer.Ordinal))
+                return Results.Text(new JsonObject { ["error_code"] = "INVALID_PARAMETER_VALUE", ["message"] = $"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Chaos.Kinds)}." }.ToJsonString(), "application/json", statusCode: 400);
+            s.Options.ChaosRate = rate;
+            s.Options.ChaosKind = string.IsNullOrEmpty(kind) ? null : kind;
+            return Emu.Json(new JsonObject { ["rate"] = rate, ["kind"] = s.Options.ChaosKind });
+        });
+        // Fault knobs at run time, so a test can set up its objects first and then turn the faults on (-1 = unchanged).
+        app.MapPost("/_emulator/faults", (double? fault_rate, double? drop_after_commit_rate, double? rate_limit, double? retry_after_seconds) =>
+        {
+            if (fault_rate.HasValue) s.Options.FaultRate = fault_rate.Value;
+            if (drop_after_commit_rate.HasValue) s.Options.DropAfterCommitRate = drop_after_commit_rate.Value;
+            if (rate_limit.HasValue) s.Options.RateLimit = rate_limit.Value;
+            if (retry_after_seconds.HasValue) s.Options.RetryAfterSeconds = retry_after_seconds.Value;
+            return Emu.Json(new JsonObject
+            {
+                ["fault_rate"] = s.Options.FaultRate, ["drop_after_commit_rate"] = s.Options.DropAfterCommitRate,
+                ["rate_limit"] = s.Options.RateLimit, ["retry_after_seconds"] = s.Options.RetryAfterSeconds,
+            });
         });
         app.MapPost("/_emulator/clock/advance", (double seconds) =>
         {

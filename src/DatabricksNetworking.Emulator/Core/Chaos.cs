@@ -17,11 +17,15 @@ public static class Chaos
         "use_case", "private_access_level", "pricing_tier", "compute_mode",
     };
 
-    /// <summary>Writes a hostile answer. Returns false when the request should be served normally.</summary>
-    public static async Task<bool> Respond(HttpContext http, double pick, Func<Task> next)
+    public static string CheckKind(string kind) =>
+        Kinds.Contains(kind, StringComparer.Ordinal) ? kind : throw new ArgumentException($"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Kinds)}.");
+
+    /// <summary>Writes a hostile answer. Returns false when the request should be served normally. The kind: the
+    /// X-Emulator-Chaos header, else --chaos-kind (or POST /_emulator/chaos?kind=), else a seeded random one.</summary>
+    public static async Task<bool> Respond(HttpContext http, double pick, Func<Task> next, string? configuredKind = null)
     {
         var forced = http.Request.Headers["X-Emulator-Chaos"].ToString();
-        var kind = forced.Length > 0 ? forced : Kinds[(int)(pick * Kinds.Length) % Kinds.Length];
+        var kind = forced.Length > 0 ? forced : configuredKind ?? Kinds[(int)(pick * Kinds.Length) % Kinds.Length];
         switch (kind)
         {
             case "invalid-json":

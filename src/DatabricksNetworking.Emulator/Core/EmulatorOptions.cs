@@ -14,10 +14,13 @@ public sealed class EmulatorOptions
     public double FaultRate { get; set; }
     /// <summary>Requests per second per caller before 429; 0 = off. "--rate-limit" alone means 20.</summary>
     public double RateLimit { get; set; }
-    public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>Retry-After of 429 answers, in seconds (fractions allowed, for fast tests).</summary>
+    public double RetryAfterSeconds { get; set; } = 1;
     public double DropAfterCommitRate { get; set; }
     /// <summary>Chaos mode: hostile response bodies (see Faults).</summary>
     public double ChaosRate { get; set; }
+    /// <summary>Chaos mode: always this kind (one of <see cref="Chaos.Kinds"/>) instead of a seeded random one.</summary>
+    public string? ChaosKind { get; set; }
     /// <summary>AWS endpoint (moto) the emulator validates networks and endpoints against, as Databricks does.</summary>
     public string? AwsEndpoint { get; set; }
     /// <summary>Page size of paged lists ({items, next_page_token}); small so paging is exercised.</summary>
@@ -58,10 +61,11 @@ public sealed class EmulatorOptions
                 case "--latency-ms": o.LatencyMs = I(Next()); break;
                 case "--fault-rate": o.FaultRate = D(Next()); break;
                 case "--rate-limit": o.RateLimit = HasValue() ? D(Next()) : 20; break;
-                case "--retry-after-seconds": o.RetryAfterSeconds = I(Next()); break;
+                case "--retry-after-seconds": o.RetryAfterSeconds = D(Next()); break;
                 case "--drop-after-commit-rate": o.DropAfterCommitRate = D(Next()); break;
                 case "--chaos-rate": o.ChaosRate = D(Next()); break;
                 case "--chaos": o.ChaosRate = HasValue() ? D(Next()) : 1.0; break;
+                case "--chaos-kind": o.ChaosKind = Chaos.CheckKind(Next()); break;
                 case "--aws-endpoint": o.AwsEndpoint = Next(); break;
                 case "--page-size": o.PageSize = I(Next()); break;
                 case "--token-ttl": o.TokenTtlSeconds = I(Next()); break;
@@ -71,7 +75,7 @@ public sealed class EmulatorOptions
                 case "--quiet": o.Quiet = true; break;
                 case "--parent-pid": o.ParentPid = I(Next()); break;
                 case "--ip-ranges-file": o.IpRangesFile = Next(); break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file");
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file");
             }
         }
         return o;

@@ -39,7 +39,7 @@ public static class Middleware
                 if (limited)
                 {
                     services.Stats.RateLimited();
-                    http.Response.Headers["Retry-After"] = o.RetryAfterSeconds.ToString();
+                    http.Response.Headers["Retry-After"] = o.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     await Emu.Error(http, 429, "REQUEST_LIMIT_EXCEEDED", "Too many requests. Please wait a moment and try again.").ExecuteAsync(http);
                     return;
                 }
@@ -73,7 +73,7 @@ public static class Middleware
             if (isApi && o.ChaosRate > 0 && NextDouble() < o.ChaosRate)
             {
                 services.Stats.Chaos();
-                if (await Chaos.Respond(http, NextDouble(), next)) return;
+                if (await Chaos.Respond(http, NextDouble(), next, o.ChaosKind)) return;
             }
             await next();
         });

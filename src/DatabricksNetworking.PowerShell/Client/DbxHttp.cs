@@ -49,11 +49,20 @@ namespace DatabricksNetworking.Client
     /// <summary>Process-wide counters, read by the reliability suite and -Debug.</summary>
     public static class DbxStats
     {
-        private static long requests, retries;
+        private static long requests, retries, recoveredCreates, resentCreates, deletesAlreadyGone;
         public static long Requests => Interlocked.Read(ref requests);
         public static long Retries => Interlocked.Read(ref retries);
+        /// <summary>Creates whose answer was lost but whose object was found by its name (see <see cref="CreateRecovery"/>).</summary>
+        public static long RecoveredCreates => Interlocked.Read(ref recoveredCreates);
+        /// <summary>Creates sent again after a dropped connection, once a lookup showed the first one was not applied.</summary>
+        public static long ResentCreates => Interlocked.Read(ref resentCreates);
+        /// <summary>Retried DELETEs that answered 404 after an earlier attempt got no answer (counted as deleted).</summary>
+        public static long DeletesAlreadyGone => Interlocked.Read(ref deletesAlreadyGone);
         internal static void CountRequest() => Interlocked.Increment(ref requests);
         internal static void CountRetry() => Interlocked.Increment(ref retries);
+        internal static void CountRecoveredCreate() => Interlocked.Increment(ref recoveredCreates);
+        internal static void CountResentCreate() => Interlocked.Increment(ref resentCreates);
+        internal static void CountDeleteAlreadyGone() => Interlocked.Increment(ref deletesAlreadyGone);
     }
 
     /// <summary>
@@ -109,6 +118,9 @@ namespace DatabricksNetworking.Client
             var pathAndQuery = request.PathAndQuery;
             bool reauthenticated = false;
             bool forceRefresh = false;
+            // Set once an attempt may have reached the service without its answer reaching us (dropped connection,
+            // timeout, 502/504): a DELETE that then answers 404 was applied by that attempt.
+            bool unanswered = false;
             DbxApiException? lastError = null;
 
             for (int attempt = 1; ; attempt++)
@@ -159,6 +171,7 @@ namespace DatabricksNetworking.Client
                             DbxLog.Verbose($"{method} {request.Path}: connection {what}; not retried because a POST may already have been applied");
                             throw lastError;
                         }
+                        unanswered = true;
                         if (!await WaitBeforeRetry(attempt, started, null, $"{method} {request.Path}: connection {what}", ct).ConfigureAwait(false))
                             throw lastError;
                         continue;
@@ -183,9 +196,17 @@ namespace DatabricksNetworking.Client
                         continue;
                     }
 
+                    if (status == 404 && unanswered && request.Method == HttpMethod.Delete)
+                    {
+                        DbxStats.CountDeleteAlreadyGone();
+                        DbxLog.Verbose($"{method} {request.Path}: 404 on attempt {attempt} after an earlier attempt got no answer; that attempt deleted it, counted as deleted");
+                        return new DbxResponse(204, Array.Empty<byte>(), requestId, method, request.Path);
+                    }
+
                     var parsed = ErrorParser.Parse(status, resp.ReasonPhrase, body, resp.Content?.Headers.ContentType?.MediaType);
                     lastError = new DbxApiException(status, parsed.ErrorCode, SecretRegistry.Redact(parsed.Message), parsed.RequestId ?? requestId, method, request.Path) { Attempts = attempt };
                     if (!RetryPolicy.ShouldRetryStatus(request.Method, status)) throw lastError;
+                    if (status == 502 || status == 504) unanswered = true;
                     var retryAfter = RetryPolicy.ParseRetryAfter(resp.Headers.RetryAfter?.ToString() ?? HeaderValue(resp, "Retry-After"), DateTimeOffset.UtcNow);
                     if (!await WaitBeforeRetry(attempt, started, retryAfter, $"{method} {request.Path}: HTTP {status} {parsed.ErrorCode}", ct).ConfigureAwait(false))
                         throw lastError;

@@ -7,7 +7,8 @@ namespace DatabricksNetworking.Validation
     /// <summary>Shapes of Databricks and AWS identifiers, checked before anything is sent.</summary>
     public static class Ids
     {
-        private static readonly Regex Uuid = new Regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant);
+        // \z, not $: "$" also matches before a final newline, and "uuid\n" is not an id the service knows.
+        private static readonly Regex Uuid = new Regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\z", RegexOptions.CultureInvariant);
 
         public static bool IsUuid(string value) => value != null && Uuid.IsMatch(value);
 

@@ -9,6 +9,12 @@ namespace DatabricksNetworking.Validation
         private static readonly Regex PolicyId = new Regex("^[a-zA-Z0-9_.-]{1,32}\\z", RegexOptions.CultureInvariant);
         private static readonly Regex EndpointService = new Regex("^com\\.amazonaws\\.vpce\\.([a-z0-9-]+)\\.vpce-svc-[0-9a-f]{17}\\z", RegexOptions.CultureInvariant);
 
+        /// <summary>Network configuration and VPC endpoint registration names: 4–256 characters, at least 4 of them not blank.</summary>
+        public static bool IsClassicObjectName(string? value) => value != null && value.Trim().Length >= 4 && value.Length <= 256;
+
+        /// <summary>Private access settings names: 1–256 characters, not only blanks.</summary>
+        public static bool IsPrivateAccessSettingsName(string? value) => !string.IsNullOrWhiteSpace(value) && value!.Length <= 256;
+
         /// <summary>The reserved policy every account has; it can be updated but not deleted.</summary>
         public const string DefaultPolicyId = "default-policy";
 

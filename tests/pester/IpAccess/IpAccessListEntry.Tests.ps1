@@ -105,6 +105,37 @@ Describe 'Add-DbxIpAccessListEntry' {
         $final.AddressCount | Should -Be 41
         foreach ($i in 1..8) { foreach ($k in 1..5) { $final.IpAddresses | Should -Contain "10.$i.$k.0/24" } }
     }
+
+    It 'loses nothing when 8 runspaces add to 8 different lists at once' {
+        $module = (Get-TestEnvironment).Module
+        $lists = foreach ($i in 1..8) { New-DbxIpAccessList -WorkspaceId $ws -Label "office-$i" -ListType Block -IpAddress "172.16.$i.0/24" }
+        $pool = [runspacefactory]::CreateRunspacePool(1, 8)
+        $pool.Open()
+        try {
+            $jobs = foreach ($i in 1..8) {
+                $ps = [powershell]::Create()
+                $ps.RunspacePool = $pool
+                [void]$ps.AddScript({
+                    param($Module, $Context, $Ws, $ListId, $I)
+                    Import-Module $Module
+                    foreach ($k in 1..3) { "10.$I.$k.0/24", "192.168.$I.$k" | Add-DbxIpAccessListEntry -Context $Context -WorkspaceId $Ws -ListId $ListId -ErrorAction Stop }
+                }).AddArgument($module).AddArgument($ctx).AddArgument($ws).AddArgument($lists[$i - 1].ListId).AddArgument($i)
+                [pscustomobject]@{ PS = $ps; Handle = $ps.BeginInvoke() }
+            }
+            foreach ($j in $jobs) {
+                $j.PS.EndInvoke($j.Handle) | Out-Null
+                $j.PS.Streams.Error | Should -BeNullOrEmpty
+                $j.PS.Dispose()
+            }
+        }
+        finally { $pool.Dispose() }
+        foreach ($i in 1..8) {
+            $final = Get-DbxIpAccessList -WorkspaceId $ws -ListId $lists[$i - 1].ListId
+            $final.AddressCount | Should -Be 7
+            $final.IpAddresses | Should -Contain "172.16.$i.0/24"
+            foreach ($k in 1..3) { $final.IpAddresses | Should -Contain "10.$i.$k.0/24"; $final.IpAddresses | Should -Contain "192.168.$i.$k" }
+        }
+    }
 }
 
 Describe 'Remove-DbxIpAccessListEntry' {

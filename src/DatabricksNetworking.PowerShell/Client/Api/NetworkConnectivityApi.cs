@@ -45,8 +45,14 @@ namespace DatabricksNetworking.Client.Api
         public Task<PrivateEndpointRule> UpdateRuleAsync(string nccId, string ruleId, UpdatePrivateEndpointRuleRequest body, string updateMask, CancellationToken ct) =>
             client.SendAsync<PrivateEndpointRule>(new HttpMethod("PATCH"), RulePath(nccId, ruleId), body, ct, ("update_mask", updateMask));
 
-        public Task<PrivateEndpointRule> DeleteRuleAsync(string nccId, string ruleId, CancellationToken ct) =>
-            client.SendAsync<PrivateEndpointRule>(HttpMethod.Delete, RulePath(nccId, ruleId), null, ct);
+        /// <summary>DELETE; the answer is the rule as it was. A retried DELETE whose first attempt removed the rule
+        /// answers with no body (see DbxHttp): the rule is gone then.</summary>
+        public async Task<PrivateEndpointRule> DeleteRuleAsync(string nccId, string ruleId, CancellationToken ct)
+        {
+            var resp = await client.SendRawAsync(HttpMethod.Delete, RulePath(nccId, ruleId), null, ct).ConfigureAwait(false);
+            if (resp.Body.Length == 0) return new PrivateEndpointRule { RuleId = ruleId, NetworkConnectivityConfigId = nccId };
+            return Json.Deserialize<PrivateEndpointRule>(resp);
+        }
 
         private Task<Page<T>> PageAsync<T>(string path, string? pageToken, CancellationToken ct) => ItemsPaging.GetPageAsync<T>(client, path, pageToken, ct);
     }

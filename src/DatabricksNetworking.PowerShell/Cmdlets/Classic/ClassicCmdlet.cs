@@ -56,7 +56,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         protected static void CheckName(string? name, string what, string errorId)
         {
-            if (name == null || name.Trim().Length < 4 || name.Length > 256)
+            if (!Names.IsClassicObjectName(name))
                 throw new DbxValidationException(errorId, $"The {what} name must be 4 to 256 characters long (got '{name}').", name);
         }
 

@@ -120,7 +120,12 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 SecurityGroupIds = SecurityGroupId.ToList(),
                 VpcEndpoints = rest.Length + relay.Length > 0 ? new NetworkVpcEndpoints { RestApi = rest.ToList(), DataplaneRelay = relay.ToList() } : null,
             };
-            WriteObject(Run(ct => new NetworksApi(AccountClient).CreateAsync(body, ct)));
+            // A subnet belongs to one network configuration, so after a lost answer the new one is the one with these subnets.
+            var api = new NetworksApi(AccountClient);
+            var before = new HashSet<string>(networks.Select(n => n.NetworkId ?? ""), StringComparer.OrdinalIgnoreCase);
+            WriteObject(CreateOnce($"network configuration '{Name}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
+                (await api.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(n => !before.Contains(n.NetworkId ?? "") && n.NetworkName == body.NetworkName
+                    && new HashSet<string>(n.SubnetIds ?? new List<string>(), StringComparer.Ordinal).SetEquals(body.SubnetIds))));
         }
 
         private static void CheckUseCases(IEnumerable<string> ids, IDictionary<string, VpcEndpoint> registrations, bool relayList)

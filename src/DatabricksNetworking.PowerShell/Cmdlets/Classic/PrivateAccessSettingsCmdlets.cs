@@ -54,7 +54,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         internal static void CheckPasName(string? name)
         {
-            if (string.IsNullOrWhiteSpace(name) || name!.Length > 256)
+            if (!Validation.Names.IsPrivateAccessSettingsName(name))
                 throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 1 to 256 characters long (got '{name}').", name);
         }
 
@@ -131,7 +131,12 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 PublicAccessEnabled = PublicAccessEnabled.IsPresent,
                 AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToList() : null,
             };
-            WriteObject(Run(ct => new PrivateAccessSettingsApi(AccountClient).CreateAsync(body, ct)));
+            // Private access settings carry no creation time: after a lost answer, settings with every field as sent are the ones created.
+            var api = new PrivateAccessSettingsApi(AccountClient);
+            WriteObject(CreateOnce($"private access settings '{Name}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
+                (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(p => p.PrivateAccessSettingsName == body.PrivateAccessSettingsName && p.Region == body.Region
+                    && p.PrivateAccessLevel == body.PrivateAccessLevel && (p.PublicAccessEnabled ?? false) == body.PublicAccessEnabled
+                    && new HashSet<string>(p.AllowedVpcEndpointIds ?? new List<string>(), StringComparer.OrdinalIgnoreCase).SetEquals(body.AllowedVpcEndpointIds ?? new List<string>()))));
         }
     }
 

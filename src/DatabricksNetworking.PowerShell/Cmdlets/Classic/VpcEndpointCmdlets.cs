@@ -81,7 +81,10 @@ namespace DatabricksNetworking.Cmdlets.Classic
             if (!ShouldProcess($"AWS endpoint {AwsVpcEndpointId} in {Region} as '{name}'", "Register")) return;
 
             var api = new VpcEndpointsApi(AccountClient);
-            var created = Run(ct => api.CreateAsync(new VpcEndpoint { VpcEndpointName = name, AwsVpcEndpointId = AwsVpcEndpointId, Region = Region }, ct));
+            var body = new VpcEndpoint { VpcEndpointName = name, AwsVpcEndpointId = AwsVpcEndpointId, Region = Region };
+            // After a lost answer, the registration of this AWS endpoint in this region under this name is the one created.
+            var created = CreateOnce($"VPC endpoint registration '{name}' of {AwsVpcEndpointId}", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
+                (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(e => e.AwsVpcEndpointId == body.AwsVpcEndpointId && e.Region == body.Region && e.VpcEndpointName == body.VpcEndpointName));
             if (!Wait) { WriteObject(created); return; }
 
             VpcEndpoint final;

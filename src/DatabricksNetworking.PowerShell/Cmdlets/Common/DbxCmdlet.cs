@@ -132,6 +132,16 @@ namespace DatabricksNetworking.Cmdlets
         protected IEnumerable<T> RunPaged<T>(Func<string?, CancellationToken, Task<Page<T>>> fetchPage) =>
             Paging.Enumerate<T>(token => Run(ct => fetchPage(token, ct)));
 
+        /// <summary>
+        /// Runs a create (POST) so that a lost answer never leads to a duplicate or a false error: after a dropped
+        /// connection the object is looked up with <paramref name="find"/> (by its name or natural key; it gets the
+        /// earliest creation time, epoch ms, the new object can have) and returned with a warning when it exists,
+        /// or the create is sent again when it does not. See <see cref="CreateRecovery"/>. Every New-* cmdlet of the
+        /// Databricks areas creates through this.
+        /// </summary>
+        protected T CreateOnce<T>(string what, Func<CancellationToken, Task<T>> create, Func<long, CancellationToken, Task<T?>> find) where T : class =>
+            Run(ct => CreateRecovery.RunAsync(what, create, find, ct));
+
         /// <summary>Writes an error for one record and lets the pipeline go on.</summary>
         protected void WriteApiError(DbxApiException ex, object? target, string? doing = null) => WriteError(ErrorRecords.FromApi(ex, target, doing));
 

@@ -87,7 +87,24 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             ServerlessChecks.Region(Region);
             if (!ShouldProcess($"{Name} in {Region}", "Create network connectivity configuration")) return;
             var api = new NetworkConnectivityApi(AccountClient);
-            WriteObject(Run(ct => api.CreateAsync(Name, Region, ct)));
+            WriteObject(CreateOnce($"network connectivity configuration '{Name}' in {Region}", ct => api.CreateAsync(Name, Region, ct),
+                (notBefore, ct) => FindNcc(api, Name, Region, notBefore, ct)));
+        }
+
+        /// <summary>The newest NCC with this name and region created since <paramref name="notBefore"/> (epoch ms).</summary>
+        private static async System.Threading.Tasks.Task<NetworkConnectivityConfig?> FindNcc(NetworkConnectivityApi api, string name, string region, long notBefore, System.Threading.CancellationToken ct)
+        {
+            NetworkConnectivityConfig? best = null;
+            string? token = null;
+            do
+            {
+                var page = await api.ListPageAsync(token, ct).ConfigureAwait(false);
+                foreach (var n in page.Items)
+                    if (n.Name == name && n.Region == region && (n.CreationTime ?? long.MaxValue) >= notBefore && (best == null || (n.CreationTime ?? 0) > (best.CreationTime ?? 0)))
+                        best = n;
+                token = page.NextPageToken;
+            } while (token != null);
+            return best;
         }
     }
 

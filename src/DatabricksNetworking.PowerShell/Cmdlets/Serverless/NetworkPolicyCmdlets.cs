@@ -217,7 +217,12 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
             if (!ShouldProcess(NetworkPolicyId, $"Create network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations)")) return;
             var api = new NetworkPoliciesApi(AccountClient);
-            WriteObject(Run(ct => api.CreateAsync(policy, ct)));
+            // The id is the caller's: after a lost answer, the policy with this id is the one just created.
+            WriteObject(CreateOnce($"network policy '{NetworkPolicyId}'", ct => api.CreateAsync(policy, ct), async (notBefore, ct) =>
+            {
+                try { return await api.GetAsync(policy.NetworkPolicyId!, ct).ConfigureAwait(false); }
+                catch (DbxApiException ex) when (ex.StatusCode == 404) { return null; }
+            }));
         }
     }
 

@@ -119,7 +119,23 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
             var what = ParameterSetName == S3Set ? "S3 " + string.Join(", ", body.ResourceNames!) : EndpointService + " (" + string.Join(", ", body.DomainNames!) + ")";
             if (!ShouldProcess($"{ncc.Name} ({NetworkConnectivityConfigId})", "Create private endpoint rule to " + what)) return;
-            var rule = Run(ct => api.CreateRuleAsync(NetworkConnectivityConfigId, body, ct));
+            var nccId = NetworkConnectivityConfigId;
+            var rule = CreateOnce<PrivateEndpointRule>($"private endpoint rule to {what}", ct => api.CreateRuleAsync(nccId, body, ct), async (notBefore, ct) =>
+            {
+                static bool Same(List<string>? a, List<string>? b) => new HashSet<string>(a ?? new List<string>(), StringComparer.OrdinalIgnoreCase).SetEquals(b ?? new List<string>());
+                PrivateEndpointRule? best = null;
+                string? token = null;
+                do
+                {
+                    var page = await api.ListRulesPageAsync(nccId, token, ct).ConfigureAwait(false);
+                    foreach (var r in page.Items)
+                        if (r.EndpointService == body.EndpointService && Same(r.DomainNames, body.DomainNames) && Same(r.ResourceNames, body.ResourceNames)
+                            && r.Deactivated != true && (r.CreationTime ?? long.MaxValue) >= notBefore && (best == null || (r.CreationTime ?? 0) > (best.CreationTime ?? 0)))
+                            best = r;
+                    token = page.NextPageToken;
+                } while (token != null);
+                return best;
+            });
             if (Wait) rule = WaitWhileCreating(api, rule);
             if (rule == null) return;
             if (FailedStates.Contains(rule.ConnectionState ?? "", StringComparer.OrdinalIgnoreCase))
