@@ -110,6 +110,15 @@ BeforeAll {
         Run Remove-DbxVpcEndpointRegistration { Remove-DbxVpcEndpointRegistration -VpcEndpointId 00000000-0000-4000-8000-000000000000 -Force }
         Run Remove-DbxNetworkConnectivityConfig { Remove-DbxNetworkConnectivityConfig -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -Force }
 
+        # Posture and compliance: the files they write are checked for the sentinels too.
+        $postureDir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'posture') -Force
+        Run Get-DbxNetworkPosture { Get-DbxNetworkPosture }
+        Run Test-DbxNetworkCompliance { Test-DbxNetworkCompliance -Baseline @{ Controls = @{ RequireIpAccessLists = 'High'; RequireNcc = 'Low' } } }
+        # (the FileInfo they return is not exported below: ConvertTo-Json -Depth 8 of a FileInfo walks the whole disk tree)
+        Run Export-DbxNetworkConfiguration { Export-DbxNetworkConfiguration -Path (Join-Path $postureDir 'snapshot.json') | Out-Null }
+        Run Compare-DbxNetworkConfiguration { Compare-DbxNetworkConfiguration -ReferencePath (Join-Path $postureDir 'snapshot.json') }
+        Run Export-DbxNetworkPostureReport { Export-DbxNetworkPostureReport -Path (Join-Path $postureDir 'report.html') | Out-Null }
+
         # Firewall and published ranges.
         Run Get-DbxFirewallRequirement { Get-DbxFirewallRequirement -Region us-east-1 }
         Run Get-DbxPublishedIpRange { Get-DbxPublishedIpRange -Region us-east-1 -Uri "$url/_emulator/ip-ranges.json" }
@@ -209,6 +218,13 @@ Describe 'Sentinel secrets across every cmdlet of the module' {
 
     It 'the sentinels appear nowhere in $Error' {
         $errorText | Should -Not -MatchExactly 'SENTINEL'
+    }
+
+    It 'the sentinels appear in no file the posture cmdlets wrote (snapshot, report)' {
+        $files = @(Get-ChildItem (Join-Path $TestDrive 'posture') -File)
+        $files.Name | Should -Contain 'snapshot.json'
+        $files.Name | Should -Contain 'report.html'
+        foreach ($f in $files) { Get-Content $f.FullName -Raw | Should -Not -MatchExactly 'SENTINEL' -Because $f.Name }
     }
 
     It 'the sentinels appear in no JSON or CSV export' {

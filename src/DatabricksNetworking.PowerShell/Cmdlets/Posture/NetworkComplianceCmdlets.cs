@@ -27,6 +27,9 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter]
         public ComplianceSeverity? FailOn { get; set; }
 
+        /// <summary>With -FailOn a scan that could not run is a failure a scheduler must see, not a quiet pass.</summary>
+        protected override bool ApiFailureIsTerminating => FailOn.HasValue;
+
         protected override void BeginProcessing() =>
             baseline = ReadBaseline(Baseline, () => throw new DbxValidationException(ComplianceBaseline.ErrorId, "-Baseline is empty.", null));
 

@@ -27,9 +27,19 @@ namespace DatabricksNetworking.Cmdlets.Posture
         {
             try { EndProcessingCore(); }
             catch (DbxValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex)); }
-            catch (DbxApiException ex) { ThrowTerminatingError(ErrorRecords.FromApi(ex, CurrentTarget)); }
+            catch (DbxApiException ex)
+            {
+                // The account-level reads failed, so there is nothing to scan: an error record like any Get- cmdlet's
+                // (-ErrorAction Stop makes it terminating), unless the caller asked the run to fail hard.
+                var record = ErrorRecords.FromApi(ex, CurrentTarget, "The account-level reads of the scan failed");
+                if (ApiFailureIsTerminating) ThrowTerminatingError(record);
+                else WriteError(record);
+            }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested) { }
         }
+
+        /// <summary>True when a failed scan must end the script (Test-DbxNetworkCompliance -FailOn, for schedulers).</summary>
+        protected virtual bool ApiFailureIsTerminating => false;
 
         protected virtual void EndProcessingCore() { }
         private readonly List<long> requestedIds = new List<long>();
