@@ -36,6 +36,21 @@ namespace DatabricksNetworking.Cmdlets
             }
         }
 
+        /// <summary>A response body as PowerShell objects; a body that is not JSON is an invalid-response error naming the call.</summary>
+        public static object? ToPs(DatabricksNetworking.Client.DbxResponse resp)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(resp.Body);
+                return ToPs(doc.RootElement);
+            }
+            catch (JsonException ex)
+            {
+                throw new DatabricksNetworking.Client.DbxInvalidResponseException(resp.StatusCode,
+                    "The response is not JSON (use -Raw to see it as text): " + ex.Message, resp.RequestId, resp.Method, resp.Path, ex);
+            }
+        }
+
         /// <summary>Serialises a hashtable, PSObject, array or scalar to JSON; a string is taken as JSON text already.</summary>
         public static byte[] FromPs(object? value)
         {

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Management.Automation;
 using DatabricksNetworking.Completion;
 using System.Net.Http;
-using System.Text.Json;
 using DatabricksNetworking.Client;
 
 namespace DatabricksNetworking.Cmdlets.Connection
@@ -84,15 +83,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
             var resp = Run(ct => client.SendAsync(request, ct));
             if (Raw) { WriteObject(System.Text.Encoding.UTF8.GetString(resp.Body)); return; }
             if (resp.Body.Length == 0) return;
-            try
-            {
-                using var doc = JsonDocument.Parse(resp.Body);
-                WriteObject(PsJson.ToPs(doc.RootElement), enumerateCollection: true);
-            }
-            catch (JsonException ex)
-            {
-                throw new DbxInvalidResponseException(resp.StatusCode, "The response is not JSON (use -Raw to see it as text): " + ex.Message, resp.RequestId, resp.Method, resp.Path, ex);
-            }
+            WriteObject(PsJson.ToPs(resp), enumerateCollection: true);
         }
 
         private static string FormatQuery(object? value)
