@@ -28,7 +28,7 @@ public static class ServerlessRules
 
     private static readonly Regex NccNamePattern = new(@"^[0-9a-zA-Z-_]{3,30}\z", RegexOptions.CultureInvariant);
     private static readonly Regex PolicyIdPattern = new(@"^[a-zA-Z0-9_.-]{1,32}\z", RegexOptions.CultureInvariant);
-    private static readonly Regex ServicePattern = new(@"^com\.amazonaws\.vpce\.(?<region>[a-z0-9-]+)\.vpce-svc-[0-9a-f]{17}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex ServicePattern = new(@"^com\.amazonaws\.vpce\.(?<region>[a-z0-9-]+)\.vpce-svc-(?:[0-9a-f]{17}|[0-9a-f]{8})\z", RegexOptions.CultureInvariant);
     // RFC 1035 host names: labels of 1-63 letters/digits/hyphens not starting or ending with a hyphen, at least two labels,
     // a top-level label that is not all digits, 253 characters at most, no trailing dot.
     private static readonly Regex FqdnPattern = new(

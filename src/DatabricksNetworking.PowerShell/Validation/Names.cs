@@ -7,7 +7,7 @@ namespace DatabricksNetworking.Validation
     {
         private static readonly Regex NccName = new Regex("^[0-9a-zA-Z_-]{3,30}\\z", RegexOptions.CultureInvariant);
         private static readonly Regex PolicyId = new Regex("^[a-zA-Z0-9_.-]{1,32}\\z", RegexOptions.CultureInvariant);
-        private static readonly Regex EndpointService = new Regex("^com\\.amazonaws\\.vpce\\.([a-z0-9-]+)\\.vpce-svc-[0-9a-f]{17}\\z", RegexOptions.CultureInvariant);
+        private static readonly Regex EndpointService = new Regex("^com\\.amazonaws\\.vpce\\.([a-z0-9-]+)\\.vpce-svc-(?:[0-9a-f]{17}|[0-9a-f]{8})\\z", RegexOptions.CultureInvariant);
 
         /// <summary>Network configuration and VPC endpoint registration names: 4–256 characters, at least 4 of them not blank.</summary>
         public static bool IsClassicObjectName(string? value) => value != null && value.Trim().Length >= 4 && value.Length <= 256;

@@ -42,8 +42,21 @@ function Invoke-MotoEc2 {
         [hashtable]$Parameters = @{},
         [string]$Region = 'us-east-1'
     )
+    Invoke-MotoQuery -Service ec2 -Version '2016-11-15' -Action $Action -Parameters $Parameters -Region $Region
+}
+
+function Invoke-MotoQuery {
+    # One Query-protocol call to any moto service (ec2, elasticloadbalancing ...); returns [xml]. Arrays become
+    # Name.1, Name.2 ... (give 'Subnets.member' as the key for ELBv2's member lists).
+    param(
+        [Parameter(Mandatory)][string]$Service,
+        [Parameter(Mandatory)][string]$Version,
+        [Parameter(Mandatory)][string]$Action,
+        [hashtable]$Parameters = @{},
+        [string]$Region = 'us-east-1'
+    )
     $pairs = [System.Collections.Generic.List[string]]::new()
-    $pairs.Add("Action=$Action"); $pairs.Add('Version=2016-11-15')
+    $pairs.Add("Action=$Action"); $pairs.Add("Version=$Version")
     foreach ($k in $Parameters.Keys) {
         $v = $Parameters[$k]
         if ($v -is [array]) {
@@ -51,7 +64,7 @@ function Invoke-MotoEc2 {
         } else { $pairs.Add("$k=$([Uri]::EscapeDataString([string]$v))") }
     }
     $date = [DateTime]::UtcNow.ToString('yyyyMMdd')
-    $headers = @{ Authorization = "AWS4-HMAC-SHA256 Credential=AKIAMOTOTESTKEY00001/$date/$Region/ec2/aws4_request, SignedHeaders=host, Signature=0" }
+    $headers = @{ Authorization = "AWS4-HMAC-SHA256 Credential=AKIAMOTOTESTKEY00001/$date/$Region/$Service/aws4_request, SignedHeaders=host, Signature=0" }
     $response = Invoke-WebRequest -Uri (Get-MotoUrl) -Method Post -Body ($pairs -join '&') -ContentType 'application/x-www-form-urlencoded' -Headers $headers -SkipHttpErrorCheck
     if ($response.StatusCode -ge 400) { throw "moto $Action failed ($($response.StatusCode)): $($response.Content)" }
     [xml]$response.Content
@@ -107,6 +120,44 @@ function New-MotoVpc {
     }
 }
 
+function New-MotoEndpointService {
+    <#
+      A customer's PrivateLink endpoint service, as the Databricks guide "private connectivity to resources in your VPC"
+      builds it: a VPC, an internal network load balancer over its private subnets, and an endpoint service over the
+      NLB. -AllowPrincipal puts ARNs on its allow list; -AcceptanceRequired defaults to $true as in the console.
+      Returns the ids and the full service name (com.amazonaws.vpce.<region>.vpce-svc-...).
+    #>
+    param(
+        [string]$Region = 'us-east-1',
+        [bool]$AcceptanceRequired = $true,
+        [string[]]$AllowPrincipal = @()
+    )
+    $vpc = New-MotoVpc -Region $Region -NoNat
+    $name = "nlb-$(Get-Random -Minimum 100000 -Maximum 999999)"
+    $lb = Invoke-MotoQuery -Service elasticloadbalancing -Version '2015-12-01' -Action CreateLoadBalancer -Region $Region -Parameters @{
+        Name = $name; Type = 'network'; Scheme = 'internal'; 'Subnets.member' = [string[]]$vpc.SubnetIds
+    }
+    $lbArn = $lb.CreateLoadBalancerResponse.CreateLoadBalancerResult.LoadBalancers.member.LoadBalancerArn
+    $svc = (Invoke-MotoEc2 CreateVpcEndpointServiceConfiguration @{
+        'NetworkLoadBalancerArn' = @($lbArn); AcceptanceRequired = $AcceptanceRequired.ToString().ToLowerInvariant()
+    } -Region $Region).CreateVpcEndpointServiceConfigurationResponse.serviceConfiguration
+    if ($AllowPrincipal) {
+        Invoke-MotoEc2 ModifyVpcEndpointServicePermissions @{ ServiceId = $svc.serviceId; AddAllowedPrincipals = $AllowPrincipal } -Region $Region | Out-Null
+    }
+    [pscustomobject]@{
+        ServiceId              = $svc.serviceId
+        ServiceName            = $svc.serviceName
+        Region                 = $Region
+        NetworkLoadBalancerArn = $lbArn
+        VpcId                  = $vpc.VpcId
+    }
+}
+
+function Remove-MotoEndpointService {
+    param([Parameter(Mandatory)][string]$ServiceId, [string]$Region = 'us-east-1')
+    Invoke-MotoEc2 DeleteVpcEndpointServiceConfigurations @{ ServiceId = @($ServiceId) } -Region $Region | Out-Null
+}
+
 function Get-MotoSecurityGroup {
     param([Parameter(Mandatory)][string]$GroupId, [string]$Region = 'us-east-1')
     (Invoke-MotoEc2 DescribeSecurityGroups @{ GroupId = @($GroupId) } -Region $Region).DescribeSecurityGroupsResponse.securityGroupInfo.item
@@ -117,4 +168,4 @@ function Get-MotoRouteTable {
     (Invoke-MotoEc2 DescribeRouteTables @{ RouteTableId = @($RouteTableId) } -Region $Region).DescribeRouteTablesResponse.routeTableSet.item
 }
 
-Export-ModuleMember -Function Get-MotoUrl, Set-MotoAwsEnvironment, Restore-MotoAwsEnvironment, Invoke-MotoEc2, New-MotoVpc, Get-MotoSecurityGroup, Get-MotoRouteTable
+Export-ModuleMember -Function Get-MotoUrl, Set-MotoAwsEnvironment, Restore-MotoAwsEnvironment, Invoke-MotoEc2, Invoke-MotoQuery, New-MotoVpc, New-MotoEndpointService, Remove-MotoEndpointService, Get-MotoSecurityGroup, Get-MotoRouteTable
