@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using DatabricksNetworking.Data;
+using DatabricksNetworking.Emulator.Aws;
 using DatabricksNetworking.Emulator.Core;
 
 namespace DatabricksNetworking.Emulator.Areas;
@@ -9,8 +11,15 @@ namespace DatabricksNetworking.Emulator.Areas;
 /// them there to bind one); rules in "ncc-private-endpoint-rules". Rule states are computed lazily from timestamps on
 /// every read: CREATING for half of --pe-accept-delay, then S3 rules are ESTABLISHED and rules to a customer service
 /// PENDING until --pe-accept-delay has passed (the customer "accepts"), EXPIRED if still PENDING after 14 days.
-/// Deactivated rules disappear one day after deletion. With --aws-endpoint the acceptance still follows the delay
-/// (accepting the connection in moto is not wired yet).
+/// Deactivated rules disappear one day after deletion.
+/// With --aws-endpoint (moto), a rule to a customer endpoint service created through this emulator follows what AWS says
+/// of that service (asked outside the state lock, at most once a second per service): a service that does not exist,
+/// or whose allow list lacks the region's Databricks serverless principal (Data/ServerlessPrincipals.cs), ends
+/// CREATE_FAILED; a service that does not require acceptance is connected at once (ESTABLISHED); one that requires it
+/// leaves the rule PENDING. moto (5.2.1, and upstream as of 2026-08) has no AcceptVpcEndpointConnections, so a PENDING
+/// rule is then accepted after --pe-accept-delay, standing in for the owner's accept. A service removed from AWS turns a
+/// PENDING rule REJECTED and an ESTABLISHED one DISCONNECTED. While AWS cannot be reached the rule stays CREATING.
+/// Seeded rules, and rules read back from --state-file, keep their stored state.
 /// Test hooks (no auth): POST /_emulator/endpoint-service-fates {endpoint_service, connection_state, error_message}
 /// makes new rules to that service end CREATING in that state (CREATE_FAILED, REJECTED, or PENDING for never
 /// accepted); POST /_emulator/private-endpoint-rules/{rule_id}/state {connection_state, error_message} forces a state.
@@ -24,11 +33,20 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
     private readonly Dictionary<string, (string State, string? Message)> fates = new();
     private readonly Dictionary<string, (string State, string? Message)> ruleFates = new();
 
+    /// <summary>Rules whose state follows their endpoint service in AWS (created through the API with --aws-endpoint).</summary>
+    private readonly HashSet<string> awsObserved = new(StringComparer.Ordinal);
+
+    /// <summary>What AWS last said of each endpoint service (null facts: AWS could not be asked), and when (TickCount64).</summary>
+    private readonly Dictionary<string, (EndpointServiceFacts? Facts, long CheckedTicks)> serviceFacts = new(StringComparer.Ordinal);
+
+    private const long ServiceFactsTtlMs = 1000;
+
     public void Map(WebApplication app, EmulatorServices s)
     {
-        app.MapGet(Base, (HttpContext http, string? page_token) =>
+        app.MapGet(Base, async (HttpContext http, string? page_token) =>
         {
             var acc = Emu.Req(http).Account!;
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 var all = acc.Collection(NccCollection).Values.OrderBy(n => (long?)n["creation_time"] ?? 0).ThenBy(n => Emu.Str(n, "network_connectivity_config_id"), StringComparer.Ordinal)
@@ -73,9 +91,10 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
             }
         });
 
-        app.MapGet(Base + "/{nccId}", (HttpContext http, string nccId) =>
+        app.MapGet(Base + "/{nccId}", async (HttpContext http, string nccId) =>
         {
             var acc = Emu.Req(http).Account!;
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 var ncc = FindNcc(acc, nccId);
@@ -104,9 +123,10 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
 
         // ---- private endpoint rules --------------------------------------------------------------------
 
-        app.MapGet(Base + "/{nccId}/private-endpoint-rules", (HttpContext http, string nccId, string? page_token) =>
+        app.MapGet(Base + "/{nccId}/private-endpoint-rules", async (HttpContext http, string nccId, string? page_token) =>
         {
             var acc = Emu.Req(http).Account!;
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 if (FindNcc(acc, nccId) == null) return NccNotFound(http, nccId);
@@ -119,6 +139,8 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
             var acc = Emu.Req(http).Account!;
             var (body, error) = await Emu.ReadObject(http);
             if (error != null) return error;
+            var observe = AwsEc2.For(s.Options.AwsEndpoint) != null && Emu.StrList(body!, "domain_names") is { Count: > 0 };
+            await ObserveAsync(s, acc, observe ? Emu.Str(body!, "endpoint_service") : null);
             lock (s.State.Sync)
             {
                 var ncc = FindNcc(acc, nccId);
@@ -175,14 +197,16 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                 rule["updated_time"] = now;
                 acc.Collection(RuleCollection)[id] = rule;
                 if (fates.TryGetValue(service, out var fate)) ruleFates[id] = fate;
+                else if (observe && hasDomains) awsObserved.Add(id);
                 Advance(s, acc, rule);
                 return Emu.Json(rule.DeepClone());
             }
         });
 
-        app.MapGet(Base + "/{nccId}/private-endpoint-rules/{ruleId}", (HttpContext http, string nccId, string ruleId) =>
+        app.MapGet(Base + "/{nccId}/private-endpoint-rules/{ruleId}", async (HttpContext http, string nccId, string ruleId) =>
         {
             var acc = Emu.Req(http).Account!;
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 var (rule, notFound) = FindRule(http, s, acc, nccId, ruleId);
@@ -199,6 +223,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
             if (fields.Length == 0) return Emu.BadRequest(http, "update_mask is required: a comma-separated list of domain_names, resource_names, enabled.");
             var unknown = fields.FirstOrDefault(f => f is not ("domain_names" or "resource_names" or "enabled"));
             if (unknown != null) return Emu.BadRequest(http, $"Field '{unknown}' in update_mask cannot be updated; updatable fields: domain_names, resource_names, enabled.");
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 var (rule, notFound) = FindRule(http, s, acc, nccId, ruleId);
@@ -238,9 +263,10 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
             }
         });
 
-        app.MapDelete(Base + "/{nccId}/private-endpoint-rules/{ruleId}", (HttpContext http, string nccId, string ruleId) =>
+        app.MapDelete(Base + "/{nccId}/private-endpoint-rules/{ruleId}", async (HttpContext http, string nccId, string ruleId) =>
         {
             var acc = Emu.Req(http).Account!;
+            await ObserveAsync(s, acc);
             lock (s.State.Sync)
             {
                 var (rule, notFound) = FindRule(http, s, acc, nccId, ruleId);
@@ -250,6 +276,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                 {
                     acc.Collection(RuleCollection).Remove(ruleId);
                     ruleFates.Remove(ruleId);
+                    awsObserved.Remove(ruleId);
                 }
                 else if (rule!["deactivated"]?.GetValue<bool>() != true)
                 {
@@ -290,6 +317,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                 if (Emu.Str(body!, "error_message") is { } msg) rule["error_message"] = msg;
                 rule["updated_time"] = s.NowMs;
                 ruleFates[ruleId] = (state, Emu.Str(body!, "error_message"));
+                awsObserved.Remove(ruleId);
                 return Emu.Json(rule.DeepClone());
             }
         });
@@ -327,6 +355,36 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
     }
 
     /// <summary>
+    /// Asks AWS, outside the state lock, about the endpoint services of the account's live AWS-observed rules (and of
+    /// <paramref name="extraService"/>, a rule about to be created), unless asked less than a second ago.
+    /// </summary>
+    private async Task ObserveAsync(EmulatorServices s, AccountState acc, string? extraService = null)
+    {
+        var aws = AwsEc2.For(s.Options.AwsEndpoint);
+        if (aws == null) return;
+        List<string> wanted;
+        lock (s.State.Sync)
+        {
+            var nowTicks = Environment.TickCount64;
+            wanted = acc.Collection(RuleCollection).Values
+                .Where(r => awsObserved.Contains(Emu.Str(r, "rule_id")!) && r["deactivated"]?.GetValue<bool>() != true
+                            && Emu.Str(r, "connection_state") is "CREATING" or "PENDING" or "ESTABLISHED")
+                .Select(r => Emu.Str(r, "endpoint_service"))
+                .Append(extraService).OfType<string>().Distinct(StringComparer.Ordinal)
+                .Where(svc => ServerlessRules.ServiceRegion(svc) != null)
+                .Where(svc => !serviceFacts.TryGetValue(svc, out var f) || nowTicks - f.CheckedTicks > ServiceFactsTtlMs)
+                .ToList();
+        }
+        foreach (var service in wanted)
+        {
+            EndpointServiceFacts? facts;
+            try { facts = await aws.DescribeEndpointServiceAsync(ServerlessRules.ServiceRegion(service)!, service[(service.LastIndexOf('.') + 1)..]); }
+            catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or TimeoutException or TaskCanceledException) { facts = null; }
+            lock (s.State.Sync) serviceFacts[service] = (facts, Environment.TickCount64);
+        }
+    }
+
+    /// <summary>
     /// Brings a rule's state up to the emulator clock (the transitions it would have made by now). Returns null when
     /// the rule is gone (deactivated more than a day ago), having removed it.
     /// </summary>
@@ -341,6 +399,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
             {
                 acc.Collection(RuleCollection).Remove(id);
                 ruleFates.Remove(id);
+                awsObserved.Remove(id);
                 return null;
             }
             return rule;
@@ -352,8 +411,43 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
         var expireAt = createdAt + (long)ServerlessRules.PendingExpiry.TotalMilliseconds;
         bool isS3 = rule["resource_names"] != null;
         ruleFates.TryGetValue(id, out var fate);
+        var service = Emu.Str(rule, "endpoint_service") ?? "";
+        bool followsAws = !isS3 && fate.State == null && awsObserved.Contains(id);
+        EndpointServiceFacts? aws = followsAws && serviceFacts.TryGetValue(service, out var seen) ? seen.Facts : null;
 
-        if (Emu.Str(rule, "connection_state") == "CREATING" && now >= createdAt)
+        if (followsAws && Emu.Str(rule, "connection_state") == "CREATING" && now >= createdAt)
+        {
+            if (aws == null) return rule; // AWS not reachable yet: stays CREATING
+            var region = ServerlessRules.ServiceRegion(service)!;
+            string next; string? message = null;
+            if (!aws.Exists)
+            {
+                next = "CREATE_FAILED";
+                message = $"The VPC endpoint service {service} does not exist in {region} (AWS: InvalidServiceName). Check the name and region of the service, then delete this rule and create it again.";
+            }
+            else if (!ServerlessPrincipals.AllowsDatabricks(region, aws.AllowedPrincipals))
+            {
+                next = "CREATE_FAILED";
+                message = $"Databricks is not allowed to connect to the VPC endpoint service {service}. Add {string.Join(" and ", ServerlessPrincipals.RoleArns(region))} to the service's allowed principals, then delete this rule and create it again.";
+            }
+            else next = aws.AcceptanceRequired ? "PENDING" : "ESTABLISHED";
+            rule["connection_state"] = next;
+            rule["updated_time"] = now;
+            if (next != "CREATE_FAILED") rule["vpc_endpoint_id"] = ServerlessRules.VpcEndpointId(id);
+            if (message != null) rule["error_message"] = message;
+        }
+        if (followsAws && aws is { Exists: false } && Emu.Str(rule, "connection_state") is "PENDING" or "ESTABLISHED")
+        {
+            var pending = Emu.Str(rule, "connection_state") == "PENDING";
+            rule["connection_state"] = pending ? "REJECTED" : "DISCONNECTED";
+            rule["updated_time"] = now;
+            rule["error_message"] = pending
+                ? $"The owner of {service} rejected the connection and removed the endpoint service."
+                : $"The endpoint service {service} was removed by its owner; delete this rule.";
+            return rule;
+        }
+
+        if (!followsAws && Emu.Str(rule, "connection_state") == "CREATING" && now >= createdAt)
         {
             var next = fate.State ?? (isS3 ? "ESTABLISHED" : "PENDING");
             rule["connection_state"] = next;
@@ -365,7 +459,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
         if (Emu.Str(rule, "connection_state") == "PENDING")
         {
             bool accepted = fate.State == null && !isS3;
-            if (accepted && now >= acceptAt && acceptAt < expireAt) { rule["connection_state"] = "ESTABLISHED"; rule["updated_time"] = acceptAt; }
+            if (accepted && now >= acceptAt && acceptAt < expireAt) { rule["connection_state"] = "ESTABLISHED"; rule["updated_time"] = Math.Max(acceptAt, (long?)rule["updated_time"] ?? acceptAt); }
             else if (now >= expireAt)
             {
                 rule["connection_state"] = "EXPIRED";

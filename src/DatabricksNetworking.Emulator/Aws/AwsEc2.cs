@@ -13,6 +13,9 @@ public sealed record SubnetFacts(string SubnetId, string VpcId, string CidrBlock
 
 public sealed record SecurityGroupFacts(string GroupId, string VpcId);
 
+/// <summary>What AWS says about a customer's VPC endpoint service (the target of a serverless private endpoint rule).</summary>
+public sealed record EndpointServiceFacts(bool Exists, bool AcceptanceRequired, IReadOnlyList<string> AllowedPrincipals);
+
 /// <summary>What AWS says about the VPC, subnets and security groups of a network configuration, in one region.</summary>
 public sealed class NetworkFacts
 {
@@ -72,6 +75,25 @@ public sealed class AwsEc2
         "pendingacceptance" => "pendingAcceptance",
         var s => s,
     };
+
+    /// <summary>
+    /// The endpoint service <paramref name="serviceId"/> (vpce-svc-…) of the region: whether it exists, whether it
+    /// requires acceptance, and its allow list. Databricks, in its own account, learns the same things from AWS by
+    /// creating its endpoint (refused when it is not allowed, pendingAcceptance or available after); moto has no
+    /// cross-account endpoint connections, so the emulator asks the owner's view instead.
+    /// </summary>
+    public async Task<EndpointServiceFacts> DescribeEndpointServiceAsync(string region, string serviceId)
+    {
+        var ec2 = Client(region);
+        DescribeVpcEndpointServiceConfigurationsResponse configs;
+        try { configs = await ec2.DescribeVpcEndpointServiceConfigurationsAsync(new DescribeVpcEndpointServiceConfigurationsRequest { ServiceIds = [serviceId] }); }
+        catch (AmazonEC2Exception ex) when (ex.ErrorCode.StartsWith("InvalidVpcEndpointService", StringComparison.Ordinal)) { return new EndpointServiceFacts(false, false, Array.Empty<string>()); }
+        var config = configs.ServiceConfigurations?.FirstOrDefault(c => c.ServiceId == serviceId);
+        if (config == null) return new EndpointServiceFacts(false, false, Array.Empty<string>());
+        var permissions = await ec2.DescribeVpcEndpointServicePermissionsAsync(new DescribeVpcEndpointServicePermissionsRequest { ServiceId = serviceId });
+        var principals = (permissions.AllowedPrincipals ?? new()).Select(p => p.Principal).Where(p => !string.IsNullOrEmpty(p)).ToList();
+        return new EndpointServiceFacts(true, config.AcceptanceRequired ?? false, principals);
+    }
 
     public async Task<NetworkFacts> DescribeNetworkAsync(string region, string vpcId, IReadOnlyCollection<string> subnetIds, IReadOnlyCollection<string> groupIds)
     {

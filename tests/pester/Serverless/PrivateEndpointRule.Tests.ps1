@@ -1,7 +1,11 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
-    $script:service = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0123456789abcdef0'
+    Import-Module (Join-Path $PSScriptRoot '../Aws/MotoHelpers.psm1') -Force
+    # Rules to a customer service follow that service in moto (the test emulators run with --aws-endpoint): it must
+    # exist and allow the region's Databricks serverless principal.
+    $script:dbxPrincipal = 'arn:aws:iam::565502421330:role/private-connectivity-role-eu-west-3'
+    $script:service = (New-MotoEndpointService -Region eu-west-3 -AllowPrincipal $script:dbxPrincipal).ServiceName
     $script:postRoute = 'POST /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules'
     $script:listRoute = 'GET /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules'
     function Set-ServiceFate([string]$Url, [string]$Service, [string]$State, [string]$Message) {
@@ -72,7 +76,7 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
 
     It 'expires a rule never accepted within 14 days, and deletes an EXPIRED rule at once' {
         $lonely = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0aaaaaaaaaaaaaaaa'
-        Set-ServiceFate -Url $script:emu.Url -Service $lonely -State PENDING
+        Set-ServiceFate -Url $script:emu.Url -Service $lonely -State PENDING  # the owner never accepts (hook: moto cannot hold a connection back)
         $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $lonely -DomainName 'never.corp.example.com'
         Move-EmulatorClock -Seconds 700 -Url $script:emu.Url
         ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'PENDING'
@@ -126,6 +130,86 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiQuotaExceeded*'
         $other = New-DbxNetworkConnectivityConfig -Name lifecycle-ncc-3 -Region eu-central-1
         ($other | New-DbxPrivateEndpointRule -S3BucketName 'other-region-bucket').ConnectionState | Should -Be 'CREATING'
+    }
+}
+
+Describe 'Rules to a customer service follow the endpoint service in AWS (moto; private emulator, accept delay 600 s)' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator -Arguments '--pe-accept-delay', '600'
+        Connect-TestAccount -Url $script:emu.Url | Out-Null
+        $script:ncc = New-DbxNetworkConnectivityConfig -Name aws-follow-ncc -Region eu-west-3
+    }
+    AfterAll { $script:emu | Stop-TestService }
+
+    It 'is connected at once (no PENDING) when the service does not require acceptance' {
+        $auto = New-MotoEndpointService -Region eu-west-3 -AcceptanceRequired $false -AllowPrincipal $script:dbxPrincipal
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $auto.ServiceName -DomainName 'auto.corp.example.com'
+        $rule.ConnectionState | Should -Be 'CREATING'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url   # past CREATING, before the 600 s accept stand-in
+        $now = $rule | Get-DbxPrivateEndpointRule
+        $now.ConnectionState | Should -Be 'ESTABLISHED'
+        $now.VpcEndpointId | Should -Match '^vpce-[0-9a-f]{17}$'
+    }
+
+    It 'waits in PENDING when the service requires acceptance' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $script:service -DomainName 'manual.corp.example.com'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'PENDING'
+    }
+
+    It 'ends CREATE_FAILED, naming the principal to allow, when the service does not allow Databricks' {
+        $closed = New-MotoEndpointService -Region eu-west-3 -AllowPrincipal 'arn:aws:iam::111122223333:root'
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $closed.ServiceName -DomainName 'closed.corp.example.com'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        $now = $rule | Get-DbxPrivateEndpointRule
+        $now.ConnectionState | Should -Be 'CREATE_FAILED'
+        $now.ErrorMessage | Should -Match ([regex]::Escape($script:dbxPrincipal))
+        $now.VpcEndpointId | Should -BeNullOrEmpty
+    }
+
+    It 'fails -Wait with DbxPrivateEndpointRuleCreateFailed and the message when the service does not exist' {
+        $missing = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0deadbeefdeadbeef'
+        $job = Start-ThreadJob -ScriptBlock {
+            param($url) Start-Sleep -Milliseconds 300; Invoke-RestMethod -Method Post -Uri "$url/_emulator/clock/advance?seconds=300" | Out-Null
+        } -ArgumentList $script:emu.Url
+        $out = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $missing -DomainName 'gone.corp.example.com' -Wait -ErrorAction SilentlyContinue -ErrorVariable err
+        $job | Wait-Job | Remove-Job
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPrivateEndpointRuleCreateFailed*'
+        $err[0].Exception.Message | Should -Match 'does not exist'
+    }
+
+    It 'turns PENDING rules REJECTED and ESTABLISHED ones DISCONNECTED when the owner removes the service' {
+        $svc = New-MotoEndpointService -Region eu-west-3 -AllowPrincipal $script:dbxPrincipal
+        $established = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $svc.ServiceName -DomainName 'est.corp.example.com'
+        Move-EmulatorClock -Seconds 700 -Url $script:emu.Url
+        ($established | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'ESTABLISHED'
+        $pending = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $svc.ServiceName -DomainName 'pend.corp.example.com'
+        Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
+        ($pending | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'PENDING'
+        Remove-MotoEndpointService -ServiceId $svc.ServiceId -Region eu-west-3
+        Start-Sleep -Milliseconds 1100   # the emulator asks AWS about a service at most once a second
+        $e = $established | Get-DbxPrivateEndpointRule
+        $e.ConnectionState | Should -Be 'DISCONNECTED'
+        $e.ErrorMessage | Should -Match 'removed by its owner'
+        ($pending | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'REJECTED'
+    }
+}
+
+Describe 'Rules to a customer service while AWS cannot be reached (private emulator)' {
+    BeforeAll {
+        $script:emu = Start-TestEmulator -Arguments '--aws-endpoint', 'http://127.0.0.1:9', '--pe-accept-delay', '600'
+        Connect-TestAccount -Url $script:emu.Url | Out-Null
+        $script:ncc = New-DbxNetworkConnectivityConfig -Name no-aws-ncc -Region eu-west-3
+    }
+    AfterAll { $script:emu | Stop-TestService }
+
+    It 'stays CREATING rather than guessing, while S3 rules go on' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $script:service -DomainName 'x.corp.example.com'
+        $s3 = $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'no-aws-bucket'
+        Move-EmulatorClock -Seconds 700 -Url $script:emu.Url
+        ($rule | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'CREATING'
+        ($s3 | Get-DbxPrivateEndpointRule).ConnectionState | Should -Be 'ESTABLISHED'
     }
 }
 
