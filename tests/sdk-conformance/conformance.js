@@ -7,9 +7,16 @@
 //
 // Usage: node conformance.js   (inputs in the environment)
 //   DBX_CONF_HOST, DBX_CONF_ACCOUNT_ID, DBX_CONF_CLIENT_ID, DBX_CONF_CLIENT_SECRET, DBX_CONF_WORKSPACE_ID,
-//   DBX_CONF_WORKSPACE_TOKEN (a workspace PAT), DBX_CONF_OTHER_WORKSPACE_ID (a workspace of another account)
+//   DBX_CONF_WORKSPACE_TOKEN (a workspace PAT), DBX_CONF_OTHER_WORKSPACE_ID (a workspace of another account),
+//   DBX_CONF_REGION (AWS region of the resources below; DBX_CONF_REGION_WORKSPACE_ID is a workspace in it),
+//   DBX_CONF_VPC_ID, DBX_CONF_SUBNET_IDS, DBX_CONF_SECURITY_GROUP_IDS (comma-separated; a VPC in the emulator's AWS),
+//   DBX_CONF_AWS_VPCE_ID (an AWS interface endpoint to a Databricks endpoint service in that VPC)
+//
+// The networking families are driven through the SDK's own service classes (AccountClient.networks, vpcEndpoints,
+// privateAccess, workspaces), with the request shapes of the SDK's generated model (apis/*/model.d.ts).
 "use strict";
 
+const crypto = require("crypto");
 const { AccountClient, WorkspaceClient } = require("@databricks/sdk-experimental");
 
 function need(name) {
@@ -25,6 +32,13 @@ const clientSecret = need("DBX_CONF_CLIENT_SECRET");
 const workspaceId = need("DBX_CONF_WORKSPACE_ID");
 const workspaceToken = need("DBX_CONF_WORKSPACE_TOKEN");
 const otherWorkspaceId = need("DBX_CONF_OTHER_WORKSPACE_ID");
+const region = need("DBX_CONF_REGION");
+const regionWorkspaceId = Number(need("DBX_CONF_REGION_WORKSPACE_ID"));
+const vpcId = need("DBX_CONF_VPC_ID");
+const subnetIds = need("DBX_CONF_SUBNET_IDS").split(",");
+const securityGroupIds = need("DBX_CONF_SECURITY_GROUP_IDS").split(",");
+const awsVpceId = need("DBX_CONF_AWS_VPCE_ID");
+const run = crypto.randomBytes(4).toString("hex");
 
 // Only what is given here: no ~/.databrickscfg, no DATABRICKS_* variables of the machine running the test.
 for (const k of Object.keys(process.env)) if (k.startsWith("DATABRICKS_")) delete process.env[k];
@@ -37,6 +51,19 @@ function describeError(e) {
     errorCode: e && e.errorCode,
     statusCode: e && e.statusCode,
   };
+}
+
+// The SDK's list methods of paged APIs are async generators that follow next_page_token; IP access list lists are
+// generators over one response. Collects what they yield.
+async function drain(iterable) {
+  const items = [];
+  for await (const v of iterable) items.push(v);
+  return items;
+}
+
+// Provisioning lists come back as a bare JSON array, which this SDK version copies into an object ({"0": ...}).
+function items(list) {
+  return Array.isArray(list) ? list : Object.values(list);
 }
 
 async function attempt(fn) {
@@ -83,7 +110,60 @@ async function main() {
   const foreign = new WorkspaceClient({ ...unified, workspaceId: otherWorkspaceId, clientId, clientSecret, authType: "oauth-m2m" });
   out.workspaceOtherAccount = await attempt(() => foreign.workspaceConf.getStatus({ keys: "enableIpAccessLists" }));
 
+  await provisioning(account, out);
+
   process.stdout.write(JSON.stringify(out) + "\n");
+}
+
+// ---- provisioning: VPC endpoint registrations, networks, private access settings, workspace update ----------------
+async function provisioning(account, out) {
+  out.vpceCreate = await attempt(() =>
+    account.vpcEndpoints.create({ vpc_endpoint_name: `sdk-vpce-${run}`, aws_vpc_endpoint_id: awsVpceId, region }));
+  const vpceId = out.vpceCreate.ok ? out.vpceCreate.value.vpc_endpoint_id : "missing";
+  out.vpceGet = await attempt(() => account.vpcEndpoints.get({ vpc_endpoint_id: vpceId }));
+  out.vpceList = await attempt(async () => items(await account.vpcEndpoints.list()).map((e) => e.vpc_endpoint_id));
+
+  out.networkCreate = await attempt(() =>
+    account.networks.create({
+      network_name: `sdk-net-${run}`,
+      vpc_id: vpcId,
+      subnet_ids: subnetIds,
+      security_group_ids: securityGroupIds,
+      vpc_endpoints: { rest_api: [vpceId], dataplane_relay: [] },
+    }));
+  const networkId = out.networkCreate.ok ? out.networkCreate.value.network_id : "missing";
+  out.networkGet = await attempt(() => account.networks.get({ network_id: networkId }));
+  out.networkList = await attempt(async () => items(await account.networks.list()).map((n) => n.network_id));
+  out.networkDelete = await attempt(() => account.networks.delete({ network_id: networkId }));
+  out.networkGetDeleted = await attempt(() => account.networks.get({ network_id: networkId }));
+
+  out.pasCreate = await attempt(() =>
+    account.privateAccess.create({
+      private_access_settings_name: `sdk-pas-${run}`,
+      region,
+      public_access_enabled: true,
+      private_access_level: "ENDPOINT",
+      allowed_vpc_endpoint_ids: [vpceId],
+    }));
+  const pasId = out.pasCreate.ok ? out.pasCreate.value.private_access_settings_id : "missing";
+  out.pasGet = await attempt(() => account.privateAccess.get({ private_access_settings_id: pasId }));
+  out.pasList = await attempt(async () => items(await account.privateAccess.list()).map((p) => p.private_access_settings_id));
+  out.pasReplace = await attempt(() =>
+    account.privateAccess.replace({
+      private_access_settings_id: pasId,
+      customer_facing_private_access_settings: {
+        private_access_settings_name: `sdk-pas-${run}-replaced`,
+        region,
+        public_access_enabled: false,
+        private_access_level: "ACCOUNT",
+      },
+    }));
+  out.pasGetReplaced = await attempt(() => account.privateAccess.get({ private_access_settings_id: pasId }));
+  out.pasDelete = await attempt(() => account.privateAccess.delete({ private_access_settings_id: pasId }));
+  out.pasGetDeleted = await attempt(() => account.privateAccess.get({ private_access_settings_id: pasId }));
+
+  out.vpceDelete = await attempt(() => account.vpcEndpoints.delete({ vpc_endpoint_id: vpceId }));
+  out.vpceGetDeleted = await attempt(() => account.vpcEndpoints.get({ vpc_endpoint_id: vpceId }));
 }
 
 main().catch((e) => {

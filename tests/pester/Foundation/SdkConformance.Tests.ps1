@@ -34,7 +34,15 @@ BeforeAll {
     $script:sdkVersion = (Get-Content (Join-Path $work 'node_modules/@databricks/sdk-experimental/package.json') -Raw | ConvertFrom-Json).version
     $sdkVersion | Should -Be $pinned
 
-    $script:emu = Start-TestEmulator
+    # A private emulator with a page size of 2, so the SDK's list iterators have to follow next_page_token. It checks
+    # VPC endpoint registrations against moto (Start-TestEmulator passes the run's moto), so the AWS side is made there:
+    # a customer-managed VPC and an interface endpoint to the Databricks workspace service of us-east-1.
+    $script:pageSize = 2
+    $script:emu = Start-TestEmulator -Arguments @('--page-size', [string]$pageSize, '--quiet')
+    $script:region = 'us-east-1'
+    $script:regionWorkspaceId = [long]2222222222222222   # prod-us, the seed's workspace in us-east-1
+    $script:net = New-MotoWorkspaceNetwork -Region $region
+    $script:vpce = New-MotoVpcEndpoint -VpcId $net.VpcId -Service Workspace -SubnetId $net.SubnetIds[0] -Region $region
     $saved = @{}
     $vars = @{
         DBX_CONF_HOST               = $emu.Url
@@ -44,6 +52,12 @@ BeforeAll {
         DBX_CONF_WORKSPACE_ID       = [string]$seed.WorkspaceId
         DBX_CONF_WORKSPACE_TOKEN    = $seed.WorkspaceToken
         DBX_CONF_OTHER_WORKSPACE_ID = [string]$seed.OtherWorkspaceId
+        DBX_CONF_REGION             = $region
+        DBX_CONF_REGION_WORKSPACE_ID = [string]$regionWorkspaceId
+        DBX_CONF_VPC_ID             = $net.VpcId
+        DBX_CONF_SUBNET_IDS         = $net.SubnetIds -join ','
+        DBX_CONF_SECURITY_GROUP_IDS = $net.SecurityGroupIds -join ','
+        DBX_CONF_AWS_VPCE_ID        = $vpce.AwsVpcEndpointId
     }
     foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
     try {
@@ -53,7 +67,9 @@ BeforeAll {
         foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
     }
     if ($code -ne 0) { throw "conformance.js failed (exit code $code): $($out -join "`n")" }
-    $script:result = ($out | Where-Object { $_ -is [string] -and $_.StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
+    $json = $out | Where-Object { $_ -is [string] -and $_.StartsWith('{') } | Select-Object -Last 1
+    Set-Content -Path (Join-Path $work 'result.json') -Value $json   # what the SDK returned, for a failing assertion's reader
+    $script:result = $json | ConvertFrom-Json
 }
 
 AfterAll {
@@ -103,5 +119,74 @@ Describe 'Official Databricks JS SDK against the emulator (unified host)' {
         $result.workspaceOtherAccount.ok | Should -BeFalse
         $result.workspaceOtherAccount.error.statusCode | Should -Be 403
         $result.workspaceOtherAccount.error.errorCode | Should -Be 'PERMISSION_DENIED'
+    }
+}
+
+# The networking families, each through the SDK's own service class. A call the SDK could not make or decode shows up
+# here as ok = false with the SDK's error; -Because prints it.
+Describe 'Official Databricks JS SDK: account provisioning (networks, VPC endpoints, private access settings)' {
+    It 'registers, gets and lists a VPC endpoint that exists in AWS (moto)' {
+        $result.vpceCreate.ok | Should -BeTrue -Because ($result.vpceCreate.error | ConvertTo-Json -Compress)
+        $e = $result.vpceCreate.value
+        $e.vpc_endpoint_id | Should -Match '^[0-9a-f-]{36}$'
+        $e.aws_vpc_endpoint_id | Should -Be $vpce.AwsVpcEndpointId
+        $e.region | Should -Be $region
+        $e.account_id | Should -Be $seed.AccountId
+        $e.aws_endpoint_service_id | Should -Be $vpce.ServiceName
+        $e.use_case | Should -BeIn @('GENERAL_ACCESS', 'WORKSPACE_ACCESS')
+        $result.vpceGet.ok | Should -BeTrue -Because ($result.vpceGet.error | ConvertTo-Json -Compress)
+        $result.vpceGet.value.vpc_endpoint_id | Should -Be $e.vpc_endpoint_id
+        $result.vpceGet.value.vpc_endpoint_name | Should -Be $e.vpc_endpoint_name
+        $result.vpceList.ok | Should -BeTrue -Because ($result.vpceList.error | ConvertTo-Json -Compress)
+        @($result.vpceList.value) | Should -Contain $e.vpc_endpoint_id
+    }
+
+    It 'creates a network configuration with the registered endpoint, gets, lists and deletes it' {
+        $result.networkCreate.ok | Should -BeTrue -Because ($result.networkCreate.error | ConvertTo-Json -Compress)
+        $n = $result.networkCreate.value
+        $n.network_id | Should -Match '^[0-9a-f-]{36}$'
+        $n.vpc_id | Should -Be $net.VpcId
+        @($n.subnet_ids) | Should -Be @($net.SubnetIds)
+        @($n.security_group_ids) | Should -Be @($net.SecurityGroupIds)
+        @($n.vpc_endpoints.rest_api) | Should -Be @($result.vpceCreate.value.vpc_endpoint_id)
+        $n.vpc_status | Should -Be 'UNATTACHED'
+        $result.networkGet.value.network_id | Should -Be $n.network_id
+        $result.networkGet.value.network_name | Should -Be $n.network_name
+        @($result.networkList.value) | Should -Contain $n.network_id
+        $result.networkDelete.ok | Should -BeTrue -Because ($result.networkDelete.error | ConvertTo-Json -Compress)
+        $result.networkDelete.value.network_id | Should -Be $n.network_id
+        $result.networkGetDeleted.ok | Should -BeFalse
+        $result.networkGetDeleted.error.statusCode | Should -Be 404
+        $result.networkGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+    }
+
+    It 'creates, gets, lists, replaces (PUT, whole object) and deletes private access settings' {
+        $result.pasCreate.ok | Should -BeTrue -Because ($result.pasCreate.error | ConvertTo-Json -Compress)
+        $p = $result.pasCreate.value
+        $p.private_access_settings_id | Should -Match '^[0-9a-f-]{36}$'
+        $p.public_access_enabled | Should -BeTrue
+        $p.private_access_level | Should -Be 'ENDPOINT'
+        @($p.allowed_vpc_endpoint_ids) | Should -Be @($result.vpceCreate.value.vpc_endpoint_id)
+        $result.pasGet.value.private_access_settings_name | Should -Be $p.private_access_settings_name
+        @($result.pasList.value) | Should -Contain $p.private_access_settings_id
+
+        $result.pasReplace.ok | Should -BeTrue -Because ($result.pasReplace.error | ConvertTo-Json -Compress)
+        $result.pasReplace.value.private_access_settings_id | Should -Be $p.private_access_settings_id
+        $r = $result.pasGetReplaced.value
+        $r.private_access_settings_name | Should -Be "$($p.private_access_settings_name)-replaced"
+        $r.public_access_enabled | Should -BeFalse
+        $r.private_access_level | Should -Be 'ACCOUNT'
+        $r.PSObject.Properties.Name | Should -Not -Contain 'allowed_vpc_endpoint_ids' -Because 'a replace overwrites the whole object'
+
+        $result.pasDelete.value.private_access_settings_id | Should -Be $p.private_access_settings_id
+        $result.pasGetDeleted.error.statusCode | Should -Be 404
+        $result.pasGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+    }
+
+    It 'deletes the VPC endpoint registration' {
+        $result.vpceDelete.ok | Should -BeTrue -Because ($result.vpceDelete.error | ConvertTo-Json -Compress)
+        $result.vpceDelete.value.vpc_endpoint_id | Should -Be $result.vpceCreate.value.vpc_endpoint_id
+        $result.vpceGetDeleted.error.statusCode | Should -Be 404
+        $result.vpceGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
     }
 }
