@@ -13,7 +13,7 @@
 //   DBX_CONF_AWS_VPCE_ID (an AWS interface endpoint to a Databricks endpoint service in that VPC)
 //
 // The networking families are driven through the SDK's own service classes (AccountClient.networks, vpcEndpoints,
-// privateAccess, workspaces), with the request shapes of the SDK's generated model (apis/*/model.d.ts).
+// privateAccess, workspaces, networkConnectivity, networkPolicies, workspaceNetworkConfiguration), with the request shapes of the SDK's generated model (apis/*/model.d.ts).
 "use strict";
 
 const crypto = require("crypto");
@@ -111,6 +111,8 @@ async function main() {
   out.workspaceOtherAccount = await attempt(() => foreign.workspaceConf.getStatus({ keys: "enableIpAccessLists" }));
 
   await provisioning(account, out);
+  await networkConnectivity(account, out);
+  await networkPolicies(account, out);
 
   process.stdout.write(JSON.stringify(out) + "\n");
 }
@@ -164,6 +166,138 @@ async function provisioning(account, out) {
 
   out.vpceDelete = await attempt(() => account.vpcEndpoints.delete({ vpc_endpoint_id: vpceId }));
   out.vpceGetDeleted = await attempt(() => account.vpcEndpoints.get({ vpc_endpoint_id: vpceId }));
+}
+
+// ---- serverless: network connectivity configurations and private endpoint rules (paged lists) ----------------------
+async function networkConnectivity(account, out) {
+  const nc = account.networkConnectivity;
+  out.nccCreate = [];
+  for (let i = 1; i <= 3; i++) {
+    out.nccCreate.push(await attempt(() =>
+      nc.createNetworkConnectivityConfiguration({ network_connectivity_config: { name: `sdk-ncc-${run}-${i}`, region } })));
+  }
+  const nccIds = out.nccCreate.map((r) => (r.ok ? r.value.network_connectivity_config_id : "missing"));
+  const nccId = nccIds[0];
+  out.nccGet = await attempt(() => nc.getNetworkConnectivityConfiguration({ network_connectivity_config_id: nccId }));
+  out.nccList = await attempt(async () =>
+    (await drain(nc.listNetworkConnectivityConfigurations({}))).map((n) => n.network_connectivity_config_id));
+
+  // Workspace update of a network field: bind the NCC (update_mask=network_connectivity_config_id, reference §4.1).
+  // Only the request is made here (the waiter the SDK returns is not awaited); the Pester test reads the outcome.
+  out.workspaceUpdate = await attempt(async () => {
+    const w = await account.workspaces.update({
+      workspace_id: regionWorkspaceId,
+      update_mask: "network_connectivity_config_id",
+      customer_facing_workspace: { network_connectivity_config_id: nccId },
+    });
+    return { workspace_id: w.workspace_id, network_connectivity_config_id: w.network_connectivity_config_id };
+  });
+  out.workspaceAfterUpdate = await attempt(async () => {
+    const w = await account.workspaces.get({ workspace_id: regionWorkspaceId });
+    return { workspace_id: w.workspace_id, network_connectivity_config_id: w.network_connectivity_config_id ?? null };
+  });
+
+  const s3Service = `com.amazonaws.${region}.s3`;
+  out.ruleCreate = [];
+  for (let i = 1; i <= 3; i++) {
+    out.ruleCreate.push(await attempt(() =>
+      nc.createPrivateEndpointRule({
+        network_connectivity_config_id: nccId,
+        private_endpoint_rule: { endpoint_service: s3Service, resource_names: [`sdk-bucket-${run}-${i}`] },
+      })));
+  }
+  const ruleId = out.ruleCreate[0].ok ? out.ruleCreate[0].value.rule_id : "missing";
+  out.ruleList = await attempt(async () =>
+    (await drain(nc.listPrivateEndpointRules({ network_connectivity_config_id: nccId }))).map((r) => r.rule_id));
+  out.ruleGet = await attempt(() =>
+    nc.getPrivateEndpointRule({ network_connectivity_config_id: nccId, private_endpoint_rule_id: ruleId }));
+  out.ruleUpdate = await attempt(() =>
+    nc.updatePrivateEndpointRule({
+      network_connectivity_config_id: nccId,
+      private_endpoint_rule_id: ruleId,
+      update_mask: "enabled",
+      private_endpoint_rule: { enabled: false },
+    }));
+  out.ruleGetAfterUpdate = await attempt(() =>
+    nc.getPrivateEndpointRule({ network_connectivity_config_id: nccId, private_endpoint_rule_id: ruleId }));
+  out.ruleDelete = await attempt(() =>
+    nc.deletePrivateEndpointRule({ network_connectivity_config_id: nccId, private_endpoint_rule_id: ruleId }));
+  out.ruleGetDeleted = await attempt(() =>
+    nc.getPrivateEndpointRule({ network_connectivity_config_id: nccId, private_endpoint_rule_id: ruleId }));
+
+  out.nccDelete = [];
+  for (const id of nccIds) {
+    out.nccDelete.push(await attempt(() => nc.deleteNetworkConnectivityConfiguration({ network_connectivity_config_id: id })));
+  }
+  out.nccGetDeleted = await attempt(() => nc.getNetworkConnectivityConfiguration({ network_connectivity_config_id: nccId }));
+
+  // Error shapes through the SDK: a 404 and a 400.
+  out.nccGetMissing = await attempt(() =>
+    nc.getNetworkConnectivityConfiguration({ network_connectivity_config_id: crypto.randomUUID() }));
+  out.nccCreateInvalid = await attempt(() =>
+    nc.createNetworkConnectivityConfiguration({ network_connectivity_config: { name: "no spaces allowed!", region } }));
+}
+
+// ---- serverless egress: network policies and the workspace network option -------------------------------------------
+async function networkPolicies(account, out) {
+  const np = account.networkPolicies;
+  const restricted = `sdk-np-${run}-r`;
+  const full = `sdk-np-${run}-f`;
+  out.policyCreate = await attempt(() =>
+    np.createNetworkPolicyRpc({
+      network_policy: {
+        network_policy_id: restricted,
+        egress: {
+          network_access: {
+            restriction_mode: "RESTRICTED_ACCESS",
+            allowed_internet_destinations: [{ destination: "pypi.org", internet_destination_type: "DNS_NAME" }],
+            allowed_storage_destinations: [{ bucket_name: `sdk-bucket-${run}`, region, storage_destination_type: "AWS_S3" }],
+          },
+        },
+      },
+    }));
+  out.policyCreateFull = await attempt(() =>
+    np.createNetworkPolicyRpc({
+      network_policy: { network_policy_id: full, egress: { network_access: { restriction_mode: "FULL_ACCESS" } } },
+    }));
+  out.policyGet = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: restricted }));
+  out.policyList = await attempt(async () => (await drain(np.listNetworkPoliciesRpc({}))).map((p) => p.network_policy_id));
+  out.policyUpdate = await attempt(() =>
+    np.updateNetworkPolicyRpc({
+      network_policy_id: restricted,
+      network_policy: {
+        network_policy_id: restricted,
+        egress: {
+          network_access: {
+            restriction_mode: "RESTRICTED_ACCESS",
+            allowed_internet_destinations: [
+              { destination: "pypi.org", internet_destination_type: "DNS_NAME" },
+              { destination: "files.pythonhosted.org", internet_destination_type: "DNS_NAME" },
+            ],
+          },
+        },
+      },
+    }));
+  out.policyGetUpdated = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: restricted }));
+
+  const wnc = account.workspaceNetworkConfiguration;
+  out.optionGet = await attempt(() => wnc.getWorkspaceNetworkOptionRpc({ workspace_id: regionWorkspaceId }));
+  out.optionUpdate = await attempt(() =>
+    wnc.updateWorkspaceNetworkOptionRpc({
+      workspace_id: regionWorkspaceId,
+      workspace_network_option: { workspace_id: regionWorkspaceId, network_policy_id: restricted },
+    }));
+  out.optionGetUpdated = await attempt(() => wnc.getWorkspaceNetworkOptionRpc({ workspace_id: regionWorkspaceId }));
+  out.optionRevert = await attempt(() =>
+    wnc.updateWorkspaceNetworkOptionRpc({
+      workspace_id: regionWorkspaceId,
+      workspace_network_option: { workspace_id: regionWorkspaceId, network_policy_id: "default-policy" },
+    }));
+
+  out.policyDelete = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: restricted }));
+  out.policyDeleteFull = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: full }));
+  out.policyGetDeleted = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: restricted }));
+  out.policyDeleteDefault = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: "default-policy" }));
 }
 
 main().catch((e) => {

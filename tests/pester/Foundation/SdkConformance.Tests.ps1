@@ -189,4 +189,149 @@ Describe 'Official Databricks JS SDK: account provisioning (networks, VPC endpoi
         $result.vpceGetDeleted.error.statusCode | Should -Be 404
         $result.vpceGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
     }
+
+    It 'records that workspaces.update (PATCH) reaches the emulator without its body' {
+        # @databricks/sdk-experimental 0.17.0 dist/api-client.js (line 171: if (method === "POST" || method === "PUT"))
+        # attaches the payload only to POST and PUT, so every PATCH of this SDK (workspaces.update,
+        # updatePrivateEndpointRule, ipAccessLists.update) is sent with no body. The emulator refuses the empty body
+        # rather than guessing, and nothing changes. If this fails because the update succeeded, the SDK now sends
+        # PATCH bodies: assert the binding instead.
+        Get-EmulatorRouteCount 'PATCH /api/2.0/accounts/*/workspaces/*' -Url $emu.Url | Should -Be 1 -Because 'the SDK made the call'
+        $result.workspaceUpdate.ok | Should -BeFalse -Because 'SDK 0.17.0 drops PATCH bodies, so the update_mask names a field the request does not carry'
+        $result.workspaceUpdate.error.statusCode | Should -Be 400
+        $result.workspaceUpdate.error.errorCode | Should -Be 'MALFORMED_REQUEST'
+        $result.workspaceUpdate.error.message | Should -Match 'does not contain any JSON tokens' -Because 'the request body was empty'
+        $result.workspaceAfterUpdate.ok | Should -BeTrue -Because ($result.workspaceAfterUpdate.error | ConvertTo-Json -Compress)
+        $result.workspaceAfterUpdate.value.workspace_id | Should -Be $regionWorkspaceId
+        $result.workspaceAfterUpdate.value.network_connectivity_config_id | Should -BeNullOrEmpty -Because 'the refused update bound no NCC'
+    }
 }
+
+Describe 'Official Databricks JS SDK: network connectivity configurations and private endpoint rules' {
+    It 'creates and gets network connectivity configurations (body sent unwrapped from network_connectivity_config)' {
+        foreach ($c in $result.nccCreate) { $c.ok | Should -BeTrue -Because ($c.error | ConvertTo-Json -Compress) }
+        $n = $result.nccCreate[0].value
+        $n.network_connectivity_config_id | Should -Match '^[0-9a-f-]{36}$'
+        $n.name | Should -Match '^sdk-ncc-[0-9a-f]{8}-1$'
+        $n.region | Should -Be $region
+        $n.account_id | Should -Be $seed.AccountId
+        @($n.egress_config.default_rules.aws_stable_ip_rule.cidr_blocks).Count | Should -BeGreaterThan 0
+        $result.nccGet.value.network_connectivity_config_id | Should -Be $n.network_connectivity_config_id
+        $result.nccGet.value.name | Should -Be $n.name
+    }
+
+    It 'lists them all through the SDK''s iterator, which followed next_page_token' {
+        $result.nccList.ok | Should -BeTrue -Because ($result.nccList.error | ConvertTo-Json -Compress)
+        $ids = @($result.nccList.value)
+        $ids.Count | Should -BeGreaterThan $pageSize -Because 'more configurations than fit on one page'
+        foreach ($c in $result.nccCreate) { $ids | Should -Contain $c.value.network_connectivity_config_id }
+        Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/network-connectivity-configs' -Url $emu.Url | Should -Be 2 -Because '3 configurations at page size 2 are two pages'
+    }
+
+    It 'creates S3 private endpoint rules, lists them across pages and gets one' {
+        foreach ($c in $result.ruleCreate) { $c.ok | Should -BeTrue -Because ($c.error | ConvertTo-Json -Compress) }
+        $r = $result.ruleCreate[0].value
+        $r.rule_id | Should -Match '^[0-9a-f-]{36}$'
+        $r.network_connectivity_config_id | Should -Be $result.nccCreate[0].value.network_connectivity_config_id
+        $r.endpoint_service | Should -Be "com.amazonaws.$region.s3"
+        @($r.resource_names).Count | Should -Be 1
+        $r.resource_names[0] | Should -Match '^sdk-bucket-[0-9a-f]{8}-1$'
+        $r.enabled | Should -BeTrue
+        $r.connection_state | Should -Be 'CREATING'
+        $ids = @($result.ruleList.value)
+        $ids.Count | Should -Be 3
+        @($ids | Sort-Object) | Should -Be @($result.ruleCreate.value.rule_id | Sort-Object)
+        Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules' -Url $emu.Url | Should -Be 2
+        $result.ruleGet.value.rule_id | Should -Be $r.rule_id
+        @($result.ruleGet.value.resource_names) | Should -Be @($r.resource_names)
+    }
+
+    It 'records that updatePrivateEndpointRule (PATCH, update_mask=enabled) reaches the emulator without its body' {
+        # See the workspaces.update test: SDK 0.17.0 sends no body on PATCH.
+        Get-EmulatorRouteCount 'PATCH /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules/*' -Url $emu.Url | Should -Be 1
+        $result.ruleUpdate.ok | Should -BeFalse -Because 'SDK 0.17.0 drops PATCH bodies; if this now succeeds, assert enabled = false instead'
+        $result.ruleUpdate.error.statusCode | Should -Be 400
+        $result.ruleUpdate.error.errorCode | Should -Be 'MALFORMED_REQUEST'
+        $result.ruleUpdate.error.message | Should -Match 'does not contain any JSON tokens'
+        $result.ruleGetAfterUpdate.value.enabled | Should -BeTrue -Because 'the refused update changed nothing'
+    }
+
+    It 'deletes a rule (deactivated: only PENDING or EXPIRED rules go at once) and then the configurations' {
+        $result.ruleDelete.ok | Should -BeTrue -Because ($result.ruleDelete.error | ConvertTo-Json -Compress)
+        $result.ruleDelete.value.rule_id | Should -Be $result.ruleCreate[0].value.rule_id
+        $result.ruleDelete.value.deactivated | Should -BeTrue
+        $result.ruleDelete.value.deactivated_at | Should -BeGreaterThan 0
+        $result.ruleGetDeleted.value.deactivated | Should -BeTrue -Because 'a deactivated rule stays readable until it is removed'
+        foreach ($d in $result.nccDelete) { $d.ok | Should -BeTrue -Because ($d.error | ConvertTo-Json -Compress) }
+        $result.nccGetDeleted.ok | Should -BeFalse
+        $result.nccGetDeleted.error.statusCode | Should -Be 404
+        $result.nccGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+    }
+
+    It 'surfaces a 404 (missing NCC) as an ApiError with the emulator''s error_code and message' {
+        $e = $result.nccGetMissing.error
+        $result.nccGetMissing.ok | Should -BeFalse
+        $e.name | Should -Be 'ApiError'
+        $e.statusCode | Should -Be 404
+        $e.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+        $e.message | Should -Match '^Network connectivity configuration [0-9a-f-]{36} does not exist\.$'
+    }
+
+    It 'surfaces a 400 (invalid NCC name) as an ApiError with the emulator''s error_code and message' {
+        $e = $result.nccCreateInvalid.error
+        $result.nccCreateInvalid.ok | Should -BeFalse
+        $e.name | Should -Be 'ApiError'
+        $e.statusCode | Should -Be 400
+        $e.errorCode | Should -Be 'INVALID_PARAMETER_VALUE'
+        $e.message | Should -BeLike "Invalid name 'no spaces allowed!'*"
+    }
+}
+
+Describe 'Official Databricks JS SDK: network policies and the workspace network option' {
+    It 'creates and gets a network policy (body sent unwrapped from network_policy)' {
+        $result.policyCreate.ok | Should -BeTrue -Because ($result.policyCreate.error | ConvertTo-Json -Compress)
+        $result.policyCreateFull.ok | Should -BeTrue -Because ($result.policyCreateFull.error | ConvertTo-Json -Compress)
+        $p = $result.policyGet.value
+        $p.network_policy_id | Should -Be $result.policyCreate.value.network_policy_id
+        $p.account_id | Should -Be $seed.AccountId
+        $p.egress.network_access.restriction_mode | Should -Be 'RESTRICTED_ACCESS'
+        $p.egress.network_access.allowed_internet_destinations[0].destination | Should -Be 'pypi.org'
+        $p.egress.network_access.allowed_storage_destinations[0].storage_destination_type | Should -Be 'AWS_S3'
+    }
+
+    It 'lists default-policy and the created policies across pages' {
+        $ids = @($result.policyList.value)
+        $ids | Should -Contain 'default-policy'
+        $ids | Should -Contain $result.policyCreate.value.network_policy_id
+        $ids | Should -Contain $result.policyCreateFull.value.network_policy_id
+        $ids.Count | Should -BeGreaterThan $pageSize
+        Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/network-policies' -Url $emu.Url | Should -Be 2
+    }
+
+    It 'updates a policy (PUT, whole object)' {
+        $result.policyUpdate.ok | Should -BeTrue -Because ($result.policyUpdate.error | ConvertTo-Json -Compress)
+        $u = $result.policyGetUpdated.value
+        @($u.egress.network_access.allowed_internet_destinations.destination) | Should -Be @('pypi.org', 'files.pythonhosted.org')
+        $u.egress.network_access.PSObject.Properties.Name | Should -Not -Contain 'allowed_storage_destinations' -Because 'the update replaced the whole policy'
+    }
+
+    It 'gets and updates a workspace''s network option (body sent unwrapped from workspace_network_option)' {
+        $result.optionGet.value.workspace_id | Should -Be $regionWorkspaceId
+        $result.optionGet.value.network_policy_id | Should -Be 'default-policy'
+        $result.optionUpdate.ok | Should -BeTrue -Because ($result.optionUpdate.error | ConvertTo-Json -Compress)
+        $result.optionUpdate.value.network_policy_id | Should -Be $result.policyCreate.value.network_policy_id
+        $result.optionGetUpdated.value.network_policy_id | Should -Be $result.policyCreate.value.network_policy_id
+        $result.optionRevert.value.network_policy_id | Should -Be 'default-policy'
+    }
+
+    It 'deletes policies, but not default-policy' {
+        $result.policyDelete.ok | Should -BeTrue -Because ($result.policyDelete.error | ConvertTo-Json -Compress)
+        $result.policyDeleteFull.ok | Should -BeTrue -Because ($result.policyDeleteFull.error | ConvertTo-Json -Compress)
+        $result.policyGetDeleted.error.statusCode | Should -Be 404
+        $result.policyGetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+        $result.policyDeleteDefault.ok | Should -BeFalse
+        $result.policyDeleteDefault.error.statusCode | Should -Be 400
+        $result.policyDeleteDefault.error.message | Should -Match 'default-policy'
+    }
+}
+
