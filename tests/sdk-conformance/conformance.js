@@ -13,7 +13,8 @@
 //   DBX_CONF_AWS_VPCE_ID (an AWS interface endpoint to a Databricks endpoint service in that VPC)
 //
 // The networking families are driven through the SDK's own service classes (AccountClient.networks, vpcEndpoints,
-// privateAccess, workspaces, networkConnectivity, networkPolicies, workspaceNetworkConfiguration), with the request shapes of the SDK's generated model (apis/*/model.d.ts).
+// privateAccess, workspaces, networkConnectivity, networkPolicies, workspaceNetworkConfiguration, accountIpAccessLists;
+// WorkspaceClient.ipAccessLists), with the request shapes of the SDK's generated model (apis/*/model.d.ts).
 "use strict";
 
 const crypto = require("crypto");
@@ -113,6 +114,8 @@ async function main() {
   await provisioning(account, out);
   await networkConnectivity(account, out);
   await networkPolicies(account, out);
+  await ipAccessLists(account.accountIpAccessLists, "accountIpAcl", out);
+  await ipAccessLists(ws.ipAccessLists, "workspaceIpAcl", out);
 
   process.stdout.write(JSON.stringify(out) + "\n");
 }
@@ -298,6 +301,30 @@ async function networkPolicies(account, out) {
   out.policyDeleteFull = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: full }));
   out.policyGetDeleted = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: restricted }));
   out.policyDeleteDefault = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: "default-policy" }));
+}
+
+// ---- IP access lists (account console through AccountClient, workspace through WorkspaceClient) ---------------------
+// Only BLOCK lists of documentation ranges, so no list ever blocks the test's own address.
+async function ipAccessLists(svc, prefix, out) {
+  const label = `sdk-${prefix}-${run}`;
+  const create = await attempt(() => svc.create({ label, list_type: "BLOCK", ip_addresses: ["192.0.2.0/24"] }));
+  out[prefix + "Create"] = create;
+  const listId = create.ok && create.value.ip_access_list ? create.value.ip_access_list.list_id : "missing";
+  out[prefix + "Get"] = await attempt(() => svc.get({ ip_access_list_id: listId }));
+  out[prefix + "List"] = await attempt(async () => (await drain(svc.list())).map((l) => l.list_id));
+  out[prefix + "Update"] = await attempt(() => svc.update({ ip_access_list_id: listId, label: label + "-updated" }));
+  out[prefix + "GetAfterUpdate"] = await attempt(() => svc.get({ ip_access_list_id: listId }));
+  out[prefix + "Replace"] = await attempt(() =>
+    svc.replace({
+      ip_access_list_id: listId,
+      label: label + "-replaced",
+      list_type: "BLOCK",
+      enabled: false,
+      ip_addresses: ["192.0.2.0/24", "198.51.100.7"],
+    }));
+  out[prefix + "GetAfterReplace"] = await attempt(() => svc.get({ ip_access_list_id: listId }));
+  out[prefix + "Delete"] = await attempt(() => svc.delete({ ip_access_list_id: listId }));
+  out[prefix + "GetDeleted"] = await attempt(() => svc.get({ ip_access_list_id: listId }));
 }
 
 main().catch((e) => {

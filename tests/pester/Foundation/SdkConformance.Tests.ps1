@@ -335,3 +335,48 @@ Describe 'Official Databricks JS SDK: network policies and the workspace network
     }
 }
 
+Describe 'Official Databricks JS SDK: IP access lists (<Scope>)' -ForEach @(
+    @{ Scope = 'account, AccountClient.accountIpAccessLists'; Prefix = 'accountIpAcl'; Route = '/api/2.0/accounts/*/ip-access-lists/*' }
+    @{ Scope = 'workspace, WorkspaceClient.ipAccessLists'; Prefix = 'workspaceIpAcl'; Route = '/api/2.0/ip-access-lists/*' }
+) {
+    BeforeAll {
+        $script:r = @{}
+        foreach ($p in $result.PSObject.Properties) { if ($p.Name.StartsWith($Prefix)) { $r[$p.Name.Substring($Prefix.Length)] = $p.Value } }
+    }
+
+    It 'creates, gets and lists a list' {
+        $r.Create.ok | Should -BeTrue -Because ($r.Create.error | ConvertTo-Json -Compress)
+        $l = $r.Create.value.ip_access_list
+        $l.list_id | Should -Match '^[0-9a-f-]{36}$'
+        $l.list_type | Should -Be 'BLOCK'
+        @($l.ip_addresses) | Should -Be @('192.0.2.0/24')
+        $l.address_count | Should -Be 1
+        $l.enabled | Should -BeTrue
+        $r.Get.value.ip_access_list.list_id | Should -Be $l.list_id
+        $r.Get.value.ip_access_list.label | Should -Be $l.label
+        @($r.List.value) | Should -Contain $l.list_id
+    }
+
+    It 'records that update (PATCH) reaches the emulator without its body' {
+        # See the workspaces.update test: SDK 0.17.0 sends no body on PATCH.
+        Get-EmulatorRouteCount "PATCH $Route" -Url $emu.Url | Should -Be 1 -Because 'the SDK made the call'
+        $r.Update.ok | Should -BeFalse -Because 'SDK 0.17.0 drops PATCH bodies; if this now succeeds, assert the new label instead'
+        $r.Update.error.statusCode | Should -Be 400
+        $r.Update.error.errorCode | Should -Be 'MALFORMED_REQUEST'
+        $r.Update.error.message | Should -Match 'does not contain any JSON tokens'
+        $r.GetAfterUpdate.value.ip_access_list.label | Should -Be $r.Create.value.ip_access_list.label
+    }
+
+    It 'replaces (PUT, every field) and deletes the list' {
+        $r.Replace.ok | Should -BeTrue -Because ($r.Replace.error | ConvertTo-Json -Compress)
+        $after = $r.GetAfterReplace.value.ip_access_list
+        $after.label | Should -Be "$($r.Create.value.ip_access_list.label)-replaced"
+        $after.enabled | Should -BeFalse
+        @($after.ip_addresses) | Should -Be @('192.0.2.0/24', '198.51.100.7')
+        $after.address_count | Should -Be 2
+        $r.Delete.ok | Should -BeTrue -Because ($r.Delete.error | ConvertTo-Json -Compress)
+        $r.GetDeleted.ok | Should -BeFalse
+        $r.GetDeleted.error.statusCode | Should -Be 404
+        $r.GetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
+    }
+}
