@@ -380,3 +380,39 @@ Describe 'Official Databricks JS SDK: IP access lists (<Scope>)' -ForEach @(
         $r.GetDeleted.error.errorCode | Should -Be 'RESOURCE_DOES_NOT_EXIST'
     }
 }
+
+# The JS SDK does not validate what it parses, so a misspelt or invented field would pass every test above; here each
+# kind of object the emulator returned is checked against the SDK's TypeScript model of it.
+Describe 'Official Databricks JS SDK: response fields' {
+    BeforeAll {
+        # The interfaces of the SDK's generated models (apis/{provisioning,settings}/model.d.ts): name -> field names.
+        $script:model = @{}
+        foreach ($area in 'provisioning', 'settings') {
+            $text = Get-Content (Join-Path $work "node_modules/@databricks/sdk-experimental/dist/apis/$area/model.d.ts") -Raw
+            foreach ($m in [regex]::Matches($text, '(?s)export interface (\w+) \{(.*?)\n\}')) {
+                $body = [regex]::Replace($m.Groups[2].Value, '(?s)/\*\*.*?\*/', '')
+                $model[$m.Groups[1].Value] = @([regex]::Matches($body, '(?m)^\s+(\w+)\??:') | ForEach-Object { $_.Groups[1].Value })
+            }
+        }
+    }
+
+    It 'names only fields of the SDK''s <Interface> model' -ForEach @(
+        @{ Interface = 'VpcEndpoint'; Key = 'vpceGet'; Under = '' }
+        @{ Interface = 'Network'; Key = 'networkGet'; Under = '' }
+        @{ Interface = 'PrivateAccessSettings'; Key = 'pasGet'; Under = '' }
+        @{ Interface = 'NetworkConnectivityConfiguration'; Key = 'nccGet'; Under = '' }
+        @{ Interface = 'NccPrivateEndpointRule'; Key = 'ruleDelete'; Under = '' }
+        @{ Interface = 'AccountNetworkPolicy'; Key = 'policyGet'; Under = '' }
+        @{ Interface = 'EgressNetworkPolicyNetworkAccessPolicy'; Key = 'policyGet'; Under = 'egress.network_access' }
+        @{ Interface = 'WorkspaceNetworkOption'; Key = 'optionGet'; Under = '' }
+        @{ Interface = 'IpAccessListInfo'; Key = 'accountIpAclGet'; Under = 'ip_access_list' }
+    ) {
+        $model.ContainsKey($Interface) | Should -BeTrue -Because "the SDK's model declares $Interface"
+        $result.$Key.ok | Should -BeTrue -Because ($result.$Key.error | ConvertTo-Json -Compress)
+        $value = $result.$Key.value
+        if ($Under) { foreach ($part in $Under.Split('.')) { $value = $value.$part } }
+        $names = @($value.PSObject.Properties.Name)
+        $names.Count | Should -BeGreaterThan 1
+        $names | Where-Object { $_ -notin $model[$Interface] } | Should -BeNullOrEmpty -Because "a field the SDK's $Interface type lacks is drift or a misspelling in the emulator (the JS SDK passes it through untyped)"
+    }
+}
