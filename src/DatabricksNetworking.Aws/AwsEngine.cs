@@ -253,7 +253,112 @@ namespace DatabricksNetworking.Aws.Engine
             };
         }
 
+        // ---- endpoint services ----------------------------------------------------------------------
+
+        public async Task<Page<AwsEndpointService>> ListEndpointServicesAsync(AwsConnectionOptions options, IReadOnlyList<string>? serviceIds, string? nextToken, CancellationToken ct)
+        {
+            var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);
+            using var ec2 = s.CreateEc2Client();
+            var req = new DescribeVpcEndpointServiceConfigurationsRequest { NextToken = nextToken };
+            if (serviceIds != null && serviceIds.Count > 0) req.ServiceIds = serviceIds.ToList();
+            else req.MaxResults = 100;
+            var what = serviceIds != null && serviceIds.Count > 0 ? string.Join(", ", serviceIds) : "the endpoint services of " + s.Region;
+            var r = await AwsErrors.Call("Describe " + what, s.Ec2Endpoint,
+                () => ec2.DescribeVpcEndpointServiceConfigurationsAsync(req, ct), ct).ConfigureAwait(false);
+            var items = new List<AwsEndpointService>();
+            foreach (var config in r.ServiceConfigurations)
+            {
+                var service = Map(config, s.Region);
+                service.AllowedPrincipals = await AllowedPrincipals(s, ec2, config.ServiceId, ct).ConfigureAwait(false);
+                items.Add(service);
+            }
+            return new Page<AwsEndpointService>(items, r.NextToken);
+        }
+
+        public async Task<AwsEndpointService> CreateEndpointServiceAsync(AwsConnectionOptions options, AwsEndpointServiceRequest request, CancellationToken ct)
+        {
+            var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);
+            using var ec2 = s.CreateEc2Client();
+            var ep = s.Ec2Endpoint;
+            var lbs = string.Join(", ", request.NetworkLoadBalancerArns);
+            DbxLog.Verbose($"AWS: CreateVpcEndpointServiceConfiguration over {lbs} (acceptance required: {request.AcceptanceRequired}).");
+            var created = await AwsErrors.Call("Create the endpoint service over " + lbs, ep, () => ec2.CreateVpcEndpointServiceConfigurationAsync(new CreateVpcEndpointServiceConfigurationRequest
+            {
+                NetworkLoadBalancerArns = request.NetworkLoadBalancerArns.ToList(),
+                AcceptanceRequired = request.AcceptanceRequired,
+                ClientToken = Guid.NewGuid().ToString("N"),
+                TagSpecifications = Tags(ResourceType.VpcEndpointService, request.Tags),
+            }, ct), ct).ConfigureAwait(false);
+            var id = created.ServiceConfiguration.ServiceId;
+            if (request.AllowedPrincipals.Count > 0)
+            {
+                DbxLog.Verbose($"AWS: created endpoint service {id}; allowing {string.Join(", ", request.AllowedPrincipals)}.");
+                try
+                {
+                    await AwsErrors.Call("Allow " + string.Join(", ", request.AllowedPrincipals) + " on " + id, ep, () => ec2.ModifyVpcEndpointServicePermissionsAsync(
+                        new ModifyVpcEndpointServicePermissionsRequest { ServiceId = id, AddAllowedPrincipals = request.AllowedPrincipals.ToList() }, ct), ct).ConfigureAwait(false);
+                }
+                catch (DbxAwsException)
+                {
+                    DbxLog.Warning($"AWS: allowing the principals on {id} failed; deleting the endpoint service again so nothing half-made is left.");
+                    try { await ec2.DeleteVpcEndpointServiceConfigurationsAsync(new DeleteVpcEndpointServiceConfigurationsRequest { ServiceIds = new List<string> { id } }, CancellationToken.None).ConfigureAwait(false); }
+                    catch (Exception ex) { DbxLog.Warning($"AWS: could not delete {id}: {ex.Message}"); }
+                    throw;
+                }
+            }
+            var page = await ListEndpointServicesAsync(options, new[] { id }, null, ct).ConfigureAwait(false);
+            return page.Items.FirstOrDefault() ?? Map(created.ServiceConfiguration, s.Region);
+        }
+
+        public async Task<AwsEndpointService> ModifyEndpointServicePermissionsAsync(AwsConnectionOptions options, AwsEndpointServicePermissionChange change, CancellationToken ct)
+        {
+            var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);
+            using var ec2 = s.CreateEc2Client();
+            var req = new ModifyVpcEndpointServicePermissionsRequest { ServiceId = change.ServiceId };
+            if (change.Add.Count > 0) req.AddAllowedPrincipals = change.Add.ToList();
+            if (change.Remove.Count > 0) req.RemoveAllowedPrincipals = change.Remove.ToList();
+            var doing = string.Join("; ", new[]
+            {
+                change.Add.Count > 0 ? "allow " + string.Join(", ", change.Add) : null,
+                change.Remove.Count > 0 ? "stop allowing " + string.Join(", ", change.Remove) : null,
+            }.Where(x => x != null));
+            DbxLog.Verbose($"AWS: ModifyVpcEndpointServicePermissions {change.ServiceId}: {doing}.");
+            await AwsErrors.Call($"Change the allowed principals of {change.ServiceId} ({doing})", s.Ec2Endpoint,
+                () => ec2.ModifyVpcEndpointServicePermissionsAsync(req, ct), ct).ConfigureAwait(false);
+            var page = await ListEndpointServicesAsync(options, new[] { change.ServiceId }, null, ct).ConfigureAwait(false);
+            return page.Items.FirstOrDefault() ?? throw new DbxAwsException("DbxAwsInvalidVpcEndpointServiceIdNotFound",
+                $"The endpoint service '{change.ServiceId}' was not found in {s.Region} after changing its permissions.", System.Management.Automation.ErrorCategory.ObjectNotFound, "InvalidVpcEndpointServiceId.NotFound", 400);
+        }
+
+        private static async Task<string[]> AllowedPrincipals(AwsSession s, AmazonEC2Client ec2, string serviceId, CancellationToken ct)
+        {
+            var list = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await AwsErrors.Call("Describe the allowed principals of " + serviceId, s.Ec2Endpoint, () => ec2.DescribeVpcEndpointServicePermissionsAsync(
+                    new DescribeVpcEndpointServicePermissionsRequest { ServiceId = serviceId, NextToken = token }, ct), ct).ConfigureAwait(false);
+                list.AddRange(page.AllowedPrincipals.Select(p => p.Principal).Where(p => !string.IsNullOrEmpty(p)));
+                token = page.NextToken;
+            } while (!string.IsNullOrEmpty(token));
+            return list.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
         // ---- mapping --------------------------------------------------------------------------------
+
+        private static AwsEndpointService Map(ServiceConfiguration c, string region) => new AwsEndpointService
+        {
+            ServiceId = c.ServiceId,
+            ServiceName = c.ServiceName ?? "",
+            Region = region,
+            ServiceState = c.ServiceState?.Value ?? "",
+            AcceptanceRequired = c.AcceptanceRequired ?? false,
+            NetworkLoadBalancerArns = (c.NetworkLoadBalancerArns ?? new List<string>()).ToArray(),
+            AvailabilityZones = (c.AvailabilityZones ?? new List<string>()).ToArray(),
+            BaseEndpointDnsNames = (c.BaseEndpointDnsNames ?? new List<string>()).ToArray(),
+            PrivateDnsName = string.IsNullOrEmpty(c.PrivateDnsName) ? null : c.PrivateDnsName,
+            Tags = (c.Tags ?? new List<Tag>()).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.First().Value ?? ""),
+        };
 
         private static List<TagSpecification>? Tags(ResourceType type, IDictionary<string, string> tags)
         {

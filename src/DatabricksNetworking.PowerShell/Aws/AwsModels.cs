@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using DatabricksNetworking.Data;
 
 namespace DatabricksNetworking.Aws
 {
@@ -110,6 +112,36 @@ namespace DatabricksNetworking.Aws
         public string Status { get; set; } = "";
         public AwsRoute[] Routes { get; set; } = new AwsRoute[0];
         public string Region { get; set; } = "";
+    }
+
+    /// <summary>
+    /// A VPC endpoint service the caller owns (Get-/New-DbxAwsEndpointService, Grant-/Revoke-DbxAwsEndpointServiceAccess):
+    /// the customer side of a serverless private endpoint rule to a resource behind a network load balancer.
+    /// </summary>
+    public sealed class AwsEndpointService
+    {
+        public string ServiceId { get; set; } = "";
+        /// <summary>com.amazonaws.vpce.&lt;region&gt;.vpce-svc-…: what New-DbxPrivateEndpointRule -EndpointService takes.</summary>
+        public string ServiceName { get; set; } = "";
+        /// <summary>The same as <see cref="ServiceName"/>, under the name of New-DbxPrivateEndpointRule's parameter.</summary>
+        public string EndpointService => ServiceName;
+        public string Region { get; set; } = "";
+        /// <summary>AWS state: Pending, Available, Deleting, Deleted, Failed.</summary>
+        public string ServiceState { get; set; } = "";
+        /// <summary>Whether each endpoint connection must be accepted (then accept Databricks' one after creating the rule).</summary>
+        public bool AcceptanceRequired { get; set; }
+        public string[] NetworkLoadBalancerArns { get; set; } = new string[0];
+        /// <summary>The principals allowed to create endpoints to the service.</summary>
+        public string[] AllowedPrincipals { get; set; } = new string[0];
+        /// <summary>Whether Databricks serverless compute of <see cref="Region"/> may connect (its role, its account root, or *).</summary>
+        public bool DatabricksAllowed => Region.Length > 0 && ServerlessPrincipals.AllowsDatabricks(Region, AllowedPrincipals);
+        /// <summary>The principal(s) of Databricks serverless compute in <see cref="Region"/> (two in us-gov-west-1: civilian and DoD shard).</summary>
+        public string[] DatabricksPrincipal => Region.Length > 0 ? ServerlessPrincipals.RoleArns(Region).ToArray() : new string[0];
+        public string[] AvailabilityZones { get; set; } = new string[0];
+        public string[] BaseEndpointDnsNames { get; set; } = new string[0];
+        public string? PrivateDnsName { get; set; }
+        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public override string ToString() => ServiceName.Length > 0 ? ServiceName : ServiceId;
     }
 
     /// <summary>One requirement checked by Test-DbxAwsVpc. <c>Test-DbxAwsVpc ... | Where-Object -not Passed</c> is a to-do list.</summary>

@@ -36,6 +36,17 @@ namespace DatabricksNetworking.Aws
         /// <summary>Requests the peering, accepts it (same account and region) and adds the routes. A failure after
         /// the request removes what was made.</summary>
         Task<AwsVpcPeering> CreateVpcPeeringAsync(AwsConnectionOptions options, AwsVpcPeeringRequest request, CancellationToken ct);
+
+        /// <summary>One page of the endpoint service configurations the caller owns (null or empty ids: all of the
+        /// region), each with its allow list. An unknown id throws (DbxAwsInvalidVpcEndpointServiceIdNotFound).</summary>
+        Task<Page<AwsEndpointService>> ListEndpointServicesAsync(AwsConnectionOptions options, IReadOnlyList<string>? serviceIds, string? nextToken, CancellationToken ct);
+
+        /// <summary>Creates an endpoint service over the load balancers and allows the given principals. A failure
+        /// after the service exists deletes it again (no half-made service).</summary>
+        Task<AwsEndpointService> CreateEndpointServiceAsync(AwsConnectionOptions options, AwsEndpointServiceRequest request, CancellationToken ct);
+
+        /// <summary>Adds and removes principals on a service's allow list, then returns the service as it is now.</summary>
+        Task<AwsEndpointService> ModifyEndpointServicePermissionsAsync(AwsConnectionOptions options, AwsEndpointServicePermissionChange change, CancellationToken ct);
     }
 
     /// <summary>How to reach AWS: the common parameters of the AWS cmdlets. Nulls mean "the standard chain".</summary>
@@ -93,5 +104,21 @@ namespace DatabricksNetworking.Aws
         public string PeerVpcId { get; set; } = "";
         public IReadOnlyList<AwsRoute> Routes { get; set; } = new AwsRoute[0];
         public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    public sealed class AwsEndpointServiceRequest
+    {
+        public IReadOnlyList<string> NetworkLoadBalancerArns { get; set; } = new string[0];
+        public bool AcceptanceRequired { get; set; } = true;
+        /// <summary>Principals to allow once the service exists (empty: none).</summary>
+        public IReadOnlyList<string> AllowedPrincipals { get; set; } = new string[0];
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    public sealed class AwsEndpointServicePermissionChange
+    {
+        public string ServiceId { get; set; } = "";
+        public IReadOnlyList<string> Add { get; set; } = new string[0];
+        public IReadOnlyList<string> Remove { get; set; } = new string[0];
     }
 }

@@ -30,6 +30,7 @@ BeforeAll {
     $env:AWS_SECRET_ACCESS_KEY = $awsSecret
     $script:vpc = New-MotoVpc
     $script:peer = New-MotoVpc
+    $script:nlb = New-MotoEndpointService
 
     function Invoke-EveryCmdlet {
         # One minimal, valid invocation of every cmdlet; returns the names of those it ran.
@@ -132,6 +133,11 @@ BeforeAll {
         Run New-DbxAwsVpcEndpoint { New-DbxAwsVpcEndpoint -Service Workspace -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -SecurityGroupId $sg.SecurityGroupId -WhatIf }
         Run Get-DbxAwsVpcEndpoint { Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId }
         Run New-DbxAwsVpcPeering { New-DbxAwsVpcPeering -VpcId $vpc.VpcId -PeerVpcId $peer.VpcId -WhatIf }
+        $svc = Run New-DbxAwsEndpointService { New-DbxAwsEndpointService -NetworkLoadBalancerArn $nlb.NetworkLoadBalancerArn }
+        $svc
+        Run Get-DbxAwsEndpointService { Get-DbxAwsEndpointService -ServiceId $svc.ServiceId, vpce-svc-0123abcd }
+        Run Grant-DbxAwsEndpointServiceAccess { Grant-DbxAwsEndpointServiceAccess -ServiceId $svc.ServiceId -Principal 'arn:aws:iam::111122223333:root' -PassThru }
+        Run Revoke-DbxAwsEndpointServiceAccess { Revoke-DbxAwsEndpointServiceAccess -ServiceId $svc.ServiceId -Force -PassThru }
 
         # The local emulator cmdlets, and leaving.
         Run Start-DbxEmulator { Start-DbxEmulator -WhatIf }
