@@ -317,4 +317,23 @@ Describe 'The endpoint service in a private endpoint rule (emulator)' {
         $rule = $ncc | New-DbxPrivateEndpointRule -Context $ctx -EndpointService $s.EndpointService -DomainName 'db.internal.example.com'
         $rule.EndpointService | Should -Be $svc.ServiceName
     }
+
+    It 'pipes a service into New-DbxPrivateEndpointRule by property name, and -Wait sees it PENDING (Databricks allowed, acceptance required)' {
+        $rule = Get-DbxAwsEndpointService -ServiceId $svc.ServiceId |
+            New-DbxPrivateEndpointRule -Context $ctx -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -DomainName 'piped.internal.example.com' -Wait
+        $rule.EndpointService | Should -Be $svc.ServiceName
+        $rule.ConnectionState | Should -BeIn 'PENDING', 'ESTABLISHED'   # the shared emulator accepts after 2 s
+    }
+
+    It 'a service created with -SkipDatabricksPrincipal makes the rule CREATE_FAILED until access is granted' {
+        $closed = New-DbxAwsEndpointService -NetworkLoadBalancerArn $lb.NetworkLoadBalancerArn -SkipDatabricksPrincipal
+        $closed.DatabricksAllowed | Should -BeFalse
+        $closed | New-DbxPrivateEndpointRule -Context $ctx -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -DomainName 'closed.internal.example.com' -Wait -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPrivateEndpointRuleCreateFailed*'
+        $err[0].Exception.Message | Should -Match 'private-connectivity-role-us-east-1'
+        $closed | Grant-DbxAwsEndpointServiceAccess
+        Start-Sleep -Milliseconds 1100   # the emulator asks AWS about a service at most once a second
+        $rule = $closed | New-DbxPrivateEndpointRule -Context $ctx -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -DomainName 'open.internal.example.com' -Wait
+        $rule.ConnectionState | Should -BeIn 'PENDING', 'ESTABLISHED'
+    }
 }

@@ -120,6 +120,22 @@ function New-MotoVpc {
     }
 }
 
+function New-MotoNetworkLoadBalancer {
+    # A VPC (no NAT) and an internal network load balancer over its two private subnets: step 1 of the Databricks
+    # guide "private connectivity to resources in your VPC". Returns NetworkLoadBalancerArn, VpcId, Region.
+    param([string]$Region = 'us-east-1')
+    $vpc = New-MotoVpc -Region $Region -NoNat
+    $name = "nlb-$(Get-Random -Minimum 100000 -Maximum 999999)"
+    $lb = Invoke-MotoQuery -Service elasticloadbalancing -Version '2015-12-01' -Action CreateLoadBalancer -Region $Region -Parameters @{
+        Name = $name; Type = 'network'; Scheme = 'internal'; 'Subnets.member' = [string[]]$vpc.SubnetIds
+    }
+    [pscustomobject]@{
+        NetworkLoadBalancerArn = $lb.CreateLoadBalancerResponse.CreateLoadBalancerResult.LoadBalancers.member.LoadBalancerArn
+        VpcId                  = $vpc.VpcId
+        Region                 = $Region
+    }
+}
+
 function New-MotoEndpointService {
     <#
       A customer's PrivateLink endpoint service, as the Databricks guide "private connectivity to resources in your VPC"
@@ -132,12 +148,8 @@ function New-MotoEndpointService {
         [bool]$AcceptanceRequired = $true,
         [string[]]$AllowPrincipal = @()
     )
-    $vpc = New-MotoVpc -Region $Region -NoNat
-    $name = "nlb-$(Get-Random -Minimum 100000 -Maximum 999999)"
-    $lb = Invoke-MotoQuery -Service elasticloadbalancing -Version '2015-12-01' -Action CreateLoadBalancer -Region $Region -Parameters @{
-        Name = $name; Type = 'network'; Scheme = 'internal'; 'Subnets.member' = [string[]]$vpc.SubnetIds
-    }
-    $lbArn = $lb.CreateLoadBalancerResponse.CreateLoadBalancerResult.LoadBalancers.member.LoadBalancerArn
+    $nlb = New-MotoNetworkLoadBalancer -Region $Region
+    $lbArn = $nlb.NetworkLoadBalancerArn
     $svc = (Invoke-MotoEc2 CreateVpcEndpointServiceConfiguration @{
         'NetworkLoadBalancerArn' = @($lbArn); AcceptanceRequired = $AcceptanceRequired.ToString().ToLowerInvariant()
     } -Region $Region).CreateVpcEndpointServiceConfigurationResponse.serviceConfiguration
@@ -149,7 +161,7 @@ function New-MotoEndpointService {
         ServiceName            = $svc.serviceName
         Region                 = $Region
         NetworkLoadBalancerArn = $lbArn
-        VpcId                  = $vpc.VpcId
+        VpcId                  = $nlb.VpcId
     }
 }
 
@@ -168,4 +180,4 @@ function Get-MotoRouteTable {
     (Invoke-MotoEc2 DescribeRouteTables @{ RouteTableId = @($RouteTableId) } -Region $Region).DescribeRouteTablesResponse.routeTableSet.item
 }
 
-Export-ModuleMember -Function Get-MotoUrl, Set-MotoAwsEnvironment, Restore-MotoAwsEnvironment, Invoke-MotoEc2, Invoke-MotoQuery, New-MotoVpc, New-MotoEndpointService, Remove-MotoEndpointService, Get-MotoSecurityGroup, Get-MotoRouteTable
+Export-ModuleMember -Function Get-MotoUrl, Set-MotoAwsEnvironment, Restore-MotoAwsEnvironment, Invoke-MotoEc2, Invoke-MotoQuery, New-MotoVpc, New-MotoNetworkLoadBalancer, New-MotoEndpointService, Remove-MotoEndpointService, Get-MotoSecurityGroup, Get-MotoRouteTable

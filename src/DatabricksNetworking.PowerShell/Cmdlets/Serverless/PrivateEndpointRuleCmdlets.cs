@@ -70,8 +70,9 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Alias("resource_names")]
         public string[] S3BucketName { get; set; } = new string[0];
 
-        /// <summary>com.amazonaws.vpce.&lt;region&gt;.vpce-svc-… of the customer's endpoint service (NLB-backed), in the NCC's region.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = EndpointServiceSet)]
+        /// <summary>com.amazonaws.vpce.&lt;region&gt;.vpce-svc-… of the customer's endpoint service (NLB-backed), in the NCC's region.
+        /// Binds by property name, so services from Get-DbxAwsEndpointService / New-DbxAwsEndpointService pipe in.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EndpointServiceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("endpoint_service")]
         public string EndpointService { get; set; } = "";
 
@@ -104,7 +105,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 serviceRegion = Names.EndpointServiceRegion(EndpointService);
                 if (serviceRegion == null)
                     throw new DbxValidationException("DbxInvalidEndpointService",
-                        $"-EndpointService '{EndpointService}' is not an endpoint service name: expected com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>.", EndpointService);
+                        $"-EndpointService '{EndpointService}' is not an endpoint service name: expected com.amazonaws.vpce.<region>.vpce-svc-<17 (or 8) hex digits>.", EndpointService);
                 body.EndpointService = EndpointService;
                 body.DomainNames = ServerlessChecks.Domains(DomainName, nameof(DomainName));
                 ServerlessChecks.DomainCount(body.DomainNames.Count, DomainName);
