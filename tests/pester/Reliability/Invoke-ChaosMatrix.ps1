@@ -54,7 +54,7 @@ $calls = [ordered]@{
     'Test-DbxIpAccess -Account'        = { Test-DbxIpAccess -IpAddress 192.0.2.7 -Account }
     'Invoke-DbxApi'                    = { Invoke-DbxApi -Path '/api/2.0/accounts/{account_id}/workspaces' }
 }
-$notDatabricks = 'Get-DbxAwsCallerIdentity', 'Get-DbxAwsVpcEndpoint', 'Get-DbxContext', 'Get-DbxPrivateLinkService', 'Get-DbxPublishedIpRange', 'Get-DbxFirewallRequirement'
+$notDatabricks = 'Get-DbxAwsCallerIdentity', 'Get-DbxAwsEndpointService', 'Get-DbxAwsVpcEndpoint', 'Get-DbxContext', 'Get-DbxPrivateLinkService', 'Get-DbxPublishedIpRange', 'Get-DbxFirewallRequirement'
 $unknown = @()
 foreach ($cmd in Get-Command -Module DatabricksNetworking -Verb Get | Sort-Object Name) {
     if ($cmd.Name -in $notDatabricks -or $calls.Contains($cmd.Name)) { continue }
