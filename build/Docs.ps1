@@ -28,7 +28,7 @@ Set-StrictMode -Version 3
 Import-Module (Join-Path $PSScriptRoot 'DocsLib.psm1') -Force
 
 # The about topics the module promises (issue 8); more may be added freely.
-$requiredAbout = @('about_DatabricksNetworking', 'about_DatabricksNetworking_PrivateLink', 'about_DatabricksNetworking_IpAccessLists')
+$requiredAbout = @('about_DatabricksNetworking', 'about_DatabricksNetworking_PrivateLink', 'about_DatabricksNetworking_Serverless', 'about_DatabricksNetworking_IpAccessLists')
 
 if (-not $Compile -and -not $Check) { $Check = $true }
 if (-not (Test-Path $DocsDir)) { throw "The docs folder $DocsDir does not exist." }

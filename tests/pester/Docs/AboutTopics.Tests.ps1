@@ -75,6 +75,36 @@ Describe 'about_DatabricksNetworking_PrivateLink' {
     }
 }
 
+Describe 'about_DatabricksNetworking_Serverless' {
+    BeforeAll {
+        $script:saved = Set-MotoAwsEnvironment -Region us-east-1
+        # Own state (the walkthrough binds a workspace and adds a policy); CREATING 2 s, the owner's accept stand-in at 4 s.
+        $script:emulator = Start-TestEmulator -Arguments '--pe-accept-delay', '4' 
+        $script:ctx = Connect-TestAccount -Url $emulator.Url
+        $script:nlb = New-MotoNetworkLoadBalancer -Region us-east-1
+        $script:placeholder = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-db-nlb/50dc6c495c0c9188'
+    }
+    AfterAll {
+        $emulator | Stop-TestService
+        Restore-MotoAwsEnvironment $saved
+    }
+
+    It 'runs the walkthrough as written: NCC bound, S3 rule ESTABLISHED, the service rule PENDING, the policy bound in dry run' {
+        $ErrorActionPreference = 'Stop'
+        $code = @(Get-AboutCode 'about_DatabricksNetworking_Serverless')
+        $code.Count | Should -Be 1
+        $code[0] | Should -Match ([regex]::Escape($placeholder))
+        $null = . ([scriptblock]::Create($code[0].Replace($placeholder, $nlb.NetworkLoadBalancerArn)))
+        (Get-DbxWorkspace -Name 'prod-us').NetworkConnectivityConfigId | Should -Be $ncc.NetworkConnectivityConfigId
+        $lake.ConnectionState | Should -Be 'ESTABLISHED'
+        $svc.DatabricksAllowed | Should -BeTrue
+        $orders.EndpointService | Should -Be $svc.ServiceName
+        $orders.ConnectionState | Should -Be 'PENDING' -Because 'the service requires acceptance'
+        (Get-DbxWorkspace -Name 'prod-us' | Get-DbxWorkspaceNetworkPolicy).NetworkPolicyId | Should -Be 'prod-restricted'
+        (Get-DbxNetworkPolicy -NetworkPolicyId 'prod-restricted').EnforcementMode | Should -Be 'DRY_RUN' -Because 'the last line only shows, with -WhatIf, how the policy is enforced'
+    }
+}
+
 Describe 'about_DatabricksNetworking_IpAccessLists' {
     BeforeAll {
         $script:emulator = Start-TestEmulator   # own state: the walkthrough creates a list
