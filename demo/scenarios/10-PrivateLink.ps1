@@ -48,6 +48,12 @@ try {
     }
     Show "Wait-DbxWorkspace -WorkspaceId $($ws.workspace_id)"
     Wait-DbxWorkspace -WorkspaceId $ws.workspace_id -TimeoutSec 60 | Format-Table | Out-Host
+    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.workspace_id) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId)   # public access off, no front-end PrivateLink"
+    try { Set-DbxWorkspaceNetwork -WorkspaceId $ws.workspace_id -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -ErrorAction Stop | Out-Null }
+    catch { Write-Host "$($_.FullyQualifiedErrorId -replace ',.*'): $($_.Exception.Message)" -ForegroundColor DarkYellow }
+
+    Show "Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -PublicAccessEnabled   # back-end PrivateLink; users over the internet"
+    $pas = Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -PublicAccessEnabled
     Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.workspace_id) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -Wait"
     Set-DbxWorkspaceNetwork -WorkspaceId $ws.workspace_id -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait | Format-Table | Out-Host
     Get-DbxNetworkConfiguration -NetworkId $net.NetworkId | Format-Table | Out-Host

@@ -15,9 +15,6 @@ namespace DatabricksNetworking.Posture
         /// <summary>Private endpoint rule states that mean the rule does not work and needs attention.</summary>
         public static readonly string[] FailedRuleStates = { "CREATE_FAILED", "REJECTED", "DISCONNECTED", "EXPIRED" };
 
-        /// <summary>VPC endpoint registration use cases that carry REST API (front-end or back-end) traffic.</summary>
-        private static readonly string[] RestUseCases = { "GENERAL_ACCESS", "WORKSPACE_ACCESS" };
-
         public static NetworkPosture Build(WorkspaceData data, AccountData account, int maxAllowPrefixLength, DateTimeOffset scannedAt)
         {
             var w = data.Workspace;
@@ -64,7 +61,7 @@ namespace DatabricksNetworking.Posture
                 p.RestApiVpcEndpointIds = net.RestApiVpcEndpointIds;
                 p.DataplaneRelayVpcEndpointIds = net.DataplaneRelayVpcEndpointIds;
                 backEndRest = net.RestApiVpcEndpointIds;
-                p.BackEndPrivateLink = p.RestApiVpcEndpointIds.Length > 0 && p.DataplaneRelayVpcEndpointIds.Length > 0;
+                p.BackEndPrivateLink = PrivateLinkCoverage.HasBackEnd(net);
                 var ids = p.RestApiVpcEndpointIds.Concat(p.DataplaneRelayVpcEndpointIds).ToList();
                 if (ids.Count > 0)
                 {
@@ -91,16 +88,7 @@ namespace DatabricksNetworking.Posture
             p.PrivateAccessLevel = pas.PrivateAccessLevel ?? "ACCOUNT";
             p.PublicAccessEnabled = pas.PublicAccessEnabled ?? false;
             if (!a.VpcEndpoints.Ok) { reasons.Add(a.VpcEndpoints.Reason!); return; }
-            var endpointLevel = string.Equals(p.PrivateAccessLevel, "ENDPOINT", StringComparison.OrdinalIgnoreCase);
-            var allowed = new HashSet<string>(pas.AllowedVpcEndpointIds ?? new List<string>(), StringComparer.OrdinalIgnoreCase);
-            p.FrontEndVpcEndpointIds = (a.VpcEndpoints.Value ?? new List<VpcEndpoint>())
-                .Where(e => e.VpcEndpointId != null
-                    && (e.UseCase == null || RestUseCases.Contains(e.UseCase, StringComparer.OrdinalIgnoreCase))
-                    && string.Equals(e.Region, w.Region, StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(e.State, "available", StringComparison.OrdinalIgnoreCase)
-                    && (!endpointLevel || allowed.Contains(e.VpcEndpointId!))
-                    && !backEndRest.Contains(e.VpcEndpointId!, StringComparer.OrdinalIgnoreCase))
-                .Select(e => e.VpcEndpointId!).OrderBy(x => x, StringComparer.Ordinal).ToArray();
+            p.FrontEndVpcEndpointIds = PrivateLinkCoverage.FrontEndEndpointIds(w.Region, pas, a.VpcEndpoints.Value ?? new List<VpcEndpoint>(), backEndRest);
             p.FrontEndPrivateLink = p.FrontEndVpcEndpointIds.Length > 0;
         }
 

@@ -20,7 +20,9 @@ BeforeAll {
         $relayReg = $regs | Where-Object AwsVpcEndpointId -eq ($endpoints | Where-Object Service -eq Relay).AwsVpcEndpointId
         $net = New-DbxNetworkConfiguration -Name "$Name-net" -VpcId $Vpc.VpcId -SubnetId $Vpc.SubnetIds -SecurityGroupId $SecurityGroupId `
             -RestApiVpcEndpointId $restReg.VpcEndpointId -RelayVpcEndpointId $relayReg.VpcEndpointId
-        $pas = New-DbxPrivateAccessSettings -Name "$Name-pas" -Region $Vpc.Region -PrivateAccessLevel Endpoint -AllowedVpcEndpointId $restReg.VpcEndpointId
+        # Back-end PrivateLink only: users still come over the internet, so public access stays on (the module refuses
+        # to turn it off for a workspace without front-end PrivateLink).
+        $pas = New-DbxPrivateAccessSettings -Name "$Name-pas" -Region $Vpc.Region -PrivateAccessLevel Endpoint -AllowedVpcEndpointId $restReg.VpcEndpointId -PublicAccessEnabled
         $ws = Invoke-DbxApi Post "/api/2.0/accounts/$($ctx.AccountId)/workspaces" -Body @{
             workspace_name = $Name; aws_region = $Vpc.Region; pricing_tier = 'ENTERPRISE'
             credentials_id = $template.CredentialsId; storage_configuration_id = $template.StorageConfigurationId; network_id = $net.NetworkId

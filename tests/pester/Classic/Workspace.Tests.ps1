@@ -134,7 +134,8 @@ Describe 'A front-end and back-end PrivateLink workspace, built from zero' {
     It 'refuses (emulator, with AWS) a network configuration whose VPC is in another region' {
         $west = New-MotoWorkspaceNetwork -Region us-west-2
         $wnet = New-DbxNetworkConfiguration -Name (New-TestName 'westnet') -VpcId $west.VpcId -SubnetId $west.SubnetIds -SecurityGroupId $west.SecurityGroupIds
-        $err = Get-ApiError { Set-DbxWorkspaceNetwork $ws.WorkspaceId -NetworkId $wnet.NetworkId -ErrorAction Stop }
+        # -Force: the new network has no PrivateLink endpoints, so the public-access guard would stop the move first.
+        $err = Get-ApiError { Set-DbxWorkspaceNetwork $ws.WorkspaceId -NetworkId $wnet.NetworkId -Force -WarningAction SilentlyContinue -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
         $err.Exception.Message | Should -Match "workspace's region"
         (Get-DbxWorkspace -WorkspaceId $ws.WorkspaceId).NetworkId | Should -Be $net.NetworkId

@@ -5,7 +5,9 @@ BeforeAll {
     Import-TestModule
     $seed = Get-TestSeed
     $script:ids = @{ NccUse1 = '0c0c0c0c-0000-4000-8000-000000000001'; NccEuw1 = '0c0c0c0c-0000-4000-8000-000000000002'; NccFull = '0c0c0c0c-0000-4000-8000-000000000003'
-        NetA = '0e0e0e0e-0000-4000-8000-00000000000a'; NetB = '0e0e0e0e-0000-4000-8000-00000000000b'; NetFree = '0e0e0e0e-0000-4000-8000-00000000000f' }
+        NetA = '0e0e0e0e-0000-4000-8000-00000000000a'; NetB = '0e0e0e0e-0000-4000-8000-00000000000b'; NetFree = '0e0e0e0e-0000-4000-8000-00000000000f'
+        NetPl = '0e0e0e0e-0000-4000-8000-00000000000c'; RegRest = '0d0d0d0d-0000-4000-8000-000000000001'; RegRelay = '0d0d0d0d-0000-4000-8000-000000000002'
+        RegFront = '0d0d0d0d-0000-4000-8000-000000000003' }
     function Ws([long]$Id, [string]$Name, [hashtable]$Extra = @{}) {
         $w = @{ workspace_id = $Id; workspace_name = $Name; aws_region = 'us-east-1'; deployment_name = "dbc-$Name"; pricing_tier = 'ENTERPRISE'; compute_mode = 'HYBRID'
             workspace_status = 'RUNNING'; workspace_status_message = 'Workspace is running.'; credentials_id = 'c'; storage_configuration_id = 's'; creation_time = 1767225600000 }
@@ -17,10 +19,15 @@ BeforeAll {
         if ($WorkspaceId) { $o.workspace_id = $WorkspaceId; $o.vpc_status = 'VALID' }
         $o
     }
+    function Reg([string]$Id, [string]$Name, [string]$UseCase, [int]$N) {
+        @{ vpc_endpoint_id = $Id; account_id = $seed.AccountId; vpc_endpoint_name = $Name; aws_vpc_endpoint_id = "vpce-0b1000000000000$N"
+            aws_account_id = '123456789012'; region = 'us-east-1'; state = 'available'; use_case = $UseCase }
+    }
     $workspaces = @(
         Ws 5000000000000001 'prod-a' @{ network_id = $ids.NetA }
         Ws 5000000000000002 'prod-b' @{ network_id = $ids.NetB }
         Ws 5000000000000003 'dev-managed'
+        Ws 5000000000000004 'pl-backend' @{ network_id = $ids.NetPl }
     ) + @(1..50 | ForEach-Object { Ws (5000000000000100 + $_) "full-$_" @{ network_connectivity_config_id = $ids.NccFull } })
     $account = @{
         account_id = $seed.AccountId
@@ -32,7 +39,11 @@ BeforeAll {
                 @{ network_connectivity_config_id = $ids.NccEuw1; name = 'ncc-euw1'; region = 'eu-west-1'; account_id = $seed.AccountId }
                 @{ network_connectivity_config_id = $ids.NccFull; name = 'ncc-full'; region = 'us-east-1'; account_id = $seed.AccountId }
             )
-            networks = @((Net $ids.NetA 'net-a' 5000000000000001 1), (Net $ids.NetB 'net-b' 5000000000000002 2), (Net $ids.NetFree 'net-free' $null 3))
+            networks = @((Net $ids.NetA 'net-a' 5000000000000001 1), (Net $ids.NetB 'net-b' 5000000000000002 2), (Net $ids.NetFree 'net-free' $null 3),
+                ((Net $ids.NetPl 'net-pl' 5000000000000004 4) + @{ vpc_endpoints = @{ rest_api = @($ids.RegRest); dataplane_relay = @($ids.RegRelay) } }))
+            # Back-end REST and relay registrations of pl-backend, and a front-end (transit VPC) one.
+            'vpc-endpoints' = @(
+                (Reg $ids.RegRest 'pl-rest' 'GENERAL_ACCESS' 1), (Reg $ids.RegRelay 'pl-relay' 'DATAPLANE_RELAY_ACCESS' 2), (Reg $ids.RegFront 'pl-front' 'GENERAL_ACCESS' 3))
         }
     }
     $seedFile = Join-Path $TestDrive 'binding-seed.json'
@@ -50,7 +61,7 @@ AfterAll { $emu | Stop-TestService; Connect-TestAccount | Out-Null }
 
 Describe 'Set-DbxWorkspaceNetwork' {
     It "Get-DbxWorkspace -Name 'prod-*' | Set-DbxWorkspaceNetwork -PrivateAccessSettingsId ... -Wait binds PrivateLink to both" {
-        $pas = New-DbxPrivateAccessSettings -Name 'prod-pas' -Region us-east-1
+        $pas = New-DbxPrivateAccessSettings -Name 'prod-pas' -Region us-east-1 -PublicAccessEnabled   # no PrivateLink here: public access stays on
         $out = @(Get-DbxWorkspace -Name 'prod-*' | Set-DbxWorkspaceNetwork -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait -TimeoutSec 60)
         $out.Count | Should -Be 2
         $out.WorkspaceStatus | Should -Be @('RUNNING', 'RUNNING')
@@ -109,5 +120,65 @@ Describe 'Set-DbxWorkspaceNetwork' {
         $before = Get-EmulatorRequestCount -Url $emu.Url
         Get-DbxWorkspace -Name 'prod-*' | Set-DbxWorkspaceNetwork -NetworkConnectivityConfigId $ids.NccUse1 -WhatIf
         (Get-EmulatorRequestCount -Url $emu.Url) - $before | Should -Be 1   # the Get-DbxWorkspace list only
+    }
+}
+
+Describe 'The public-access guard (public access off needs PrivateLink both ways)' {
+    BeforeAll {
+        $script:patch = 'PATCH /api/2.0/accounts/*/workspaces/*'
+        $script:put = 'PUT /api/2.0/accounts/*/private-access-settings/*'
+    }
+
+    It 'refuses, in a session that cannot ask, to bind settings with public access off to a workspace without PrivateLink; nothing is sent' {
+        $pas = New-DbxPrivateAccessSettings -Name 'closed-pas' -Region us-east-1
+        $before = Get-EmulatorRouteCount $patch -Url $emu.Url
+        Set-DbxWorkspaceNetwork -WorkspaceId 5000000000000001 -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPublicAccessLockout*'
+        $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err[0].Exception.Message | Should -Match "workspace 'prod-a' \(5000000000000001\) has no back-end PrivateLink"
+        $err[0].Exception.Message | Should -Not -Match 'front-end' -Because 'at Account level the registered pl-front endpoint admits users'
+        $err[0].Exception.Message | Should -Match '-Force'
+        Get-EmulatorRouteCount $patch -Url $emu.Url | Should -Be $before
+        (Get-DbxWorkspace -WorkspaceId 5000000000000001).PrivateAccessSettingsId | Should -Not -Be $pas.PrivateAccessSettingsId
+        $script:closed = $pas
+    }
+
+    It 'binds with -Force and a warning that names what is missing' {
+        $pas = New-DbxPrivateAccessSettings -Name 'forced-pas' -Region us-east-1
+        $ws = Set-DbxWorkspaceNetwork -WorkspaceId 5000000000000002 -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Force -WarningVariable warn -WarningAction SilentlyContinue
+        $ws.PrivateAccessSettingsId | Should -Be $pas.PrivateAccessSettingsId
+        ($warn -join ' ') | Should -Match 'Going ahead because of -Force'
+    }
+
+    It 'binds without a question when the workspace has back-end PrivateLink and the settings admit a front-end endpoint' {
+        $pas = New-DbxPrivateAccessSettings -Name 'private-pas' -Region us-east-1 -AllowedVpcEndpointId $ids.RegRest, $ids.RegFront
+        $ws = Set-DbxWorkspaceNetwork -WorkspaceId 5000000000000004 -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -WarningVariable warn
+        $ws.PrivateAccessSettingsId | Should -Be $pas.PrivateAccessSettingsId
+        $warn | Should -BeNullOrEmpty
+        $script:private = $pas
+    }
+
+    It 'refuses to drop the only front-end endpoint from those settings (its back-end REST endpoint does not count)' {
+        $before = Get-EmulatorRouteCount $put -Url $emu.Url
+        Set-DbxPrivateAccessSettings $private.PrivateAccessSettingsId -AllowedVpcEndpointId $ids.RegRest -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPublicAccessLockout*'
+        $err[0].Exception.Message | Should -Match "workspace 'pl-backend' \(5000000000000004\) has no front-end PrivateLink"
+        $err[0].Exception.Message | Should -Not -Match 'no back-end'
+        Get-EmulatorRouteCount $put -Url $emu.Url | Should -Be $before
+        (Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $private.PrivateAccessSettingsId).AllowedVpcEndpointIds | Should -Contain $ids.RegFront
+    }
+
+    It 'lets public access be turned off on settings no workspace uses, and on used ones when it is turned on' {
+        $free = New-DbxPrivateAccessSettings -Name 'unused-pas' -Region us-east-1 -PublicAccessEnabled
+        (Set-DbxPrivateAccessSettings $free.PrivateAccessSettingsId -PublicAccessEnabled:$false).PublicAccessEnabled | Should -BeFalse
+        $hybrid = Set-DbxPrivateAccessSettings $private.PrivateAccessSettingsId -PublicAccessEnabled -AllowedVpcEndpointId $ids.RegRest
+        $hybrid.PublicAccessEnabled | Should -BeTrue
+        $hybrid.AllowedVpcEndpointIds | Should -Be @($ids.RegRest)
+    }
+
+    It 'turning public access off on used settings asks again, and -Force does it' {
+        Set-DbxPrivateAccessSettings $private.PrivateAccessSettingsId -PublicAccessEnabled:$false -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxPublicAccessLockout*'
+        (Set-DbxPrivateAccessSettings $private.PrivateAccessSettingsId -PublicAccessEnabled:$false -Force -WarningAction SilentlyContinue).PublicAccessEnabled | Should -BeFalse
     }
 }

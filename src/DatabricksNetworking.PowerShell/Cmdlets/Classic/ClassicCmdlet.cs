@@ -54,6 +54,22 @@ namespace DatabricksNetworking.Cmdlets.Classic
             return ShouldProcess(target, action);
         }
 
+        /// <summary>
+        /// The public-access guard: <paramref name="gaps"/> are the workspaces a change would leave with public access
+        /// off but without back-end or front-end PrivateLink (<see cref="PrivateLinkCoverage.PublicAccessOffGap"/>).
+        /// When there are any, asks to continue; refuses in a session that cannot ask unless -Force. True = go on.
+        /// </summary>
+        protected bool PassesPublicAccessGuard(IReadOnlyList<string> gaps, string change, bool force, object? target)
+        {
+            if (gaps.Count == 0) return true;
+            var warning = $"{change} leaves public access off, but {string.Join("; and ", gaps)}. With public access off Databricks accepts only PrivateLink connections: keep it on (-PublicAccessEnabled) until both directions of PrivateLink are in place.";
+            return ContinueDespite(warning, "Workspace access lockout", force, "DbxPublicAccessLockout", target,
+                $"Not changed: {change} was declined at the lockout prompt.");
+        }
+
+        /// <summary>The account's VPC endpoint registrations, read once per record, for the public-access guard.</summary>
+        protected List<VpcEndpoint> ReadRegistrations() => Run(ct => new VpcEndpointsApi(AccountClient).ListAsync(ct));
+
         protected static void CheckName(string? name, string what, string errorId)
         {
             if (!Names.IsClassicObjectName(name))

@@ -6,6 +6,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Classic
 {
@@ -172,6 +173,10 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter]
         public SwitchParameter PublicAccessEnabled { get; set; }
 
+        /// <summary>Make the change even when it leaves a workspace with public access off but without PrivateLink both ways (no prompt).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecordCore()
         {
             CurrentTarget = PrivateAccessSettingsId;
@@ -200,7 +205,24 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 PublicAccessEnabled = IsBound(nameof(PublicAccessEnabled)) ? PublicAccessEnabled.IsPresent : current.PublicAccessEnabled ?? false,
                 AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToList() : null,
             };
+            if (body.PublicAccessEnabled != true
+                && !PassesPublicAccessGuard(PublicAccessGaps(body), $"Replacing private access settings '{body.PrivateAccessSettingsName}' ({PrivateAccessSettingsId})", Force, PrivateAccessSettingsId))
+                return;
             WriteObject(Run(ct => api.ReplaceAsync(PrivateAccessSettingsId, body, ct)));
+        }
+
+        /// <summary>The workspaces using these settings that would have public access off without PrivateLink both ways.</summary>
+        private List<string> PublicAccessGaps(PrivateAccessSettings resulting)
+        {
+            var users = Run(ct => new WorkspacesApi(AccountClient).ListAsync(ct))
+                .Where(w => string.Equals(w.PrivateAccessSettingsId, PrivateAccessSettingsId, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (users.Count == 0) return new List<string>();
+            var networks = Run(ct => new NetworksApi(AccountClient).ListAsync(ct));
+            var registrations = ReadRegistrations();
+            return users.Select(w => PrivateLinkCoverage.PublicAccessOffGap(w,
+                    networks.FirstOrDefault(n => !string.IsNullOrEmpty(w.NetworkId) && string.Equals(n.NetworkId, w.NetworkId, StringComparison.OrdinalIgnoreCase)),
+                    resulting, registrations))
+                .OfType<string>().ToList();
         }
 
         private void CheckNotUsedInOtherRegion(string region)

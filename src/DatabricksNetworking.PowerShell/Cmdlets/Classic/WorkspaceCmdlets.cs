@@ -5,6 +5,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Classic
 {
@@ -92,6 +93,10 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 1200;
 
+        /// <summary>Make the change even when it leaves the workspace with public access off but without PrivateLink both ways (no prompt).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         protected override void ProcessRecordCore()
         {
             CurrentTarget = WorkspaceId;
@@ -109,12 +114,33 @@ namespace DatabricksNetworking.Cmdlets.Classic
             var workspaces = new WorkspacesApi(AccountClient);
             var ws = Run(ct => workspaces.GetAsync(WorkspaceId, ct));
             CheckUpdate(ws);
+            if (!PassesPublicAccessGuard(ws)) return;
             var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
             if (!Wait) { WriteObject(updated); return; }
 
             var final = WaitUntilRunning(workspaces, WorkspaceId, $"Updating workspace '{ws.WorkspaceName}' ({WorkspaceId})", TimeoutSec,
                 " The update was accepted; check the workspace with Get-DbxWorkspace.");
             if (final != null) WriteObject(final);
+        }
+
+        /// <summary>
+        /// A new network or private access settings that leave the workspace with public access off must leave it
+        /// PrivateLink both ways, or its users (and clusters) are cut off: the guard asks, or refuses without -Force.
+        /// </summary>
+        private bool PassesPublicAccessGuard(Workspace ws)
+        {
+            if (NetworkId == null && PrivateAccessSettingsId == null) return true;
+            var pasId = PrivateAccessSettingsId ?? ws.PrivateAccessSettingsId;
+            if (string.IsNullOrEmpty(pasId)) return true;
+            var pas = Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(pasId!, ct));
+            if (pas.PublicAccessEnabled == true) return true;
+            var networkId = NetworkId ?? ws.NetworkId;
+            var network = string.IsNullOrEmpty(networkId) ? null : Run(ct => new NetworksApi(AccountClient).GetAsync(networkId!, ct));
+            var gap = PrivateLinkCoverage.PublicAccessOffGap(ws, network, pas, ReadRegistrations());
+            var change = PrivateAccessSettingsId != null
+                ? $"Binding private access settings '{pas.PrivateAccessSettingsName}' ({pasId}) to workspace {ws.WorkspaceId}"
+                : $"Moving workspace {ws.WorkspaceId} to network configuration {NetworkId}";
+            return PassesPublicAccessGuard(gap == null ? new string[0] : new[] { gap }, change, Force, WorkspaceId);
         }
 
         /// <summary>The update table's rules, checked against the current objects before the PATCH is sent.</summary>

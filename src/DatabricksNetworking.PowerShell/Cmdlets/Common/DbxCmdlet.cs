@@ -142,6 +142,34 @@ namespace DatabricksNetworking.Cmdlets
         protected T CreateOnce<T>(string what, Func<CancellationToken, Task<T>> create, Func<long, CancellationToken, Task<T?>> find) where T : class =>
             Run(ct => CreateRecovery.RunAsync(what, create, find, ct));
 
+        /// <summary>
+        /// A lockout guard's question: with <paramref name="force"/> warns and goes on; otherwise asks ShouldContinue,
+        /// and in a session that cannot ask (non-interactive) refuses with <paramref name="errorId"/>, telling to use
+        /// -Force. True = go on; false = declined at the prompt (a warning says nothing was changed).
+        /// </summary>
+        protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined)
+        {
+            if (force)
+            {
+                WriteWarning(warning + " Going ahead because of -Force.");
+                return true;
+            }
+            bool yes;
+            try
+            {
+                if (Host?.UI == null) throw new PSInvalidOperationException("no host user interface");
+                yes = ShouldContinue(warning + " Make the change anyway?", caption);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
+            {
+                throw new DbxValidationException(errorId,
+                    warning + " Refused: this session cannot ask for confirmation (non-interactive). Use -Force to make the change anyway.",
+                    target, ErrorCategory.PermissionDenied);
+            }
+            if (!yes) WriteWarning(declined);
+            return yes;
+        }
+
         /// <summary>Writes an error for one record and lets the pipeline go on.</summary>
         protected void WriteApiError(DbxApiException ex, object? target, string? doing = null) => WriteError(ErrorRecords.FromApi(ex, target, doing));
 

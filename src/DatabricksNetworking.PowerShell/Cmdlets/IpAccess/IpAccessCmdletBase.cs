@@ -169,25 +169,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var verdict = IpAccessEvaluator.Evaluate(resulting, caller);
             if (verdict.Allowed) return true;
             var warning = $"{change} would block your own address {callerText.Trim()} ({verdict.Reason}): you would be locked out of {scope}.";
-            if (Force)
-            {
-                WriteWarning(warning + " Going ahead because of -Force.");
-                return true;
-            }
-            bool yes;
-            try
-            {
-                if (Host?.UI == null) throw new PSInvalidOperationException("no host user interface");
-                yes = ShouldContinue(warning + " Make the change anyway?", "IP access list lockout");
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
-            {
-                throw new DbxValidationException("DbxIpAccessLockout",
-                    warning + " Refused: this session cannot ask for confirmation (non-interactive). Use -Force to make the change anyway.",
-                    callerText, ErrorCategory.PermissionDenied);
-            }
-            if (!yes) WriteWarning($"Not changed: {change} was declined at the lockout prompt.");
-            return yes;
+            return ContinueDespite(warning, "IP access list lockout", Force, "DbxIpAccessLockout", callerText,
+                $"Not changed: {change} was declined at the lockout prompt.");
         }
 
         /// <summary>Runs a change; the service's INVALID_STATE and QUOTA_EXCEEDED refusals become errors in plain words.</summary>
