@@ -94,7 +94,8 @@ namespace DatabricksNetworking.Posture
                 Source = source; Key = key; Name = name; Props = (JsonObject)ConfigurationSnapshot.Canonical(props)!; NccKey = nccKey;
             }
             public SnapshotObject Source { get; }
-            public string Key { get; }
+            /// <summary>Workspace singletons (binding, switch) are keyed by their workspace id, which a name match changes.</summary>
+            public string Key { get; set; }
             public string? Name { get; }
             public JsonObject Props { get; }
             public string? NccKey { get; }
@@ -414,6 +415,7 @@ namespace DatabricksNetworking.Posture
                             : $"No single workspace of the account is named '{wsName}' (workspace {p.WorkspaceId} of the snapshot)."));
                         continue;
                     }
+                    if (p.Key == p.WorkspaceId.Value.ToString(CultureInfo.InvariantCulture)) p.Key = target.Value.ToString(CultureInfo.InvariantCulture);
                     p.WorkspaceId = target;
                 }
                 wanted.Add(p);
