@@ -44,6 +44,7 @@
         'Get-DbxPrivateLinkService'
         'Get-DbxPublishedIpRange'
         'Grant-DbxAwsEndpointServiceAccess'
+        'Import-DbxNetworkConfiguration'
         'Get-DbxServerlessEgressIp'
         'Get-DbxVpcEndpointRegistration'
         'Get-DbxWorkspace'

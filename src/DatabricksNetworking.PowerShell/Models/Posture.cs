@@ -129,4 +129,23 @@ namespace DatabricksNetworking.Models
 
         public override string ToString() => $"{ChangeType} {ObjectType} {ObjectId}{(Property != null ? " ." + Property : "")}";
     }
+    /// <summary>What Import-DbxNetworkConfiguration did with one object of the snapshot (or one extra live object).</summary>
+    public sealed class NetworkConfigurationImportResult
+    {
+        /// <summary>The snapshot object type: NetworkPolicy, IpAccessList, NetworkConnectivityConfig, Network, ...</summary>
+        public string Kind { get; set; } = "";
+        /// <summary>The natural key the import matches by: the list label, the policy id, name@region of an NCC, ...</summary>
+        public string Key { get; set; } = "";
+        public string? Name { get; set; }
+        /// <summary>The live workspace of a workspace-level object.</summary>
+        public long? WorkspaceId { get; set; }
+        /// <summary><c>Created</c>, <c>Updated</c>, <c>Unchanged</c>, <c>Removed</c>, <c>Skipped</c> or <c>Failed</c>.</summary>
+        public string Action { get; set; } = "";
+        /// <summary>The id of the live object (the new id after a create).</summary>
+        public string? Id { get; set; }
+        /// <summary>Why it was skipped or failed, or which properties changed.</summary>
+        public string? Detail { get; set; }
+
+        public override string ToString() => $"{Action} {Kind} {(string.IsNullOrEmpty(Name) ? Key : Name)}";
+    }
 }

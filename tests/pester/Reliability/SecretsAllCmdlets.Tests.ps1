@@ -118,6 +118,7 @@ BeforeAll {
         # (the FileInfo they return is not exported below: ConvertTo-Json -Depth 8 of a FileInfo walks the whole disk tree)
         Run Export-DbxNetworkConfiguration { Export-DbxNetworkConfiguration -Path (Join-Path $postureDir 'snapshot.json') | Out-Null }
         Run Compare-DbxNetworkConfiguration { Compare-DbxNetworkConfiguration -ReferencePath (Join-Path $postureDir 'snapshot.json') }
+        Run Import-DbxNetworkConfiguration { Import-DbxNetworkConfiguration -Path (Join-Path $postureDir 'snapshot.json') -IncludeFeatureSwitch -Force }
         Run Export-DbxNetworkPostureReport { Export-DbxNetworkPostureReport -Path (Join-Path $postureDir 'report.html') | Out-Null }
 
         # Firewall and published ranges.

@@ -61,11 +61,24 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 16;
 
+        /// <summary>
+        /// Compares only what Import-DbxNetworkConfiguration writes: the portable kinds matched by their natural key (list
+        /// label, policy id, NCC name and region, rule endpoint service and names), ignoring ids, timestamps and
+        /// server-assigned state, so an account seeded from another one's snapshot shows no drift.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Portable { get; set; }
+
         protected override void ProcessRecordCore()
         {
             var reference = ReadSnapshot(ReferencePath);
             var difference = DifferencePath != null ? ReadSnapshot(DifferencePath) : CollectSnapshot(ThrottleLimit);
-            if (reference.AccountId != null && difference.AccountId != null && !string.Equals(reference.AccountId, difference.AccountId, StringComparison.OrdinalIgnoreCase))
+            if (Portable)
+            {
+                reference = new ConfigurationSnapshotData(reference.AccountId, reference.ExportedAt, reference.Incomplete, ConfigurationImportPlan.PortableView(reference.Objects), reference.Source);
+                difference = new ConfigurationSnapshotData(difference.AccountId, difference.ExportedAt, difference.Incomplete, ConfigurationImportPlan.PortableView(difference.Objects), difference.Source);
+            }
+            if (!Portable && reference.AccountId != null && difference.AccountId != null && !string.Equals(reference.AccountId, difference.AccountId, StringComparison.OrdinalIgnoreCase))
                 WriteWarning($"The snapshots are of different accounts ({reference.AccountId} and {difference.AccountId}): every object shows as added or removed.");
             foreach (var s in new[] { reference, difference })
                 foreach (var i in s.Incomplete)
