@@ -25,7 +25,7 @@ BeforeAll {
     }
 
     # Account A: a restricted policy bound to prod-us, account and workspace lists that allow the runner (127.0.0.1),
-    # prod-eu's lists enforced, an NCC with a rule to S3 buckets.
+    # prod-eu's lists enforced, an NCC with a rule to S3 buckets and one to a customer endpoint service.
     $script:emuA = Start-TestEmulator -Arguments @('--quiet')
     $script:ctxA = Connect-TestAccount -Url $emuA.Url -NoDefault
     New-DbxNetworkPolicy -Context $ctxA -NetworkPolicyId strict -RestrictionMode RestrictedAccess -AllowedDomain pypi.org -Confirm:$false | Out-Null
@@ -36,6 +36,10 @@ BeforeAll {
     Enable-DbxIpAccessListFeature -Context $ctxA -WorkspaceId $ws1 -CallerIpAddress 127.0.0.1 -Force | Out-Null
     $ncc = New-DbxNetworkConnectivityConfig -Context $ctxA -Name use1-serverless -Region us-east-1 -Confirm:$false
     New-DbxPrivateEndpointRule -Context $ctxA -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -S3BucketName lake-raw, lake-curated -Confirm:$false | Out-Null
+    # and a rule to a customer endpoint service in moto (shared by both emulators) that allows Databricks.
+    Import-Module (Join-Path $PSScriptRoot '../Aws/MotoHelpers.psm1') -Force
+    $script:customerService = (New-MotoEndpointService -Region us-east-1 -AllowPrincipal 'arn:aws:iam::565502421330:role/private-connectivity-role-us-east-1').ServiceName
+    New-DbxPrivateEndpointRule -Context $ctxA -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -EndpointService $customerService -DomainName db.corp.example.com -Confirm:$false | Out-Null
     $script:snapA = Join-Path $tmp 'a.json'
     Export-DbxNetworkConfiguration -Context $ctxA -Path $snapA | Out-Null
 }
@@ -65,7 +69,9 @@ Describe 'Import-DbxNetworkConfiguration into a fresh account' {
         $first | ForEach-Object { $_ | Should -BeOfType ([DatabricksNetworking.Models.NetworkConfigurationImportResult]) }
         ($first | Where-Object Action -eq 'Failed') | Should -BeNullOrEmpty
         $created = $first | Where-Object Action -eq 'Created'
-        @($created.Kind | Sort-Object) | Should -Be @('AccountIpAccessList', 'IpAccessList', 'IpAccessList', 'NetworkConnectivityConfig', 'NetworkPolicy', 'PrivateEndpointRule')
+        @($created.Kind | Sort-Object) | Should -Be @('AccountIpAccessList', 'IpAccessList', 'IpAccessList', 'NetworkConnectivityConfig', 'NetworkPolicy', 'PrivateEndpointRule', 'PrivateEndpointRule')
+        $nccB = Get-DbxNetworkConnectivityConfig -Context $ctxB -Name use1-serverless -Region us-east-1
+        (Get-DbxPrivateEndpointRule -Context $ctxB -NetworkConnectivityConfigId $nccB.NetworkConnectivityConfigId | Where-Object EndpointService -eq $customerService).DomainNames | Should -Be @('db.corp.example.com')
         ($first | Where-Object { $_.Kind -eq 'WorkspaceNetworkOption' -and $_.WorkspaceId -eq $ws2 }).Action | Should -Be 'Updated'
         ($first | Where-Object { $_.Kind -eq 'IpAccessListFeature' -and $_.WorkspaceId -eq $ws1 }).Action | Should -Be 'Updated'
         $skipped = @($first | Where-Object Action -eq 'Skipped')

@@ -28,12 +28,15 @@ namespace DatabricksNetworking.Cmdlets.Posture
     [OutputType(typeof(NetworkConfigurationImportResult))]
     public sealed class ImportDbxNetworkConfigurationCommand : IpAccessChangeCmdletBase
     {
-        private const int Throttle = 16;
-
         /// <summary>The snapshot file (Export-DbxNetworkConfiguration).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         public string Path { get; set; } = "";
+
+        /// <summary>The most read requests in flight at once while the live account is read (1 to 64).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 16;
 
         /// <summary>The kinds to import; all portable kinds when not given.</summary>
         [Parameter]
@@ -128,7 +131,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         {
             var (account, workspaces, data) = Run(async ct =>
             {
-                using var scanner = new PostureScanner(client, Throttle);
+                using var scanner = new PostureScanner(client, ThrottleLimit);
                 var all = await scanner.ListWorkspacesAsync(ct).ConfigureAwait(false);
                 var accountTask = scanner.ReadAccountAsync(ct);
                 var read = new List<WorkspaceData>();
