@@ -78,8 +78,9 @@ Describe 'about_DatabricksNetworking_PrivateLink' {
 Describe 'about_DatabricksNetworking_Serverless' {
     BeforeAll {
         $script:saved = Set-MotoAwsEnvironment -Region us-east-1
-        # Own state (the walkthrough binds a workspace and adds a policy); CREATING 2 s, the owner's accept stand-in at 4 s.
-        $script:emulator = Start-TestEmulator -Arguments '--pe-accept-delay', '4' 
+        # Own state (the walkthrough binds a workspace and adds a policy); CREATING 5 s, the owner's accept stand-in at 10 s,
+        # so -Wait (polling every second) sees the rule PENDING with seconds to spare.
+        $script:emulator = Start-TestEmulator -Arguments '--pe-accept-delay', '10'
         $script:ctx = Connect-TestAccount -Url $emulator.Url
         $script:nlb = New-MotoNetworkLoadBalancer -Region us-east-1
         $script:placeholder = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-db-nlb/50dc6c495c0c9188'
