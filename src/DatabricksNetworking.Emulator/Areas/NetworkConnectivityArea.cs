@@ -197,7 +197,7 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                 rule["updated_time"] = now;
                 acc.Collection(RuleCollection)[id] = rule;
                 if (fates.TryGetValue(service, out var fate)) ruleFates[id] = fate;
-                else if (observe && hasDomains) awsObserved.Add(id);
+                else if (observe) awsObserved.Add(id);
                 Advance(s, acc, rule);
                 return Emu.Json(rule.DeepClone());
             }

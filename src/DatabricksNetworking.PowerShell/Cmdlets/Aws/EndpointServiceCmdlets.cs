@@ -234,6 +234,6 @@ namespace DatabricksNetworking.Cmdlets.Aws
 
         protected override bool Granting => false;
 
-        protected override bool Confirm(string target, string action) => ServerlessChecks.ShouldChange(this, Force, target, action);
+        protected override bool Confirm(string target, string action) => ShouldChange(Force, target, action);
     }
 }

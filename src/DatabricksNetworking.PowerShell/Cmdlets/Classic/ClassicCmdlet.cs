@@ -41,20 +41,6 @@ namespace DatabricksNetworking.Cmdlets.Classic
         protected bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
         /// <summary>
-        /// ShouldProcess for Remove-*: -Force skips the confirmation prompt, but -WhatIf (given or from
-        /// $WhatIfPreference) still only reports what would happen.
-        /// </summary>
-        protected bool ConfirmRemove(bool force, string target, string action)
-        {
-            if (force)
-            {
-                var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-                if (!whatIf) return true;
-            }
-            return ShouldProcess(target, action);
-        }
-
-        /// <summary>
         /// The public-access guard: <paramref name="gaps"/> are the workspaces a change would leave with public access
         /// off but without back-end or front-end PrivateLink (<see cref="PrivateLinkCoverage.PublicAccessOffGap"/>).
         /// When there are any, asks to continue; refuses in a session that cannot ask unless -Force. True = go on.
@@ -199,7 +185,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 CurrentTarget = id;
                 try
                 {
-                    if (!ConfirmRemove(force, $"{what} {id}", "Remove")) continue;
+                    if (!ShouldChange(force, $"{what} {id}", "Remove")) continue;
                     checkNotUsed(id);
                     Run(ct => delete(id, ct));
                 }

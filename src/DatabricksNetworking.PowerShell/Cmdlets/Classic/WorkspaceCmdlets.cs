@@ -113,8 +113,8 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
             var workspaces = new WorkspacesApi(AccountClient);
             var ws = Run(ct => workspaces.GetAsync(WorkspaceId, ct));
-            CheckUpdate(ws);
-            if (!PassesPublicAccessGuard(ws)) return;
+            var newPas = CheckUpdate(ws);
+            if (!PassesPublicAccessGuard(ws, newPas)) return;
             var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
             if (!Wait) { WriteObject(updated); return; }
 
@@ -127,12 +127,12 @@ namespace DatabricksNetworking.Cmdlets.Classic
         /// A new network or private access settings that leave the workspace with public access off must leave it
         /// PrivateLink both ways, or its users (and clusters) are cut off: the guard asks, or refuses without -Force.
         /// </summary>
-        private bool PassesPublicAccessGuard(Workspace ws)
+        private bool PassesPublicAccessGuard(Workspace ws, PrivateAccessSettings? newPas)
         {
             if (NetworkId == null && PrivateAccessSettingsId == null) return true;
             var pasId = PrivateAccessSettingsId ?? ws.PrivateAccessSettingsId;
             if (string.IsNullOrEmpty(pasId)) return true;
-            var pas = Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(pasId!, ct));
+            var pas = newPas ?? Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(pasId!, ct));
             if (pas.PublicAccessEnabled == true) return true;
             var networkId = NetworkId ?? ws.NetworkId;
             var network = string.IsNullOrEmpty(networkId) ? null : Run(ct => new NetworksApi(AccountClient).GetAsync(networkId!, ct));
@@ -143,9 +143,11 @@ namespace DatabricksNetworking.Cmdlets.Classic
             return PassesPublicAccessGuard(gap == null ? new string[0] : new[] { gap }, change, Force, WorkspaceId);
         }
 
-        /// <summary>The update table's rules, checked against the current objects before the PATCH is sent.</summary>
-        private void CheckUpdate(Workspace ws)
+        /// <summary>The update table's rules, checked against the current objects before the PATCH is sent. Returns the
+        /// private access settings of -PrivateAccessSettingsId as read for the checks (null when not given).</summary>
+        private PrivateAccessSettings? CheckUpdate(Workspace ws)
         {
+            PrivateAccessSettings? pas = null;
             var name = $"'{ws.WorkspaceName}' ({ws.WorkspaceId})";
             if (ws.WorkspaceStatus != "RUNNING" && ws.WorkspaceStatus != "FAILED")
                 throw new DbxValidationException("DbxInvalidWorkspaceState", $"Workspace {name} is {ws.WorkspaceStatus}; its network can be changed only when it is RUNNING or FAILED.", WorkspaceId, ErrorCategory.InvalidOperation);
@@ -164,7 +166,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 if (string.IsNullOrEmpty(ws.NetworkId) && NetworkId == null)
                     throw new DbxValidationException("DbxPrivateLinkNeedsNetwork",
                         $"Workspace {name} has no customer-managed VPC; PrivateLink needs one. Give -NetworkId too (possible only while the workspace is FAILED) or use a workspace created with a network configuration.", WorkspaceId, ErrorCategory.InvalidOperation);
-                var pas = Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(PrivateAccessSettingsId, ct));
+                pas = Run(ct => new PrivateAccessSettingsApi(AccountClient).GetAsync(PrivateAccessSettingsId, ct));
                 if (!string.Equals(pas.Region, ws.Region, StringComparison.Ordinal))
                     throw new DbxValidationException("DbxRegionMismatch",
                         $"Private access settings '{pas.PrivateAccessSettingsName}' ({PrivateAccessSettingsId}) are for {pas.Region}; workspace {name} is in {ws.Region}.", PrivateAccessSettingsId);
@@ -181,6 +183,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
                     throw new DbxValidationException("DbxNccLimit",
                         $"Network connectivity configuration {NetworkConnectivityConfigId} is already attached to {users} workspaces, the most one can serve ({MaxWorkspacesPerNcc}).", NetworkConnectivityConfigId, ErrorCategory.LimitsExceeded);
             }
+            return pas;
         }
     }
 

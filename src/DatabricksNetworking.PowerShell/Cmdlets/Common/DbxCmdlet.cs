@@ -142,6 +142,18 @@ namespace DatabricksNetworking.Cmdlets
         protected T CreateOnce<T>(string what, Func<CancellationToken, Task<T>> create, Func<long, CancellationToken, Task<T?>> find) where T : class =>
             Run(ct => CreateRecovery.RunAsync(what, create, find, ct));
 
+        /// <summary>Whether -WhatIf is in effect: given on this call, or else through $WhatIfPreference.</summary>
+        protected bool WhatIfInEffect =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
+                ? (w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w))
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>
+        /// ShouldProcess with the module's -Force semantics: -WhatIf always only reports and changes nothing; otherwise
+        /// -Force skips the confirmation prompt.
+        /// </summary>
+        protected bool ShouldChange(bool force, string target, string action) => (force && !WhatIfInEffect) || ShouldProcess(target, action);
+
         /// <summary>
         /// A lockout guard's question: with <paramref name="force"/> warns and goes on; otherwise asks ShouldContinue,
         /// and in a session that cannot ask (non-interactive) refuses with <paramref name="errorId"/>, telling to use

@@ -133,13 +133,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         public SwitchParameter Force { get; set; }
 
         /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect.</summary>
-        protected bool ShouldChange(string target, string action)
-        {
-            var whatIf = (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && LanguagePrimitives.IsTrue(w))
-                || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            if (Force && !whatIf) return true;
-            return ShouldProcess(target, action);
-        }
+        protected bool ShouldChange(string target, string action) => ShouldChange(Force, target, action);
 
         /// <summary>Refuses (before anything is sent) a change that takes the live total over 1000 values.</summary>
         protected static void CheckQuota(IReadOnlyList<IpAccessList> current, string? replacedListId, int newCount, string scope, object? target)

@@ -188,9 +188,6 @@ namespace DatabricksNetworking.Cmdlets.Posture
             return refused;
         }
 
-        private bool WhatIfInEffect =>
-            (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && LanguagePrimitives.IsTrue(w)) || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
         /// <summary>Deletions are of high impact: they ask (as Remove-* cmdlets do) unless -Force or -Confirm:$false.</summary>
         private bool ConfirmRemoval(string target)
         {

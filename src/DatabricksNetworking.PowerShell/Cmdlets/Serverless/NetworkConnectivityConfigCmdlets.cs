@@ -128,7 +128,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             CurrentTarget = NetworkConnectivityConfigId;
             ServerlessChecks.NotEmpty(NetworkConnectivityConfigId, "NetworkConnectivityConfigId");
-            if (!ServerlessChecks.ShouldChange(this, Force, NetworkConnectivityConfigId, "Delete network connectivity configuration")) return;
+            if (!ShouldChange(Force, NetworkConnectivityConfigId, "Delete network connectivity configuration")) return;
             var api = new NetworkConnectivityApi(AccountClient);
             Run(ct => api.DeleteAsync(NetworkConnectivityConfigId, ct));
         }

@@ -286,7 +286,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     "default-policy is the account's reserved network policy: it applies to every workspace without an explicit policy and cannot be deleted. Change it with Set-DbxNetworkPolicy instead.",
                     NetworkPolicyId, ErrorCategory.InvalidOperation);
             ServerlessChecks.PolicyId(NetworkPolicyId);
-            if (!ServerlessChecks.ShouldChange(this, Force, NetworkPolicyId, "Delete network policy")) return;
+            if (!ShouldChange(Force, NetworkPolicyId, "Delete network policy")) return;
             var api = new NetworkPoliciesApi(AccountClient);
             Run(ct => api.DeleteAsync(NetworkPolicyId, ct));
         }
@@ -386,6 +386,6 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         protected override bool Adding => false;
 
-        protected override bool Confirm(string target, string action) => ServerlessChecks.ShouldChange(this, Force, target, action);
+        protected override bool Confirm(string target, string action) => ShouldChange(Force, target, action);
     }
 }

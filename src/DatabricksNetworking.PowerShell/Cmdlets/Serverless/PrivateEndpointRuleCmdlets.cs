@@ -257,7 +257,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         protected override void ProcessRecordCore()
         {
             CheckIds();
-            if (!ServerlessChecks.ShouldChange(this, Force, $"{RuleId} of {NetworkConnectivityConfigId}", "Delete private endpoint rule")) return;
+            if (!ShouldChange(Force, $"{RuleId} of {NetworkConnectivityConfigId}", "Delete private endpoint rule")) return;
             var api = new NetworkConnectivityApi(AccountClient);
             var rule = Run(ct => api.DeleteRuleAsync(NetworkConnectivityConfigId, RuleId, ct));
             WriteVerbose(rule.Deactivated == true

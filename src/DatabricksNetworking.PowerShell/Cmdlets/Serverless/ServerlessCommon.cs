@@ -69,21 +69,5 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidDomainCount",
                     $"A private endpoint rule takes at most {MaxDomainsPerRule} domain names; {count} were given. Split them over several rules.", target);
         }
-
-        /// <summary>
-        /// ShouldProcess with the module's -Force semantics: -WhatIf always reports and changes nothing; otherwise -Force
-        /// skips the prompt.
-        /// </summary>
-        public static bool ShouldChange(PSCmdlet cmdlet, bool force, string target, string action)
-        {
-            if (force && !WhatIf(cmdlet)) return true;
-            return cmdlet.ShouldProcess(target, action);
-        }
-
-        private static bool WhatIf(PSCmdlet cmdlet)
-        {
-            if (cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w);
-            return LanguagePrimitives.IsTrue(cmdlet.GetVariableValue("WhatIfPreference"));
-        }
     }
 }
