@@ -58,6 +58,9 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         protected static void CheckName(string? name, string what, string errorId)
         {
+            var problem = Validation.Text.Problem(name);
+            if (problem != null)
+                throw new DbxValidationException(errorId, $"The {what} name '{Validation.Text.Printable(name)}' contains {problem}; use visible characters only.", Validation.Text.Printable(name));
             if (!Names.IsClassicObjectName(name))
                 throw new DbxValidationException(errorId, $"The {what} name must be 4 to 256 characters long (got '{name}').", name);
         }
