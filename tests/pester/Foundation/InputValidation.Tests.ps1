@@ -67,7 +67,7 @@ Describe 'File paths are checked before any scan starts' {
         $missing = Join-Path $tmp 'missing.json'
         Assert-Refused { Import-DbxNetworkConfiguration -Context $ctx -Path $missing } 'DbxSnapshotNotFound'
         Assert-Refused { Compare-DbxNetworkConfiguration -Context $ctx -ReferencePath $missing } 'DbxSnapshotNotFound'
-        Assert-Refused { Get-DbxPublishedIpRange -Path $missing } 'DbxPathNotFound'
+        Assert-Refused { Get-DbxPublishedIpRange -Path $missing } 'DbxIpRangesFileUnreadable'
         { Test-DbxNetworkCompliance -Context $ctx -Baseline (Join-Path $tmp 'missing.psd1') } | Should -Throw -ErrorId 'DbxInvalidBaseline*'
     }
 

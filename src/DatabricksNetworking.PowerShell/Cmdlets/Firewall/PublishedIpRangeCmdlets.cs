@@ -90,7 +90,7 @@ namespace DatabricksNetworking.Cmdlets.Firewall
             {
                 if (ParameterSetName == ByPath)
                 {
-                    var path = ResolveFilePath(Path, "Path", output: false);
+                    var path = ResolveFilePath(Path, "Path", output: false, "DbxIpRangesFileUnreadable");
                     feed = PublishedIpRangeReader.ReadFile(path);
                 }
                 else

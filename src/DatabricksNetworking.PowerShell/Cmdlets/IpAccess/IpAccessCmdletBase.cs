@@ -134,17 +134,13 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect.</summary>
-        protected bool ShouldChange(string target, string action) => ShouldChange(Force, target, action);
-
-        /// <summary>-CallerIpAddress is checked once, before the first record, so a mistyped address fails under -WhatIf
-        /// exactly as in the real run (and not only when the guard happens to need it).</summary>
-        protected override void BeginProcessing()
+        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect. -CallerIpAddress is checked first, so a
+        /// mistyped address fails under -WhatIf exactly as in the real run (not only when the guard happens to need it).</summary>
+        protected bool ShouldChange(string target, string action)
         {
             if (CallerIpAddress != null && !Cidr.TryParseAddress(CallerIpAddress, out _, out var error))
-                ThrowTerminatingError(ErrorRecords.FromValidation(new DbxValidationException("DbxInvalidCallerIpAddress",
-                    "-CallerIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(CallerIpAddress))));
-            base.BeginProcessing();
+                throw new DbxValidationException("DbxInvalidCallerIpAddress", "-CallerIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(CallerIpAddress));
+            return ShouldChange(Force, target, action);
         }
 
         /// <summary>Refuses (before anything is sent) a change that takes the live total over 1000 values.</summary>
