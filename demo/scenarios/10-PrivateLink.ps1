@@ -41,21 +41,22 @@ try {
     $pas = New-DbxPrivateAccessSettings -Name "demo-pl-pas-$($vpc.VpcId)" -Region us-east-1 -PrivateAccessLevel Endpoint -AllowedVpcEndpointId $rest.VpcEndpointId
     $net, $pas | Format-List | Out-Host
 
-    $template = Get-DbxWorkspace -WorkspaceId 2222222222222222
-    $ws = Invoke-DbxApi Post "/api/2.0/accounts/$($Context.AccountId)/workspaces" -Body @{
-        workspace_name = "demo-privatelink"; aws_region = 'us-east-1'; pricing_tier = 'ENTERPRISE'
-        credentials_id = $template.CredentialsId; storage_configuration_id = $template.StorageConfigurationId; network_id = $net.NetworkId
-    }
-    Show "Wait-DbxWorkspace -WorkspaceId $($ws.workspace_id)"
-    Wait-DbxWorkspace -WorkspaceId $ws.workspace_id -TimeoutSec 60 | Format-Table | Out-Host
-    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.workspace_id) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId)   # public access off, no front-end PrivateLink"
-    try { Set-DbxWorkspaceNetwork -WorkspaceId $ws.workspace_id -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -ErrorAction Stop | Out-Null }
+    Show 'Get-DbxCredentialConfiguration; Get-DbxStorageConfiguration   # the ids a new workspace needs'
+    $cred = Get-DbxCredentialConfiguration | Select-Object -First 1
+    $root = Get-DbxStorageConfiguration | Select-Object -First 1
+    $cred, $root | Format-List | Out-Host
+    Show "New-DbxWorkspace -Name demo-privatelink -Region us-east-1 -PricingTier Enterprise -NetworkId $($net.NetworkId) -Wait"
+    $ws = New-DbxWorkspace -Name 'demo-privatelink' -Region us-east-1 -PricingTier Enterprise -CredentialsId $cred.CredentialsId `
+        -StorageConfigurationId $root.StorageConfigurationId -NetworkId $net.NetworkId -Wait -TimeoutSec 60
+    $ws | Format-Table | Out-Host
+    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.WorkspaceId) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId)   # public access off, no front-end PrivateLink"
+    try { Set-DbxWorkspaceNetwork -WorkspaceId $ws.WorkspaceId -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -ErrorAction Stop | Out-Null }
     catch { Write-Host "$($_.FullyQualifiedErrorId -replace ',.*'): $($_.Exception.Message)" -ForegroundColor DarkYellow }
 
     Show "Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -PublicAccessEnabled   # back-end PrivateLink; users over the internet"
     $pas = Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -PublicAccessEnabled
-    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.workspace_id) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -Wait"
-    Set-DbxWorkspaceNetwork -WorkspaceId $ws.workspace_id -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait | Format-Table | Out-Host
+    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.WorkspaceId) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -Wait"
+    Set-DbxWorkspaceNetwork -WorkspaceId $ws.WorkspaceId -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait | Format-Table | Out-Host
     Get-DbxNetworkConfiguration -NetworkId $net.NetworkId | Format-Table | Out-Host
 
     Show 'A broken VPC (DNS hostnames off, one zone): Test-DbxAwsVpc ... | Where-Object -not Passed'

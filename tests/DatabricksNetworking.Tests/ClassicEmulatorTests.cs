@@ -146,7 +146,7 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
     {
         var (status, body) = await Send(HttpMethod.Post, Acc + "workspaces", new
         {
-            workspace_name = "x-" + Guid.NewGuid().ToString("N")[..6], aws_region = "us-east-1", credentials_id = "c", storage_configuration_id = "s",
+            workspace_name = "x-" + Guid.NewGuid().ToString("N")[..6], aws_region = "us-east-1", credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80", storage_configuration_id = "4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91",
             network_id = networkId, private_access_settings_id = pasId,
         });
         Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
@@ -187,7 +187,7 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
         Assert.Equal("INVALID_STATE", (string)body!["error_code"]!);
         Assert.Contains(ws.ToString(), (string)body["message"]!);
         // Not twice: a second workspace cannot use it.
-        var (s2, b2) = await Send(HttpMethod.Post, Acc + "workspaces", new { workspace_name = "dup", aws_region = "us-east-1", credentials_id = "c", storage_configuration_id = "s", network_id = net });
+        var (s2, b2) = await Send(HttpMethod.Post, Acc + "workspaces", new { workspace_name = "dup", aws_region = "us-east-1", credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80", storage_configuration_id = "4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91", network_id = net });
         Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Equal("INVALID_STATE", (string)b2!["error_code"]!);
         // Deleting the workspace frees it.

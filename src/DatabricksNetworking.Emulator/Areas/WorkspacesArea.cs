@@ -197,7 +197,11 @@ public sealed class WorkspacesArea : IEmulatorArea
             NetworkChanged = network != null, NetworkId = network, EffectiveNetworkId = network,
             PasChanged = pas != null, PasId = pas, NccChanged = ncc != null, NccId = ncc, Region = region,
         };
-        lock (s.State.Sync) { if (CheckBinding(http, acc, null, b) is { } refused) return refused; }
+        lock (s.State.Sync)
+        {
+            if (AccountConfigurationsArea.CheckReferences(http, acc, Str(body, "credentials_id"), Str(body, "storage_configuration_id")) is { } missing) return missing;
+            if (CheckBinding(http, acc, null, b) is { } refused) return refused;
+        }
         var (verdict, verdictError) = await Verdict(http, s, aws, acc, b);
         if (verdictError != null) return verdictError;
 

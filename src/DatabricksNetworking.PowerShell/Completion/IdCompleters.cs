@@ -136,6 +136,18 @@ namespace DatabricksNetworking.Completion
         public PrivateAccessSettingsIdCompleter() : base(IdSource.Account("private-access-settings", "private_access_settings_id", "private_access_settings_name", detailField: "region")) { }
     }
 
+    /// <summary>-CredentialsId: the credential configurations (cross-account IAM roles) of the account.</summary>
+    public sealed class CredentialsIdCompleter : DbxIdCompleter
+    {
+        public CredentialsIdCompleter() : base(IdSource.Account("credentials", "credentials_id", "credentials_name")) { }
+    }
+
+    /// <summary>-StorageConfigurationId: the storage configurations (root S3 buckets) of the account.</summary>
+    public sealed class StorageConfigurationIdCompleter : DbxIdCompleter
+    {
+        public StorageConfigurationIdCompleter() : base(IdSource.Account("storage-configurations", "storage_configuration_id", "storage_configuration_name")) { }
+    }
+
     /// <summary>-NetworkConnectivityConfigId: the serverless network connectivity configurations of the account.</summary>
     public sealed class NetworkConnectivityConfigIdCompleter : DbxIdCompleter
     {

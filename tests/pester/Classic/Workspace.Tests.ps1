@@ -5,7 +5,7 @@ BeforeAll {
     $script:wsPath = '/api/2.0/accounts/{account_id}/workspaces'
 
     function New-TestWorkspace([string]$Name, [string]$NetworkId, [string]$PasId, [string]$Region = 'us-east-1') {
-        $body = @{ workspace_name = $Name; aws_region = $Region; credentials_id = 'cred-1'; storage_configuration_id = 'storage-1' }
+        $body = @{ workspace_name = $Name; aws_region = $Region; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91' }
         if ($NetworkId) { $body.network_id = $NetworkId }
         if ($PasId) { $body.private_access_settings_id = $PasId }
         $ws = Invoke-DbxApi Post $wsPath -Body $body
@@ -210,7 +210,7 @@ Describe 'Network validation against AWS when a workspace uses a configuration' 
 
 Describe 'Wait-DbxWorkspace' {
     It 'waits for a new workspace to be RUNNING; the API answer pipes in by workspace_id' {
-        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = 'cred-1'; storage_configuration_id = 'storage-1' }
+        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91' }
         $ws.workspace_status | Should -Be 'PROVISIONING'
         $done = $ws | Wait-DbxWorkspace -TimeoutSec 60
         $done | Should -BeOfType DatabricksNetworking.Models.Workspace
@@ -220,7 +220,7 @@ Describe 'Wait-DbxWorkspace' {
 
     It 'fails at once with the status message when the workspace ends FAILED, and goes on with the next id' {
         $bad = New-TestNetworkConfig -MotoArgs @{ NoDns = $true }
-        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = 'cred-1'; storage_configuration_id = 'storage-1'; network_id = $bad.NetworkId }
+        $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91'; network_id = $bad.NetworkId }
         $out = @($ws.workspace_id, 2222222222222222 | Wait-DbxWorkspace -TimeoutSec 60 -ErrorVariable e -ErrorAction SilentlyContinue)
         $out.WorkspaceId | Should -Be @(2222222222222222)
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxWorkspaceFailed*'

@@ -20,6 +20,14 @@ namespace DatabricksNetworking.Client.Api
         public Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
             client.GetAsync<Workspace>(client.AccountPath("workspaces/" + Ids.Format(workspaceId)), ct);
 
+        /// <summary>POST: the new workspace (PROVISIONING) as the service answers it (provisioning/impl.go workspacesImpl.Create).</summary>
+        public Task<Workspace> CreateAsync(WorkspaceCreateRequest request, CancellationToken ct) =>
+            client.SendAsync<Workspace>(HttpMethod.Post, client.AccountPath("workspaces"), request, ct);
+
+        /// <summary>DELETE: the service answers with the deleted workspace (older services with no body).</summary>
+        public Task DeleteAsync(long workspaceId, CancellationToken ct) =>
+            client.SendRawAsync(HttpMethod.Delete, client.AccountPath("workspaces/" + Ids.Format(workspaceId)), null, ct);
+
         /// <summary>
         /// PATCH with <c>update_mask</c>: the mask names exactly the fields in <paramref name="fields"/> (sorted,
         /// comma-separated, no spaces), the body carries them at top level. Older services answer with no body;

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Aws;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Aws
 {
@@ -54,11 +55,15 @@ namespace DatabricksNetworking.Cmdlets.Aws
             if (purpose == "Workspace" && SourceSecurityGroupId != null)
                 throw new DbxValidationException("DbxInvalidSourceSecurityGroupId", "-SourceSecurityGroupId is for -Purpose Endpoint (the workspace group the endpoints admit).", SourceSecurityGroupId);
             if (SourceSecurityGroupId != null) AwsIdCheck.Require(SourceSecurityGroupId, "sg", "SecurityGroupId");
-            if (!Cidr.TryParse(EgressCidr, out _, out _))
-                throw new DbxValidationException("DbxInvalidCidr", $"-EgressCidr '{EgressCidr}' is not an IPv4 CIDR block (like 0.0.0.0/0 or 10.0.0.0/16).", EgressCidr);
+            var cidrProblem = AwsText.RuleCidrProblem(EgressCidr, "EgressCidr");
+            if (cidrProblem != null) throw new DbxValidationException("DbxInvalidCidr", cidrProblem, Text.Printable(EgressCidr));
             var name = Name ?? $"databricks-{purpose.ToLowerInvariant()}-{VpcId}";
-            if (name.Length > 255 || name.StartsWith("sg-", StringComparison.OrdinalIgnoreCase))
-                throw new DbxValidationException("DbxInvalidName", $"'{name}' is not a valid security group name (up to 255 characters, not starting with sg-).", name);
+            var nameProblem = AwsText.SecurityGroupTextProblem(name, "name");
+            if (nameProblem != null) throw new DbxValidationException("DbxInvalidName", nameProblem, Text.Printable(name));
+            if (name.StartsWith("sg-", StringComparison.OrdinalIgnoreCase))
+                throw new DbxValidationException("DbxInvalidName", $"'{name}' is not a valid security group name: EC2 refuses names that start with sg-.", name);
+            var descriptionProblem = AwsText.SecurityGroupTextProblem(Description, "description");
+            if (descriptionProblem != null) throw new DbxValidationException("DbxInvalidDescription", descriptionProblem, Text.Printable(Description));
             var options = AwsOptions;
             var region = ResolvedRegion(options);
 

@@ -58,6 +58,9 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         protected static void CheckName(string? name, string what, string errorId)
         {
+            var problem = Validation.Text.Problem(name);
+            if (problem != null)
+                throw new DbxValidationException(errorId, $"The {what} name '{Validation.Text.Printable(name)}' contains {problem}; use visible characters only.", Validation.Text.Printable(name));
             if (!Names.IsClassicObjectName(name))
                 throw new DbxValidationException(errorId, $"The {what} name must be 4 to 256 characters long (got '{name}').", name);
         }
@@ -134,7 +137,8 @@ namespace DatabricksNetworking.Cmdlets.Classic
         /// Waits until a workspace is RUNNING; on FAILED/BANNED/CANCELLING or a timeout writes the error record and
         /// returns null. <paramref name="timeoutNote"/> is appended to the timeout message.
         /// </summary>
-        protected Models.Workspace? WaitUntilRunning(Client.Api.WorkspacesApi workspaces, long workspaceId, string activity, int timeoutSec, string timeoutNote)
+        protected Models.Workspace? WaitUntilRunning(Client.Api.WorkspacesApi workspaces, long workspaceId, string activity, int timeoutSec, string timeoutNote,
+            Func<Models.Workspace, string?>? explainFailure = null)
         {
             Models.Workspace final;
             try
@@ -148,7 +152,8 @@ namespace DatabricksNetworking.Cmdlets.Classic
             }
             if (WorkspaceWait.Classify(final.WorkspaceStatus) == WaitOutcome.Failed)
             {
-                WriteWaitError("DbxWorkspaceFailed", $"Workspace '{final.WorkspaceName}' ({workspaceId}) is {final.WorkspaceStatus}: {final.WorkspaceStatusMessage}", ErrorCategory.InvalidResult, final);
+                var why = explainFailure?.Invoke(final);
+                WriteWaitError("DbxWorkspaceFailed", $"Workspace '{final.WorkspaceName}' ({workspaceId}) is {final.WorkspaceStatus}: {final.WorkspaceStatusMessage}" + (why != null ? " " + why : ""), ErrorCategory.InvalidResult, final);
                 return null;
             }
             return final;

@@ -55,6 +55,9 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         internal static void CheckPasName(string? name)
         {
+            var problem = Validation.Text.Problem(name);
+            if (problem != null)
+                throw new DbxValidationException("DbxInvalidName", $"The private access settings name '{Validation.Text.Printable(name)}' contains {problem}; use visible characters only.", Validation.Text.Printable(name));
             if (!Validation.Names.IsPrivateAccessSettingsName(name))
                 throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 1 to 256 characters long (got '{name}').", name);
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -48,6 +49,12 @@ namespace DatabricksNetworking.Cmdlets
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 // Ctrl+C: PowerShell stops the pipeline itself.
+            }
+            catch (Exception ex) when (ErrorRecords.IsUnexpected(ex))
+            {
+                // No raw .NET exception reaches the user: a bug or an unforeseen condition is still an ErrorRecord with
+                // a stable id, for this record only, and the pipeline goes on.
+                WriteError(ErrorRecords.Unexpected(ex, CurrentTarget, MyInvocation.MyCommand.Name));
             }
         }
 
@@ -152,7 +159,31 @@ namespace DatabricksNetworking.Cmdlets
         /// ShouldProcess with the module's -Force semantics: -WhatIf always only reports and changes nothing; otherwise
         /// -Force skips the confirmation prompt.
         /// </summary>
-        protected bool ShouldChange(bool force, string target, string action) => (force && !WhatIfInEffect) || ShouldProcess(target, action);
+        protected bool ShouldChange(bool force, string target, string action) =>
+            (force && !WhatIfInEffect) || ShouldProcess(Validation.Text.Printable(target), Validation.Text.Printable(action));
+
+        /// <summary>
+        /// Resolves a file path parameter (relative to the current location, ~ expanded) and checks it before anything
+        /// is read from the service: no control characters or wildcards, within the platform's name and path lengths,
+        /// not a folder; for output the folder must exist, for input the file. Throws DbxValidationException.
+        /// </summary>
+        protected string ResolveFilePath(string typed, string parameter, bool output, string notFoundErrorId = "DbxPathNotFound")
+        {
+            var problem = Validation.FilePaths.CheckTyped(typed, parameter);
+            string full;
+            if (problem == null)
+            {
+                try { full = GetUnresolvedProviderPathFromPSPath(typed); }
+                catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is PSNotSupportedException || ex is IOException)
+                {
+                    throw new DbxValidationException("DbxInvalidPath", $"-{parameter} '{Validation.Text.Printable(typed)}' is not a file system path: {ex.Message}", typed);
+                }
+                problem = Validation.FilePaths.CheckResolved(full, parameter, output, notFoundErrorId);
+                if (problem == null) return full;
+            }
+            throw new DbxValidationException(problem.ErrorId, problem.Message, Validation.Text.Printable(typed),
+                problem.ErrorId == notFoundErrorId || problem.ErrorId == "DbxInvalidPathFolderNotFound" ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument);
+        }
 
         /// <summary>
         /// A lockout guard's question: with <paramref name="force"/> warns and goes on; otherwise asks ShouldContinue,
@@ -161,6 +192,7 @@ namespace DatabricksNetworking.Cmdlets
         /// </summary>
         protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined)
         {
+            warning = Validation.Text.Printable(warning);
             if (force)
             {
                 WriteWarning(warning + " Going ahead because of -Force.");

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Management.Automation;
 using System.Text;
 using DatabricksNetworking.Client;
@@ -56,6 +57,31 @@ namespace DatabricksNetworking.Cmdlets
         public static ErrorRecord FromConfig(ConfigResolutionException ex, object? target) =>
             new ErrorRecord(new InvalidOperationException(SecretRegistry.Redact(ex.Message)), ex.ErrorId,
                 ex.ErrorId == "DbxMissingCredentials" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, target);
+
+        /// <summary>True for exceptions that no layer of the module turned into an ErrorRecord: not PowerShell's own
+        /// (terminating errors, pipeline stops), not cancellation.</summary>
+        public static bool IsUnexpected(Exception ex) =>
+            !(ex is RuntimeException) && !(ex is OperationCanceledException) && !(ex is OutOfMemoryException) && !(ex is StackOverflowException);
+
+        /// <summary>An exception that escaped the module's own checks: ErrorId <c>DbxUnexpected&lt;Type&gt;</c>, the message
+        /// redacted, and a word that it is a defect worth reporting.</summary>
+        public static ErrorRecord Unexpected(Exception ex, object? target, string command)
+        {
+            var type = ex.GetType().Name;
+            if (type.EndsWith("Exception", StringComparison.Ordinal)) type = type.Substring(0, type.Length - "Exception".Length);
+            var category = ex is IOException || ex is UnauthorizedAccessException ? (ex is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError)
+                : ex is ArgumentException ? ErrorCategory.InvalidArgument : ErrorCategory.NotSpecified;
+            var message = SecretRegistry.Redact($"{command} failed unexpectedly ({ex.GetType().Name}): {ex.Message}");
+            return new ErrorRecord(new InvalidOperationException(message), "DbxUnexpected" + type, category, target)
+            {
+                ErrorDetails = new ErrorDetails(message)
+                {
+                    RecommendedAction = ex is IOException || ex is UnauthorizedAccessException
+                        ? "Check the path and its permissions."
+                        : "This is a defect of the module: please report it with the command you ran (the message carries no secret).",
+                },
+            };
+        }
 
         public static ErrorRecord NotConnected(string what) =>
             new ErrorRecord(new InvalidOperationException(what), "DbxNotConnected", ErrorCategory.ConnectionError, null);

@@ -90,7 +90,7 @@ namespace DatabricksNetworking.Cmdlets.Firewall
             {
                 if (ParameterSetName == ByPath)
                 {
-                    var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                    var path = ResolveFilePath(Path, "Path", output: false, "DbxIpRangesFileUnreadable");
                     feed = PublishedIpRangeReader.ReadFile(path);
                 }
                 else

@@ -89,8 +89,10 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// Parses and normalises addresses and CIDRs; writes one error per bad value (ErrorId by kind) and
         /// returns null when any was bad, so the caller sends nothing.
         /// </summary>
-        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string> values, bool skipBlankAndComments = false)
+        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string>? values, bool skipBlankAndComments = false)
         {
+            if (values == null)
+                throw new DbxValidationException("DbxInvalidIpAddress", "-IpAddress is $null: give one or more IPv4 addresses or CIDRs (such as 203.0.113.7 or 203.0.113.0/24), or @() for none.", null);
             var parsed = new List<Ipv4Cidr>();
             bool bad = false;
             foreach (var raw in values)
@@ -132,8 +134,14 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect.</summary>
-        protected bool ShouldChange(string target, string action) => ShouldChange(Force, target, action);
+        /// <summary>ShouldProcess, skipped by -Force unless -WhatIf is in effect. -CallerIpAddress is checked first, so a
+        /// mistyped address fails under -WhatIf exactly as in the real run (not only when the guard happens to need it).</summary>
+        protected bool ShouldChange(string target, string action)
+        {
+            if (CallerIpAddress != null && !Cidr.TryParseAddress(CallerIpAddress, out _, out var error))
+                throw new DbxValidationException("DbxInvalidCallerIpAddress", "-CallerIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(CallerIpAddress));
+            return ShouldChange(Force, target, action);
+        }
 
         /// <summary>Refuses (before anything is sent) a change that takes the live total over 1000 values.</summary>
         protected static void CheckQuota(IReadOnlyList<IpAccessList> current, string? replacedListId, int newCount, string scope, object? target)

@@ -90,11 +90,16 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             if (created != null) WriteObject(created);
         }
 
+        internal const int MaxLabelLength = 256;
+
         internal static string CheckLabel(string? label)
         {
             if (string.IsNullOrWhiteSpace(label))
                 throw new DbxValidationException("DbxInvalidLabel", "An IP access list needs a label (a short name such as 'office' or 'vpn').", label);
-            return label!.Trim();
+            // The service publishes no length limit for labels; 256 is the module's, like the other names of the account.
+            if (!Validation.Text.TryCheckName(label, "IP access list label", 1, MaxLabelLength, out var trimmed, out var error))
+                throw new DbxValidationException("DbxInvalidLabel", error!, Validation.Text.Printable(label));
+            return trimmed;
         }
     }
 

@@ -56,7 +56,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
 
         protected override void ProcessRecordCore()
         {
-            var full = GetUnresolvedProviderPathFromPSPath(Path);
+            var full = ResolveFilePath(Path, "Path", output: false, "DbxSnapshotNotFound");
             CurrentTarget = full;
             var snapshot = ReadSnapshot(full);
             var problems = ConfigurationImportPlan.Validate(snapshot);

@@ -88,10 +88,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
 
         private ConfigurationSnapshotData ReadSnapshot(string path)
         {
-            var full = ResolveOutputPath(path);
+            var full = ResolveFilePath(path, path == ReferencePath ? "ReferencePath" : "DifferencePath", output: false, "DbxSnapshotNotFound");
             CurrentTarget = full;
-            if (!File.Exists(full))
-                throw new DbxValidationException("DbxSnapshotNotFound", $"The snapshot file '{full}' does not exist.", full, ErrorCategory.ObjectNotFound);
             try { return ConfigurationSnapshot.Read(full); }
             catch (InvalidDataException ex) { throw new DbxValidationException("DbxInvalidSnapshot", ex.Message, full, ErrorCategory.InvalidData); }
         }

@@ -30,15 +30,22 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter]
         public string Title { get; set; } = "Databricks network posture";
 
-        protected override void BeginProcessing() => baseline = ReadBaseline(Baseline, ComplianceBaseline.Default);
+        protected override void BeginProcessing()
+        {
+            // The path is checked before any posture arrives or any scan starts, so a long scan never ends in "cannot write".
+            try { outputPath = ResolveOutputPath(Path); }
+            catch (DbxValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex)); }
+            baseline = ReadBaseline(Baseline, ComplianceBaseline.Default);
+        }
+
+        private string? outputPath;
 
         protected override void OnPosture(NetworkPosture posture) => postures.Add(posture);
 
         protected override void EndProcessingCore()
         {
-            var full = ResolveOutputPath(Path);
+            var full = outputPath ?? ResolveOutputPath(Path);
             CurrentTarget = full;
-            EnsureDirectory(full);
             if (!ShouldProcess(full, "Write the network posture report")) return;
             ScanIfNeeded();
             var html = PostureReport.Render(postures, baseline!, Title, DateTimeOffset.UtcNow);

@@ -36,6 +36,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
                 else WriteError(record);
             }
             catch (OperationCanceledException) when (CancelToken.IsCancellationRequested) { }
+            catch (Exception ex) when (ErrorRecords.IsUnexpected(ex)) { WriteError(ErrorRecords.Unexpected(ex, CurrentTarget, MyInvocation.MyCommand.Name)); }
         }
 
         /// <summary>True when a failed scan must end the script (Test-DbxNetworkCompliance -FailOn, for schedulers).</summary>
@@ -221,7 +222,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         }
 
         /// <summary>A file path the provider understands, as a full file-system path.</summary>
-        protected string ResolveOutputPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+        protected string ResolveOutputPath(string path) => ResolveFilePath(path, "Path", output: true);
 
         /// <summary>Writes the file as the FileSystem provider returns it (with PSPath), so it pipes into Get-Content, Copy-Item, ...</summary>
         protected void WriteFile(string fullPath)

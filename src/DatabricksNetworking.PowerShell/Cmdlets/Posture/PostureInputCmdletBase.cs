@@ -55,7 +55,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         /// <summary>The -Baseline argument read and checked, or a terminating error naming the problem.</summary>
         protected ComplianceBaseline? ReadBaseline(object? argument, Func<ComplianceBaseline> orElse)
         {
-            try { return argument == null ? orElse() : ComplianceBaseline.FromArgument(argument, ResolveOutputPath); }
+            try { return argument == null ? orElse() : ComplianceBaseline.FromArgument(argument, p => ResolveFilePath(p, "Baseline", output: false, ComplianceBaseline.ErrorId)); }
             catch (DbxValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex)); }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is ProviderNotFoundException || ex is DriveNotFoundException || ex is PSNotSupportedException)
             {

@@ -15,7 +15,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             if (!Names.IsNccName(name))
                 throw new DbxValidationException("DbxInvalidNccName",
-                    $"'{name}' is not a valid network connectivity configuration name: use 3 to 30 letters, digits, '-' or '_'.", name);
+                    $"'{Validation.Text.Printable(name)}' is not a valid network connectivity configuration name: use 3 to 30 letters, digits, '-' or '_'.", name);
         }
 
         public static void Region(string region)
@@ -27,7 +27,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             if (!Names.IsNetworkPolicyId(id))
                 throw new DbxValidationException("DbxInvalidNetworkPolicyId",
-                    $"'{id}' is not a valid network policy id: use 1 to 32 letters, digits, '_', '.' or '-'.", id);
+                    $"'{Validation.Text.Printable(id)}' is not a valid network policy id: use 1 to 32 letters, digits, '_', '.' or '-'.", id);
         }
 
         public static void NotEmpty(string? value, string what)

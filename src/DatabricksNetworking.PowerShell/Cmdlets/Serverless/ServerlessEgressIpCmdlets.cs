@@ -73,7 +73,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             try
             {
                 feed = PublishedIpRangePath != null
-                    ? PublishedIpRangeReader.ReadFile(GetUnresolvedProviderPathFromPSPath(PublishedIpRangePath))
+                    ? PublishedIpRangeReader.ReadFile(ResolveFilePath(PublishedIpRangePath, "PublishedIpRangePath", output: false, "DbxIpRangesFileUnreadable"))
                     : Run(ct => PublishedIpRangeReader.ReadAsync(PublishedIpRangeUri, ct));
                 if (feed.Warning != null) WriteWarning(feed.Warning);
             }
