@@ -49,7 +49,7 @@ Describe 'Start-DbxEmulator' {
             $status = try { Invoke-WebRequest "$($emu.Url)/api/2.0/accounts/$($seed.AccountId)/workspaces" -Headers @{ Authorization = "Bearer $($seed.AccountToken)" } -TimeoutSec 10 | Out-Null; 200 }
             catch { if ($_.Exception.Response) { [int]$_.Exception.Response.StatusCode } else { 'reset' } }
             $status | Should -BeIn @(503, 'reset')
-            (Invoke-RestMethod "$($emu.Url)/_emulator/requests").faults | Should -Be 1
+            (Invoke-EmulatorControl -Path requests -Emulator $emu).faults | Should -Be 1
         } finally { $emu | Stop-DbxEmulator }
     }
 
