@@ -99,8 +99,8 @@ public static class Middleware
         app.Use(async (http, next) =>
         {
             var path = http.Request.Path.Value ?? "";
+            if (!path.StartsWith("/_emulator", StringComparison.Ordinal)) PruneTokens(services, ref lastPrune); // token requests included
             if (!path.StartsWith("/api/", StringComparison.Ordinal)) { await next(); return; }
-            PruneTokens(services, ref lastPrune);
             var (req, error) = Auth.Authenticate(http, services);
             if (error != null) { await error.ExecuteAsync(http); return; }
             http.Items["emu"] = req;
