@@ -5,7 +5,7 @@ namespace DatabricksNetworking.Emulator.Core;
 /// <summary>Command-line options. Every fault knob is deterministic under --seed.</summary>
 public sealed class EmulatorOptions
 {
-    /// <summary>0 = pick a free port; the chosen URL is printed as "Emulator listening on http://127.0.0.1:N".</summary>
+    /// <summary>0 = pick a free port; the chosen URL is printed as "Emulator listening on http://127.0.0.1:N admin-token=T".</summary>
     public int Port { get; set; }
     public string? SeedFile { get; set; }
     public string? StateFile { get; set; }

@@ -109,8 +109,18 @@ public static class Middleware
                 var refused = check.Check(http, req!, services);
                 if (refused != null) { await refused.ExecuteAsync(http); return; }
             }
+            // Persist a successful write before its answer starts, so an acknowledged write survives a kill -9; after the
+            // handler too, for writes whose answer never starts (drop-after-commit).
+            bool persisted = false;
+            void Persist()
+            {
+                if (persisted || HttpMethods.IsGet(http.Request.Method) || http.Response.StatusCode >= 300) return;
+                persisted = true;
+                services.Changed?.Invoke();
+            }
+            if (services.Changed != null) http.Response.OnStarting(() => { Persist(); return Task.CompletedTask; });
             await next();
-            if (!HttpMethods.IsGet(http.Request.Method) && http.Response.StatusCode < 300) services.Changed?.Invoke();
+            Persist();
         });
     }
 
