@@ -140,6 +140,8 @@ function Invoke-Test {
         $services += $emulator
         $env:DBX_TEST_MOTO_URL = $moto.Url
         $env:DBX_TEST_EMULATOR_URL = $emulator.Url
+        # The shared emulator's admin token: TestHelpers sends it to /_emulator routes, and emulators the tests start inherit it.
+        $env:DBX_EMULATOR_ADMIN_TOKEN = $emulator.AdminToken
         $env:DBX_TEST_EMULATOR_DLL = $EmulatorDll
         $env:DBX_TEST_MODULE = $ModuleManifest
         $env:DBX_TEST_RESULTS = $ResultsDir

@@ -54,7 +54,8 @@ function Start-MotoServer {
 
 function Start-DbxTestEmulator {
     <#
-      Starts the Databricks emulator from a built dll on a free loopback port and returns its URL.
+      Starts the Databricks emulator from a built dll on a free loopback port and returns its URL and AdminToken
+      (send it as the X-Emulator-Admin-Token header to /_emulator control routes).
       -Arguments are passed through (e.g. '--fault-rate','0.2','--seed-file',$path).
     #>
     [CmdletBinding()]
@@ -73,7 +74,12 @@ function Start-DbxTestEmulator {
     while ([DateTime]::UtcNow -lt $deadline) {
         if (Test-Path $out) {
             $line = Get-Content $out -ErrorAction SilentlyContinue | Where-Object { $_ -match '^Emulator listening on (http://\S+)' } | Select-Object -First 1
-            if ($line -and $line -match '(http://\S+)') { return [pscustomobject]@{ Name = 'emulator'; Url = $Matches[1]; Process = $p; Log = $out } }
+            if ($line -and $line -match '(http://\S+)') {
+                $url = $Matches[1]
+                # The same line carries the admin token of the /_emulator control routes (header X-Emulator-Admin-Token).
+                $token = if ($line -match 'admin-token=(\S+)') { $Matches[1] } else { $null }
+                return [pscustomobject]@{ Name = 'emulator'; Url = $url; AdminToken = $token; Process = $p; Log = $out }
+            }
         }
         if ($p.HasExited) { throw "The emulator exited with code $($p.ExitCode): $(Get-Content "$out.err" -Raw -ErrorAction SilentlyContinue)" }
         Start-Sleep -Milliseconds 50

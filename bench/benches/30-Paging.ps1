@@ -6,7 +6,7 @@ param($ModuleManifest, $EmulatorDll, $Runs, $AddRow, $Notes)
 function New-PolicySeed([int]$Count, [string]$Path) {
     # The demo seed plus $Count policies, written in the emulator's own state format.
     $emu = Start-DbxTestEmulator -EmulatorDll $EmulatorDll -Arguments '--quiet'
-    try { $state = Invoke-RestMethod "$($emu.Url)/_emulator/state" } finally { $emu | Stop-TestService }
+    try { $state = Invoke-RestMethod "$($emu.Url)/_emulator/state" -Headers @{ 'X-Emulator-Admin-Token' = $emu.AdminToken } } finally { $emu | Stop-TestService }
     $acc = $state.accounts | Where-Object account_id -EQ '5a8c0e2b-7d14-4f3a-9b6e-2c1d0f4e8a37'
     $policies = foreach ($i in 1..$Count) {
         [ordered]@{

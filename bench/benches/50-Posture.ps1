@@ -14,17 +14,18 @@ function Get-One([double]$Value, [int]$Digits = 1) {
 
 function Invoke-PostureRun([string]$Url, [string]$Body) {
     # Connects, warms the token and the connection, resets the emulator's counters, then times $Body (which sets $n).
+    # The /_emulator calls carry the admin token of $emu (the emulator at $Url).
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$ModuleManifest'
 `$s = ConvertTo-SecureString '$($seedIds.Secret)' -AsPlainText -Force
 Connect-DbxAccount -AccountHost '$Url' -AccountId '$($seedIds.Account)' -ClientId '$($seedIds.Client)' -ClientSecret `$s | Out-Null
 Get-DbxWorkspace -WorkspaceId 1111111111111111 | Out-Null
-Invoke-RestMethod -Method Post -Uri '$Url/_emulator/requests/reset' | Out-Null
+Invoke-RestMethod -Method Post -Uri '$Url/_emulator/requests/reset' -Headers @{ 'X-Emulator-Admin-Token' = '$($emu.AdminToken)' } | Out-Null
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 $Body
 `$sw.Stop()
-`$requests = (Invoke-RestMethod -Uri '$Url/_emulator/requests').total
+`$requests = (Invoke-RestMethod -Uri '$Url/_emulator/requests' -Headers @{ 'X-Emulator-Admin-Token' = '$($emu.AdminToken)' }).total
 `$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
 "RESULT `$(`$sw.Elapsed.TotalMilliseconds) `$requests `$n `$peak"
 "@

@@ -14,28 +14,34 @@ public static class EmulatorHost
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, options.Port);
-            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
             k.AddServerHeader = false;
+            ErrorShapes.ConfigureKestrel(k, options);
         });
 
-        JsonObject seedJson;
-        if (seed != null) seedJson = seed;
-        else if (options.StateFile != null && File.Exists(options.StateFile)) seedJson = JsonNode.Parse(File.ReadAllText(options.StateFile))!.AsObject();
-        else seedJson = EmulatorState.ReadSeed(options.SeedFile);
-        var state = EmulatorState.Load(seedJson);
+        options.ResolveAdminToken();
+        if (options.AdminToken!.Any(c => c <= ' ' || c > '~'))
+            throw new EmulatorStartupException("The admin token must be printable ASCII without spaces.");
+        var stateFile = options.StateFile != null ? new StateFile(options.StateFile) : null;
+        EmulatorState state;
+        if (seed != null) state = EmulatorState.Load(seed);
+        else if (stateFile?.Read() is { } saved) state = StateFile.Load(saved, stateFile.FullPath, "state file");
+        else if (options.SeedFile != null) state = StateFile.Load(StateFile.ReadJsonObject(options.SeedFile, "seed file"), options.SeedFile, "seed file");
+        else state = EmulatorState.Load(EmulatorState.ReadSeed(null));
         if (options.ExtraWorkspaces > 0) Seeding.AddGeneratedWorkspaces(state, options.ExtraWorkspaces);
 
         var services = new EmulatorServices { State = state, Options = options };
-        if (options.StateFile != null)
+        if (stateFile != null)
         {
-            var path = options.StateFile;
+            long sequence = 0;
             services.Changed = () =>
             {
                 string text;
-                lock (state.Sync) text = state.Save().ToJsonString();
-                lock (services) File.WriteAllText(path, text);
+                long mine;
+                lock (state.Sync) { text = state.Save().ToJsonString(); mine = ++sequence; }
+                stateFile.Write(text, mine);
             };
+            // The state as loaded (seed or earlier state) is on disk from the start.
+            services.Changed();
         }
 
         var app = builder.Build();
@@ -46,8 +52,7 @@ public static class EmulatorHost
         // AdminArea first: it installs the movable clock the other areas read.
         foreach (var t in types.Where(t => typeof(IEmulatorArea).IsAssignableFrom(t)).OrderBy(t => t == typeof(Areas.AdminArea) ? 0 : 1).ThenBy(t => t.FullName, StringComparer.Ordinal))
             ((IEmulatorArea)Activator.CreateInstance(t)!).Map(app, services);
-        app.MapFallback((HttpContext http) =>
-            Emu.Error(http, 404, "ENDPOINT_NOT_FOUND", $"No API found for '{http.Request.Method} {http.Request.Path}'."));
+        app.MapFallback(ErrorShapes.Fallback(app));
         return (app, services);
     }
 

@@ -22,7 +22,7 @@ public sealed class IpAccessEmulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (a, _) = EmulatorHost.Build(new EmulatorOptions { Port = 0, Quiet = true });
+        var (a, _) = EmulatorHost.Build(new EmulatorOptions { Port = 0, Quiet = true, TrustForwardedFor = true });
         app = a;
         await app.StartAsync();
         Url = EmulatorHost.Url(app);

@@ -45,32 +45,77 @@ function Connect-TestAccount {
 
 function Start-TestEmulator {
     # A private emulator for tests that need their own state or fault knobs. Stop it with Stop-TestService.
+    # The object has Url and AdminToken; pass it as -Emulator to Invoke-EmulatorControl (or its Url as -Url to the helpers below).
     param([string[]]$Arguments = @())
     $envi = Get-TestEnvironment
     $args2 = @($Arguments)
     if ($envi.MotoUrl -and $args2 -notcontains '--aws-endpoint') { $args2 += @('--aws-endpoint', $envi.MotoUrl) }
-    Start-DbxTestEmulator -EmulatorDll $envi.EmulatorDll -Arguments $args2 -LogDirectory ([IO.Path]::GetTempPath())
+    $emu = Start-DbxTestEmulator -EmulatorDll $envi.EmulatorDll -Arguments $args2 -LogDirectory ([IO.Path]::GetTempPath())
+    if ($emu.AdminToken) { $script:AdminTokens[$emu.Url.TrimEnd('/')] = $emu.AdminToken }
+    $emu
+}
+
+# Admin tokens of the emulators Start-TestEmulator started, by URL; the shared emulator's is DBX_EMULATOR_ADMIN_TOKEN.
+$script:AdminTokens = @{}
+
+function Get-EmulatorAdminToken {
+    # The admin token of the emulator at -Url: one Start-TestEmulator started, else DBX_EMULATOR_ADMIN_TOKEN (the shared
+    # emulator's, set by ./build.ps1 Test; emulators started without --admin-token inherit it).
+    param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
+    $t = $script:AdminTokens[$Url.TrimEnd('/')]
+    if ($t) { return $t }
+    $env:DBX_EMULATOR_ADMIN_TOKEN
+}
+
+function Invoke-EmulatorControl {
+    <#
+      Calls an /_emulator control route with the emulator's admin token (header X-Emulator-Admin-Token) and returns the parsed
+      JSON. -Path is relative to /_emulator ('requests', 'clock/advance?seconds=5') or starts with /_emulator/.
+      -Emulator: an object from Start-TestEmulator (or anything with Url and AdminToken); default: the shared emulator (-Url).
+      -Body: a string, or an object converted to JSON. -NoToken: call without the token (tests of the token itself).
+    #>
+    param(
+        [ValidateSet('Get', 'Post', 'Put', 'Patch', 'Delete')][string]$Method = 'Get',
+        [Parameter(Mandatory)][string]$Path,
+        $Body,
+        $Emulator,
+        [string]$Url,
+        [string]$AdminToken,
+        [switch]$NoToken
+    )
+    if ($Emulator) { if (-not $Url) { $Url = $Emulator.Url }; if (-not $AdminToken -and $Emulator.PSObject.Properties['AdminToken']) { $AdminToken = $Emulator.AdminToken } }
+    if (-not $Url) { $Url = (Get-TestEnvironment).EmulatorUrl }
+    if (-not $AdminToken) { $AdminToken = Get-EmulatorAdminToken -Url $Url }
+    $rel = if ($Path.StartsWith('/_emulator')) { $Path } else { '/_emulator/' + $Path.TrimStart('/') }
+    $p = @{ Method = $Method; Uri = $Url.TrimEnd('/') + $rel }
+    if (-not $NoToken -and $AdminToken) { $p.Headers = @{ 'X-Emulator-Admin-Token' = $AdminToken } }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $p.Body = if ($Body -is [string]) { $Body } else { $Body | ConvertTo-Json -Depth 20 -Compress }
+        $p.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @p
 }
 
 function Get-EmulatorRequestCount {
     # Total API requests the emulator has served (admin calls excluded).
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
-    (Invoke-RestMethod -Uri "$Url/_emulator/requests").total
+    (Invoke-EmulatorControl -Path requests -Url $Url).total
 }
 
 function Get-EmulatorRequests {
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
-    Invoke-RestMethod -Uri "$Url/_emulator/requests"
+    Invoke-EmulatorControl -Path requests -Url $Url
 }
 
 function Reset-EmulatorRequests {
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
-    Invoke-RestMethod -Method Post -Uri "$Url/_emulator/requests/reset" | Out-Null
+    Invoke-EmulatorControl -Method Post -Path requests/reset -Url $Url | Out-Null
 }
 
 function Get-EmulatorState {
+    # The emulator's state; secrets unmasked (the call carries the admin token).
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
-    Invoke-RestMethod -Uri "$Url/_emulator/state"
+    Invoke-EmulatorControl -Path state -Url $Url
 }
 
 function Get-EmulatorRouteCount {
@@ -84,14 +129,14 @@ function Get-EmulatorRouteCount {
 function Move-EmulatorClock {
     # Moves the emulator's clock forward (a private emulator's: the clock is shared by everything in that process).
     param([Parameter(Mandatory)][double]$Seconds, [Parameter(Mandatory)][string]$Url)
-    Invoke-RestMethod -Method Post -Uri "$Url/_emulator/clock/advance?seconds=$Seconds" | Out-Null
+    Invoke-EmulatorControl -Method Post -Path "clock/advance?seconds=$Seconds" -Url $Url | Out-Null
 }
 
 function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid().ToString('N').Substring(0, 10) }
 
 Export-ModuleMember -Function Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
     Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName,
-    Get-EmulatorRouteCount, Move-EmulatorClock
+    Get-EmulatorRouteCount, Move-EmulatorClock, Invoke-EmulatorControl, Get-EmulatorAdminToken
 
 # ---- moto (AWS EC2) helpers: the EC2 Query API over plain HTTP, no AWS SDK needed -------------------------------
 # moto needs no real signature: it reads the region from the SigV4 credential scope of the Authorization header.

@@ -4,8 +4,9 @@ using DatabricksNetworking.Emulator.Core;
 namespace DatabricksNetworking.Emulator.Areas;
 
 /// <summary>
-/// Test hooks under /_emulator (no auth, not part of the Databricks API): health, request counts, a state dump, fault and chaos knobs,
-/// token expiry and a movable clock.
+/// Test hooks under /_emulator (not part of the Databricks API): health, request counts, a state dump, fault and chaos knobs,
+/// token expiry and a movable clock. Every route but health, the IP-range file and the state dump needs the admin token
+/// (see <see cref="Middleware.IsAdmin"/>); the state dump masks secrets without it.
 /// </summary>
 public sealed class AdminArea : IEmulatorArea
 {
@@ -18,7 +19,18 @@ public sealed class AdminArea : IEmulatorArea
         app.MapGet("/_emulator/health", () => Emu.Json(new JsonObject { ["status"] = "ok" }));
         app.MapGet("/_emulator/requests", () => Emu.Json(s.Stats.Snapshot()));
         app.MapPost("/_emulator/requests/reset", () => { s.Stats.Reset(); return Emu.Empty(); });
-        app.MapGet("/_emulator/state", () => { lock (s.State.Sync) return Emu.Json(s.State.Save()); });
+        app.MapGet("/_emulator/state", (HttpContext http) =>
+        {
+            JsonObject saved;
+            lock (s.State.Sync) saved = s.State.Save();
+            if (http.Items[Middleware.AdminItem] is not true) EmulatorState.MaskSecrets(saved);
+            return Emu.Json(saved);
+        });
+        app.MapGet("/_emulator/tokens", () =>
+        {
+            lock (s.State.Sync)
+                return Emu.Json(new JsonObject { ["total"] = s.State.Tokens.Count, ["oauth"] = s.State.Tokens.Values.Count(t => t.IsOAuth) });
+        });
         app.MapPost("/_emulator/tokens/expire", () =>
         {
             int n = 0;
@@ -27,10 +39,10 @@ public sealed class AdminArea : IEmulatorArea
             return Emu.Json(new JsonObject { ["expired"] = n });
         });
         // Chaos mode at run time (rate 0 = off; kind empty = a seeded random kind per request).
-        app.MapPost("/_emulator/chaos", (double rate, string? kind) =>
+        app.MapPost("/_emulator/chaos", (HttpContext http, double rate, string? kind) =>
         {
             if (!string.IsNullOrEmpty(kind) && !Chaos.Kinds.Contains(kind, StringComparer.Ordinal))
-                return Results.Text(new JsonObject { ["error_code"] = "INVALID_PARAMETER_VALUE", ["message"] = $"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Chaos.Kinds)}." }.ToJsonString(), "application/json", statusCode: 400);
+                return Emu.BadRequest(http, $"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Chaos.Kinds)}.");
             s.Options.ChaosRate = rate;
             s.Options.ChaosKind = string.IsNullOrEmpty(kind) ? null : kind;
             return Emu.Json(new JsonObject { ["rate"] = rate, ["kind"] = s.Options.ChaosKind });

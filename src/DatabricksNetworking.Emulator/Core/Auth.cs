@@ -23,7 +23,7 @@ public static class Auth
             return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token: the token has expired."));
 
         var path = http.Request.Path.Value ?? "";
-        var ip = Middleware.ClientIp(http);
+        var ip = Middleware.ClientIp(http, services.Options.TrustForwardedFor);
         var rid = (string)http.Items["request_id"]!;
         lock (state.Sync)
         {

@@ -9,7 +9,7 @@ public sealed class EmuRequest
     public required Principal Principal { get; init; }
     public AccountState? Account { get; init; }
     public WorkspaceState? Workspace { get; init; }
-    /// <summary>The caller's address (X-Forwarded-For honoured from loopback, for tests).</summary>
+    /// <summary>The caller's address (X-Forwarded-For honoured from loopback only with --trust-forwarded-for, for tests).</summary>
     public required IPAddress ClientIp { get; init; }
     public required string RequestId { get; init; }
 }
@@ -71,22 +71,7 @@ public static class Emu
     public static IResult Error(HttpContext http, int status, string errorCode, string message)
     {
         var rid = http.Items["request_id"] as string ?? Guid.NewGuid().ToString();
-        var body = new JsonObject
-        {
-            ["error_code"] = errorCode,
-            ["message"] = message,
-            ["details"] = new JsonArray(new JsonObject
-            {
-                ["@type"] = "type.googleapis.com/google.rpc.RequestInfo",
-                ["request_id"] = rid,
-                ["serving_data"] = "",
-                // Not part of google.rpc.RequestInfo, but the official JS SDK (@databricks/sdk-experimental 0.17)
-                // reads detail.metadata of every detail and falls back to "unknown error" without it; the Go and
-                // Python SDKs ignore the extra field.
-                ["metadata"] = new JsonObject(),
-            }),
-        };
-        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+        return Results.Text(ErrorShapes.Body(errorCode, message, rid), "application/json", statusCode: status);
     }
 
     public static IResult NotFound(HttpContext http, string what) => Error(http, 404, "RESOURCE_DOES_NOT_EXIST", what);
@@ -98,12 +83,22 @@ public static class Emu
 
     public static string NewId() => Guid.NewGuid().ToString();
 
+    /// <summary>JSON reading options of request bodies: duplicate property names are an error.</summary>
+    public static readonly System.Text.Json.JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     /// <summary>Reads the JSON object body; null (and the error result) when it is not a JSON object.</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpContext http)
     {
         try
         {
-            var node = await JsonNode.ParseAsync(http.Request.Body);
+            // Duplicate keys are refused (a JsonObject would otherwise throw on first use, a 500).
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer);
+            // Invalid UTF-8 inside strings parses, then throws on first read of the value (a 500): refuse it here.
+            if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+                return (null, Malformed(http, "The request body is not valid UTF-8."));
+            buffer.Position = 0;
+            var node = await JsonNode.ParseAsync(buffer, documentOptions: StrictJson);
             if (node is JsonObject o) return (o, null);
             return (null, Malformed(http, "The request body must be a JSON object."));
         }
@@ -119,8 +114,11 @@ public static class Emu
         int start = 0;
         if (!string.IsNullOrEmpty(pageToken))
         {
-            try { start = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pageToken))); }
-            catch (FormatException) { start = all.Count; }
+            // Tokens this emulator issues are short base64 offsets: anything else (oversized, garbage, negative) is refused.
+            bool ok = pageToken.Length <= 64;
+            try { ok = ok && int.TryParse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pageToken)), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start); }
+            catch (FormatException) { ok = false; }
+            if (!ok) throw new EmuException(400, "INVALID_PARAMETER_VALUE", pageToken.Length > 64 ? $"The page token is too long ({pageToken.Length} characters)." : "The page token is not valid.");
         }
         var page = all.Skip(start).Take(pageSize).Select(o => (JsonNode)o.DeepClone()).ToArray();
         var result = new JsonObject();

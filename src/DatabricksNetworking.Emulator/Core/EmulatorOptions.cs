@@ -5,7 +5,7 @@ namespace DatabricksNetworking.Emulator.Core;
 /// <summary>Command-line options. Every fault knob is deterministic under --seed.</summary>
 public sealed class EmulatorOptions
 {
-    /// <summary>0 = pick a free port; the chosen URL is printed as "Emulator listening on http://127.0.0.1:N".</summary>
+    /// <summary>0 = pick a free port; the chosen URL is printed as "Emulator listening on http://127.0.0.1:N admin-token=T".</summary>
     public int Port { get; set; }
     public string? SeedFile { get; set; }
     public string? StateFile { get; set; }
@@ -37,6 +37,27 @@ public sealed class EmulatorOptions
     public int ParentPid { get; set; }
     /// <summary>File served at /_emulator/ip-ranges.json instead of the built-in copy of Databricks' published IP ranges.</summary>
     public string? IpRangesFile { get; set; }
+    /// <summary>
+    /// Secret of the /_emulator control routes (header <see cref="AdminTokenHeader"/>). Null: taken from the
+    /// <see cref="AdminTokenVariable"/> environment variable, else generated at start; printed on the "listening" line.
+    /// </summary>
+    public string? AdminToken { get; set; }
+    /// <summary>Honour X-Forwarded-For from loopback callers as the client address (tests that forge a caller's address).</summary>
+    public bool TrustForwardedFor { get; set; }
+    /// <summary>At most this many OAuth access tokens are kept; expired ones are removed first, then the oldest.</summary>
+    public int MaxOAuthTokens { get; set; } = 10000;
+
+    public const string AdminTokenHeader = "X-Emulator-Admin-Token";
+    public const string AdminTokenVariable = "DBX_EMULATOR_ADMIN_TOKEN";
+
+    /// <summary>The admin token to use: the given one, the environment's, or a new random one.</summary>
+    public string ResolveAdminToken()
+    {
+        if (string.IsNullOrEmpty(AdminToken)) AdminToken = Environment.GetEnvironmentVariable(AdminTokenVariable);
+        if (string.IsNullOrEmpty(AdminToken))
+            AdminToken = "emuadmin" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        return AdminToken;
+    }
 
     public static EmulatorOptions Parse(string[] args)
     {
@@ -75,7 +96,10 @@ public sealed class EmulatorOptions
                 case "--quiet": o.Quiet = true; break;
                 case "--parent-pid": o.ParentPid = I(Next()); break;
                 case "--ip-ranges-file": o.IpRangesFile = Next(); break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file");
+                case "--admin-token": o.AdminToken = Next(); break;
+                case "--trust-forwarded-for": o.TrustForwardedFor = true; break;
+                case "--max-oauth-tokens": o.MaxOAuthTokens = I(Next()); break;
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file --admin-token --trust-forwarded-for --max-oauth-tokens");
             }
         }
         return o;

@@ -72,6 +72,28 @@ public sealed class EmulatorState
 
     public long NewWorkspaceId() => ++nextWorkspaceId;
 
+    /// <summary>How long an expired OAuth token is still known (and answered "has expired") before it is freed.</summary>
+    public static readonly TimeSpan ExpiredTokenGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Frees OAuth access tokens that expired more than <see cref="ExpiredTokenGrace"/> ago; above
+    /// <paramref name="maxOAuthTokens"/>, the ones expiring first go too. Seeded tokens stay. Call under <see cref="Sync"/>.
+    /// Returns how many were removed.
+    /// </summary>
+    public int PruneOAuthTokens(DateTimeOffset now, int maxOAuthTokens)
+    {
+        var oauth = Tokens.Where(t => t.Value.IsOAuth).ToList();
+        var remove = oauth.Where(t => t.Value.ExpiresAt.HasValue && t.Value.ExpiresAt.Value + ExpiredTokenGrace <= now).Select(t => t.Key).ToList();
+        int left = oauth.Count - remove.Count;
+        if (left > maxOAuthTokens)
+        {
+            var gone = new HashSet<string>(remove, StringComparer.Ordinal);
+            remove.AddRange(oauth.Where(t => !gone.Contains(t.Key)).OrderBy(t => t.Value.ExpiresAt ?? DateTimeOffset.MaxValue).Take(left - maxOAuthTokens).Select(t => t.Key));
+        }
+        foreach (var k in remove) Tokens.Remove(k);
+        return remove.Count;
+    }
+
     public WorkspaceState? FindWorkspace(long id)
     {
         foreach (var a in Accounts.Values) if (a.Workspaces.TryGetValue(id, out var w)) return w;
@@ -206,6 +228,21 @@ public sealed class EmulatorState
             });
         }
         return new JsonObject { ["accounts"] = accounts };
+    }
+
+    /// <summary>Names of the fields of the state format that hold secrets.</summary>
+    public static readonly string[] SecretFields = { "secret", "client_secret", "token", "access_token", "refresh_token", "password" };
+
+    /// <summary>Replaces every secret value (see <see cref="SecretFields"/>) of a saved state, in place, by a mask.</summary>
+    public static void MaskSecrets(JsonNode? node)
+    {
+        if (node is JsonArray arr) foreach (var n in arr) MaskSecrets(n);
+        if (node is not JsonObject o) return;
+        foreach (var key in o.Select(kv => kv.Key).ToList())
+        {
+            if (SecretFields.Contains(key, StringComparer.OrdinalIgnoreCase) && o[key] is JsonValue) o[key] = "****";
+            else MaskSecrets(o[key]);
+        }
     }
 
     public static JsonObject ReadSeed(string? path)

@@ -11,14 +11,32 @@ public static class Middleware
         var rng = new Random(o.Seed);
         double NextDouble() { lock (rng) return rng.NextDouble(); }
         var buckets = new Dictionary<string, (double Tokens, DateTimeOffset At)>();
+        var lastPrune = DateTimeOffset.MinValue;
 
         app.Use(async (http, next) =>
         {
             var rid = Guid.NewGuid().ToString();
             http.Items["request_id"] = rid;
             http.Response.Headers["x-request-id"] = rid;
+            await ErrorShapes.Guard(http, next);
+        });
+
+        app.Use(async (http, next) =>
+        {
             var path = http.Request.Path.Value ?? "";
-            if (path.StartsWith("/_emulator", StringComparison.Ordinal)) { await next(); return; }
+            if (path.StartsWith("/_emulator", StringComparison.Ordinal))
+            {
+                bool admin = IsAdmin(http, o);
+                http.Items[AdminItem] = admin;
+                if (!admin && !OpenAdminRoute(http.Request.Method, path))
+                {
+                    await Emu.Error(http, 401, "UNAUTHENTICATED",
+                        $"The /_emulator control routes need this emulator's admin token in the {EmulatorOptions.AdminTokenHeader} header (printed at start as admin-token=..., the AdminToken of Start-DbxEmulator).").ExecuteAsync(http);
+                    return;
+                }
+                await next();
+                return;
+            }
             services.Stats.Count(http.Request.Method + " " + RouteKey(path));
             bool isApi = path.StartsWith("/api/", StringComparison.Ordinal);
 
@@ -81,6 +99,7 @@ public static class Middleware
         app.Use(async (http, next) =>
         {
             var path = http.Request.Path.Value ?? "";
+            if (!path.StartsWith("/_emulator", StringComparison.Ordinal)) PruneTokens(services, ref lastPrune); // token requests included
             if (!path.StartsWith("/api/", StringComparison.Ordinal)) { await next(); return; }
             var (req, error) = Auth.Authenticate(http, services);
             if (error != null) { await error.ExecuteAsync(http); return; }
@@ -90,8 +109,18 @@ public static class Middleware
                 var refused = check.Check(http, req!, services);
                 if (refused != null) { await refused.ExecuteAsync(http); return; }
             }
+            // Persist a successful write before its answer starts, so an acknowledged write survives a kill -9; after the
+            // handler too, for writes whose answer never starts (drop-after-commit).
+            bool persisted = false;
+            void Persist()
+            {
+                if (persisted || HttpMethods.IsGet(http.Request.Method) || http.Response.StatusCode >= 300) return;
+                persisted = true;
+                services.Changed?.Invoke();
+            }
+            if (services.Changed != null) http.Response.OnStarting(() => { Persist(); return Task.CompletedTask; });
             await next();
-            if (!HttpMethods.IsGet(http.Request.Method) && http.Response.StatusCode < 300) services.Changed?.Invoke();
+            Persist();
         });
     }
 
@@ -108,10 +137,47 @@ public static class Middleware
         return string.Join('/', parts);
     }
 
-    public static IPAddress ClientIp(HttpContext http)
+    /// <summary>http.Items key: true when the request carried the admin token (e.g. /_emulator/state then shows secrets).</summary>
+    public const string AdminItem = "emu_admin";
+
+    /// <summary>/_emulator routes open without the admin token: liveness, the stand-in of Databricks' public IP-range file,
+    /// and the state dump, which then masks secrets.</summary>
+    public static bool OpenAdminRoute(string method, string path) =>
+        (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) &&
+        path is "/_emulator/health" or "/_emulator/ip-ranges.json" or "/_emulator/ip-ranges-redirect" or "/_emulator/state";
+
+    /// <summary>The request carries the admin token: X-Emulator-Admin-Token, or Authorization: Bearer on /_emulator routes.</summary>
+    public static bool IsAdmin(HttpContext http, EmulatorOptions o)
+    {
+        var expected = o.AdminToken;
+        if (string.IsNullOrEmpty(expected)) return false;
+        var given = http.Request.Headers[EmulatorOptions.AdminTokenHeader].ToString();
+        if (string.IsNullOrEmpty(given))
+        {
+            var auth = http.Request.Headers.Authorization.ToString();
+            if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) given = auth.Substring(7).Trim();
+        }
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected));
+    }
+
+    /// <summary>Frees expired OAuth tokens (at most once a second of the emulator clock, or at once above the bound).</summary>
+    private static void PruneTokens(EmulatorServices services, ref DateTimeOffset lastPrune)
+    {
+        var state = services.State;
+        var now = services.Clock();
+        lock (state.Sync)
+        {
+            if (now - lastPrune < TimeSpan.FromSeconds(1) && now >= lastPrune && state.Tokens.Count <= services.Options.MaxOAuthTokens) return;
+            lastPrune = now;
+            state.PruneOAuthTokens(now, services.Options.MaxOAuthTokens);
+        }
+    }
+
+    public static IPAddress ClientIp(HttpContext http, bool trustForwardedFor = false)
     {
         var remote = http.Connection.RemoteIpAddress ?? IPAddress.Loopback;
-        if (IPAddress.IsLoopback(remote))
+        if (trustForwardedFor && IPAddress.IsLoopback(remote))
         {
             var xff = http.Request.Headers["X-Forwarded-For"].ToString();
             if (!string.IsNullOrWhiteSpace(xff))

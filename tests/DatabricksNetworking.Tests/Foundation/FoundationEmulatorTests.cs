@@ -25,6 +25,8 @@ public sealed class InProcessEmulator : IAsyncDisposable
     {
         App = app; Services = services; Url = url;
         Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(url) };
+        // The /_emulator control routes need the run's admin token; every request of these tests may call them.
+        Http.DefaultRequestHeaders.Add(EmulatorOptions.AdminTokenHeader, services.Options.AdminToken);
     }
 
     public WebApplication App { get; }

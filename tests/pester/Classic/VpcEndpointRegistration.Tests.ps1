@@ -60,7 +60,7 @@ Describe 'VPC endpoint registrations against moto' {
     It 'Get | Where-Object State -ne available | Remove -WhatIf lists the unavailable ones and sends no request' {
         $e = New-MotoVpcEndpoint -VpcId $vpc -Service Workspace
         $reg = $e | New-DbxVpcEndpointRegistration -Name (New-TestName 'stale')
-        Invoke-RestMethod -Method Post -Uri "$((Get-TestEnvironment).EmulatorUrl)/_emulator/accounts/$((Get-TestSeed).AccountId)/vpc-endpoints/$($reg.VpcEndpointId)/state" -Body '{"state":"rejected"}' | Out-Null
+        Invoke-EmulatorControl -Method Post -Path "accounts/$((Get-TestSeed).AccountId)/vpc-endpoints/$($reg.VpcEndpointId)/state" -Body '{"state":"rejected"}' | Out-Null
         $stale = @(Get-DbxVpcEndpointRegistration | Where-Object State -ne available)
         $stale.VpcEndpointId | Should -Contain $reg.VpcEndpointId
         $before = Get-EmulatorRequestCount
@@ -86,7 +86,7 @@ Describe 'VPC endpoint registrations without AWS: -Wait' {
     }
 
     It 'fails clearly when the endpoint is rejected' {
-        Invoke-RestMethod -Method Post -Uri "$($emu.Url)/_emulator/accounts/$((Get-TestSeed).AccountId)/vpc-endpoint-outcomes" -Body '{"aws_vpc_endpoint_id":"vpce-0bbbbbbbbbbbbbbb1","state":"rejected"}' | Out-Null
+        Invoke-EmulatorControl -Method Post -Path "accounts/$((Get-TestSeed).AccountId)/vpc-endpoint-outcomes" -Body '{"aws_vpc_endpoint_id":"vpce-0bbbbbbbbbbbbbbb1","state":"rejected"}' -Emulator $emu | Out-Null
         $out = New-DbxVpcEndpointRegistration -Context $ctx -AwsVpcEndpointId 'vpce-0bbbbbbbbbbbbbbb1' -Region us-east-1 -Wait -TimeoutSec 60 -ErrorVariable e -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxVpcEndpointNotAvailable*'
@@ -94,7 +94,7 @@ Describe 'VPC endpoint registrations without AWS: -Wait' {
     }
 
     It 'times out with -TimeoutSec while the endpoint stays pending' {
-        Invoke-RestMethod -Method Post -Uri "$($emu.Url)/_emulator/accounts/$((Get-TestSeed).AccountId)/vpc-endpoint-outcomes" -Body '{"aws_vpc_endpoint_id":"vpce-0ccccccccccccccc1","state":"pendingAcceptance"}' | Out-Null
+        Invoke-EmulatorControl -Method Post -Path "accounts/$((Get-TestSeed).AccountId)/vpc-endpoint-outcomes" -Body '{"aws_vpc_endpoint_id":"vpce-0ccccccccccccccc1","state":"pendingAcceptance"}' -Emulator $emu | Out-Null
         New-DbxVpcEndpointRegistration -Context $ctx -AwsVpcEndpointId 'vpce-0ccccccccccccccc1' -Region us-east-1 -Wait -TimeoutSec 2 -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxWaitTimeout*'
         $e[0].Exception.Message | Should -Match 'pendingAcceptance'

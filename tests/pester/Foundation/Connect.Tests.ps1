@@ -154,7 +154,7 @@ client_secret = $($seed.ClientSecret)
     It 're-acquires an expired OAuth token once and the call still works' {
         $ctx = Connect-TestAccount
         $before = Get-TokenRequestCount
-        (Invoke-RestMethod -Method Post -Uri "$url/_emulator/tokens/expire").expired | Should -BeGreaterThan 0
+        (Invoke-EmulatorControl -Method Post -Path tokens/expire -Url $url).expired | Should -BeGreaterThan 0
         $out = Get-DbxWorkspace -WorkspaceId 1111111111111111 -Verbose 4>&1
         ($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).WorkspaceName | Should -Be 'prod-eu'
         ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match '401, fetching a new OAuth token'

@@ -43,13 +43,49 @@ Describe 'Start-DbxEmulator' {
         $emu.HasExited | Should -BeTrue
     }
 
+    It 'returns the admin token of the /_emulator routes, outside the default view' {
+        $emu = Start-DbxEmulator
+        try {
+            $emu.AdminToken | Should -Not -BeNullOrEmpty
+            ($emu | Out-String) | Should -Not -Match ([regex]::Escape($emu.AdminToken))
+            $refused = Invoke-WebRequest "$($emu.Url)/_emulator/requests" -SkipHttpErrorCheck
+            $refused.StatusCode | Should -Be 401
+            ($refused.Content | ConvertFrom-Json).error_code | Should -Be 'UNAUTHENTICATED'
+            (Invoke-RestMethod "$($emu.Url)/_emulator/requests" -Headers @{ 'X-Emulator-Admin-Token' = $emu.AdminToken }).total | Should -Be 0
+            (Invoke-EmulatorControl -Path requests -Emulator $emu).total | Should -Be 0
+            # Without the token the state dump masks the secrets.
+            (Invoke-RestMethod "$($emu.Url)/_emulator/state").accounts[0].service_principals[0].secret | Should -Be '****'
+            (Invoke-EmulatorControl -Path state -Emulator $emu).accounts[0].service_principals[0].secret | Should -Be $seed.ClientSecret
+        } finally { $emu | Stop-DbxEmulator }
+    }
+
+    It 'honours X-Forwarded-For only with -TrustForwardedFor' {
+        foreach ($trust in $false, $true) {
+            $emu = Start-DbxEmulator -TrustForwardedFor:$trust
+            try {
+                $h = @{ Authorization = "Bearer $($seed.WorkspaceToken)" }
+                $list = '{"label":"allow","list_type":"ALLOW","ip_addresses":["127.0.0.1","10.0.0.0/8"]}'
+                Invoke-RestMethod -Method Post "$($emu.Url)/api/2.0/ip-access-lists" -Headers $h -Body $list -ContentType 'application/json' | Out-Null
+                Invoke-RestMethod -Method Patch "$($emu.Url)/api/2.0/workspace-conf" -Headers $h -Body '{"enableIpAccessLists":"true"}' -ContentType 'application/json' | Out-Null
+                $r = Invoke-WebRequest "$($emu.Url)/api/2.0/ip-access-lists" -Headers ($h + @{ 'X-Forwarded-For' = '192.0.2.1' }) -SkipHttpErrorCheck
+                $r.StatusCode | Should -Be $(if ($trust) { 403 } else { 200 })
+            } finally { $emu | Stop-DbxEmulator }
+        }
+    }
+
+    It 'lets tests call the shared emulator''s control routes through Invoke-EmulatorControl' {
+        $env:DBX_EMULATOR_ADMIN_TOKEN | Should -Not -BeNullOrEmpty
+        (Invoke-EmulatorControl -Path requests).total | Should -BeGreaterOrEqual 0
+        { Invoke-EmulatorControl -Path requests -NoToken } | Should -Throw '*401*'
+    }
+
     It 'passes the fault knobs through' {
         $emu = Start-DbxEmulator -FaultRate 1 -Seed 3
         try {
             $status = try { Invoke-WebRequest "$($emu.Url)/api/2.0/accounts/$($seed.AccountId)/workspaces" -Headers @{ Authorization = "Bearer $($seed.AccountToken)" } -TimeoutSec 10 | Out-Null; 200 }
             catch { if ($_.Exception.Response) { [int]$_.Exception.Response.StatusCode } else { 'reset' } }
             $status | Should -BeIn @(503, 'reset')
-            (Invoke-RestMethod "$($emu.Url)/_emulator/requests").faults | Should -Be 1
+            (Invoke-EmulatorControl -Path requests -Emulator $emu).faults | Should -Be 1
         } finally { $emu | Stop-DbxEmulator }
     }
 

@@ -34,7 +34,7 @@ BeforeAll {
         Get-DbxWorkspace -Context $m2m -WorkspaceId 9999999999999999 -Verbose -Debug
         Invoke-DbxApi -Context $m2m -Method Patch -Path /api/2.0/workspace-conf -WorkspaceId 5555555555555555 -Body @{ enableTokensConfig = 'true' } -Verbose -Debug -Confirm:$false
         Invoke-DbxApi -Context $m2m -Path /api/2.0/no-such-endpoint -WorkspaceId 5555555555555555 -Verbose -Debug
-        Invoke-RestMethod -Method Post -Uri "$url/_emulator/tokens/expire" | Out-Null
+        Invoke-EmulatorControl -Method Post -Path tokens/expire -Url $url | Out-Null
         Get-DbxWorkspace -Context $m2m -Verbose -Debug
         $pat = Connect-DbxAccount -AccountHost $url -AccountId $accountId -Token $token -Verbose -Debug -NoDefault
         $pat | Format-List * -Force

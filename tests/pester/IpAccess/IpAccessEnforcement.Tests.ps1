@@ -3,7 +3,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
-    $script:emu = Start-TestEmulator -Arguments @('--quiet')
+    $script:emu = Start-TestEmulator -Arguments @('--quiet', '--trust-forwarded-for')
     $script:pctx = Connect-TestAccount -Url $emu.Url -NoDefault
     $script:ws = [long]1111111111111111
     function Clear-All {

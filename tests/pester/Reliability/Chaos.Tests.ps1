@@ -12,7 +12,7 @@ BeforeAll {
     $pwsh = @(Get-PwshCommand)
     $log = Join-Path $TestDrive 'chaos.log'
     $argList = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Invoke-ChaosMatrix.ps1'),
-        '-Module', $envi.Module, '-EmulatorUrl', $emu.Url, '-ResultFile', $resultFile)
+        '-Module', $envi.Module, '-EmulatorUrl', $emu.Url, '-AdminToken', $emu.AdminToken, '-ResultFile', $resultFile)
     $p = Start-Process -FilePath $pwsh[0] -ArgumentList $argList -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
     # A generous bound for the whole matrix (it takes about a minute); a hang shows as a missed deadline.
     $script:finished = $p.WaitForExit(300000)

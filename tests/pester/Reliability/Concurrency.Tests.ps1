@@ -15,10 +15,10 @@ BeforeAll {
     $ctx.Retry.MaxBackoff = [TimeSpan]::FromMilliseconds(200)
     $ctx.Retry.MaxRetryTime = [TimeSpan]::FromSeconds(20)
     $script:ws = [long]2222222222222222
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/faults?fault_rate=0&drop_after_commit_rate=0" | Out-Null
+    Invoke-EmulatorControl -Method Post -Path 'faults?fault_rate=0&drop_after_commit_rate=0' -Emulator $emu | Out-Null
     $script:own = foreach ($i in 1..8) { New-DbxIpAccessList -Context $ctx -WorkspaceId $ws -Label "own-$i" -ListType Block -IpAddress "172.16.$i.0/24" }
     $script:shared = New-DbxIpAccessList -Context $ctx -WorkspaceId $ws -Label shared -ListType Block -IpAddress 172.31.0.0/24
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/faults?fault_rate=0.2&drop_after_commit_rate=0.1" | Out-Null
+    Invoke-EmulatorControl -Method Post -Path 'faults?fault_rate=0.2&drop_after_commit_rate=0.1' -Emulator $emu | Out-Null
 
     $module = $envi.Module
     $pool = [runspacefactory]::CreateRunspacePool(1, 16)
@@ -42,8 +42,8 @@ BeforeAll {
     }
     $script:calls = @(foreach ($j in $jobs) { $j.PS.EndInvoke($j.Handle); $j.PS.Dispose() })
     $pool.Dispose()
-    $emuStats = Invoke-RestMethod "$($emu.Url)/_emulator/requests"
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/faults?fault_rate=0&drop_after_commit_rate=0&rate_limit=0" | Out-Null
+    $emuStats = Invoke-EmulatorControl -Path requests -Emulator $emu
+    Invoke-EmulatorControl -Method Post -Path 'faults?fault_rate=0&drop_after_commit_rate=0&rate_limit=0' -Emulator $emu | Out-Null
     $script:final = @{}
     foreach ($l in @($own) + $shared) { $final[$l.ListId] = @((Get-DbxIpAccessList -Context $ctx -WorkspaceId $ws -ListId $l.ListId).IpAddresses) }
     $script:lost = @(foreach ($c in $calls | Where-Object Ok) { foreach ($v in $c.Values) { if ($v -notin $final[$c.ListId]) { "runspace $($c.Runspace): $v" } } })

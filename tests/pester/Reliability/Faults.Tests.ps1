@@ -226,7 +226,7 @@ Describe 'Mixed operations against an emulator with faults, rate limiting and dr
         $watch.Stop()
 
         # The emulator's state, read without faults (/_emulator is exempt).
-        $state = Invoke-RestMethod "$($emu.Url)/_emulator/state"
+        $state = Invoke-EmulatorControl -Path state -Emulator $emu
         $acc = $state.accounts | Where-Object account_id -EQ $Seed.AccountId
         function Items($collections, [string]$name) { $p = $collections.PSObject.Properties[$name]; if ($p) { @($p.Value) } else { @() } }
         $wsState = $acc.workspace_state.PSObject.Properties["$Ws"].Value
@@ -277,7 +277,7 @@ Describe 'Mixed operations against an emulator with faults, rate limiting and dr
             }
         }
 
-        $emuStats = Invoke-RestMethod "$($emu.Url)/_emulator/requests"
+        $emuStats = Invoke-EmulatorControl -Path requests -Emulator $emu
         $failed = @($log | Where-Object { -not $_.Ok })
         $script:figures = [ordered]@{
             'operations'                         = $log.Count

@@ -7,6 +7,8 @@ param(
     [Parameter(Mandatory)][string]$Module,
     [Parameter(Mandatory)][string]$EmulatorUrl,
     [Parameter(Mandatory)][string]$ResultFile,
+    # The emulator's admin token (its /_emulator/chaos route needs it).
+    [string]$AdminToken = $env:DBX_EMULATOR_ADMIN_TOKEN,
     [string]$AccountId = '5a8c0e2b-7d14-4f3a-9b6e-2c1d0f4e8a37',
     [string]$ClientId = '9f1e2d3c-4b5a-4968-8776-655443322110',
     [string]$ClientSecret = 'dosedemo0123456789abcdef0123456789ab',
@@ -16,7 +18,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module $Module
 Import-Module (Join-Path $PSScriptRoot 'ReliabilityHelpers.psm1')
 $ws = [long]1111111111111111
-function Set-Chaos([double]$Rate, [string]$Kind = '') { Invoke-RestMethod -Method Post "$EmulatorUrl/_emulator/chaos?rate=$Rate&kind=$Kind" | Out-Null }
+function Set-Chaos([double]$Rate, [string]$Kind = '') { Invoke-RestMethod -Method Post "$EmulatorUrl/_emulator/chaos?rate=$Rate&kind=$Kind" -Headers @{ 'X-Emulator-Admin-Token' = $AdminToken } | Out-Null }
 
 $ctx = Connect-DbxAccount -AccountHost $EmulatorUrl -AccountId $AccountId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString $ClientSecret -AsPlainText -Force)
 # One object in every collection, made before the chaos starts, so a call that ends quietly with nothing is visible.

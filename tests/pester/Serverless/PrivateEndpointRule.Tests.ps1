@@ -10,7 +10,7 @@ BeforeAll {
     $script:listRoute = 'GET /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules'
     function Set-ServiceFate([string]$Url, [string]$Service, [string]$State, [string]$Message) {
         $body = @{ endpoint_service = $Service; connection_state = $State; error_message = $Message } | ConvertTo-Json
-        Invoke-RestMethod -Method Post -Uri "$Url/_emulator/endpoint-service-fates" -Body $body -ContentType 'application/json' | Out-Null
+        Invoke-EmulatorControl -Method Post -Path endpoint-service-fates -Body $body -Url $Url | Out-Null
     }
 }
 
@@ -170,8 +170,8 @@ Describe 'Rules to a customer service follow the endpoint service in AWS (moto; 
     It 'fails -Wait with DbxPrivateEndpointRuleCreateFailed and the message when the service does not exist' {
         $missing = 'com.amazonaws.vpce.eu-west-3.vpce-svc-0deadbeefdeadbeef'
         $job = Start-ThreadJob -ScriptBlock {
-            param($url) Start-Sleep -Milliseconds 300; Invoke-RestMethod -Method Post -Uri "$url/_emulator/clock/advance?seconds=300" | Out-Null
-        } -ArgumentList $script:emu.Url
+            param($url, $token) Start-Sleep -Milliseconds 300; Invoke-RestMethod -Method Post -Uri "$url/_emulator/clock/advance?seconds=300" -Headers @{ 'X-Emulator-Admin-Token' = $token } | Out-Null
+        } -ArgumentList $script:emu.Url, $script:emu.AdminToken
         $out = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $missing -DomainName 'gone.corp.example.com' -Wait -ErrorAction SilentlyContinue -ErrorVariable err
         $job | Wait-Job | Remove-Job
         $out | Should -BeNullOrEmpty

@@ -19,9 +19,10 @@ namespace DatabricksNetworking.Cmdlets.Emulator
     /// <summary>A running Databricks emulator started by <c>Start-DbxEmulator</c>.</summary>
     public sealed class DbxEmulatorInstance
     {
-        internal DbxEmulatorInstance(string url, Process process, string? accountId, string? clientId, SecureString? clientSecret, string? seedFile)
+        internal DbxEmulatorInstance(string url, Process process, string? accountId, string? clientId, SecureString? clientSecret, string? seedFile, string? adminToken = null)
         {
             Url = url;
+            AdminToken = adminToken;
             Process = process;
             ProcessId = process.Id;
             AccountId = accountId;
@@ -40,6 +41,11 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         public string? ClientId { get; }
         /// <summary>Client id and secret of that service principal, for <c>Connect-DbxAccount -Credential</c> (the secret stays a SecureString).</summary>
         public PSCredential? Credential { get; }
+        /// <summary>
+        /// The secret of this run's /_emulator control routes (request counts, state with secrets, clock, faults): send it as the
+        /// X-Emulator-Admin-Token header. A local test secret: not in the default view, masked in traces.
+        /// </summary>
+        public string? AdminToken { get; }
         /// <summary>The seed file, or null for the built-in demo seed.</summary>
         public string? SeedFile { get; }
         public DateTimeOffset StartedAt { get; }
@@ -75,7 +81,7 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         internal const string DemoClientId = "9f1e2d3c-4b5a-4968-8776-655443322110";
         internal const string DemoClientSecret = "dosedemo0123456789abcdef0123456789ab";
 
-        private static readonly Regex Listening = new Regex(@"^Emulator listening on (http://\S+)", RegexOptions.CultureInvariant);
+        private static readonly Regex Listening = new Regex(@"^Emulator listening on (http://\S+)(?: admin-token=(\S+))?", RegexOptions.CultureInvariant);
 
         /// <summary>Loopback port; 0 (default) picks a free one.</summary>
         [Parameter]
@@ -122,6 +128,10 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         [Parameter]
         public string[]? ArgumentList { get; set; }
 
+        /// <summary>Take the caller's address from X-Forwarded-For (loopback callers only), to try IP access lists from other addresses.</summary>
+        [Parameter]
+        public SwitchParameter TrustForwardedFor { get; set; }
+
         /// <summary>Also connect the session to the seed's first account (its first service principal, OAuth M2M).</summary>
         [Parameter]
         public SwitchParameter Connect { get; set; }
@@ -157,6 +167,7 @@ namespace DatabricksNetworking.Cmdlets.Emulator
             if (RateLimit > 0) args.AddRange(new[] { "--rate-limit", RateLimit.ToString("R", CultureInfo.InvariantCulture) });
             if (DropAfterCommitRate > 0) args.AddRange(new[] { "--drop-after-commit-rate", DropAfterCommitRate.ToString("R", CultureInfo.InvariantCulture) });
             if (Seed.HasValue) args.AddRange(new[] { "--seed", Seed.Value.ToString(CultureInfo.InvariantCulture) });
+            if (TrustForwardedFor) args.Add("--trust-forwarded-for");
             if (ArgumentList != null) args.AddRange(ArgumentList);
             args.AddRange(new[] { "--parent-pid", Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) });
 
@@ -174,13 +185,19 @@ namespace DatabricksNetworking.Cmdlets.Emulator
             };
             var listening = new ManualResetEventSlim(false);
             string? url = null;
+            string? adminToken = null;
             var errors = new StringBuilder();
             var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data == null || url != null) return;
                 var m = Listening.Match(e.Data);
-                if (m.Success) { url = m.Groups[1].Value; listening.Set(); }
+                if (m.Success)
+                {
+                    if (m.Groups[2].Success) { adminToken = m.Groups[2].Value; SecretRegistry.Register(adminToken); }
+                    url = m.Groups[1].Value;
+                    listening.Set();
+                }
             };
             process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (errors) errors.AppendLine(e.Data); };
             process.Exited += (_, __) => listening.Set();
@@ -205,7 +222,7 @@ namespace DatabricksNetworking.Cmdlets.Emulator
                     "DbxEmulatorStartFailed", ErrorCategory.ResourceUnavailable, dll));
             }
 
-            var instance = new DbxEmulatorInstance(url!, process, accountId, clientId, ToSecure(secret), seedPath);
+            var instance = new DbxEmulatorInstance(url!, process, accountId, clientId, ToSecure(secret), seedPath, adminToken);
             EmulatorRegistry.Add(instance);
             WriteVerbose($"Emulator listening on {url} (process {process.Id})");
 
