@@ -86,8 +86,9 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         }
 
         /// <summary>
-        /// Parses and normalises addresses and CIDRs; writes one error per bad value (ErrorId by kind) and
-        /// returns null when any was bad, so the caller sends nothing.
+        /// Parses addresses and CIDRs (kept as typed, trimmed); writes one error per bad value (ErrorId by kind) and
+        /// returns null when any was bad, so the caller sends nothing. Values with host bits set are accepted, with one
+        /// warning per call that the service reads them as their network.
         /// </summary>
         protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string> values, bool skipBlankAndComments = false)
         {
@@ -101,8 +102,13 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 bad = true;
                 WriteError(ErrorRecords.FromValidation(InvalidAddress(problem, raw)));
             }
-            return bad ? null : parsed;
+            if (bad) return null;
+            var hostBits = hostBitsWarned ? null : Cidr.HostBitsWarning(parsed);
+            if (hostBits != null) { hostBitsWarned = true; WriteWarning(hostBits); }
+            return parsed;
         }
+
+        private bool hostBitsWarned;
 
         protected static DbxValidationException InvalidAddress(CidrProblem problem, string? raw)
         {
@@ -111,7 +117,6 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             {
                 case CidrProblemKind.Ipv6: id = "DbxIpv6NotSupported"; break;
                 case CidrProblemKind.PrefixOutOfRange: id = "DbxInvalidCidrPrefix"; break;
-                case CidrProblemKind.HostBitsSet: id = "DbxInvalidCidrHostBits"; break;
                 default: id = "DbxInvalidIpAddress"; break;
             }
             return new DbxValidationException(id, problem.Message, raw);
