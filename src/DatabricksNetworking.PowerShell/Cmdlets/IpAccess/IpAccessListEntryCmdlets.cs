@@ -114,7 +114,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     if (attempt == 1)
                         foreach (var missing in absent) WriteWarning($"{missing} is not in IP access list '{list.Label}' ({batch.ListId}).");
 
-                    if (result.SequenceEqual(before, StringComparer.Ordinal))
+                    if (result == null)
                     {
                         if (attempt == 1) WriteVerbose($"IP access list '{list.Label}' ({batch.ListId}) already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
                         if (PassThru) WriteObject(list);
@@ -157,19 +157,31 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         }
 
         /// <summary>
-        /// The list after adding (or removing) <paramref name="wanted"/>: entries already there keep their spelling
-        /// and order, entries that do not parse are kept as they are, new ones are appended as typed.
-        /// <paramref name="absent"/>: values to remove that are not in the list.
+        /// The list after adding (or removing) <paramref name="wanted"/>, or null when nothing changes. Entries already
+        /// there keep their spelling (<c>1.2.3.4/32</c> stays so), new ones are added as typed, the result is sorted by
+        /// block, and entries that do not parse are kept, last. <paramref name="absent"/>: values to remove that are not in the list.
         /// </summary>
-        internal static List<string> Merge(IReadOnlyList<string> existing, IReadOnlyList<Ipv4Cidr> wanted, bool adding, out List<string> absent)
+        internal static List<string>? Merge(IReadOnlyList<string> existing, IReadOnlyList<Ipv4Cidr> wanted, bool adding, out List<string> absent)
         {
             var present = new HashSet<Ipv4Cidr>();
             foreach (var e in existing) if (Cidr.TryParse(e, out var c, out _)) present.Add(c);
             absent = new List<string>();
-            if (adding) return existing.Concat(wanted.Where(w => !present.Contains(w)).OrderBy(w => w).Select(w => w.Wire)).ToList();
-            var drop = new HashSet<Ipv4Cidr>(wanted);
-            absent.AddRange(wanted.Where(w => !present.Contains(w)).Select(w => w.Wire));
-            return existing.Where(e => !(Cidr.TryParse(e, out var c, out _) && drop.Contains(c))).ToList();
+            List<string> result;
+            if (adding)
+            {
+                var added = wanted.Where(w => !present.Contains(w)).Select(w => w.Wire).ToList();
+                if (added.Count == 0) return null;
+                result = existing.Concat(added).ToList();
+            }
+            else
+            {
+                var drop = new HashSet<Ipv4Cidr>(wanted);
+                absent.AddRange(wanted.Where(w => !present.Contains(w)).Select(w => w.Wire));
+                if (absent.Count == wanted.Count) return null;
+                result = existing.Where(e => !(Cidr.TryParse(e, out var c, out _) && drop.Contains(c))).ToList();
+            }
+            return result.Select(x => (Ok: Cidr.TryParse(x, out var c, out _), Value: c, Text: x))
+                .OrderBy(t => t.Ok ? 0 : 1).ThenBy(t => t.Value).Select(t => t.Text).ToList();
         }
 
         /// <summary>The values of <paramref name="wanted"/> the list does not show as changed: not in it (adding) or still in it (removing).</summary>
