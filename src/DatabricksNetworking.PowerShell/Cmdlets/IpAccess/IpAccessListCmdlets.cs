@@ -58,7 +58,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Alias("list_type")]
         public IpAccessListType ListType { get; set; }
 
-        /// <summary>IPv4 addresses and CIDRs; normalised, duplicates merged, sorted.</summary>
+        /// <summary>IPv4 addresses and CIDRs; sent as typed (trimmed), duplicates merged, sorted.</summary>
         [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
         [Alias("ip_addresses", "IpAddresses")]
         [AllowEmptyCollection]
