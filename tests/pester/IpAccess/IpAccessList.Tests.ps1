@@ -94,8 +94,8 @@ Describe 'Validation before anything is sent' {
     }
 
     It 'names every bad value of one call' {
-        New-DbxIpAccessList -WorkspaceId $ws -Label 'bad' -ListType Block -IpAddress '1.2.3.4/8', '::1', 'x' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err.TargetObject | Should -Be @('1.2.3.4/8', '::1', 'x')
+        New-DbxIpAccessList -WorkspaceId $ws -Label 'bad' -ListType Block -IpAddress '1.2.3.4/33', '::1', 'x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.TargetObject | Should -Be @('1.2.3.4/33', '::1', 'x')
         Get-EmulatorRequestCount | Should -Be $before
     }
 

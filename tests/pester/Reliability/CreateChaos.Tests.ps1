@@ -53,6 +53,8 @@ BeforeAll {
                 })
         }
     }
+    Write-ReliabilitySummary -Suite 'Creates under lost and unreadable answers' -Operations $outcomes.Count -Faults ($outcomes | Measure-Object Faults -Sum).Sum `
+        -Duplicates ($outcomes | ForEach-Object { [math]::Max(0, $_.Exist - 1) } | Measure-Object -Sum).Sum -Lost @($outcomes | Where-Object { $_.Exist -ge 1 -and $_.Objects -eq 0 }).Count
     Write-ReliabilityReport -Title 'Creates under lost and unreadable answers (New- cmdlets)' -Figures ([ordered]@{
             'operations' = $outcomes.Count
             'faults injected (dropped answers + hostile bodies)' = ($outcomes | Measure-Object Faults -Sum).Sum

@@ -33,6 +33,8 @@ BeforeAll {
     $script:final = @((Get-DbxIpAccessList -Context $ctx -WorkspaceId $ws -ListId $shared.ListId).IpAddresses)
     $script:lost = @(foreach ($c in $calls | Where-Object Ok) { foreach ($v in $c.Values) { if ($v -notin $final) { "writer $($c.Writer): $v" } } })
     $script:unreportedMissing = @(foreach ($c in $calls | Where-Object Ok) { if (@($c.Values | Where-Object { $_ -notin $final }).Count) { $c } })
+    Write-ReliabilitySummary -Suite 'Cross-process writers (IP list entries)' -Operations $calls.Count -Faults ([long]$emuStats.faults + [long]$emuStats.dropped_after_commit) `
+        -Duplicates ($final.Count - @($final | Sort-Object -Unique).Count) -Lost $lost.Count
     Write-ReliabilityReport -Title "Cross-process writers ($writers pwsh processes, Add-DbxIpAccessListEntry on one list, under faults)" -Figures ([ordered]@{
             'operations (calls)' = $calls.Count
             'calls that reported success' = @($calls | Where-Object Ok).Count

@@ -90,7 +90,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// returns null when any was bad, so the caller sends nothing. Values with host bits set are accepted, with one
         /// warning per call that the service reads them as their network.
         /// </summary>
-        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string> values, bool skipBlankAndComments = false)
+        /// <param name="warnHostBits">False for a cmdlet that collects values over its pipeline and warns once over all of them.</param>
+        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string> values, bool skipBlankAndComments = false, bool warnHostBits = true)
         {
             var parsed = new List<Ipv4Cidr>();
             bool bad = false;
@@ -103,9 +104,15 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 WriteError(ErrorRecords.FromValidation(InvalidAddress(problem, raw)));
             }
             if (bad) return null;
-            var hostBits = hostBitsWarned ? null : Cidr.HostBitsWarning(parsed);
-            if (hostBits != null) { hostBitsWarned = true; WriteWarning(hostBits); }
+            if (warnHostBits) WarnHostBits(parsed);
             return parsed;
+        }
+
+        /// <summary>The one warning per call that values with host bits set are read as their network.</summary>
+        protected void WarnHostBits(IEnumerable<Ipv4Cidr> values)
+        {
+            var hostBits = hostBitsWarned ? null : Cidr.HostBitsWarning(values);
+            if (hostBits != null) { hostBitsWarned = true; WriteWarning(hostBits); }
         }
 
         private bool hostBitsWarned;

@@ -66,7 +66,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var account = Account.IsPresent;
             var batch = batches.FirstOrDefault(b => b.Account == account && b.WorkspaceId == WorkspaceId && b.ListId == ListId);
             if (batch == null) batches.Add(batch = new Batch(account, account ? null : WorkspaceId, ListId));
-            var parsed = ParseAddresses(IpAddress, skipBlankAndComments: true);
+            var parsed = ParseAddresses(IpAddress, skipBlankAndComments: true, warnHostBits: false);
             if (parsed == null) batch.Invalid = true;
             else batch.Values.AddRange(parsed);
         }
@@ -93,6 +93,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     $"IP access list {batch.ListId} was not changed: some of the values given are not valid IPv4 addresses or CIDRs (see the errors above).", batch.ListId);
             var values = Cidr.Normalise(batch.Values);
             if (values.Count == 0) { WriteWarning($"No addresses were given for IP access list {batch.ListId}; nothing to do."); return; }
+            WarnHostBits(batch.Values);
             var api = ListsApi();
             var scope = ScopeText(api);
             var shown = string.Join(", ", values.Take(10)) + (values.Count > 10 ? $" (and {values.Count - 10} more)" : "");
