@@ -24,9 +24,6 @@ public class CidrTests
     }
 
     [Theory]
-    [InlineData("10.0.0.1/24", CidrProblemKind.HostBitsSet, "0.0.0.1 is beyond the /24 prefix")]
-    [InlineData("10.0.0.1/24", CidrProblemKind.HostBitsSet, "the network is 10.0.0.0/24")]
-    [InlineData("192.168.1.200/25", CidrProblemKind.HostBitsSet, "0.0.0.72")]
     [InlineData("10.0.0.0/33", CidrProblemKind.PrefixOutOfRange, "/33")]
     [InlineData("10.0.0.0/1000", CidrProblemKind.PrefixOutOfRange, "from 0 to 32")]
     [InlineData("::1", CidrProblemKind.Ipv6, "IPv6")]
@@ -51,12 +48,52 @@ public class CidrTests
     }
 
     [Fact]
-    public void Normalise_merges_duplicates_and_sorts_numerically()
+    public void Normalise_merges_duplicates_sorts_numerically_and_keeps_each_value_as_typed()
     {
-        var values = new[] { "10.0.0.10", "10.0.0.9/32", "10.0.0.9", "9.0.0.0/8", "10.0.0.0/24", "10.0.0.0/16" }
+        var values = new[] { "10.0.0.10", "10.0.0.9/32", "10.0.0.9", "9.0.0.0/8", "10.0.0.0/24", "10.0.0.0/16", " 2.2.2.2/21 " }
             .Select(v => { Assert.True(Cidr.TryParse(v, out var c, out _)); return c; });
-        Assert.Equal(new[] { "9.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.0.9", "10.0.0.10" }, Cidr.Normalise(values));
+        // 10.0.0.9/32 is sent as typed (not rewritten to 10.0.0.9): a list managed by Terraform shows no drift.
+        Assert.Equal(new[] { "2.2.2.2/21", "9.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.0.9/32", "10.0.0.10" }, Cidr.Normalise(values));
     }
+
+    [Theory]
+    [InlineData("2.2.2.2/21", "2.2.0.0/21")]
+    [InlineData("10.0.0.1/24", "10.0.0.0/24")]
+    [InlineData("192.168.1.200/25", "192.168.1.128/25")]
+    [InlineData("255.255.255.255/0", "0.0.0.0/0")]
+    public void Accepts_host_bits_as_the_service_does_and_reads_them_as_the_network(string input, string network)
+    {
+        Assert.True(Cidr.TryParse(input, out var value, out var error), error);
+        Assert.True(value.HostBitsSet);
+        Assert.Equal(network, value.ToString());
+        Assert.Equal(input, value.Wire);
+        Assert.True(Cidr.TryParse(network, out var net, out _));
+        Assert.Equal(net, value);
+        Assert.False(net.HostBitsSet);
+        Assert.Contains(input + " as " + network, Cidr.HostBitsWarning(new[] { value, net }));
+        Assert.Null(Cidr.HostBitsWarning(new[] { net }));
+    }
+
+    [Fact]
+    public void Host_bits_are_evaluated_as_the_network_by_the_evaluator()
+    {
+        var lists = new[] { L("ALLOW", "docs", true, "2.2.2.2/21") };
+        Assert.True(IpAccessEvaluator.Evaluate(lists, Ip("2.2.0.1")).Allowed);
+        Assert.True(IpAccessEvaluator.Evaluate(lists, Ip("2.2.7.255")).Allowed);
+        Assert.False(IpAccessEvaluator.Evaluate(lists, Ip("2.2.8.0")).Allowed);
+        Assert.Equal("2.2.2.2/21", IpAccessEvaluator.Evaluate(lists, Ip("2.2.0.1")).Entry);
+    }
+
+    [Theory]
+    [InlineData(new[] { "1.2.3.4" }, new[] { "1.2.3.4/32" }, true)]
+    [InlineData(new[] { "1.2.3.4/32", "10.0.0.0/8" }, new[] { "10.0.0.0/8", "1.2.3.4" }, true)]
+    [InlineData(new[] { "2.2.2.2/21" }, new[] { "2.2.0.0/21" }, true)]
+    [InlineData(new[] { "1.2.3.4" }, new[] { "1.2.3.5/32" }, false)]
+    [InlineData(new[] { "1.2.3.4/31" }, new[] { "1.2.3.4/32" }, false)]
+    [InlineData(new[] { "junk" }, new[] { "junk" }, true)]
+    [InlineData(new[] { "junk" }, new[] { "1.2.3.4" }, false)]
+    public void SameValues_treats_a_bare_address_and_its_slash_32_as_equal(string[] a, string[] b, bool same) =>
+        Assert.Equal(same, Cidr.SameValues(a, b));
 
     [Fact]
     public void Address_parse_refuses_cidrs_and_ipv6()
@@ -149,7 +186,7 @@ public class CidrPropertyTests
         if (moduleOk != serviceOk) return false;
         if (!moduleOk) return true;
         // What the module sends is accepted too, and all three readings are the same network.
-        return Same(net, value) && IpAccessRules.TryParse(value.ToString(), out var sent) && Same(sent, value);
+        return Same(net, value) && IpAccessRules.TryParse(value.Wire, out var sent) && Same(sent, value) && value.Wire == text.Trim();
     }
 
     private static bool Same(IPNetwork net, Ipv4Cidr value)

@@ -8,6 +8,7 @@ using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Client.Auth;
 using DatabricksNetworking.Emulator;
 using DatabricksNetworking.Emulator.Core;
+using DatabricksNetworking.Emulator.Areas;
 
 namespace DatabricksNetworking.Tests;
 
@@ -82,7 +83,8 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
     [InlineData("{\"list_type\":\"BLOCK\"}", "label")]
     [InlineData("{\"label\":\"x\"}", "list_type")]
     [InlineData("{\"label\":\"x\",\"list_type\":\"DENY\"}", "ALLOW or BLOCK")]
-    [InlineData("{\"label\":\"x\",\"list_type\":\"BLOCK\",\"ip_addresses\":[\"10.0.0.1/24\"]}", "10.0.0.1/24")]
+    [InlineData("{\"label\":\"x\",\"list_type\":\"BLOCK\",\"ip_addresses\":[\"10.0.0.1/33\"]}", "10.0.0.1/33")]
+    [InlineData("{\"label\":\"x\",\"list_type\":\"BLOCK\",\"ip_addresses\":[\"10.0.0.1/024\"]}", "10.0.0.1/024")]
     [InlineData("{\"label\":\"x\",\"list_type\":\"BLOCK\",\"ip_addresses\":[\"::1\"]}", "::1")]
     public async Task Create_refuses_bad_bodies(string json, string says)
     {
@@ -90,6 +92,20 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("INVALID_PARAMETER_VALUE", (string)body!["error_code"]!);
         Assert.Contains(says, (string)body["message"]!);
+    }
+
+    [Fact]
+    public async Task Create_keeps_host_bits_as_sent_and_enforces_the_network()
+    {
+        var (status, body) = await e.Send("POST", "/api/2.0/ip-access-lists", new { label = "docs", list_type = "BLOCK", ip_addresses = new[] { "2.2.2.2/21", "198.51.100.7/32" } }, 2222222222222222);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var stored = body!["ip_access_list"]!["ip_addresses"]!.AsArray().Select(x => (string)x!).ToArray();
+        Assert.Equal(new[] { "2.2.2.2/21", "198.51.100.7/32" }, stored);
+        Assert.True(IpAccessRules.TryParse("2.2.2.2/21", out var net));
+        Assert.Equal("2.2.0.0/21", net.ToString());
+        var list = new System.Text.Json.Nodes.JsonObject { ["list_type"] = "BLOCK", ["enabled"] = true, ["ip_addresses"] = new System.Text.Json.Nodes.JsonArray("2.2.2.2/21") };
+        Assert.False(IpAccessRules.Allows(new[] { list }, IPAddress.Parse("2.2.7.1")));
+        Assert.True(IpAccessRules.Allows(new[] { list }, IPAddress.Parse("2.2.8.1")));
     }
 
     [Fact]

@@ -39,13 +39,14 @@ public sealed class AdminArea : IEmulatorArea
             return Emu.Json(new JsonObject { ["expired"] = n });
         });
         // Chaos mode at run time (rate 0 = off; kind empty = a seeded random kind per request).
-        app.MapPost("/_emulator/chaos", (HttpContext http, double rate, string? kind) =>
+        app.MapPost("/_emulator/chaos", (HttpContext http, double rate, string? kind, string? method) =>
         {
             if (!string.IsNullOrEmpty(kind) && !Chaos.Kinds.Contains(kind, StringComparer.Ordinal))
                 return Emu.BadRequest(http, $"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Chaos.Kinds)}.");
             s.Options.ChaosRate = rate;
             s.Options.ChaosKind = string.IsNullOrEmpty(kind) ? null : kind;
-            return Emu.Json(new JsonObject { ["rate"] = rate, ["kind"] = s.Options.ChaosKind });
+            s.Options.ChaosMethod = string.IsNullOrEmpty(method) ? null : method.ToUpperInvariant();
+            return Emu.Json(new JsonObject { ["rate"] = rate, ["kind"] = s.Options.ChaosKind, ["method"] = s.Options.ChaosMethod });
         });
         // Fault knobs at run time, so a test can set up its objects first and then turn the faults on (-1 = unchanged).
         app.MapPost("/_emulator/faults", (double? fault_rate, double? drop_after_commit_rate, double? rate_limit, double? retry_after_seconds) =>

@@ -253,14 +253,26 @@ public static class IpAccessRules
 {
     public const int MaxValues = 1000;
 
-    /// <summary>An IPv4 address or CIDR in canonical form (as the service prints it back); anything else is refused.</summary>
+    /// <summary>
+    /// An IPv4 address or CIDR; anything else is refused. Like the service, a CIDR with host bits set
+    /// (<c>2.2.2.2/21</c>, the docs' own example) is accepted, stored as sent and enforced as its network (2.2.0.0/21).
+    /// </summary>
     public static bool TryParse(string text, out IPNetwork network)
     {
         network = default;
-        if (text.Contains('/'))
+        var slash = text.IndexOf('/');
+        if (slash >= 0)
         {
-            if (!IPNetwork.TryParse(text, out network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork) return false;
-            return network.ToString() == text;
+            var prefixText = text[(slash + 1)..];
+            if (!IPAddress.TryParse(text[..slash], out var baseIp) || baseIp.AddressFamily != AddressFamily.InterNetwork || baseIp.ToString() != text[..slash]) return false;
+            if (prefixText.Length == 0 || prefixText.Length > 2 || !prefixText.All(char.IsAsciiDigit) || (prefixText.Length > 1 && prefixText[0] == '0')) return false;
+            var prefix = int.Parse(prefixText, System.Globalization.CultureInfo.InvariantCulture);
+            if (prefix > 32) return false;
+            var bytes = baseIp.GetAddressBytes();
+            var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+            var value = ((uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3]) & mask;
+            network = new IPNetwork(new IPAddress(new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value }), prefix);
+            return true;
         }
         if (!IPAddress.TryParse(text, out var ip) || ip.AddressFamily != AddressFamily.InterNetwork || ip.ToString() != text) return false;
         network = new IPNetwork(ip, 32);

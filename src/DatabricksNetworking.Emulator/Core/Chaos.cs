@@ -17,6 +17,9 @@ public static class Chaos
         "use_case", "private_access_level", "pricing_tier", "compute_mode",
     };
 
+    /// <summary>Whether chaos may answer a request of <paramref name="method"/> (<paramref name="only"/>: null = every method).</summary>
+    public static bool AppliesTo(string? only, string method) => only == null || string.Equals(only, method, StringComparison.OrdinalIgnoreCase);
+
     public static string CheckKind(string kind) =>
         Kinds.Contains(kind, StringComparer.Ordinal) ? kind : throw new ArgumentException($"Unknown chaos kind '{kind}'. Kinds: {string.Join(", ", Kinds)}.");
 

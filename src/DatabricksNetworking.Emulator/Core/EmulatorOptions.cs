@@ -21,6 +21,8 @@ public sealed class EmulatorOptions
     public double ChaosRate { get; set; }
     /// <summary>Chaos mode: always this kind (one of <see cref="Chaos.Kinds"/>) instead of a seeded random one.</summary>
     public string? ChaosKind { get; set; }
+    /// <summary>Chaos mode: only requests of this HTTP method (e.g. GET: list/get answers only); null = every method.</summary>
+    public string? ChaosMethod { get; set; }
     /// <summary>AWS endpoint (moto) the emulator validates networks and endpoints against, as Databricks does.</summary>
     public string? AwsEndpoint { get; set; }
     /// <summary>Page size of paged lists ({items, next_page_token}); small so paging is exercised.</summary>

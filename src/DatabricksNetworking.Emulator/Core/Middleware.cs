@@ -88,7 +88,7 @@ public static class Middleware
                 return;
             }
 
-            if (isApi && o.ChaosRate > 0 && NextDouble() < o.ChaosRate)
+            if (isApi && o.ChaosRate > 0 && Chaos.AppliesTo(o.ChaosMethod, http.Request.Method) && NextDouble() < o.ChaosRate)
             {
                 services.Stats.Chaos();
                 if (await Chaos.Respond(http, NextDouble(), next, o.ChaosKind)) return;

@@ -22,6 +22,10 @@ namespace DatabricksNetworking.Client
         public byte[]? Body { get; set; }
         /// <summary>Workspace the call addresses on a unified host (sent as X-Databricks-Org-Id).</summary>
         public long? WorkspaceId { get; set; }
+        /// <summary>A write computed from an earlier read (a read-modify-write): once an attempt may have reached the
+        /// service without its answer (dropped connection, timeout, 502/504) it is not sent again, and the error is
+        /// ambiguous, so the caller reads again instead of re-sending a stale body.</summary>
+        public bool NoResendAfterLostAnswer { get; set; }
         /// <summary>Extra headers (Invoke-DbxApi -Header); never Authorization.</summary>
         public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
 
@@ -165,10 +169,10 @@ namespace DatabricksNetworking.Client
                         var what = ex is OperationCanceledException ? $"timed out after {Retry.RequestTimeout.TotalSeconds:0} s" : "failed: " + Innermost(ex).Message;
                         lastError = new DbxApiException(0, ex is OperationCanceledException ? "TIMEOUT" : "CONNECTION_ERROR",
                             $"The request to {BaseUri.Host} {what}", null, method, request.Path, ex) { Attempts = attempt };
-                        if (!RetryPolicy.ShouldRetryConnectionFailure(request.Method))
+                        if (!RetryPolicy.ShouldRetryConnectionFailure(request.Method) || request.NoResendAfterLostAnswer)
                         {
                             lastError.IsAmbiguous = true;
-                            DbxLog.Verbose($"{method} {request.Path}: connection {what}; not retried because a POST may already have been applied");
+                            DbxLog.Verbose($"{method} {request.Path}: connection {what}; not retried because the write may already have been applied");
                             throw lastError;
                         }
                         unanswered = true;
@@ -207,6 +211,7 @@ namespace DatabricksNetworking.Client
                     lastError = new DbxApiException(status, parsed.ErrorCode, SecretRegistry.Redact(parsed.Message), parsed.RequestId ?? requestId, method, request.Path) { Attempts = attempt };
                     if (!RetryPolicy.ShouldRetryStatus(request.Method, status)) throw lastError;
                     if (status == 502 || status == 504) unanswered = true;
+                    if (unanswered && request.NoResendAfterLostAnswer) { lastError.IsAmbiguous = true; throw lastError; }
                     var retryAfter = RetryPolicy.ParseRetryAfter(resp.Headers.RetryAfter?.ToString() ?? HeaderValue(resp, "Retry-After"), DateTimeOffset.UtcNow);
                     if (!await WaitBeforeRetry(attempt, started, retryAfter, $"{method} {request.Path}: HTTP {status} {parsed.ErrorCode}", ct).ConfigureAwait(false))
                         throw lastError;

@@ -440,7 +440,7 @@ namespace DatabricksNetworking.Posture
                 if (match != null)
                 {
                     claimed.Add(match);
-                    var same = JsonNode.DeepEquals(w.Props, match.Props);
+                    var same = !ChangedProperties(match.Props, w.Props).Any();
                     var step = Step(w, same ? ImportStepAction.Unchanged : ImportStepAction.Update, null);
                     step.LiveId = match.Source.Id;
                     if (!same) step.Detail = "Changed: " + string.Join(", ", ChangedProperties(match.Props, w.Props));
@@ -548,8 +548,11 @@ namespace DatabricksNetworking.Posture
             IpAddresses = StrList(p, "ip_addresses"), WorkspaceId = wid,
         };
 
+        /// <summary>Properties that differ; <c>ip_addresses</c> compare as blocks (<c>1.2.3.4</c> = <c>1.2.3.4/32</c>, order and spelling aside).</summary>
         private static IEnumerable<string> ChangedProperties(JsonObject from, JsonObject to) =>
-            from.Select(kv => kv.Key).Union(to.Select(kv => kv.Key)).Where(k => !JsonNode.DeepEquals(from[k], to[k])).OrderBy(k => k, StringComparer.Ordinal);
+            from.Select(kv => kv.Key).Union(to.Select(kv => kv.Key))
+                .Where(k => !JsonNode.DeepEquals(from[k], to[k]) && !(k == "ip_addresses" && Cidr.SameValues(StrList(from, k), StrList(to, k))))
+                .OrderBy(k => k, StringComparer.Ordinal);
 
         private static string ClassicReason(string type)
         {

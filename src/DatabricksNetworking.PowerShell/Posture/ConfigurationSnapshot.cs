@@ -220,7 +220,7 @@ namespace DatabricksNetworking.Posture
                 {
                     left.TryGetValue(path, out var lv);
                     right.TryGetValue(path, out var rv);
-                    if (lv != rv) changes.Add(Change("Changed", d, path, lv, rv));
+                    if (lv != rv && !SameAddresses(d.Type, path, lv, rv)) changes.Add(Change("Changed", d, path, lv, rv));
                 }
             }
             foreach (var d in diffs.Values.Where(x => !refs.ContainsKey(x.Key)))
@@ -235,6 +235,20 @@ namespace DatabricksNetworking.Posture
             ChangeType = kind, ObjectType = o.Type, ObjectId = o.Id, Name = o.Name, WorkspaceId = o.WorkspaceId,
             Property = property, ReferenceValue = reference, DifferenceValue = difference,
         };
+
+        /// <summary>The ip_addresses of IP access lists compare as blocks: <c>1.2.3.4</c> equals <c>1.2.3.4/32</c>, order aside.</summary>
+        private static bool SameAddresses(string type, string path, string? left, string? right)
+        {
+            if (path != "ip_addresses" || (type != "IpAccessList" && type != "AccountIpAccessList")) return false;
+            static List<string>? Read(string? json)
+            {
+                try { return (JsonNode.Parse(json ?? "null") as JsonArray)?.Select(x => x is JsonValue v && v.TryGetValue<string>(out var t) ? t : x?.ToJsonString() ?? "").ToList(); }
+                catch (System.Text.Json.JsonException) { return null; }
+            }
+            var a = Read(left);
+            var b = Read(right);
+            return a != null && b != null && Validation.Cidr.SameValues(a, b);
+        }
 
         /// <summary>Leaf values by dotted path; arrays are leaves (their canonical JSON).</summary>
         private static Dictionary<string, string> Flatten(JsonObject o)

@@ -6,15 +6,33 @@ using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Validation
 {
-    /// <summary>An IPv4 address (a /32) or CIDR block, normalised: no host bits, printed as Databricks shows it.</summary>
+    /// <summary>
+    /// An IPv4 address (a /32) or CIDR block. Two values are equal when they cover the same addresses: <c>10.0.0.1</c>
+    /// equals <c>10.0.0.1/32</c>, and <c>2.2.2.2/21</c> (host bits set) equals its network <c>2.2.0.0/21</c>, which is
+    /// how Databricks reads it. <see cref="Text"/> keeps the value as the user typed it (trimmed): that is what is sent,
+    /// so lists managed elsewhere (Terraform) show no drift.
+    /// </summary>
     public readonly struct Ipv4Cidr : IEquatable<Ipv4Cidr>, IComparable<Ipv4Cidr>
     {
-        public Ipv4Cidr(uint network, int prefix)
+        public Ipv4Cidr(uint network, int prefix) : this(network, prefix, null) { }
+
+        /// <param name="address">The address as given; bits beyond the prefix are masked off for <see cref="Network"/>.</param>
+        /// <param name="text">The value as typed (trimmed), or null for one built from numbers.</param>
+        public Ipv4Cidr(uint address, int prefix, string? text)
         {
             if (prefix < 0 || prefix > 32) throw new ArgumentOutOfRangeException(nameof(prefix));
             Prefix = prefix;
-            Network = network & MaskOf(prefix);
+            Network = address & MaskOf(prefix);
+            HostBitsSet = Network != address;
+            Text = text;
         }
+
+        /// <summary>The value as typed (trimmed); null when built from numbers.</summary>
+        public string? Text { get; }
+        /// <summary>True when the typed address has bits beyond the prefix (<c>2.2.2.2/21</c>); it is read as its network.</summary>
+        public bool HostBitsSet { get; }
+        /// <summary>What is sent to Databricks: the value as typed, else the canonical form.</summary>
+        public string Wire => Text ?? ToString();
 
         public uint Network { get; }
         public int Prefix { get; }
@@ -36,9 +54,10 @@ namespace DatabricksNetworking.Validation
     }
 
     /// <summary>
-    /// Parses and normalises the IPv4 addresses and CIDRs of IP access lists. Strict where the text is ambiguous
-    /// (no leading zeros in octets, which some parsers read as octal; no shortened forms such as <c>10.1</c>),
-    /// lenient only about surrounding blanks; a <c>/32</c> block is printed as the bare address.
+    /// Parses the IPv4 addresses and CIDRs of IP access lists. Strict where the text is ambiguous (no leading zeros
+    /// in octets, which some parsers read as octal; no shortened forms such as <c>10.1</c>), lenient only about
+    /// surrounding blanks. A CIDR with host bits set (<c>2.2.2.2/21</c>) is accepted as the service accepts it, and
+    /// read as its network. Values are kept as typed; comparisons use <see cref="Ipv4Cidr"/> equality.
     /// Every refusal names the value and what is wrong with it.
     /// </summary>
     public static class Cidr
@@ -73,12 +92,36 @@ namespace DatabricksNetworking.Validation
                 if (p.Length > 3 || (prefix = int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture)) > 32)
                     return new CidrProblem(CidrProblemKind.PrefixOutOfRange, $"'{t}' has an out-of-range prefix /{p}: an IPv4 CIDR prefix must be from 0 to 32.");
             }
-            var mask = Ipv4Cidr.MaskOf(prefix);
-            if ((address & ~mask) != 0)
-                return new CidrProblem(CidrProblemKind.HostBitsSet,
-                    $"'{t}' has host bits set ({FormatAddress(address & ~mask)} is beyond the /{prefix} prefix); the network is {FormatAddress(address & mask)}/{prefix}.");
-            value = new Ipv4Cidr(address, prefix);
+            value = new Ipv4Cidr(address, prefix, t);
             return null;
+        }
+
+        /// <summary>What a value with host bits set means, for the one warning per call (null when none has them).</summary>
+        public static string? HostBitsWarning(IEnumerable<Ipv4Cidr> values)
+        {
+            var odd = values.Where(v => v.HostBitsSet).Distinct().ToList();
+            if (odd.Count == 0) return null;
+            var shown = string.Join(", ", odd.Take(5).Select(v => $"{v.Wire} as {v}")) + (odd.Count > 5 ? $" (and {odd.Count - 5} more)" : "");
+            return $"{odd.Count} value(s) have host bits set beyond their prefix and are sent as given, but Databricks reads each as its network: {shown}.";
+        }
+
+        /// <summary>Whether two lists of values cover the same blocks (<c>1.2.3.4</c> = <c>1.2.3.4/32</c>; order, duplicates
+        /// and host bits do not matter); values that do not parse compare as text.</summary>
+        public static bool SameValues(IEnumerable<string>? a, IEnumerable<string>? b) =>
+            Canonical(a ?? Enumerable.Empty<string>()).SequenceEqual(Canonical(b ?? Enumerable.Empty<string>()), StringComparer.Ordinal);
+
+        /// <summary>The canonical form of values, for comparisons only (never sent): parsed ones as <see cref="Ipv4Cidr.ToString"/>,
+        /// merged and sorted, then the unparsed ones as text, sorted.</summary>
+        public static List<string> Canonical(IEnumerable<string> values)
+        {
+            var parsed = new List<Ipv4Cidr>();
+            var bad = new List<string>();
+            foreach (var v in values)
+            {
+                if (TryParse(v, out var c, out _)) parsed.Add(c);
+                else bad.Add(v ?? "");
+            }
+            return parsed.Distinct().OrderBy(v => v).Select(v => v.ToString()).Concat(bad.Distinct().OrderBy(x => x, StringComparer.Ordinal)).ToList();
         }
 
         /// <summary>Parses one IPv4 address (no prefix), e.g. the caller's address or the address to test.</summary>
@@ -101,9 +144,10 @@ namespace DatabricksNetworking.Validation
             string.Join(".", (a >> 24).ToString(CultureInfo.InvariantCulture), ((a >> 16) & 255).ToString(CultureInfo.InvariantCulture),
                 ((a >> 8) & 255).ToString(CultureInfo.InvariantCulture), (a & 255).ToString(CultureInfo.InvariantCulture));
 
-        /// <summary>Merges duplicates and sorts by address, then prefix; the strings Databricks is sent.</summary>
+        /// <summary>Merges duplicates (the first spelling wins) and sorts by address, then prefix; the strings Databricks is
+        /// sent, each as typed (<c>1.2.3.4/32</c> stays <c>1.2.3.4/32</c>).</summary>
         public static List<string> Normalise(IEnumerable<Ipv4Cidr> values) =>
-            values.Distinct().OrderBy(v => v).Select(v => v.ToString()).ToList();
+            values.Distinct().OrderBy(v => v).Select(v => v.Wire).ToList();
 
         private static bool TryParseOctets(string text, out uint address)
         {
@@ -126,7 +170,7 @@ namespace DatabricksNetworking.Validation
         }
     }
 
-    public enum CidrProblemKind { Malformed, Ipv6, PrefixOutOfRange, HostBitsSet }
+    public enum CidrProblemKind { Malformed, Ipv6, PrefixOutOfRange }
 
     /// <summary>Why a value is not a valid IPv4 address or CIDR, in words that name the value.</summary>
     public sealed class CidrProblem

@@ -18,7 +18,8 @@ Describe 'New-DbxIpAccessList / Get-DbxIpAccessList' {
         $l = New-DbxIpAccessList -WorkspaceId $ws -Label 'office' -ListType Block -IpAddress '203.0.113.0/24', ' 198.51.100.7/32 ', '198.51.100.7', '192.0.2.0/24'
         $l.ListId | Should -Match '^[0-9a-f-]{36}$'
         $l.ListType | Should -Be 'BLOCK'
-        $l.IpAddresses | Should -Be @('192.0.2.0/24', '198.51.100.7', '203.0.113.0/24')
+        # Sent as typed: the first spelling of 198.51.100.7 wins and keeps its /32 (no drift for lists managed elsewhere).
+        $l.IpAddresses | Should -Be @('192.0.2.0/24', '198.51.100.7/32', '203.0.113.0/24')
         $l.AddressCount | Should -Be 3
         $l.Enabled | Should -BeTrue
         $l.CreatedBy | Should -Be 7001
@@ -64,8 +65,17 @@ Describe 'New-DbxIpAccessList / Get-DbxIpAccessList' {
 Describe 'Validation before anything is sent' {
     BeforeEach { $script:before = Get-EmulatorRequestCount }
 
+    It 'accepts a CIDR with host bits set as the service does, sends it as given and warns once' {
+        $l = New-DbxIpAccessList -WorkspaceId $ws -Label 'docs' -ListType Block -IpAddress '2.2.2.2/21', '192.0.2.1/24' -WarningVariable warn -WarningAction SilentlyContinue
+        $l.IpAddresses | Should -Be @('2.2.2.2/21', '192.0.2.1/24')
+        @($warn).Count | Should -Be 1
+        $warn[0].Message | Should -BeLike '*read*network*2.2.2.2/21 as 2.2.0.0/21*'
+        (Get-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId).IpAddresses | Should -Be @('2.2.2.2/21', '192.0.2.1/24')
+        (Test-DbxIpAccess -WorkspaceId $ws -IpAddress 2.2.0.9).Entry | Should -Be '2.2.2.2/21'
+        Remove-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId -Force
+    }
+
     It 'refuses <Value> with <ErrorId> and sends nothing' -ForEach @(
-        @{ Value = '10.0.0.1/24'; ErrorId = 'DbxInvalidCidrHostBits'; Says = '0.0.0.1 is beyond the /24 prefix' }
         @{ Value = '10.0.0.0/33'; ErrorId = 'DbxInvalidCidrPrefix'; Says = 'out-of-range prefix /33' }
         @{ Value = '2001:db8::/32'; ErrorId = 'DbxIpv6NotSupported'; Says = 'IPv6' }
         @{ Value = '10.0.0.256'; ErrorId = 'DbxInvalidIpAddress'; Says = 'not a valid IPv4' }
@@ -84,8 +94,8 @@ Describe 'Validation before anything is sent' {
     }
 
     It 'names every bad value of one call' {
-        New-DbxIpAccessList -WorkspaceId $ws -Label 'bad' -ListType Block -IpAddress '1.2.3.4/8', '::1', 'x' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err.TargetObject | Should -Be @('1.2.3.4/8', '::1', 'x')
+        New-DbxIpAccessList -WorkspaceId $ws -Label 'bad' -ListType Block -IpAddress '1.2.3.4/33', '::1', 'x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.TargetObject | Should -Be @('1.2.3.4/33', '::1', 'x')
         Get-EmulatorRequestCount | Should -Be $before
     }
 
@@ -177,8 +187,8 @@ Describe 'Set-, Update- and Remove-DbxIpAccessList' {
 
     It 'Update refuses an invalid address before sending' {
         $before = Get-EmulatorRequestCount
-        Update-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId -IpAddress '192.0.2.1/16' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidCidrHostBits,*'
+        Update-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId -IpAddress '192.0.2.1/40' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidCidrPrefix,*'
         Get-EmulatorRequestCount | Should -Be $before
     }
 

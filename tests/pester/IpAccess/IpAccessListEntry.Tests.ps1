@@ -39,12 +39,26 @@ Describe 'Add-DbxIpAccessListEntry' {
 
     It 'changes nothing when one piped value is invalid, and names it' {
         $before = Get-EmulatorRequestCount
-        '192.0.2.1', '192.0.2.1/24', '192.0.2.9' | Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidCidrHostBits,*'
-        $err[0].TargetObject | Should -Be '192.0.2.1/24'
+        '192.0.2.1', '192.0.2.1/33', '192.0.2.9' | Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidCidrPrefix,*'
+        $err[0].TargetObject | Should -Be '192.0.2.1/33'
         $err[-1].FullyQualifiedErrorId | Should -BeLike 'DbxIpAccessListNotChanged,*'
         Get-EmulatorRequestCount | Should -Be $before
         (Get-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId).IpAddresses | Should -Be @('203.0.113.0/24')
+    }
+
+    It 'adds CIDRs with host bits as typed (the docs'' 2.2.2.2/21), warns once, and reads them as their network' {
+        $r = '2.2.2.2/21', '10.0.0.1/24', '198.51.100.9/32' | Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -PassThru -WarningVariable warn -WarningAction SilentlyContinue
+        $r.IpAddresses | Should -Be @('2.2.2.2/21', '10.0.0.1/24', '198.51.100.9/32', '203.0.113.0/24')
+        @($warn).Count | Should -Be 1
+        $warn[0].Message | Should -BeLike '*2.2.2.2/21 as 2.2.0.0/21*10.0.0.1/24 as 10.0.0.0/24*'
+        (Test-DbxIpAccess -WorkspaceId $ws -IpAddress 2.2.7.200).AllowedByLists | Should -BeFalse
+        (Test-DbxIpAccess -WorkspaceId $ws -IpAddress 2.2.8.1).AllowedByLists | Should -BeTrue
+        # Adding the same blocks in another spelling sends nothing and keeps the list's own spelling.
+        Reset-EmulatorRequests
+        $r = Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -IpAddress '2.2.0.0/21', '198.51.100.9' -PassThru -WarningAction SilentlyContinue
+        $r.IpAddresses | Should -Contain '198.51.100.9/32'
+        (Get-EmulatorRequests).by_route.PSObject.Properties.Name | Should -Not -Contain 'PATCH /api/2.0/ip-access-lists/*'
     }
 
     It 'checks the quota against the live total' {

@@ -47,6 +47,7 @@ BeforeAll {
     $script:final = @{}
     foreach ($l in @($own) + $shared) { $final[$l.ListId] = @((Get-DbxIpAccessList -Context $ctx -WorkspaceId $ws -ListId $l.ListId).IpAddresses) }
     $script:lost = @(foreach ($c in $calls | Where-Object Ok) { foreach ($v in $c.Values) { if ($v -notin $final[$c.ListId]) { "runspace $($c.Runspace): $v" } } })
+    Write-ReliabilitySummary -Suite 'Concurrent runspaces (IP list entries)' -Operations $calls.Count -Faults ([long]$emuStats.faults + [long]$emuStats.dropped_after_commit) -Lost $lost.Count
     Write-ReliabilityReport -Title 'Concurrency (16 runspaces, Add-DbxIpAccessListEntry, under faults)' -Figures ([ordered]@{
             'calls' = $calls.Count
             'calls that reported success' = @($calls | Where-Object Ok).Count

@@ -26,26 +26,60 @@ function Invoke-Captured {
     }
 }
 
-function Write-ReliabilityReport {
-    # Appends a section to out/test-results/reliability.md (fresh per test run) and shows it on the host.
-    param([Parameter(Mandatory)][string]$Title, [Parameter(Mandatory)][System.Collections.IDictionary]$Figures)
+function Get-ReliabilityReportPath {
     $dir = if ($env:DBX_TEST_RESULTS) { $env:DBX_TEST_RESULTS } else { [IO.Path]::GetTempPath() }
-    $path = Join-Path $dir 'reliability.md'
-    $lines = @("## $Title", '', '| Figure | Value |', '|---|---:|')
-    foreach ($k in $Figures.Keys) { $lines += "| $k | $($Figures[$k]) |" }
-    # Sections are keyed by title: a rerun replaces its own section and keeps the others.
+    Join-Path $dir 'reliability.md'
+}
+
+function Get-ReliabilitySections([string]$Path) {
     $sections = [ordered]@{}
-    if (Test-Path $path) {
+    if (Test-Path $Path) {
         $current = $null
-        foreach ($line in Get-Content $path) {
+        foreach ($line in Get-Content $Path) {
             if ($line -match '^## (.+)$') { $current = $Matches[1]; $sections[$current] = @() }
             if ($current) { $sections[$current] += $line }
         }
     }
-    $sections[$Title] = $lines
-    $text = "# Reliability suite`n`n" + (($sections.Values | ForEach-Object { ($_ -join "`n").TrimEnd() }) -join "`n`n") + "`n"
+    $sections
+}
+
+function Set-ReliabilitySection([string]$Title, [string[]]$Lines) {
+    # Sections are keyed by title: a rerun replaces its own section and keeps the others; the summary comes first.
+    $path = Get-ReliabilityReportPath
+    $sections = Get-ReliabilitySections $path
+    $sections[$Title] = $Lines
+    $ordered = @($sections.Keys | Where-Object { $_ -eq 'Summary' }) + @($sections.Keys | Where-Object { $_ -ne 'Summary' })
+    $text = "# Reliability suite`n`n" + (($ordered | ForEach-Object { ($sections[$_] -join "`n").TrimEnd() }) -join "`n`n") + "`n"
     Set-Content -Path $path -Value $text -Encoding utf8NoBOM
+}
+
+function Write-ReliabilityReport {
+    # Appends a section to out/test-results/reliability.md (fresh per test run) and shows it on the host.
+    param([Parameter(Mandatory)][string]$Title, [Parameter(Mandatory)][System.Collections.IDictionary]$Figures)
+    $lines = @("## $Title", '', '| Figure | Value |', '|---|---:|')
+    foreach ($k in $Figures.Keys) { $lines += "| $k | $($Figures[$k]) |" }
+    Set-ReliabilitySection $Title $lines
     Write-Host "  $Title`: $(($Figures.Keys | ForEach-Object { "$_ = $($Figures[$_])" }) -join '; ')" -ForegroundColor Cyan
 }
 
-Export-ModuleMember -Function Invoke-Captured, Write-ReliabilityReport
+function Write-ReliabilitySummary {
+    <#
+      One row of the summary table at the top of reliability.md: per suite, operations, faults injected, duplicates,
+      values or objects lost, and paths refused (the lockout guard's suite fills that column; its row is kept
+      as "not run" until it writes one). A rerun of a suite replaces its row.
+    #>
+    param([Parameter(Mandatory)][string]$Suite, $Operations = '-', $Faults = '-', $Duplicates = '-', $Lost = '-', $PathsRefused = '-')
+    $path = Get-ReliabilityReportPath
+    $rows = [ordered]@{}
+    $current = (Get-ReliabilitySections $path)['Summary']
+    foreach ($line in @($current)) {
+        if ($line -match '^\| (?!Suite \||---)([^|]+?) \|') { $rows[$Matches[1]] = $line }
+    }
+    $lockout = 'Lockout guard paths (lockout suite)'
+    if (-not $rows.Contains($lockout)) { $rows[$lockout] = "| $lockout | not run | - | - | - | not run |" }
+    $rows[$Suite] = "| $Suite | $Operations | $Faults | $Duplicates | $Lost | $PathsRefused |"
+    $lines = @('## Summary', '', '| Suite | Operations | Faults injected | Duplicates | Lost | Paths refused |', '|---|---:|---:|---:|---:|---:|') + @($rows.Values)
+    Set-ReliabilitySection 'Summary' $lines
+}
+
+Export-ModuleMember -Function Invoke-Captured, Write-ReliabilityReport, Write-ReliabilitySummary

@@ -55,13 +55,29 @@ namespace DatabricksNetworking.Client.Api
         public Task<IpAccessList> UpdateAsync(string listId, IpAccessListRequest changes, CancellationToken ct) =>
             WriteAsync(new HttpMethod("PATCH"), listId, changes, ct);
 
+        /// <summary>
+        /// PATCH for a read-modify-write: when an attempt may have reached the service without its answer reaching us
+        /// (dropped connection, timeout, 502/504), it is not sent again (its list may be stale by then) and the error
+        /// is <see cref="DbxApiException.IsAmbiguous"/>: the caller reads the list again and decides.
+        /// </summary>
+        public Task<IpAccessList> UpdateOnceAsync(string listId, IpAccessListRequest changes, CancellationToken ct) =>
+            WriteAsync(new HttpMethod("PATCH"), listId, changes, ct, noResendAfterLostAnswer: true);
+
         public Task DeleteAsync(string listId, CancellationToken ct) => client.SendRawAsync(HttpMethod.Delete, Path(listId), null, ct);
 
         // The body of PUT/PATCH answers is not documented for every variant: use it when it carries the list,
         // otherwise read the list back.
-        private async Task<IpAccessList> WriteAsync(HttpMethod method, string listId, IpAccessListRequest body, CancellationToken ct)
+        private async Task<IpAccessList> WriteAsync(HttpMethod method, string listId, IpAccessListRequest body, CancellationToken ct, bool noResendAfterLostAnswer = false)
         {
-            var resp = await client.SendRawAsync(method, Path(listId), body, ct).ConfigureAwait(false);
+            DbxResponse resp;
+            if (noResendAfterLostAnswer)
+            {
+                var req = client.NewRequest(method, Path(listId));
+                req.Body = Json.Serialize(body);
+                req.NoResendAfterLostAnswer = true;
+                resp = await client.SendAsync(req, ct).ConfigureAwait(false);
+            }
+            else resp = await client.SendRawAsync(method, Path(listId), body, ct).ConfigureAwait(false);
             if (resp.Body.Length > 2)
             {
                 var env = Json.Deserialize<IpAccessListEnvelope>(resp);

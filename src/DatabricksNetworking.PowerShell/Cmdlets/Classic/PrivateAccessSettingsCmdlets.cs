@@ -135,11 +135,12 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 PublicAccessEnabled = PublicAccessEnabled.IsPresent,
                 AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToList() : null,
             };
-            // Private access settings carry no creation time: after a lost answer, settings with every field as sent are the ones created.
+            // Private access settings carry no creation time: after a lost answer, settings with the name, region and
+            // values as sent are the ones created (not private_access_level: an enum the service may extend).
             var api = new PrivateAccessSettingsApi(AccountClient);
             WriteObject(CreateOnce($"private access settings '{Name}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                 (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(p => p.PrivateAccessSettingsName == body.PrivateAccessSettingsName && p.Region == body.Region
-                    && p.PrivateAccessLevel == body.PrivateAccessLevel && (p.PublicAccessEnabled ?? false) == body.PublicAccessEnabled
+                    && (p.PublicAccessEnabled ?? false) == body.PublicAccessEnabled
                     && new HashSet<string>(p.AllowedVpcEndpointIds ?? new List<string>(), StringComparer.OrdinalIgnoreCase).SetEquals(body.AllowedVpcEndpointIds ?? new List<string>()))));
         }
     }

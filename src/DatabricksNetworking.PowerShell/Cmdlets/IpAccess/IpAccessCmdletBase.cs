@@ -86,10 +86,12 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         }
 
         /// <summary>
-        /// Parses and normalises addresses and CIDRs; writes one error per bad value (ErrorId by kind) and
-        /// returns null when any was bad, so the caller sends nothing.
+        /// Parses addresses and CIDRs (kept as typed, trimmed); writes one error per bad value (ErrorId by kind) and
+        /// returns null when any was bad, so the caller sends nothing. Values with host bits set are accepted, with one
+        /// warning per call that the service reads them as their network.
         /// </summary>
-        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string>? values, bool skipBlankAndComments = false)
+        /// <param name="warnHostBits">False for a cmdlet that collects values over its pipeline and warns once over all of them.</param>
+        protected List<Ipv4Cidr>? ParseAddresses(IEnumerable<string>? values, bool skipBlankAndComments = false, bool warnHostBits = true)
         {
             if (values == null)
                 throw new DbxValidationException("DbxInvalidIpAddress", "-IpAddress is $null: give one or more IPv4 addresses or CIDRs (such as 203.0.113.7 or 203.0.113.0/24), or @() for none.", null);
@@ -103,8 +105,19 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 bad = true;
                 WriteError(ErrorRecords.FromValidation(InvalidAddress(problem, raw)));
             }
-            return bad ? null : parsed;
+            if (bad) return null;
+            if (warnHostBits) WarnHostBits(parsed);
+            return parsed;
         }
+
+        /// <summary>The one warning per call that values with host bits set are read as their network.</summary>
+        protected void WarnHostBits(IEnumerable<Ipv4Cidr> values)
+        {
+            var hostBits = hostBitsWarned ? null : Cidr.HostBitsWarning(values);
+            if (hostBits != null) { hostBitsWarned = true; WriteWarning(hostBits); }
+        }
+
+        private bool hostBitsWarned;
 
         protected static DbxValidationException InvalidAddress(CidrProblem problem, string? raw)
         {
@@ -113,7 +126,6 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             {
                 case CidrProblemKind.Ipv6: id = "DbxIpv6NotSupported"; break;
                 case CidrProblemKind.PrefixOutOfRange: id = "DbxInvalidCidrPrefix"; break;
-                case CidrProblemKind.HostBitsSet: id = "DbxInvalidCidrHostBits"; break;
                 default: id = "DbxInvalidIpAddress"; break;
             }
             return new DbxValidationException(id, problem.Message, raw);

@@ -58,7 +58,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Alias("list_type")]
         public IpAccessListType ListType { get; set; }
 
-        /// <summary>IPv4 addresses and CIDRs; normalised, duplicates merged, sorted.</summary>
+        /// <summary>IPv4 addresses and CIDRs; sent as typed (trimmed), duplicates merged, sorted.</summary>
         [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
         [Alias("ip_addresses", "IpAddresses")]
         [AllowEmptyCollection]
@@ -79,13 +79,13 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             CheckQuota(current, null, addresses.Count, scope, label);
             var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
             if (!PassesLockoutGuard(With(current, null, proposed), $"Creating {type} list '{label}'", scope)) return;
-            // A lost answer: the new list is one that was not there before, with this label, type and addresses.
+            // A lost answer: the new list is one that was not there before, with this label and these addresses. Not
+            // matched on list_type: an enum whose value the service may extend (or spell otherwise) cannot identify it.
             var before = new HashSet<string>(current.Select(l => l.ListId ?? ""), StringComparer.Ordinal);
             var created = Change(ct => CreateRecovery.RunAsync($"IP access list '{label}' of {scope}",
                 c => api.CreateAsync(label, type, addresses, c),
                 async (notBefore, c) => (await api.ListAsync(c).ConfigureAwait(false))
-                    .Where(l => !before.Contains(l.ListId ?? "") && l.Label == label && l.ListType == type
-                        && new HashSet<string>(l.IpAddresses ?? new List<string>(), StringComparer.Ordinal).SetEquals(addresses))
+                    .Where(l => !before.Contains(l.ListId ?? "") && l.Label == label && Validation.Cidr.SameValues(l.IpAddresses, addresses))
                     .OrderByDescending(l => l.CreatedAt ?? 0).FirstOrDefault(), ct), label, scope);
             if (created != null) WriteObject(created);
         }

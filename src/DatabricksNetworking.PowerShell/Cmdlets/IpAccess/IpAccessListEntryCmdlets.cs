@@ -12,8 +12,11 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
 {
     /// <summary>
     /// Adds or removes entries of one list without a hand-written read-modify-write: values are collected from
-    /// the whole pipeline, validated, and applied once per list in EndProcessing, under a lock per list (so
-    /// runspaces of one process never overwrite each other), then read back and verified.
+    /// the whole pipeline, validated, and applied once per list in EndProcessing, under a lock per list (in-process,
+    /// and a named system mutex so pwsh processes on one machine never overwrite each other), then read back and
+    /// verified. A write whose answer was lost is never re-sent as it was: the list is read again, and the change is
+    /// computed again from what it holds. The service has no etag for IP access lists, so writers on other machines
+    /// can still race; the verification after every write reports that as DbxIpAccessListChangeLost.
     /// </summary>
     public abstract class IpAccessListEntryBase : IpAccessChangeCmdletBase, IWorkspaceScoped
     {
@@ -63,7 +66,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var account = Account.IsPresent;
             var batch = batches.FirstOrDefault(b => b.Account == account && b.WorkspaceId == WorkspaceId && b.ListId == ListId);
             if (batch == null) batches.Add(batch = new Batch(account, account ? null : WorkspaceId, ListId));
-            var parsed = ParseAddresses(IpAddress, skipBlankAndComments: true);
+            var parsed = ParseAddresses(IpAddress, skipBlankAndComments: true, warnHostBits: false);
             if (parsed == null) batch.Invalid = true;
             else batch.Values.AddRange(parsed);
         }
@@ -77,6 +80,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 try { Apply(batch); }
                 catch (DbxValidationException ex) { WriteError(ErrorRecords.FromValidation(ex)); }
                 catch (DbxApiException ex) { WriteApiError(ex, batch.ListId); }
+                catch (TimeoutException ex) { WriteError(new ErrorRecord(ex, "DbxIpAccessListLocked", ErrorCategory.ResourceBusy, batch.ListId)); }
                 catch (OperationCanceledException) when (CancelToken.IsCancellationRequested) { return; }
                 finally { applying = null; }
             }
@@ -89,36 +93,31 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     $"IP access list {batch.ListId} was not changed: some of the values given are not valid IPv4 addresses or CIDRs (see the errors above).", batch.ListId);
             var values = Cidr.Normalise(batch.Values);
             if (values.Count == 0) { WriteWarning($"No addresses were given for IP access list {batch.ListId}; nothing to do."); return; }
+            WarnHostBits(batch.Values);
             var api = ListsApi();
             var scope = ScopeText(api);
             var shown = string.Join(", ", values.Take(10)) + (values.Count > 10 ? $" (and {values.Count - 10} more)" : "");
             if (!ShouldChange($"IP access list {batch.ListId} of {scope}", (Adding ? "Add " : "Remove ") + shown)) return;
-            var wanted = new HashSet<Ipv4Cidr>(batch.Values);
+            // Distinct by the block covered, the first spelling kept: the value is sent as typed.
+            var wanted = batch.Values.Distinct().ToList();
+            var key = api.ScopeKey + "|" + batch.ListId;
 
-            lock (ListLocks.GetOrAdd(api.ScopeKey + "|" + batch.ListId, _ => new object()))
+            lock (ListLocks.GetOrAdd(key, _ => new object()))
+            using (CrossProcessListLock.Acquire(key, CancelToken))
             {
                 for (int attempt = 1; ; attempt++)
                 {
+                    // Every attempt reads the list again: a full list computed from an older read is never sent.
                     var current = Run(ct => api.ListAsync(ct));
                     var list = current.FirstOrDefault(l => l.ListId == batch.ListId) ?? Run(ct => api.GetAsync(batch.ListId, ct));
-                    var existing = new List<Ipv4Cidr>();
-                    var unparsed = new List<string>();
-                    foreach (var e in list.IpAddresses ?? new List<string>())
-                        if (Cidr.TryParse(e, out var c, out _)) existing.Add(c); else unparsed.Add(e);
+                    var before = list.IpAddresses ?? new List<string>();
+                    var result = Merge(before, wanted, Adding, out var absent);
+                    if (attempt == 1)
+                        foreach (var missing in absent) WriteWarning($"{missing} is not in IP access list '{list.Label}' ({batch.ListId}).");
 
-                    List<string> result;
-                    if (Adding) result = Cidr.Normalise(existing.Concat(wanted));
-                    else
+                    if (result == null)
                     {
-                        foreach (var missing in values.Where(v => Cidr.TryParse(v, out var c, out _) && !existing.Contains(c)))
-                            WriteWarning($"{missing} is not in IP access list '{list.Label}' ({batch.ListId}).");
-                        result = Cidr.Normalise(existing.Where(c => !wanted.Contains(c)));
-                    }
-                    result.AddRange(unparsed);
-
-                    if (result.SequenceEqual(list.IpAddresses ?? new List<string>()))
-                    {
-                        WriteVerbose($"IP access list '{list.Label}' ({batch.ListId}) already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
+                        if (attempt == 1) WriteVerbose($"IP access list '{list.Label}' ({batch.ListId}) already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
                         if (PassThru) WriteObject(list);
                         return;
                     }
@@ -127,13 +126,21 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     if (!PassesLockoutGuard(With(current, batch.ListId, proposed), $"{(Adding ? "Adding" : "Removing")} {shown} {(Adding ? "to" : "from")} {list.ListType} list '{list.Label}'", scope)) return;
 
                     var listId = batch.ListId;
-                    if (Change(ct => api.UpdateAsync(listId, new IpAccessListRequest { IpAddresses = result }, ct), listId, scope) == null) return;
+                    bool sent;
+                    try { sent = Change(ct => api.UpdateOnceAsync(listId, new IpAccessListRequest { IpAddresses = result }, ct), listId, scope) != null; }
+                    catch (DbxApiException ex) when (ex.IsAmbiguous)
+                    {
+                        // The write may or may not have been applied; it is not sent again as it was (its list may be
+                        // stale by now): the verification below reads what the service holds and decides.
+                        WriteVerbose($"The answer to the change of IP access list {listId} was lost ({ex.ServiceMessage}); reading the list to see whether it was applied.");
+                        sent = true;
+                    }
+                    if (!sent) return;
 
-                    // Verify: the values must be there (or gone) in what the service now returns.
+                    // Verify: everything this call adds must be there, and everything it removes gone, in what the service now returns.
                     var check = Run(ct => api.GetAsync(listId, ct));
-                    var now = new HashSet<Ipv4Cidr>((check.IpAddresses ?? new List<string>()).Select(e => Cidr.TryParse(e, out var c, out _) ? c : (Ipv4Cidr?)null).Where(c => c.HasValue).Select(c => c!.Value));
-                    var ok = Adding ? wanted.All(now.Contains) : !wanted.Any(now.Contains);
-                    if (ok)
+                    var missed = Missed(check.IpAddresses, wanted, Adding);
+                    if (missed.Count == 0)
                     {
                         if (PassThru) WriteObject(check);
                         return;
@@ -141,13 +148,49 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     if (attempt >= MaxAttempts)
                     {
                         WriteError(new ErrorRecord(new InvalidOperationException(
-                            $"IP access list '{list.Label}' ({listId}) did not keep the change after {MaxAttempts} attempts: it is being changed by someone else at the same time. Read it with Get-{(batch.Account ? "DbxAccountIpAccessList" : "DbxIpAccessList")} and try again."),
+                            $"IP access list '{list.Label}' ({listId}) did not keep the change after {MaxAttempts} attempts: {string.Join(", ", missed.Take(10))} {(Adding ? "not in" : "still in")} the list. It is being changed by someone else at the same time (the service has no etag for IP access lists). Read it with Get-{(batch.Account ? "DbxAccountIpAccessList" : "DbxIpAccessList")} and try again."),
                             "DbxIpAccessListChangeLost", ErrorCategory.ResourceBusy, listId));
                         return;
                     }
-                    WriteVerbose($"IP access list {listId} was changed by someone else while it was written; reading it again (attempt {attempt + 1} of {MaxAttempts}).");
+                    WriteVerbose($"IP access list {listId} does not show the change ({string.Join(", ", missed.Take(5))}): changed by someone else at the same time, or the change was lost; reading it again (attempt {attempt + 1} of {MaxAttempts}).");
                 }
             }
+        }
+
+        /// <summary>
+        /// The list after adding (or removing) <paramref name="wanted"/>, or null when nothing changes. Entries already
+        /// there keep their spelling (<c>1.2.3.4/32</c> stays so), new ones are added as typed, the result is sorted by
+        /// block, and entries that do not parse are kept, last. <paramref name="absent"/>: values to remove that are not in the list.
+        /// </summary>
+        internal static List<string>? Merge(IReadOnlyList<string> existing, IReadOnlyList<Ipv4Cidr> wanted, bool adding, out List<string> absent)
+        {
+            var present = new HashSet<Ipv4Cidr>();
+            foreach (var e in existing) if (Cidr.TryParse(e, out var c, out _)) present.Add(c);
+            absent = new List<string>();
+            List<string> result;
+            if (adding)
+            {
+                var added = wanted.Where(w => !present.Contains(w)).Select(w => w.Wire).ToList();
+                if (added.Count == 0) return null;
+                result = existing.Concat(added).ToList();
+            }
+            else
+            {
+                var drop = new HashSet<Ipv4Cidr>(wanted);
+                absent.AddRange(wanted.Where(w => !present.Contains(w)).Select(w => w.Wire));
+                if (absent.Count == wanted.Count) return null;
+                result = existing.Where(e => !(Cidr.TryParse(e, out var c, out _) && drop.Contains(c))).ToList();
+            }
+            return result.Select(x => (Ok: Cidr.TryParse(x, out var c, out _), Value: c, Text: x))
+                .OrderBy(t => t.Ok ? 0 : 1).ThenBy(t => t.Value).Select(t => t.Text).ToList();
+        }
+
+        /// <summary>The values of <paramref name="wanted"/> the list does not show as changed: not in it (adding) or still in it (removing).</summary>
+        internal static List<string> Missed(IEnumerable<string>? now, IReadOnlyList<Ipv4Cidr> wanted, bool adding)
+        {
+            var have = new HashSet<Ipv4Cidr>();
+            foreach (var e in now ?? Enumerable.Empty<string>()) if (Cidr.TryParse(e, out var c, out _)) have.Add(c);
+            return wanted.Where(w => have.Contains(w) != adding).Select(w => w.Wire).ToList();
         }
 
         private sealed class Batch

@@ -223,7 +223,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
                     var addresses = (d["ip_addresses"] as JsonArray ?? new JsonArray()).Select(x => x!.GetValue<string>()).ToList();
                     if (s.Action == ImportStepAction.Update) { var id = s.LiveId!; return Run(ct => lists.ReplaceAsync(id, label, type, enabled, addresses, ct)).ListId; }
                     var created = Run(ct => CreateRecovery.RunAsync($"IP access list '{label}'", c => lists.CreateAsync(label, type, addresses, c),
-                        async (notBefore, c) => (await lists.ListAsync(c).ConfigureAwait(false)).FirstOrDefault(l => l.Label == label && (l.CreatedAt ?? 0) >= notBefore), ct));
+                        async (notBefore, c) => (await lists.ListAsync(c).ConfigureAwait(false)).FirstOrDefault(l => l.Label == label
+                            && Validation.Cidr.SameValues(l.IpAddresses, addresses) && (l.CreatedAt ?? long.MaxValue) >= notBefore), ct));
                     if (!enabled) { var newId = created.ListId!; Run(ct => lists.ReplaceAsync(newId, label, type, false, addresses, ct)); }
                     return created.ListId;
 
