@@ -31,6 +31,7 @@ namespace DatabricksNetworking.Cmdlets
         {
             try
             {
+                DbxIdParameters.Check(this); // ids of the wrong shape never reach a path (also under -WhatIf)
                 ProcessRecordCore();
             }
             catch (DbxValidationException ex)

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.IpAccess
 {
@@ -17,6 +18,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string[]? ListId { get; set; }
 
         /// <summary>Only lists whose label matches (wildcards allowed).</summary>
@@ -104,6 +106,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -150,6 +153,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
         [Parameter]
@@ -213,6 +217,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string[] ListId { get; set; } = new string[0];
 
         protected override void ProcessRecordCore()
@@ -252,6 +257,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -265,6 +271,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -278,6 +285,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -291,6 +299,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -304,6 +313,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 }
