@@ -36,6 +36,7 @@ namespace DatabricksNetworking.Cmdlets
             }
             catch (DbxValidationException ex)
             {
+                RefusedInput = true;
                 WriteError(ErrorRecords.FromValidation(ex));
             }
             catch (DbxApiException ex)
@@ -53,6 +54,9 @@ namespace DatabricksNetworking.Cmdlets
         }
 
         protected abstract void ProcessRecordCore();
+
+        /// <summary>True once a record was refused by a local check (e.g. an id of the wrong shape), so nothing of it was done.</summary>
+        protected bool RefusedInput { get; private set; }
 
         /// <summary>What the record being processed is about (an id or the input object), for ErrorRecord targets.</summary>
         protected object? CurrentTarget { get; set; }
