@@ -31,7 +31,8 @@ BeforeAll {
     $script:emu = Start-TestEmulator -Arguments @('--quiet')
     Connect-TestAccount -Url $script:emu.Url | Out-Null
     $script:seed = Get-TestSeed
-    $script:hostileStrings = @('..', '.', 'a/../b', '../..', '%2e%2e', '%2f', '//127.0.0.1:1/x', '\\127.0.0.1\x', "a`r`nHost: 127.0.0.1", "x`n", '', ('a' * 5000))
+    # The brief's list: dot segments, a climb, encoded dots and slash, another host (both slashes), CR/LF, empty, very long.
+    $script:hostileStrings = @('..', '.', 'a/../b', '%2e%2e', '%2f', '//127.0.0.1:1/x', '\\127.0.0.1\x', "a`r`nHost: 127.0.0.1", '', ('a' * 5000))
     $script:hostileLongs = @([long]0, [long]-1)
     $script:reportPath = Join-Path ([IO.Path]::GetTempPath()) ("hostile-" + [Guid]::NewGuid().ToString('N') + '.html')
 
@@ -54,7 +55,7 @@ BeforeAll {
         if ($attr) { return Get-ValidId ([string]$attr.Kind) $Name }
         switch ($Name) {
             'IpAddress' { '203.0.113.7' } 'Label' { 'hostile-probe' } 'Name' { 'hostile-probe' } 'Region' { 'us-east-1' }
-            'S3BucketName' { 'hostile-probe-bucket' } 'Baseline' { '{}' }
+            'S3BucketName' { 'hostile-probe-bucket' } 'Baseline' { @{ Controls = @{ ForbidOpenCidr = 'High' } } }
             'Path' { if ($Command -eq 'Invoke-DbxApi') { '/api/2.0/ip-access-lists' } else { $script:reportPath } }
             default { if ($Name -match 'Id$') { Get-ValidId $null $Name } else { throw "no filler for mandatory -${Name} of $Command" } }
         }

@@ -40,7 +40,7 @@ Describe 'Invoke-DbxApi -Path stays on the context''s host' {
             "$err" | Should -Not -Match 'Bearer|eyJ'
         }
         $err = $null
-        Invoke-DbxApi Delete $p -Context $script:ctx -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        Invoke-DbxApi Delete $p -Context $script:ctx -WorkspaceId $script:seed.WorkspaceId -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxUnsafePath,*'
         Get-EmulatorRequestCount -Url $script:emu.Url | Should -Be $before
         Start-Sleep -Milliseconds 100
@@ -56,7 +56,7 @@ Describe 'Invoke-DbxApi -Path stays on the context''s host' {
 
     It 'a plain path still works' {
         $before = Get-EmulatorRequestCount -Url $script:emu.Url
-        @(Invoke-DbxApi Get '/api/2.0/accounts/{account_id}/network-connectivity-configs' -Context $script:ctx) | Should -Not -BeNullOrEmpty
+        Invoke-DbxApi Get '/api/2.0/accounts/{account_id}/network-connectivity-configs' -Context $script:ctx -Raw | Should -Match '^\{'
         Get-EmulatorRequestCount -Url $script:emu.Url | Should -Be ($before + 1)
     }
 }
@@ -82,7 +82,10 @@ Describe 'Invoke-DbxApi -Header' {
     }
 
     It 'an ordinary header still goes out, and the workspace is named by X-Databricks-Workspace-Id' {
-        $lists = @(Invoke-DbxApi Get '/api/2.0/ip-access-lists' -Context $script:ctx -WorkspaceId $script:seed.WorkspaceId -Header @{ 'X-Request-Tag' = 'probe' })
-        $lists | Should -Not -BeNullOrEmpty
+        # The client sends only X-Databricks-Workspace-Id (xUnit FoundationClientTests asserts the absence of the legacy
+        # X-Databricks-Org-Id); the emulator routes the call to the workspace by it.
+        $before = Get-EmulatorRequestCount -Url $script:emu.Url
+        Invoke-DbxApi Get '/api/2.0/ip-access-lists' -Context $script:ctx -WorkspaceId $script:seed.WorkspaceId -Header @{ 'X-Request-Tag' = 'probe' } -Raw | Should -Match 'ip_access_lists|^\{'
+        Get-EmulatorRequestCount -Url $script:emu.Url | Should -Be ($before + 1)
     }
 }
