@@ -49,7 +49,9 @@ namespace DatabricksNetworking.Cmdlets
                 if (!bound.ContainsKey(name)) continue;
                 foreach (var value in Values(property.GetValue(cmdlet)))
                 {
-                    if (id.AllowWildcards && value != null && WildcardPattern.ContainsWildcardCharacters(value)) continue;
+                    // Null is "not given" (a piped object without that id, e.g. a workspace with no NCC): the cmdlet decides.
+                    if (value == null) continue;
+                    if (id.AllowWildcards && WildcardPattern.ContainsWildcardCharacters(value)) continue;
                     if (!Ids.IsValid(id.Kind, value))
                         throw new DbxValidationException(Ids.ErrorIdOf(id.Kind), $"-{name}: {Ids.InvalidMessage(id.Kind, value)}", value);
                 }
