@@ -52,7 +52,7 @@ namespace DatabricksNetworking.Client
         {
             if (string.IsNullOrEmpty(AccountId))
                 throw new InvalidOperationException("This context has no account id. Connect with Connect-DbxAccount -AccountId, or set DATABRICKS_ACCOUNT_ID.");
-            return "/api/2.0/accounts/" + Uri.EscapeDataString(AccountId!) + "/" + rest;
+            return "/api/2.0/accounts/" + RequestGuard.Segment(Validation.DbxIdKind.Account, AccountId) + "/" + rest;
         }
 
         public DbxRequest NewRequest(HttpMethod method, string path)
@@ -82,7 +82,7 @@ namespace DatabricksNetworking.Client
 
         /// <summary>
         /// A client for a workspace of this account. On a unified host it is the same host and credentials with
-        /// the workspace id in X-Databricks-Org-Id; on an accounts host the workspace URL comes from the template
+        /// the workspace id in X-Databricks-Workspace-Id; on an accounts host the workspace URL comes from the template
         /// and the workspace's deployment name, and OAuth tokens come from the workspace's own token endpoint.
         /// </summary>
         public Task<DbxClient> ForWorkspaceAsync(long workspaceId, CancellationToken ct) => ForWorkspaceAsync(workspaceId, null, ct);
@@ -117,7 +117,8 @@ namespace DatabricksNetworking.Client
             if (IsUnifiedHost)
                 return new DbxClient(Http, DbxScope.Workspace, AccountId, workspaceId, true, WorkspaceUrlTemplate);
 
-            deploymentName ??= (await GetAsync<Workspace>(AccountPath("workspaces/" + workspaceId.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false)).DeploymentName;
+            deploymentName ??= (await GetAsync<Workspace>(AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), ct).ConfigureAwait(false)).DeploymentName;
+            RequestGuard.CheckDeploymentName(deploymentName);
             var host = WorkspaceUrlTemplate.Replace("{deployment_name}", deploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
             var uri = ContextFactory.ValidateHost(host);
             ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;

@@ -45,7 +45,7 @@ namespace DatabricksNetworking.Client
         public string? Profile { get; }
         /// <summary>How a workspace of this account is reached when the host is an accounts host, e.g. <c>https://{deployment_name}.cloud.databricks.com</c>.</summary>
         public string WorkspaceUrlTemplate { get; }
-        /// <summary>True when account and workspace APIs share this host (workspace calls carry X-Databricks-Org-Id).</summary>
+        /// <summary>True when account and workspace APIs share this host (workspace calls carry X-Databricks-Workspace-Id).</summary>
         public bool IsUnifiedHost { get; }
         public RetryOptions Retry { get; }
         /// <summary>The caller's public address, for the IP access list lockout guard (optional).</summary>

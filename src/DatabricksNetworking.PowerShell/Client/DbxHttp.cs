@@ -20,13 +20,13 @@ namespace DatabricksNetworking.Client
         public string Path { get; }
         public IList<KeyValuePair<string, string>> Query { get; } = new List<KeyValuePair<string, string>>();
         public byte[]? Body { get; set; }
-        /// <summary>Workspace the call addresses on a unified host (sent as X-Databricks-Org-Id).</summary>
+        /// <summary>Workspace the call addresses on a unified host (sent as X-Databricks-Workspace-Id).</summary>
         public long? WorkspaceId { get; set; }
         /// <summary>A write computed from an earlier read (a read-modify-write): once an attempt may have reached the
         /// service without its answer (dropped connection, timeout, 502/504) it is not sent again, and the error is
         /// ambiguous, so the caller reads again instead of re-sending a stale body.</summary>
         public bool NoResendAfterLostAnswer { get; set; }
-        /// <summary>Extra headers (Invoke-DbxApi -Header); never Authorization.</summary>
+        /// <summary>Extra headers (Invoke-DbxApi -Header); refused when reserved or carrying control characters (see <see cref="RequestGuard.CheckHeader"/>).</summary>
         public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
 
         public DbxRequest WithQuery(string name, string? value)
@@ -82,6 +82,9 @@ namespace DatabricksNetworking.Client
         /// <summary>Responses larger than this are refused rather than read into memory.</summary>
         public const long MaxResponseBytes = 64L * 1024 * 1024;
 
+        /// <summary>The header that names the workspace of a call on a unified host.</summary>
+        public const string WorkspaceIdHeader = "X-Databricks-Workspace-Id";
+
         private static readonly string UserAgent = "DatabricksNetworking/" + typeof(DbxHttp).Assembly.GetName().Version?.ToString(3) + " powershell";
         private readonly HttpMessageInvoker invoker;
         private readonly Random rng;
@@ -120,6 +123,9 @@ namespace DatabricksNetworking.Client
             var started = Stopwatch.StartNew();
             var method = request.Method.Method;
             var pathAndQuery = request.PathAndQuery;
+            // Before anything is sent: the path stays on this host, custom headers cannot inject or take over routing.
+            var target = RequestGuard.Resolve(BaseUri, pathAndQuery, method);
+            foreach (var h in request.Headers) RequestGuard.CheckHeader(h.Key, h.Value);
             bool reauthenticated = false;
             bool forceRefresh = false;
             // Set once an attempt may have reached the service without its answer reaching us (dropped connection,
@@ -132,21 +138,23 @@ namespace DatabricksNetworking.Client
                 ct.ThrowIfCancellationRequested();
                 string auth = await Credentials.GetAuthorizationAsync(forceRefresh, ct).ConfigureAwait(false);
                 forceRefresh = false;
-                using var msg = new HttpRequestMessage(request.Method, new Uri(BaseUri, pathAndQuery));
+                using var msg = new HttpRequestMessage(request.Method, target);
+                // The credential only goes to the authority it was issued for, whatever built the URI.
+                RequestGuard.EnsureSameAuthority(BaseUri, msg.RequestUri!, method, request.Path);
                 msg.Headers.TryAddWithoutValidation("Authorization", auth);
                 msg.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 msg.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+                // Unified host: the SDKs name the workspace with X-Databricks-Workspace-Id (the legacy X-Databricks-Org-Id is no longer sent).
                 if (request.WorkspaceId.HasValue)
-                    msg.Headers.TryAddWithoutValidation("X-Databricks-Org-Id", request.WorkspaceId.Value.ToString(CultureInfo.InvariantCulture));
-                foreach (var h in request.Headers)
-                    if (!h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) msg.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                    msg.Headers.TryAddWithoutValidation(WorkspaceIdHeader, request.WorkspaceId.Value.ToString(CultureInfo.InvariantCulture));
+                foreach (var h in request.Headers) msg.Headers.TryAddWithoutValidation(h.Key, h.Value);
                 if (request.Body != null)
                 {
                     msg.Content = new ByteArrayContent(request.Body);
                     msg.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 }
 
-                DbxLog.Debug($"{method} {new Uri(BaseUri, pathAndQuery)} (attempt {attempt}){(request.Body != null ? " body: " + ErrorParser.Truncate(Encoding.UTF8.GetString(request.Body), 2000) : "")}");
+                DbxLog.Debug($"{method} {target} (attempt {attempt}){(request.Body != null ? " body: " + ErrorParser.Truncate(Encoding.UTF8.GetString(request.Body), 2000) : "")}");
                 DbxStats.CountRequest();
 
                 HttpResponseMessage? resp = null;

@@ -177,15 +177,16 @@ namespace DatabricksNetworking.Completion
     /// <summary>-RuleId: the private endpoint rules of the NCC given in -NetworkConnectivityConfigId (nothing without it).</summary>
     public sealed class PrivateEndpointRuleIdCompleter : DbxIdCompleter
     {
-        /// <summary>The rule list of one NCC (an <c>{items, next_page_token}</c> list).</summary>
+        /// <summary>The rule list of one NCC (an <c>{items, next_page_token}</c> list); the id must be a well-formed NCC id
+        /// (it becomes one path segment, see RequestGuard.Segment).</summary>
         public static IdSource ForNcc(string networkConnectivityConfigId) =>
-            IdSource.Account("network-connectivity-configs/" + Uri.EscapeDataString(networkConnectivityConfigId) + "/private-endpoint-rules",
+            IdSource.Account("network-connectivity-configs/" + RequestGuard.Segment(Validation.DbxIdKind.NetworkConnectivityConfig, networkConnectivityConfigId) + "/private-endpoint-rules",
                 "rule_id", detailField: "endpoint_service");
 
         protected override IdSource? SourceFor(string commandName, IDictionary? bound)
         {
             var ncc = BoundText(bound, "NetworkConnectivityConfigId");
-            return ncc == null || WildcardPattern.ContainsWildcardCharacters(ncc) ? null : ForNcc(ncc);
+            return ncc == null || !Validation.Ids.IsValid(Validation.DbxIdKind.NetworkConnectivityConfig, ncc) ? null : ForNcc(ncc);
         }
     }
 }

@@ -23,7 +23,7 @@ public class IdCatalogTests
             lock (Requests)
             {
                 Requests.Add(request.RequestUri!.PathAndQuery);
-                OrgIds.Add(request.Headers.TryGetValues("X-Databricks-Org-Id", out var v) ? v.First() : null);
+                OrgIds.Add(request.Headers.TryGetValues("X-Databricks-Workspace-Id", out var v) ? v.First() : null);
             }
             return respond(request);
         }
@@ -78,15 +78,18 @@ public class IdCatalogTests
     }
 
     [Fact]
-    public async Task Rule_ids_are_read_from_the_rules_of_one_ncc_with_the_id_escaped()
+    public async Task Rule_ids_are_read_from_the_rules_of_one_ncc_and_a_malformed_ncc_id_is_never_a_path()
     {
+        const string ncc = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
         var (ctx, h) = Connect(_ => Task.FromResult(Json("{\"items\":[{\"rule_id\":\"r-1\",\"endpoint_service\":\"com.amazonaws.us-east-1.s3\"}]}")));
-        var source = PrivateEndpointRuleIdCompleter.ForNcc("ncc 1/x");
+        var source = PrivateEndpointRuleIdCompleter.ForNcc(ncc);
         var list = await source.FetchAsync(ctx.Client, null, CancellationToken.None);
         Assert.Equal("r-1", Assert.Single(list).Id);
         Assert.Equal("com.amazonaws.us-east-1.s3", list[0].Detail);
-        Assert.Equal($"/api/2.0/accounts/{AccountId}/network-connectivity-configs/ncc%201%2Fx/private-endpoint-rules", Assert.Single(h.Requests));
-        Assert.NotEqual(source.Key(null), PrivateEndpointRuleIdCompleter.ForNcc("ncc-2").Key(null));
+        Assert.Equal($"/api/2.0/accounts/{AccountId}/network-connectivity-configs/{ncc}/private-endpoint-rules", Assert.Single(h.Requests));
+        Assert.NotEqual(source.Key(null), PrivateEndpointRuleIdCompleter.ForNcc("0d3a4f5e-1234-4c8a-9f00-123456789abc").Key(null));
+        Assert.Throws<DbxRequestRefusedException>(() => PrivateEndpointRuleIdCompleter.ForNcc("ncc 1/x"));
+        Assert.Throws<DbxRequestRefusedException>(() => PrivateEndpointRuleIdCompleter.ForNcc(".."));
     }
 
     [Fact]

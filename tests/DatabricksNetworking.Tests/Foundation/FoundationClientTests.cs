@@ -158,12 +158,15 @@ public class FoundationRetryTests
     }
 
     [Fact]
-    public async Task The_workspace_id_goes_into_X_Databricks_Org_Id()
+    public async Task The_workspace_id_goes_into_X_Databricks_Workspace_Id_and_the_legacy_Org_Id_is_not_sent()
     {
+        // databricks-sdk-go v0.140.0 moved unified-host routing to X-Databricks-Workspace-Id and stopped sending X-Databricks-Org-Id.
         var handler = new FakeHandler((_, _, _) => FakeHandler.Json(200, "{}"));
         var t = new HttpUnderTest(handler);
         await t.Http.SendAsync(new DbxRequest(HttpMethod.Get, "/api/2.0/workspace-conf") { WorkspaceId = 1111111111111111 }, CancellationToken.None);
-        Assert.Equal("1111111111111111", handler.Requests.Single().Headers["X-Databricks-Org-Id"]);
+        var headers = handler.Requests.Single().Headers;
+        Assert.Equal("1111111111111111", headers["X-Databricks-Workspace-Id"]);
+        Assert.False(headers.ContainsKey("X-Databricks-Org-Id"));
     }
 }
 

@@ -33,7 +33,7 @@ public sealed class PostureScannerTests
             {
                 await Task.Delay(15, ct);
                 var path = request.RequestUri!.AbsolutePath;
-                var org = request.Headers.TryGetValues("X-Databricks-Org-Id", out var v) ? long.Parse(v.First()) : 0;
+                var org = request.Headers.TryGetValues("X-Databricks-Workspace-Id", out var v) ? long.Parse(v.First()) : 0;
                 if (path.EndsWith("/networks") && ThrottleFirstNetworksCall && Interlocked.Exchange(ref throttled, 1) == 0)
                     return Json(429, "{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"slow down\"}", ("Retry-After", "1"));
                 if (org != 0 && org == BlockedWorkspace)

@@ -39,7 +39,7 @@ Describe 'Get-DbxCredentialConfiguration and Get-DbxStorageConfiguration' {
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $before = Get-Count
         Get-DbxCredentialConfiguration -Context $ctx -CredentialsId '../workspaces' -ErrorVariable e2 -ErrorAction SilentlyContinue
-        $e2[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidId*'
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidCredentialsId*'
         Get-Count | Should -Be $before
     }
 }
@@ -77,7 +77,7 @@ Describe 'New-DbxWorkspace' {
     It 'checks locally, and with reads under -WhatIf, before anything is created: <Case>' -ForEach @(
         @{ Case = 'no credentials'; With = @{ StorageConfigurationId = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91' }; Id = 'DbxMissingWorkspaceConfiguration' }
         @{ Case = 'unknown region'; With = @{ Region = 'mars-north-1' }; Id = 'DbxInvalidRegion' }
-        @{ Case = 'malformed network id'; With = @{ NetworkId = 'net/../x' }; Id = 'DbxInvalidId' }
+        @{ Case = 'malformed network id'; With = @{ NetworkId = 'net/../x' }; Id = 'DbxInvalidNetworkId' }
         @{ Case = 'unknown credentials'; With = @{ CredentialsId = '00000000-0000-4000-8000-000000000001' }; Id = 'DbxApiResourceDoesNotExist' }
         @{ Case = 'unknown network'; With = @{ NetworkId = '00000000-0000-4000-8000-000000000002' }; Id = 'DbxApiResourceDoesNotExist' }
         @{ Case = 'PAS without network'; With = @{ PrivateAccessSettingsId = '00000000-0000-4000-8000-000000000003' }; Id = 'DbxPrivateLinkNeedsNetwork' }

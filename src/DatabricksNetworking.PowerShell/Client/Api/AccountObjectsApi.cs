@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Client.Api
 {
@@ -13,17 +14,19 @@ namespace DatabricksNetworking.Client.Api
     public abstract class AccountObjectsApi<T>
     {
         private readonly string collection;
+        private readonly DbxIdKind kind;
 
-        protected AccountObjectsApi(DbxClient client, string collection)
+        protected AccountObjectsApi(DbxClient client, string collection, DbxIdKind kind)
         {
             Client = client;
             this.collection = collection;
+            this.kind = kind;
         }
 
         protected DbxClient Client { get; }
 
         protected string PathOf(string? id = null) =>
-            Client.AccountPath(id == null ? collection : collection + "/" + Uri.EscapeDataString(id));
+            Client.AccountPath(id == null ? collection : collection + "/" + RequestGuard.Segment(kind, id));
 
         public Task<List<T>> ListAsync(CancellationToken ct) => Client.GetAsync<List<T>>(PathOf(), ct);
 

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Client.Api
 {
@@ -30,7 +31,7 @@ namespace DatabricksNetworking.Client.Api
         private string Path(string? id = null)
         {
             var root = account ? client.AccountPath("ip-access-lists") : "/api/2.0/ip-access-lists";
-            return id == null ? root : root + "/" + Uri.EscapeDataString(id);
+            return id == null ? root : root + "/" + RequestGuard.Segment(DbxIdKind.IpAccessList, id);
         }
 
         public async Task<List<IpAccessList>> ListAsync(CancellationToken ct)

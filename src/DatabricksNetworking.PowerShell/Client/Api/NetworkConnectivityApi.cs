@@ -2,6 +2,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Client.Api
 {
@@ -15,10 +16,10 @@ namespace DatabricksNetworking.Client.Api
         public NetworkConnectivityApi(DbxClient client) { this.client = client; }
 
         private string NccPath(string? id = null) =>
-            client.AccountPath("network-connectivity-configs" + (id == null ? "" : "/" + System.Uri.EscapeDataString(id)));
+            client.AccountPath("network-connectivity-configs" + (id == null ? "" : "/" + RequestGuard.Segment(DbxIdKind.NetworkConnectivityConfig, id)));
 
         private string RulePath(string nccId, string? ruleId = null) =>
-            NccPath(nccId) + "/private-endpoint-rules" + (ruleId == null ? "" : "/" + System.Uri.EscapeDataString(ruleId));
+            NccPath(nccId) + "/private-endpoint-rules" + (ruleId == null ? "" : "/" + RequestGuard.Segment(DbxIdKind.PrivateEndpointRule, ruleId));
 
         public Task<Page<NetworkConnectivityConfig>> ListPageAsync(string? pageToken, CancellationToken ct) =>
             PageAsync<NetworkConnectivityConfig>(NccPath(), pageToken, ct);

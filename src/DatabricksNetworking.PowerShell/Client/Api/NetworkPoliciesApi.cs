@@ -16,9 +16,9 @@ namespace DatabricksNetworking.Client.Api
         public NetworkPoliciesApi(DbxClient client) { this.client = client; }
 
         private string PolicyPath(string? id = null) =>
-            client.AccountPath("network-policies" + (id == null ? "" : "/" + System.Uri.EscapeDataString(id)));
+            client.AccountPath("network-policies" + (id == null ? "" : "/" + RequestGuard.Segment(DbxIdKind.NetworkPolicy, id)));
 
-        private string OptionPath(long workspaceId) => client.AccountPath("workspaces/" + Ids.Format(workspaceId) + "/network");
+        private string OptionPath(long workspaceId) => client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId) + "/network");
 
         public Task<Page<NetworkPolicy>> ListPageAsync(string? pageToken, CancellationToken ct) =>
             ItemsPaging.GetPageAsync<NetworkPolicy>(client, PolicyPath(), pageToken, ct);

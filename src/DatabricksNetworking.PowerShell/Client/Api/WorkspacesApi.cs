@@ -18,7 +18,7 @@ namespace DatabricksNetworking.Client.Api
             client.GetAsync<List<Workspace>>(client.AccountPath("workspaces"), ct);
 
         public Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
-            client.GetAsync<Workspace>(client.AccountPath("workspaces/" + Ids.Format(workspaceId)), ct);
+            client.GetAsync<Workspace>(client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), ct);
 
         /// <summary>POST: the new workspace (PROVISIONING) as the service answers it (provisioning/impl.go workspacesImpl.Create).</summary>
         public Task<Workspace> CreateAsync(WorkspaceCreateRequest request, CancellationToken ct) =>
@@ -35,7 +35,7 @@ namespace DatabricksNetworking.Client.Api
         /// </summary>
         public async Task<Workspace> UpdateAsync(long workspaceId, IDictionary<string, string> fields, CancellationToken ct)
         {
-            var path = client.AccountPath("workspaces/" + Ids.Format(workspaceId));
+            var path = client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId));
             var mask = string.Join(",", fields.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
             var body = new SortedDictionary<string, string>(fields.ToDictionary(kv => kv.Key, kv => kv.Value), System.StringComparer.Ordinal);
             var resp = await client.SendRawAsync(new HttpMethod("PATCH"), path, body, ct, ("update_mask", mask)).ConfigureAwait(false);
@@ -45,6 +45,6 @@ namespace DatabricksNetworking.Client.Api
 
         /// <summary>Reads the NCC a binding names (for the region check before a PATCH).</summary>
         public Task<NetworkConnectivityConfigRef> GetNetworkConnectivityConfigAsync(string nccId, CancellationToken ct) =>
-            client.GetAsync<NetworkConnectivityConfigRef>(client.AccountPath("network-connectivity-configs/" + System.Uri.EscapeDataString(nccId)), ct);
+            client.GetAsync<NetworkConnectivityConfigRef>(client.AccountPath("network-connectivity-configs/" + RequestGuard.Segment(DbxIdKind.NetworkConnectivityConfig, nccId)), ct);
     }
 }

@@ -103,6 +103,8 @@ namespace DatabricksNetworking.Client.Auth
                         new KeyValuePair<string, string>("scope", "all-apis"),
                     }),
                 };
+                // The client secret only goes to the token endpoint's own authority, whatever built the request.
+                RequestGuard.EnsureSameAuthority(tokenEndpoint, req.RequestUri!, "POST", tokenEndpoint.AbsolutePath);
                 req.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
                 req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 HttpResponseMessage resp;

@@ -6,6 +6,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Classic
 {
@@ -23,6 +24,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("network_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NetworkIdCompleter))]
+        [DbxId(DbxIdKind.Network)]
         public string[] NetworkId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -65,12 +67,14 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("rest_api", "RestApiVpcEndpointIds")]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[]? RestApiVpcEndpointId { get; set; }
 
         /// <summary>VPC endpoint registration ids of the secure cluster connectivity relay service, for back-end PrivateLink.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("dataplane_relay", "DataplaneRelayVpcEndpointIds", "RelayVpcEndpointId")]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[]? DataplaneRelayVpcEndpointId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -153,6 +157,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("network_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NetworkIdCompleter))]
+        [DbxId(DbxIdKind.Network)]
         public string[] NetworkId { get; set; } = new string[0];
 
         [Parameter]

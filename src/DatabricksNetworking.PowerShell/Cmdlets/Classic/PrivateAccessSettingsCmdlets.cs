@@ -33,6 +33,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
+        [DbxId(DbxIdKind.PrivateAccessSettings)]
         public string[] PrivateAccessSettingsId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -109,6 +110,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("allowed_vpc_endpoint_ids", "AllowedVpcEndpointIds")]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[]? AllowedVpcEndpointId { get; set; }
 
         /// <summary>Keep the workspaces reachable over the public internet too (subject to IP access lists). Off by default: front-end and back-end PrivateLink only.</summary>
@@ -156,6 +158,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
+        [DbxId(DbxIdKind.PrivateAccessSettings)]
         public string PrivateAccessSettingsId { get; set; } = "";
 
         [Parameter]
@@ -172,6 +175,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[]? AllowedVpcEndpointId { get; set; }
 
         [Parameter]
@@ -250,6 +254,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("private_access_settings_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
+        [DbxId(DbxIdKind.PrivateAccessSettings)]
         public string[] PrivateAccessSettingsId { get; set; } = new string[0];
 
         [Parameter]

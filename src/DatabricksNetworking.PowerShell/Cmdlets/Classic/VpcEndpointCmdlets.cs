@@ -5,6 +5,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Classic
 {
@@ -22,6 +23,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("vpc_endpoint_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[] VpcEndpointId { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = ByName, Position = 0)]
@@ -128,6 +130,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Alias("vpc_endpoint_id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(VpcEndpointIdCompleter))]
+        [DbxId(DbxIdKind.VpcEndpoint)]
         public string[] VpcEndpointId { get; set; } = new string[0];
 
         [Parameter]

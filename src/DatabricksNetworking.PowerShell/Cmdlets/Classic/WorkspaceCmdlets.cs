@@ -22,6 +22,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long[] WorkspaceId { get; set; } = new long[0];
 
         /// <summary>Workspace name; wildcards allowed.</summary>
@@ -68,21 +69,25 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long WorkspaceId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NetworkIdCompleter))]
+        [DbxId(DbxIdKind.Network)]
         public string? NetworkId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
+        [DbxId(DbxIdKind.PrivateAccessSettings)]
         public string? PrivateAccessSettingsId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>Wait until the workspace is RUNNING again; fail at once on FAILED or BANNED.</summary>
@@ -197,6 +202,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long WorkspaceId { get; set; }
 
         [Parameter]

@@ -35,26 +35,31 @@ namespace DatabricksNetworking.Cmdlets.Classic
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("credentials_id")]
+        [DbxId(DbxIdKind.Credentials)]
         [ArgumentCompleter(typeof(CredentialsIdCompleter))]
         public string? CredentialsId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("storage_configuration_id")]
+        [DbxId(DbxIdKind.StorageConfiguration)]
         [ArgumentCompleter(typeof(StorageConfigurationIdCompleter))]
         public string? StorageConfigurationId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("network_id")]
+        [DbxId(DbxIdKind.Network)]
         [ArgumentCompleter(typeof(NetworkIdCompleter))]
         public string? NetworkId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("private_access_settings_id")]
+        [DbxId(DbxIdKind.PrivateAccessSettings)]
         [ArgumentCompleter(typeof(PrivateAccessSettingsIdCompleter))]
         public string? PrivateAccessSettingsId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
         public string? NetworkConnectivityConfigId { get; set; }
 
@@ -222,6 +227,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [DbxId(DbxIdKind.Workspace)]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long[] WorkspaceId { get; set; } = new long[0];
 
@@ -284,6 +290,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("credentials_id")]
         [ValidateNotNullOrEmpty]
+        [DbxId(DbxIdKind.Credentials)]
         [ArgumentCompleter(typeof(CredentialsIdCompleter))]
         public string[] CredentialsId { get; set; } = new string[0];
 
@@ -313,6 +320,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ById, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("storage_configuration_id")]
         [ValidateNotNullOrEmpty]
+        [DbxId(DbxIdKind.StorageConfiguration)]
         [ArgumentCompleter(typeof(StorageConfigurationIdCompleter))]
         public string[] StorageConfigurationId { get; set; } = new string[0];
 

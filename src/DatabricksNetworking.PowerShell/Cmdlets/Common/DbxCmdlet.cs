@@ -32,10 +32,12 @@ namespace DatabricksNetworking.Cmdlets
         {
             try
             {
+                DbxIdParameters.Check(this); // ids of the wrong shape never reach a path (also under -WhatIf)
                 ProcessRecordCore();
             }
             catch (DbxValidationException ex)
             {
+                RefusedInput = true;
                 WriteError(ErrorRecords.FromValidation(ex));
             }
             catch (DbxApiException ex)
@@ -59,6 +61,9 @@ namespace DatabricksNetworking.Cmdlets
         }
 
         protected abstract void ProcessRecordCore();
+
+        /// <summary>True once a record was refused by a local check (e.g. an id of the wrong shape), so nothing of it was done.</summary>
+        protected bool RefusedInput { get; private set; }
 
         /// <summary>What the record being processed is about (an id or the input object), for ErrorRecord targets.</summary>
         protected object? CurrentTarget { get; set; }

@@ -13,6 +13,7 @@ namespace DatabricksNetworking.Cmdlets
     {
         public static ErrorCategory CategoryFor(DbxApiException ex)
         {
+            if (ex is DbxRequestRefusedException refused) return refused.IsCredentialPin ? ErrorCategory.SecurityError : ErrorCategory.InvalidArgument;
             if (ex is DbxInvalidResponseException) return ErrorCategory.InvalidResult;
             switch (ex.StatusCode)
             {
@@ -33,6 +34,7 @@ namespace DatabricksNetworking.Cmdlets
         /// <summary><c>DbxApi</c> + the error code in PascalCase (<c>DbxApiResourceDoesNotExist</c>), or the HTTP status when there is none.</summary>
         public static string ErrorIdFor(DbxApiException ex)
         {
+            if (ex is DbxRequestRefusedException refused) return refused.ErrorId;
             if (ex is DbxInvalidResponseException) return "DbxApiInvalidResponse";
             if (ex.StatusCode == 0) return ex.ErrorCode == "TIMEOUT" ? "DbxApiTimeout" : "DbxApiConnectionError";
             if (!string.IsNullOrEmpty(ex.ErrorCode)) return "DbxApi" + Pascal(ex.ErrorCode!);
@@ -41,6 +43,9 @@ namespace DatabricksNetworking.Cmdlets
 
         public static ErrorRecord FromApi(DbxApiException ex, object? target, string? doing = null)
         {
+            if (ex is DbxRequestRefusedException refused)
+                return new ErrorRecord(new ArgumentException(SecretRegistry.Redact(refused.Message)), refused.ErrorId, CategoryFor(refused), refused.Target ?? target)
+                { ErrorDetails = new ErrorDetails(SecretRegistry.Redact((doing != null ? doing + ": " : "") + refused.Message)) };
             var message = SecretRegistry.Redact((doing != null ? doing + ": " : "") + ex.Message);
             var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path),
                 ErrorIdFor(ex), CategoryFor(ex), target)

@@ -150,7 +150,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Alias("Host")]
         public string? WorkspaceHost { get; set; }
 
-        /// <summary>The workspace id; needed on a unified host, where it is sent as X-Databricks-Org-Id.</summary>
+        /// <summary>The workspace id; needed on a unified host, where it is sent as X-Databricks-Workspace-Id.</summary>
         [Parameter]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]

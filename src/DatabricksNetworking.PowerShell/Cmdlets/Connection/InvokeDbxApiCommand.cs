@@ -5,6 +5,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Completion;
 using System.Net.Http;
 using DatabricksNetworking.Client;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Connection
 {
@@ -31,7 +32,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter]
         public Hashtable? Query { get; set; }
 
-        /// <summary>Extra request headers.</summary>
+        /// <summary>Extra request headers. Host, Authorization, Cookie, framing headers and X-Databricks-* are refused, as are control characters.</summary>
         [Parameter]
         public Hashtable? Header { get; set; }
 
@@ -39,6 +40,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Return the raw response text instead of objects.</summary>
@@ -66,7 +68,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
             {
                 if (string.IsNullOrEmpty(client.AccountId))
                     throw new DbxValidationException("DbxMissingAccountId", "The path contains {account_id} but the context has no account id.", Path);
-                path = path.Replace("{account_id}", Uri.EscapeDataString(client.AccountId!));
+                path = path.Replace("{account_id}", RequestGuard.Segment(Validation.DbxIdKind.Account, client.AccountId));
             }
             var method = new HttpMethod(Method.ToString().ToUpperInvariant());
             var request = client.NewRequest(method, path);
@@ -75,9 +77,16 @@ namespace DatabricksNetworking.Cmdlets.Connection
                     request.WithQuery(Convert.ToString(q.Key, CultureInfo.InvariantCulture) ?? "", FormatQuery(q.Value));
             if (Header != null)
                 foreach (DictionaryEntry h in Header)
-                    request.Headers.Add(new System.Collections.Generic.KeyValuePair<string, string>(Convert.ToString(h.Key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(h.Value, CultureInfo.InvariantCulture) ?? ""));
+                {
+                    var name = Convert.ToString(h.Key, CultureInfo.InvariantCulture) ?? "";
+                    var value = Convert.ToString(h.Value, CultureInfo.InvariantCulture) ?? "";
+                    RequestGuard.CheckHeader(name, value);
+                    request.Headers.Add(new System.Collections.Generic.KeyValuePair<string, string>(name, value));
+                }
             if (Body != null) request.Body = PsJson.FromPs(Body);
 
+            // Refused here too, so -WhatIf shows the refusal: the path must stay on the context's host (DbxUnsafePath).
+            RequestGuard.Resolve(client.Http.BaseUri, request.PathAndQuery, method.Method);
             if (method != HttpMethod.Get && !ShouldProcess(client.Http.BaseUri.GetLeftPart(UriPartial.Authority) + request.PathAndQuery, method.Method)) return;
 
             var resp = Run(ct => client.SendAsync(request, ct));

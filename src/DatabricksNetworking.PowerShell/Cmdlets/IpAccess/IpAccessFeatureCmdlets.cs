@@ -4,6 +4,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.IpAccess
 {
@@ -62,6 +63,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -75,6 +77,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
         protected override bool TargetValue => true;
     }
@@ -89,6 +92,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
         protected override bool TargetValue => false;
     }

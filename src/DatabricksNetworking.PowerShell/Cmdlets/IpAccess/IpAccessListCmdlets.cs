@@ -5,6 +5,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.IpAccess
 {
@@ -17,6 +18,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string[]? ListId { get; set; }
 
         /// <summary>Only lists whose label matches (wildcards allowed).</summary>
@@ -109,6 +111,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -155,6 +158,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
         [Parameter]
@@ -218,6 +222,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string[] ListId { get; set; } = new string[0];
 
         protected override void ProcessRecordCore()
@@ -257,6 +262,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -270,6 +276,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -283,6 +290,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -296,6 +304,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 
@@ -309,6 +318,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
     }
 }

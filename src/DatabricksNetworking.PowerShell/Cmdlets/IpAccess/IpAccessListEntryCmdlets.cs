@@ -31,6 +31,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("list_id", "ip_access_list_id")]
         [ArgumentCompleter(typeof(IpAccessListIdCompleter))]
+        [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
         /// <summary>IPv4 addresses and CIDRs; blank lines and lines starting with # are skipped.</summary>
@@ -43,6 +44,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ParameterSetName = WorkspaceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Edit an account console list instead of a workspace list.</summary>

@@ -25,6 +25,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [Parameter(ParameterSetName = WorkspaceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long? WorkspaceId { get; set; }
 
         /// <summary>Test against the account console's lists instead of a workspace's.</summary>

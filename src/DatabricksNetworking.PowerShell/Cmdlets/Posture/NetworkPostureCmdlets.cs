@@ -2,6 +2,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Posture;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Posture
 {
@@ -16,6 +17,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long[]? WorkspaceId { get; set; }
 
         /// <summary>The most requests in flight at once across the whole scan.</summary>

@@ -25,6 +25,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
         /// <summary>Scans run here, after every pipeline record was bound (their ids are collected in ProcessRecordCore).</summary>
         protected sealed override void EndProcessing()
         {
+            // Every -WorkspaceId given was refused: scanning "all workspaces" instead would not be what was asked for.
+            if (RefusedInput && RequestedIds == null) return;
             try { EndProcessingCore(); }
             catch (DbxValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex)); }
             catch (DbxApiException ex)

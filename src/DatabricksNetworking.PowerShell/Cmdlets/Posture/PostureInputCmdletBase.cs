@@ -3,6 +3,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Posture;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Posture
 {
@@ -22,6 +23,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ScanSet)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long[]? WorkspaceId { get; set; }
 
         /// <summary>The most requests in flight at once (when the cmdlet scans).</summary>

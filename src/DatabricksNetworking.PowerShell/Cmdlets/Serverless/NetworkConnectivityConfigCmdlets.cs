@@ -6,6 +6,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
@@ -24,6 +25,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Alias("network_connectivity_config_id")]
         [AllowNull, AllowEmptyCollection, AllowEmptyString]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string[]? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>NCC name; wildcards allowed.</summary>
@@ -118,6 +120,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>Deletes without asking for confirmation (-WhatIf still only reports).</summary>

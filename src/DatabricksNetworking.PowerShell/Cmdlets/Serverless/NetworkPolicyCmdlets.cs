@@ -138,6 +138,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Alias("network_policy_id")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
+        [DbxId(DbxIdKind.NetworkPolicy, AllowWildcards = true)]
         public string[]? NetworkPolicyId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -202,6 +203,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>The caller-chosen id: 1–32 of letters, digits, '_', '.', '-'.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
+        [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
         protected override void ProcessRecordCore()
@@ -236,6 +238,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
         [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
+        [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
         /// <summary>Writes the policy as stored after the change.</summary>
@@ -273,6 +276,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
         [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
+        [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
         [Parameter]
@@ -298,6 +302,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
         [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
+        [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
         /// <summary>Fully qualified domain names (allowed internet destinations).</summary>

@@ -21,12 +21,14 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>Rule ids; all rules of the NCC when not given.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("rule_id")]
         [ArgumentCompleter(typeof(PrivateEndpointRuleIdCompleter))]
+        [DbxId(DbxIdKind.PrivateEndpointRule)]
         public string[]? RuleId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -63,6 +65,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         /// <summary>S3 buckets in the NCC's region (sent as resource_names to the region's S3 endpoint service).</summary>
@@ -273,11 +276,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_connectivity_config_id")]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string NetworkConnectivityConfigId { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("rule_id")]
         [ArgumentCompleter(typeof(PrivateEndpointRuleIdCompleter))]
+        [DbxId(DbxIdKind.PrivateEndpointRule)]
         public string RuleId { get; set; } = "";
 
         protected void CheckIds()

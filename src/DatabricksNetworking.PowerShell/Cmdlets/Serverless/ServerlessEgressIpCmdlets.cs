@@ -8,6 +8,7 @@ using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Firewall;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
@@ -41,6 +42,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Alias("network_connectivity_config_id")]
         [AllowNull, AllowEmptyCollection, AllowEmptyString]
         [ArgumentCompleter(typeof(NetworkConnectivityConfigIdCompleter))]
+        [DbxId(DbxIdKind.NetworkConnectivityConfig)]
         public string[]? NetworkConnectivityConfigId { get; set; }
 
         /// <summary>Only the NCCs of this region (all NCCs of the account when no id is given).</summary>

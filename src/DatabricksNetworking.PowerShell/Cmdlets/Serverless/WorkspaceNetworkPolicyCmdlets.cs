@@ -5,6 +5,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
+using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
@@ -19,6 +20,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long[]? WorkspaceId { get; set; }
 
         protected override void ProcessRecordCore()
@@ -51,12 +53,14 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
         public long WorkspaceId { get; set; }
 
         /// <summary>The policy to bind; default-policy reverts to the account default.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("network_policy_id")]
         [ArgumentCompleter(typeof(NetworkPolicyIdCompleter))]
+        [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
         [Parameter]
