@@ -14,11 +14,22 @@ namespace DatabricksNetworking.Client.Api
         private readonly DbxClient client;
         public WorkspacesApi(DbxClient client) { this.client = client; }
 
-        public Task<List<Workspace>> ListAsync(CancellationToken ct) =>
-            client.GetAsync<List<Workspace>>(client.AccountPath("workspaces"), ct);
+        public async Task<List<Workspace>> ListAsync(CancellationToken ct)
+        {
+            var list = await client.GetAsync<List<Workspace>>(client.AccountPath("workspaces"), ct).ConfigureAwait(false);
+            foreach (var w in list) Stamp(w);
+            return list;
+        }
 
-        public Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
-            client.GetAsync<Workspace>(client.AccountPath("workspaces/" + Ids.Format(workspaceId)), ct);
+        public async Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
+            Stamp(await client.GetAsync<Workspace>(client.AccountPath("workspaces/" + Ids.Format(workspaceId)), ct).ConfigureAwait(false));
+
+        /// <summary>Through an accounts host, WorkspaceUrl follows the account host's domain (GovCloud: .cloud.databricks.us).</summary>
+        private Workspace Stamp(Workspace w)
+        {
+            if (w != null && !client.IsUnifiedHost) w.UrlTemplate = client.WorkspaceUrlTemplate;
+            return w!;
+        }
 
         /// <summary>
         /// PATCH with <c>update_mask</c>: the mask names exactly the fields in <paramref name="fields"/> (sorted,
@@ -32,7 +43,7 @@ namespace DatabricksNetworking.Client.Api
             var body = new SortedDictionary<string, string>(fields.ToDictionary(kv => kv.Key, kv => kv.Value), System.StringComparer.Ordinal);
             var resp = await client.SendRawAsync(new HttpMethod("PATCH"), path, body, ct, ("update_mask", mask)).ConfigureAwait(false);
             if (resp.Body.Length <= 2) return await GetAsync(workspaceId, ct).ConfigureAwait(false);
-            return Json.Deserialize<Workspace>(resp);
+            return Stamp(Json.Deserialize<Workspace>(resp));
         }
 
         /// <summary>Reads the NCC a binding names (for the region check before a PATCH).</summary>
