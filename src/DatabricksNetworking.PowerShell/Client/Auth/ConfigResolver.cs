@@ -107,7 +107,7 @@ namespace DatabricksNetworking.Client.Auth
         {
             var parts = Values
                 .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => IsSecretKey(kv.Key) ? $"{kv.Key}=*** from {kv.Value.Source}" : $"{kv.Key}={MaskUserInfo(kv.Value.Value)} from {kv.Value.Source}");
+                .Select(kv => IsSecretKey(kv.Key) ? $"{kv.Key} from {kv.Value.Source}" : $"{kv.Key}={MaskUserInfo(kv.Value.Value)} from {kv.Value.Source}");
             return $"auth type {AuthType ?? "(none)"}; " + string.Join("; ", parts);
         }
 
