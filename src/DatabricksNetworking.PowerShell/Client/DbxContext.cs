@@ -182,8 +182,8 @@ namespace DatabricksNetworking.Client
             var hostText = cfg.Host;
             if (string.IsNullOrEmpty(hostText))
             {
-                if (kind != DbxScope.Account) return (null, notes); // Create says what is missing
-                hostText = DefaultAccountHost;
+                // Create says what is missing; the default accounts host is an ACCOUNT_HOST by name, nothing to ask.
+                return (null, notes);
             }
             var host = ValidateHost(hostText!);
             var (meta, note) = HostMetadata.FetchAsync(host, invoker ?? DbxHttp.SharedInvoker, ct).GetAwaiter().GetResult();
