@@ -15,6 +15,16 @@ public sealed class OAuthArea : IEmulatorArea
             var o = new JsonObject { ["cloud"] = "aws", ["host_type"] = "UNIFIED_HOST" };
             lock (s.State.Sync)
             {
+                var (ws, wsAccount, unknown) = WorkspaceHosts.Resolve(http, s.State);
+                if (unknown != null) return Results.NotFound();
+                if (ws != null)
+                    return Emu.Json(new JsonObject
+                    {
+                        ["cloud"] = "aws", ["host_type"] = "WORKSPACE_HOST", ["account_id"] = wsAccount!.AccountId,
+                        ["workspace_id"] = ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["oidc_endpoint"] = baseUrl + "/oidc",
+                        ["token_federation_default_oidc_audiences"] = new JsonArray(baseUrl + "/oidc/v1/token"),
+                    });
                 if (s.State.Accounts.Count == 1)
                 {
                     var id = s.State.Accounts.Keys.First();
@@ -45,11 +55,19 @@ public sealed class OAuthArea : IEmulatorArea
 
         app.MapPost("/oidc/v1/token", async (HttpContext http) =>
         {
+            // A classic workspace host (<deployment_name>.localhost) names its workspace by host, as on the real service;
+            // the unified host needs a routing header.
+            long wsId;
+            AccountState? account;
+            WorkspaceState? hostWs;
+            string? unknown;
+            lock (s.State.Sync) (hostWs, account, unknown) = WorkspaceHosts.Resolve(http, s.State);
+            if (unknown != null) return OAuthError(400, "invalid_request", $"No workspace has the deployment name '{unknown}'.");
+            if (hostWs != null) return await Issue(http, s, account!, hostWs.WorkspaceId);
             var idText = http.Request.Headers[Auth.OrgIdHeader].ToString();
             if (string.IsNullOrEmpty(idText)) idText = http.Request.Headers[Auth.WorkspaceIdHeader].ToString();
-            if (!long.TryParse(idText, out var wsId))
-                return OAuthError(400, "invalid_request", $"Name the workspace with the {Auth.OrgIdHeader} header, or use the account token endpoint.");
-            AccountState? account;
+            if (!long.TryParse(idText, out wsId))
+                return OAuthError(400, "invalid_request", $"Name the workspace with the {Auth.OrgIdHeader} header, use the workspace's own host (http://<deployment_name>.localhost:<port>), or use the account token endpoint.");
             lock (s.State.Sync) account = s.State.AccountOfWorkspace(wsId);
             if (account == null) return OAuthError(400, "invalid_request", $"Workspace {wsId} does not exist.");
             return await Issue(http, s, account, wsId);

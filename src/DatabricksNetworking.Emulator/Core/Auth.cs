@@ -47,6 +47,8 @@ public static class Auth
             var idText = http.Request.Headers[OrgIdHeader].ToString();
             if (string.IsNullOrEmpty(idText)) idText = http.Request.Headers[WorkspaceIdHeader].ToString();
             long workspaceId;
+            if (string.IsNullOrEmpty(idText) && WorkspaceHosts.Resolve(http, state).Workspace is { } hostWorkspace)
+                idText = hostWorkspace.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture); // a classic workspace host names its workspace
             if (string.IsNullOrEmpty(idText))
             {
                 if (!info.WorkspaceId.HasValue)

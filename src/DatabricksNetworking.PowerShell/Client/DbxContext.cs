@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Threading;
 using DatabricksNetworking.Client.Auth;
 
 namespace DatabricksNetworking.Client
@@ -15,7 +16,7 @@ namespace DatabricksNetworking.Client
     public sealed class DbxContext
     {
         internal DbxContext(DbxScope kind, Uri host, string? accountId, long? workspaceId, ICredentialProvider credentials,
-            string credentialSource, string? profile, string workspaceUrlTemplate, RetryOptions retry, HttpMessageInvoker? invoker = null)
+            string credentialSource, string? profile, string workspaceUrlTemplate, RetryOptions retry, HttpMessageInvoker? invoker = null, bool? unifiedHost = null)
         {
             Kind = kind;
             Host = host.GetLeftPart(UriPartial.Authority);
@@ -27,7 +28,9 @@ namespace DatabricksNetworking.Client
             Profile = profile;
             WorkspaceUrlTemplate = workspaceUrlTemplate;
             Retry = retry;
-            IsUnifiedHost = kind == DbxScope.Account ? !ContextFactory.IsAccountsHost(host) : accountId != null;
+            // Unified: from the host's /.well-known/databricks-config (ContextFactory.Create); without it, an account
+            // context on a host that is not accounts.* / accounts-dod.* can only be a unified host.
+            IsUnifiedHost = unifiedHost ?? (kind == DbxScope.Account && !ContextFactory.IsAccountsHost(host));
             var http = new DbxHttp(host, credentials, retry, invoker);
             Client = new DbxClient(http, kind, accountId, workspaceId, IsUnifiedHost, workspaceUrlTemplate);
             ConnectedAt = DateTimeOffset.Now;
@@ -77,33 +80,123 @@ namespace DatabricksNetworking.Client
         public static bool IsAccountsHost(Uri host) =>
             host.Host.StartsWith("accounts.", StringComparison.OrdinalIgnoreCase) || host.Host.StartsWith("accounts-dod.", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>localhost, <c>*.localhost</c> (RFC 6761: always the loopback address), 127.0.0.0/8 and ::1.</summary>
         public static bool IsLoopback(string host)
         {
             if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+            if (LocalhostNames.IsLocalhostName(host)) return true;
             var h = host.Trim('[', ']');
             return IPAddress.TryParse(h, out var ip) && IPAddress.IsLoopback(ip);
         }
 
-        /// <summary>Parses a host URL: <c>https://</c> required, <c>http://</c> only for loopback; a bare name gets https.</summary>
+        /// <summary>Parses a host URL: <c>https://</c> required, <c>http://</c> only for loopback; a bare name gets https; path and query are dropped.</summary>
         public static Uri ValidateHost(string host)
         {
             if (string.IsNullOrWhiteSpace(host)) throw new ConfigResolutionException("The host is empty.", "DbxInvalidHost");
             var text = host.Trim();
             if (!text.Contains("://")) text = "https://" + text;
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-                throw new ConfigResolutionException($"'{host}' is not a valid host URL.", "DbxInvalidHost");
+                throw new ConfigResolutionException($"'{ConfigSafe(host)}' is not a valid host URL.", "DbxInvalidHost");
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri.Host))
-                throw new ConfigResolutionException($"'{host}' uses http://, which is allowed only for loopback hosts (localhost, 127.0.0.1, ::1). Use https://.", "DbxInsecureHost");
+                throw new ConfigResolutionException($"'{ConfigSafe(host)}' uses http://, which is allowed only for loopback hosts (localhost, *.localhost, 127.0.0.1, ::1). Use https://.", "DbxInsecureHost");
             if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                throw new ConfigResolutionException($"'{host}' must start with https://.", "DbxInvalidHost");
-            if (uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0)
+                throw new ConfigResolutionException($"'{ConfigSafe(host)}' must start with https://.", "DbxInvalidHost");
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+                throw new ConfigResolutionException($"'{ConfigSafe(host)}' carries a user name or password; give credentials with -Token, -ClientId/-ClientSecret or a profile instead.", "DbxInvalidHost");
+            if ((uri.AbsolutePath != "/" && uri.AbsolutePath.Length > 0) || uri.Query.Length > 0 || uri.Fragment.Length > 0)
                 uri = new Uri(uri.GetLeftPart(UriPartial.Authority));
             return uri;
         }
 
-        /// <summary>Builds an account or workspace context from the resolved chain.</summary>
-        public static DbxContext Create(DbxScope kind, ResolvedConfig cfg, string? workspaceUrlTemplate, RetryOptions? retry = null, HttpMessageInvoker? invoker = null)
+        private static string ConfigSafe(string host) => ResolvedConfig.MaskUserInfo(host);
+
+        /// <summary>
+        /// The workspace and account ids a host URL pasted from the Databricks UI carries in its query
+        /// (databricks-sdk-go config/config.go fixHostIfNeeded): workspace <c>?w=</c> (any form), else a numeric
+        /// <c>?o=</c> or <c>?workspace_id=</c>; account <c>?a=</c> or <c>?account_id=</c>.
+        /// </summary>
+        public static (string? WorkspaceId, string? AccountId) IdsFromHostQuery(string host)
         {
+            var q = host.IndexOf('?');
+            if (q < 0) return (null, null);
+            var query = host.Substring(q + 1);
+            var hash = query.IndexOf('#');
+            if (hash >= 0) query = query.Substring(0, hash);
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in query.Split('&'))
+            {
+                if (pair.Length == 0) continue;
+                var eq = pair.IndexOf('=');
+                var k = Uri.UnescapeDataString((eq < 0 ? pair : pair.Substring(0, eq)).Replace('+', ' '));
+                var v = eq < 0 ? "" : Uri.UnescapeDataString(pair.Substring(eq + 1).Replace('+', ' '));
+                if (!values.ContainsKey(k)) values[k] = v;
+            }
+            string? ws = null, acct = null;
+            if (values.TryGetValue("w", out var w) && w.Length > 0) ws = w;
+            else
+                foreach (var key in new[] { "o", "workspace_id" })
+                    if (values.TryGetValue(key, out var v) && v.Length > 0 && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)) { ws = v; break; }
+            foreach (var key in new[] { "a", "account_id" })
+                if (values.TryGetValue(key, out var v) && v.Length > 0) { acct = v; break; }
+            return (ws, acct);
+        }
+
+        /// <summary>Moves the ids of the host URL's query into the configuration (unless already set); returns the notes for -Verbose.</summary>
+        public static IList<string> ApplyHostQuery(ResolvedConfig cfg)
+        {
+            var notes = new List<string>();
+            var host = cfg.Host;
+            if (string.IsNullOrEmpty(host)) return notes;
+            var (ws, acct) = IdsFromHostQuery(host!);
+            var source = "the query of the host URL (" + cfg.SourceOf("host") + ")";
+            if (cfg.FillIfUnset("workspace_id", ws, source)) notes.Add($"workspace_id={ws} from {source}");
+            if (cfg.FillIfUnset("account_id", acct, source)) notes.Add($"account_id={acct} from {source}");
+            return notes;
+        }
+
+        /// <summary>
+        /// How an account context reaches its workspaces when the account host is not a unified host: the host with its
+        /// first label (<c>accounts</c>, <c>accounts-dod</c>) replaced by the deployment name, as Terraform does
+        /// (mws/resource_mws_workspaces.go generateWorkspaceHostname): accounts.cloud.databricks.us →
+        /// https://{deployment_name}.cloud.databricks.us. Other hosts (an IP address, a unified host) get the AWS
+        /// commercial template.
+        /// </summary>
+        public static string WorkspaceUrlTemplateFor(Uri accountHost)
+        {
+            var name = accountHost.Host;
+            var dot = name.IndexOf('.');
+            if (!IsAccountsHost(accountHost) || dot < 0) return DefaultWorkspaceUrlTemplate;
+            var port = accountHost.IsDefaultPort ? "" : ":" + accountHost.Port.ToString(CultureInfo.InvariantCulture);
+            return accountHost.Scheme + "://{deployment_name}" + name.Substring(dot) + port;
+        }
+
+        /// <summary>
+        /// Before a context is built: the host URL's query ids, the host check (nothing is sent to a refused host),
+        /// then the host's <c>/.well-known/databricks-config</c> (once, no credential, short timeout), whose
+        /// account_id/workspace_id fill what is still unset. Returns the metadata (null when the host did not answer)
+        /// and the lines for -Verbose.
+        /// </summary>
+        public static (HostMetadata? Metadata, IList<string> Notes) Discover(DbxScope kind, ResolvedConfig cfg, HttpMessageInvoker? invoker = null, CancellationToken ct = default)
+        {
+            var notes = ApplyHostQuery(cfg);
+            var hostText = cfg.Host;
+            if (string.IsNullOrEmpty(hostText))
+            {
+                // Create says what is missing; the default accounts host is an ACCOUNT_HOST by name, nothing to ask.
+                return (null, notes);
+            }
+            var host = ValidateHost(hostText!);
+            var (meta, note) = HostMetadata.FetchAsync(host, invoker ?? DbxHttp.SharedInvoker, ct).GetAwaiter().GetResult();
+            notes.Add(note);
+            if (meta != null)
+                foreach (var key in meta.ApplyTo(cfg)) notes.Add($"{key}={cfg.Get(key)} from {cfg.SourceOf(key)}");
+            return (meta, notes);
+        }
+
+        /// <summary>Builds an account or workspace context from the resolved chain (and the host metadata <see cref="Discover"/> read).</summary>
+        public static DbxContext Create(DbxScope kind, ResolvedConfig cfg, string? workspaceUrlTemplate, RetryOptions? retry = null, HttpMessageInvoker? invoker = null, HostMetadata? metadata = null)
+        {
+            ApplyHostQuery(cfg);
             var hostText = cfg.Host;
             if (string.IsNullOrEmpty(hostText))
             {
@@ -111,11 +204,12 @@ namespace DatabricksNetworking.Client
                 else throw new ConfigResolutionException("No workspace host: give -Host, set DATABRICKS_HOST, or name a profile with a host.", "DbxMissingHost");
             }
             var host = ValidateHost(hostText!);
+            metadata?.ApplyTo(cfg);
             var accountId = cfg.AccountId;
             if (kind == DbxScope.Account && string.IsNullOrEmpty(accountId))
                 throw new ConfigResolutionException("No account id: give -AccountId, set DATABRICKS_ACCOUNT_ID, or name a profile with account_id.", "DbxMissingAccountId");
             if (!string.IsNullOrEmpty(accountId) && !Validation.Ids.IsUuid(accountId!))
-                throw new ConfigResolutionException($"'{accountId}' is not a valid Databricks account id (a UUID such as 0d3a4f5e-1234-4c8a-9f00-123456789abc).", "DbxInvalidAccountId");
+                throw new ConfigResolutionException($"'{accountId}' ({cfg.SourceOf("account_id")}) is not a valid Databricks account id (a UUID such as 0d3a4f5e-1234-4c8a-9f00-123456789abc).", "DbxInvalidAccountId");
             long? workspaceId = null;
             if (!string.IsNullOrEmpty(cfg.WorkspaceId))
             {
@@ -123,6 +217,18 @@ namespace DatabricksNetworking.Client
                     throw new ConfigResolutionException($"'{cfg.WorkspaceId}' ({cfg.SourceOf("workspace_id")}) is not a valid workspace id (a positive integer).", "DbxInvalidWorkspaceId");
                 workspaceId = w;
             }
+
+            // databricks-sdk-go config/config.go HostType(): the host metadata's host_type when it gave one, else
+            // ACCOUNT_HOST for accounts.* / accounts-dod.*, else WORKSPACE_HOST. An account context on any other host
+            // without metadata can only be a unified host (account APIs are served there).
+            var hostType = metadata?.HostType ?? DbxHostType.Unknown;
+            if (hostType == DbxHostType.Unknown)
+                hostType = IsAccountsHost(host) ? DbxHostType.Account : kind == DbxScope.Account ? DbxHostType.Unified : DbxHostType.Workspace;
+            if (kind == DbxScope.Account && hostType == DbxHostType.Workspace)
+                throw new ConfigResolutionException($"{host.GetLeftPart(UriPartial.Authority)} is a workspace host (its {HostMetadata.UrlOf(host)} says WORKSPACE_HOST); connect to it with Connect-DbxWorkspace, or give the account host (https://accounts.cloud.databricks.com).", "DbxInvalidHost");
+            bool unified = hostType == DbxHostType.Unified;
+            if (kind == DbxScope.Workspace && unified && workspaceId == null)
+                throw new ConfigResolutionException($"{host.GetLeftPart(UriPartial.Authority)} is a unified host serving several workspaces: name the workspace with -WorkspaceId, DATABRICKS_WORKSPACE_ID, workspace_id in the profile, or ?o=<workspace id> in the host URL.", "DbxMissingWorkspaceId");
 
             retry ??= new RetryOptions();
             invoker ??= DbxHttp.SharedInvoker;
@@ -139,23 +245,35 @@ namespace DatabricksNetworking.Client
                 case "oauth-m2m":
                     if (string.IsNullOrEmpty(cfg.ClientId) || string.IsNullOrEmpty(cfg.ClientSecret))
                         throw new ConfigResolutionException("OAuth machine-to-machine needs both a client id and a client secret (-ClientId with -ClientSecret or -Credential; DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET; or client_id/client_secret in the profile).", "DbxMissingCredentials");
-                    var useAccountEndpoint = !string.IsNullOrEmpty(accountId) && (kind == DbxScope.Account || !IsAccountsHost(host));
-                    var endpoint = useAccountEndpoint
-                        ? new Uri(host, "/oidc/accounts/" + Uri.EscapeDataString(accountId!) + "/v1/token")
-                        : new Uri(host, "/oidc/v1/token");
-                    creds = new OAuthM2MCredentialProvider(endpoint, cfg.ClientId!, cfg.ClientSecret!, invoker);
+                    creds = new OAuthM2MCredentialProvider(TokenEndpoint(kind, host, hostType, accountId), cfg.ClientId!, cfg.ClientSecret!, invoker);
                     source = cfg.SourceOf("client_secret")!;
                     break;
+                case "basic":
+                    throw new ConfigResolutionException($"Basic authentication (username and password, {cfg.SourceOf("password") ?? cfg.SourceOf("username")}) is not supported by this module: Databricks on AWS accounts no longer accept it. Use a token (-Token) or an OAuth service principal (-ClientId/-ClientSecret).", "DbxUnsupportedAuthType");
                 case null:
                     throw new ConfigResolutionException(
                         "No Databricks credentials were found. Give -Token, or -ClientId with -ClientSecret (or -Credential), or -Profile; " +
                         $"or set DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET; or add them to the [DEFAULT] profile of {cfg.ConfigFilePath}.", "DbxMissingCredentials");
                 default:
-                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type")}) is not supported by this module; use 'pat' or 'oauth-m2m'.", "DbxUnsupportedAuthType");
+                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type") ?? "chosen from the attributes present"}) is not supported by this module; use 'pat' or 'oauth-m2m'.", "DbxUnsupportedAuthType");
             }
 
             return new DbxContext(kind, host, accountId, workspaceId, creds, source, cfg.Profile,
-                string.IsNullOrEmpty(workspaceUrlTemplate) ? DefaultWorkspaceUrlTemplate : workspaceUrlTemplate!, retry, invoker);
+                string.IsNullOrEmpty(workspaceUrlTemplate) ? WorkspaceUrlTemplateFor(host) : workspaceUrlTemplate!, retry, invoker, unified);
+        }
+
+        /// <summary>
+        /// The OAuth token endpoint (databricks-sdk-go config.go getOidcEndpoints): a workspace context on a workspace
+        /// host uses the workspace's own <c>{host}/oidc/v1/token</c> whatever account id is configured; account contexts,
+        /// and workspace contexts on a unified host, use <c>{host}/oidc/accounts/{account_id}/v1/token</c>.
+        /// </summary>
+        public static Uri TokenEndpoint(DbxScope kind, Uri host, DbxHostType hostType, string? accountId)
+        {
+            bool account = kind == DbxScope.Account || hostType == DbxHostType.Unified;
+            if (!account) return new Uri(host, "/oidc/v1/token");
+            if (string.IsNullOrEmpty(accountId))
+                throw new ConfigResolutionException($"{host.GetLeftPart(UriPartial.Authority)} is a unified host: OAuth tokens come from the account's token endpoint, so the account id is needed (-AccountId, DATABRICKS_ACCOUNT_ID, account_id in the profile, or ?a=<account id> in the host URL).", "DbxMissingAccountId");
+            return new Uri(host, "/oidc/accounts/" + Uri.EscapeDataString(accountId!) + "/v1/token");
         }
     }
 }

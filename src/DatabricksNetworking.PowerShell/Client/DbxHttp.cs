@@ -115,7 +115,7 @@ namespace DatabricksNetworking.Client
                 MaxConnectionsPerServer = 64,
                 AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate,
             };
-            return new HttpMessageInvoker(handler, disposeHandler: true);
+            return new HttpMessageInvoker(new LocalhostNames(handler), disposeHandler: true); // <name>.localhost → loopback (config)
         }
 
         public async Task<DbxResponse> SendAsync(DbxRequest request, CancellationToken ct)

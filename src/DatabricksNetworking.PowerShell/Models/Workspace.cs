@@ -33,8 +33,20 @@ namespace DatabricksNetworking.Models
         /// <summary><see cref="CreationTime"/> as a date (not on the wire).</summary>
         [JsonIgnore] public DateTimeOffset? Created => CreationTime.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds(CreationTime.Value) : (DateTimeOffset?)null;
 
-        /// <summary>The workspace URL as Databricks builds it for AWS commercial deployments.</summary>
-        [JsonIgnore] public string? WorkspaceUrl => string.IsNullOrEmpty(DeploymentName) ? null : $"https://{DeploymentName}.cloud.databricks.com";
+        /// <summary>
+        /// The workspace URL: the deployment name in the account host's domain (Terraform mws/resource_mws_workspaces.go
+        /// "replacing accounts with the deployment name": accounts.cloud.databricks.us → &lt;deployment&gt;.cloud.databricks.us),
+        /// when the workspace was read through an accounts host; otherwise by region (us-gov-* → .cloud.databricks.us,
+        /// else .cloud.databricks.com).
+        /// </summary>
+        [JsonIgnore] public string? WorkspaceUrl =>
+            string.IsNullOrEmpty(DeploymentName) ? null
+            : !string.IsNullOrEmpty(UrlTemplate) ? UrlTemplate!.Replace("{deployment_name}", DeploymentName).Replace("{workspace_id}", WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : Region != null && Region.StartsWith("us-gov-", StringComparison.OrdinalIgnoreCase) ? $"https://{DeploymentName}.cloud.databricks.us"
+            : $"https://{DeploymentName}.cloud.databricks.com";
+
+        /// <summary>The account context's workspace URL template this workspace was read with (not on the wire).</summary>
+        [JsonIgnore] internal string? UrlTemplate { get; set; }
 
         public override string ToString() => $"{WorkspaceName} ({WorkspaceId})";
     }

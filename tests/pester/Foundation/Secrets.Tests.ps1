@@ -92,3 +92,48 @@ Describe 'Secrets' {
         $text | Should -Not -Match $sentinelToken
     }
 }
+
+Describe 'Secrets of a config profile' {
+    # Issue 18: Connect-DbxAccount -Profile x -Verbose printed azure_client_secret, google_credentials and a URL's user info.
+    BeforeAll {
+        $script:profileSentinels = @('SENTINELazureSecret9d8c7b6a', 'SENTINELgoogleCreds5e4d3c2b', 'SENTINELcustomPass1a2b3c4d',
+            'SENTINELsomeToken6f7e8d9c', 'SENTINELurlPass0a9b8c7d', 'SENTINELurlUser3e2d1c0b')
+        $script:cfgFile = Join-Path $TestDrive 'sentinel.databrickscfg'
+        @"
+[sentinel]
+host = $url
+account_id = $accountId
+client_id = $clientId
+client_secret = $sentinelSecret
+auth_type = oauth-m2m
+azure_client_secret = SENTINELazureSecret9d8c7b6a
+google_credentials = SENTINELgoogleCreds5e4d3c2b
+custom_password = SENTINELcustomPass1a2b3c4d
+some_token = SENTINELsomeToken6f7e8d9c
+databricks_cli_path = https://SENTINELurlUser3e2d1c0b:SENTINELurlPass0a9b8c7d@example.com/cli
+"@ | Set-Content $cfgFile
+        $script:savedCfg = $env:DATABRICKS_CONFIG_FILE
+    }
+    AfterAll { $env:DATABRICKS_CONFIG_FILE = $savedCfg }
+
+    It 'are masked on -Verbose/-Debug, in errors and the context, for a working and a failing profile' {
+        $env:DATABRICKS_CONFIG_FILE = $cfgFile
+        $Error.Clear()
+        $DebugPreference = 'Continue'
+        $all = & {
+            $ErrorActionPreference = 'Continue'
+            $ctx = Connect-DbxAccount -Profile sentinel -NoDefault -Verbose -Debug
+            $ctx | Format-List * -Force
+            $ctx | ConvertTo-Json -Depth 3
+            # The same profile with the host refused: the error path.
+            try { Connect-DbxAccount -Profile sentinel -AccountHost 'http://remote.example.com' -Verbose -Debug -ErrorAction Stop } catch { $_ | Format-List * -Force }
+        } *>&1 | Out-String -Width 500
+        $all | Should -Match 'azure_client_secret from profile \[sentinel\]'
+        $all | Should -Match 'databricks_cli_path=https://\*\*\*@example.com/cli'
+        $errors = $Error | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500; $_.Exception.Message } | Out-String
+        foreach ($s in $profileSentinels + $sentinelSecret) {
+            $all | Should -Not -Match $s
+            $errors | Should -Not -Match $s
+        }
+    }
+}

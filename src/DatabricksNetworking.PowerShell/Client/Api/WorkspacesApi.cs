@@ -14,19 +14,30 @@ namespace DatabricksNetworking.Client.Api
         private readonly DbxClient client;
         public WorkspacesApi(DbxClient client) { this.client = client; }
 
-        public Task<List<Workspace>> ListAsync(CancellationToken ct) =>
-            client.GetAsync<List<Workspace>>(client.AccountPath("workspaces"), ct);
+        public async Task<List<Workspace>> ListAsync(CancellationToken ct)
+        {
+            var list = await client.GetAsync<List<Workspace>>(client.AccountPath("workspaces"), ct).ConfigureAwait(false);
+            foreach (var w in list) Stamp(w);
+            return list;
+        }
 
-        public Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
-            client.GetAsync<Workspace>(client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), ct);
+        public async Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
+            Stamp(await client.GetAsync<Workspace>(client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), ct).ConfigureAwait(false));
+
+        /// <summary>Through an accounts host, WorkspaceUrl follows the account host's domain (GovCloud: .cloud.databricks.us).</summary>
+        private Workspace Stamp(Workspace w)
+        {
+            if (w != null && !client.IsUnifiedHost) w.UrlTemplate = client.WorkspaceUrlTemplate;
+            return w!;
+        }
 
         /// <summary>POST: the new workspace (PROVISIONING) as the service answers it (provisioning/impl.go workspacesImpl.Create).</summary>
-        public Task<Workspace> CreateAsync(WorkspaceCreateRequest request, CancellationToken ct) =>
-            client.SendAsync<Workspace>(HttpMethod.Post, client.AccountPath("workspaces"), request, ct);
+        public async Task<Workspace> CreateAsync(WorkspaceCreateRequest request, CancellationToken ct) =>
+            Stamp(await client.SendAsync<Workspace>(HttpMethod.Post, client.AccountPath("workspaces"), request, ct).ConfigureAwait(false));
 
         /// <summary>DELETE: the service answers with the deleted workspace (older services with no body).</summary>
         public Task DeleteAsync(long workspaceId, CancellationToken ct) =>
-            client.SendRawAsync(HttpMethod.Delete, client.AccountPath("workspaces/" + Ids.Format(workspaceId)), null, ct);
+            client.SendRawAsync(HttpMethod.Delete, client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), null, ct);
 
         /// <summary>
         /// PATCH with <c>update_mask</c>: the mask names exactly the fields in <paramref name="fields"/> (sorted,
@@ -40,7 +51,7 @@ namespace DatabricksNetworking.Client.Api
             var body = new SortedDictionary<string, string>(fields.ToDictionary(kv => kv.Key, kv => kv.Value), System.StringComparer.Ordinal);
             var resp = await client.SendRawAsync(new HttpMethod("PATCH"), path, body, ct, ("update_mask", mask)).ConfigureAwait(false);
             if (resp.Body.Length <= 2) return await GetAsync(workspaceId, ct).ConfigureAwait(false);
-            return Json.Deserialize<Workspace>(resp);
+            return Stamp(Json.Deserialize<Workspace>(resp));
         }
 
         /// <summary>Reads the NCC a binding names (for the region check before a PATCH).</summary>

@@ -4,9 +4,18 @@ using System.IO;
 
 namespace DatabricksNetworking.Client.Auth
 {
-    /// <summary>Reads <c>~/.databrickscfg</c> (INI: [profile] sections, key = value, ; and # comments).</summary>
+    /// <summary>
+    /// Reads <c>~/.databrickscfg</c> as the Go SDK, CLI and Terraform do (gopkg.in/ini.v1 with
+    /// <c>SpaceBeforeInlineComment</c>, databricks-sdk-go config/config_file.go): [profile] sections, <c>key = value</c>
+    /// (or <c>key: value</c>), whole-line comments starting with <c>;</c> or <c>#</c>, inline comments only after a space
+    /// or tab (<c>host = https://x # prod</c>) so a password may contain <c>#</c>, and values in matching single or double
+    /// quotes taken without them (<c>password = "%Y#X$Z" # comment</c> is <c>%Y#X$Z</c>).
+    /// </summary>
     public sealed class DatabricksConfigFile
     {
+        /// <summary>The reserved section of tool settings (e.g. <c>default_profile</c>); not a profile.</summary>
+        public const string SettingsSection = "__settings__";
+
         private DatabricksConfigFile(string path, Dictionary<string, Dictionary<string, string>> sections)
         {
             Path = path;
@@ -19,7 +28,7 @@ namespace DatabricksNetworking.Client.Auth
         /// <summary>Profile names a user can pick (the reserved <c>__settings__</c> section excluded).</summary>
         public IEnumerable<string> ProfileNames
         {
-            get { foreach (var k in Sections.Keys) if (k != "__settings__") yield return k; }
+            get { foreach (var k in Sections.Keys) if (k != SettingsSection) yield return k; }
         }
 
         /// <summary>The path the SDKs use: <c>DATABRICKS_CONFIG_FILE</c>, else <c>~/.databrickscfg</c>.</summary>
@@ -71,12 +80,31 @@ namespace DatabricksNetworking.Client.Auth
                     }
                     continue;
                 }
-                var eq = line.IndexOf('=');
+                var eq = line.IndexOfAny(Delimiters);
                 if (eq <= 0) throw new FormatException($"{path}, line {lineNo}: expected 'key = value'.");
                 if (current == null) throw new FormatException($"{path}, line {lineNo}: a key outside any [profile] section.");
-                current[line.Substring(0, eq).Trim()] = line.Substring(eq + 1).Trim();
+                current[line.Substring(0, eq).Trim()] = ReadValue(line.Substring(eq + 1).Trim());
             }
             return new DatabricksConfigFile(path, sections);
+        }
+
+        private static readonly char[] Delimiters = { '=', ':' };
+
+        /// <summary>A value as go-ini reads it: quoted values unquoted, else an inline comment cut when ';'/'#' follows whitespace.</summary>
+        internal static string ReadValue(string v)
+        {
+            if (v.Length >= 2 && (v[0] == '"' || v[0] == '\''))
+            {
+                var close = v.IndexOf(v[0], 1);
+                if (close > 0)
+                {
+                    var rest = v.Substring(close + 1).Trim();
+                    if (rest.Length == 0 || rest[0] == '#' || rest[0] == ';') return v.Substring(1, close - 1);
+                }
+            }
+            for (int i = 1; i < v.Length; i++)
+                if ((v[i] == '#' || v[i] == ';') && (v[i - 1] == ' ' || v[i - 1] == '\t')) return v.Substring(0, i).TrimEnd();
+            return v;
         }
     }
 }

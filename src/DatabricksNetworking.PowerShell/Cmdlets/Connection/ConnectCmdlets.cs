@@ -62,10 +62,21 @@ namespace DatabricksNetworking.Cmdlets.Connection
                 explicitValues["auth_type"] = "oauth-m2m";
             }
             var cfg = ConfigResolver.Resolve(explicitValues, Profile, Environment.GetEnvironmentVariable);
-            SecretRegistry.Register(cfg.Token);
-            SecretRegistry.Register(cfg.ClientSecret);
-            WriteVerbose("Databricks configuration: " + cfg.Describe());
+            cfg.RegisterSecrets();
+            WriteVerbose(SecretRegistry.Redact("Databricks configuration: " + cfg.Describe()));
             return cfg;
+        }
+
+        /// <summary>
+        /// Resolves the configuration, reads the host's /.well-known/databricks-config (ids of the host URL's query first,
+        /// the host checked before anything is sent) and builds the context.
+        /// </summary>
+        protected DbxContext CreateContext(DbxScope kind, string? host, string? accountId, string? workspaceId, string? workspaceUrlTemplate)
+        {
+            var cfg = ResolveConfig(host, accountId, workspaceId);
+            var (metadata, notes) = ContextFactory.Discover(kind, cfg);
+            foreach (var note in notes) WriteVerbose(SecretRegistry.Redact(note));
+            return ContextFactory.Create(kind, cfg, workspaceUrlTemplate, metadata: metadata);
         }
 
         internal static string? Plain(SecureString? s) => s == null ? null : new NetworkCredential(string.Empty, s).Password;
@@ -108,7 +119,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     [OutputType(typeof(DbxContext))]
     public sealed class ConnectDbxAccountCommand : ConnectCmdletBase
     {
-        /// <summary>Account host; default https://accounts.cloud.databricks.com (GovCloud: https://accounts.cloud.databricks.us). A unified host serves account and workspace APIs.</summary>
+        /// <summary>Account host; default https://accounts.cloud.databricks.com (GovCloud: https://accounts.cloud.databricks.us). A unified host serves account and workspace APIs. A URL with ?a=&lt;account id&gt; sets the account id.</summary>
         [Parameter(Position = 0)]
         [Alias("Host")]
         public string? AccountHost { get; set; }
@@ -117,7 +128,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Alias("account_id")]
         public string? AccountId { get; set; }
 
-        /// <summary>How a workspace URL is built from its deployment name, for accounts hosts.</summary>
+        /// <summary>How a workspace URL is built from its deployment name, for accounts hosts; default: the account host with "accounts" replaced by {deployment_name}.</summary>
         [Parameter]
         public string? WorkspaceUrlTemplate { get; set; }
 
@@ -126,12 +137,11 @@ namespace DatabricksNetworking.Cmdlets.Connection
             DbxContext ctx;
             try
             {
-                var cfg = ResolveConfig(AccountHost, AccountId, null);
-                ctx = ContextFactory.Create(DbxScope.Account, cfg, WorkspaceUrlTemplate);
+                ctx = CreateContext(DbxScope.Account, AccountHost, AccountId, null, WorkspaceUrlTemplate);
             }
             catch (ConfigResolutionException ex)
             {
-                ThrowTerminatingError(ErrorRecords.FromConfig(ex, AccountHost ?? AccountId));
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, AccountHost == null ? AccountId : ResolvedConfig.MaskUserInfo(AccountHost)));
                 return;
             }
             Finish(ctx, ct => new WorkspacesApi(ctx.Client).ListAsync(ct).GetAwaiter().GetResult());
@@ -156,7 +166,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
         public long? WorkspaceId { get; set; }
 
-        /// <summary>The account id, on a unified host (OAuth tokens then come from the account token endpoint).</summary>
+        /// <summary>The account id, on a unified host (OAuth tokens then come from the account token endpoint); a workspace host uses its own token endpoint whatever the account id.</summary>
         [Parameter]
         [Alias("account_id")]
         public string? AccountId { get; set; }
@@ -166,12 +176,11 @@ namespace DatabricksNetworking.Cmdlets.Connection
             DbxContext ctx;
             try
             {
-                var cfg = ResolveConfig(WorkspaceHost, AccountId, WorkspaceId?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                ctx = ContextFactory.Create(DbxScope.Workspace, cfg, null);
+                ctx = CreateContext(DbxScope.Workspace, WorkspaceHost, AccountId, WorkspaceId?.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             }
             catch (ConfigResolutionException ex)
             {
-                ThrowTerminatingError(ErrorRecords.FromConfig(ex, WorkspaceHost));
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, WorkspaceHost == null ? null : ResolvedConfig.MaskUserInfo(WorkspaceHost)));
                 return;
             }
             Finish(ctx, ct => ctx.Client.SendRawAsync(System.Net.Http.HttpMethod.Get, "/api/2.0/workspace-conf", null, ct, ("keys", "enableIpAccessLists")).GetAwaiter().GetResult());
