@@ -22,7 +22,8 @@ namespace DatabricksNetworking.Client
             AccountId = accountId;
             WorkspaceId = workspaceId;
             AuthType = credentials.AuthType;
-            ClientId = (credentials as OAuthM2MCredentialProvider)?.ClientId;
+            ClientId = (credentials as OAuthM2MCredentialProvider)?.ClientId ?? (credentials as WorkloadIdentityCredentialProvider)?.ClientId ?? (credentials as U2MCredentialProvider)?.ClientId;
+            Credentials = credentials;
             CredentialSource = credentialSource;
             Profile = profile;
             WorkspaceUrlTemplate = workspaceUrlTemplate;
@@ -53,6 +54,8 @@ namespace DatabricksNetworking.Client
         public DateTimeOffset ConnectedAt { get; }
 
         internal DbxClient Client { get; }
+        /// <summary>The credential provider (holds the secrets; not public).</summary>
+        internal ICredentialProvider Credentials { get; }
 
         public override string ToString() =>
             Kind == DbxScope.Account ? $"Account {AccountId} at {Host} ({AuthType})" : $"Workspace {WorkspaceId?.ToString(CultureInfo.InvariantCulture) ?? "?"} at {Host} ({AuthType})";
@@ -146,12 +149,15 @@ namespace DatabricksNetworking.Client
                     creds = new OAuthM2MCredentialProvider(endpoint, cfg.ClientId!, cfg.ClientSecret!, invoker);
                     source = cfg.SourceOf("client_secret")!;
                     break;
+                case var t when SignInMethods.Handles(t):
+                    creds = SignInMethods.Create(t!, kind, cfg, host, accountId, workspaceId, invoker, out source);
+                    break;
                 case null:
                     throw new ConfigResolutionException(
                         "No Databricks credentials were found. Give -Token, or -ClientId with -ClientSecret (or -Credential), or -Profile; " +
                         $"or set DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET; or add them to the [DEFAULT] profile of {cfg.ConfigFilePath}.", "DbxMissingCredentials");
                 default:
-                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type")}) is not supported by this module; use 'pat' or 'oauth-m2m'.", "DbxUnsupportedAuthType");
+                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type")}) is not supported by this module; use pat, oauth-m2m, external-browser, databricks-cli, env-oidc, file-oidc or github-oidc.", "DbxUnsupportedAuthType");
             }
 
             return new DbxContext(kind, host, accountId, workspaceId, creds, source, cfg.Profile,
