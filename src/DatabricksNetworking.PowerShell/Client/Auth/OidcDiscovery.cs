@@ -65,7 +65,7 @@ namespace DatabricksNetworking.Client.Auth
                     var token = new Uri(doc.RootElement.GetProperty("token_endpoint").GetString()!);
                     foreach (var u in new[] { auth, token })
                         if (!string.Equals(u.GetLeftPart(UriPartial.Authority), root.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
-                            throw new DbxApiException(0, "DbxOAuthEndpointOffHost", $"The OAuth discovery document of {root} names an endpoint on another host ({u.GetLeftPart(UriPartial.Authority)}); refusing to send credentials there.", null, "GET", wellKnown.AbsolutePath);
+                            throw new DbxApiException(400, "OAUTH_ENDPOINT_OFF_HOST", $"The OAuth discovery document of {root} names an endpoint on another host ({u.GetLeftPart(UriPartial.Authority)}); refusing to send credentials there.", null, "GET", wellKnown.AbsolutePath);
                     return new OidcEndpoints(auth, token);
                 }
                 catch (Exception ex) when (ex is JsonException || ex is System.Collections.Generic.KeyNotFoundException || ex is InvalidOperationException || ex is UriFormatException || ex is ArgumentNullException)

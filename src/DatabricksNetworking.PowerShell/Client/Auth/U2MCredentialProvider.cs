@@ -159,7 +159,7 @@ namespace DatabricksNetworking.Client.Auth
 
         private bool Fresh() => !expiresAt.HasValue || now() < expiresAt.Value - RefreshMargin;
 
-        private DbxApiException Needed(string why) => new DbxApiException(401, "DbxSignInRequired",
+        private DbxApiException Needed(string why) => new DbxApiException(401, "SIGN_IN_REQUIRED",
             $"No usable Databricks sign-in for {host.GetLeftPart(UriPartial.Authority)}{(accountId != null ? " account " + accountId : "")}: {why}. " +
             $"Sign in with '{LoginCommand}', or connect again with -Interactive (Connect-Dbx{(accountId != null && workspaceId == null ? "Account" : "Workspace")} -Interactive).",
             null, "POST", endpoints?.TokenEndpoint.AbsolutePath);
@@ -237,7 +237,7 @@ namespace DatabricksNetworking.Client.Auth
                     catch (SocketException ex)
                     {
                         if (addr.Equals(IPAddress.Loopback))
-                            throw new DbxApiException(0, "DbxRedirectPortUnavailable", $"Cannot listen on {redirect} for the sign-in redirect ({ex.SocketErrorCode}: {ex.Message}). Give a free -RedirectPort.", null, "GET", "/");
+                            throw new DbxApiException(400, "REDIRECT_PORT_UNAVAILABLE", $"Cannot listen on {redirect} for the sign-in redirect ({ex.SocketErrorCode}: {ex.Message}). Give a free -RedirectPort.", null, "GET", "/");
                         // no IPv6 loopback here: IPv4 is enough
                     }
                 }
@@ -256,7 +256,7 @@ namespace DatabricksNetworking.Client.Auth
                 try { code = await AwaitCallbackAsync(listeners, state, cts.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw new DbxApiException(0, "DbxSignInTimeout", $"No sign-in redirect arrived at {redirect} within {LoginTimeout.TotalMinutes:0} min.", null, "GET", "/");
+                    throw new DbxApiException(408, "SIGN_IN_TIMEOUT", $"No sign-in redirect arrived at {redirect} within {LoginTimeout.TotalMinutes:0} min.", null, "GET", "/");
                 }
                 DbxLog.Verbose($"OAuth U2M: authorization code received; redeeming it at {ep.TokenEndpoint}");
                 return await TokenEndpointClient.RequestAsync(http, ep.TokenEndpoint, new[]
@@ -337,7 +337,7 @@ namespace DatabricksNetworking.Client.Auth
                 if (!q.TryGetValue("state", out var st) || st != state)
                 {
                     status = 400; page = "Sign-in failed: the state parameter does not match this login.";
-                    error = new DbxApiException(401, "DbxSignInStateMismatch", "The sign-in redirect carried a state that does not match this login; it was ignored for safety. Try again.", null, "GET", "/");
+                    error = new DbxApiException(401, "SIGN_IN_STATE_MISMATCH", "The sign-in redirect carried a state that does not match this login; it was ignored for safety. Try again.", null, "GET", "/");
                 }
                 else { status = 200; page = "Signed in to Databricks. You can close this window and return to PowerShell."; code = c; }
             }

@@ -69,7 +69,7 @@ namespace DatabricksNetworking.Client.Auth
                 DbxLog.Verbose($"OIDC ({AuthType}): reading the workload's ID token from {IdTokenOrigin} for audience {aud}");
                 var jwt = (await idTokens(aud, ct).ConfigureAwait(false))?.Trim();
                 if (string.IsNullOrEmpty(jwt))
-                    throw new DbxApiException(401, "DbxMissingIdToken", $"{AuthType}: {IdTokenOrigin} gave no ID token.", null, "POST", endpoints.TokenEndpoint.AbsolutePath);
+                    throw new DbxApiException(401, "MISSING_ID_TOKEN", $"{AuthType}: {IdTokenOrigin} gave no ID token.", null, "POST", endpoints.TokenEndpoint.AbsolutePath);
                 SecretRegistry.Register(jwt);
                 var form = new List<KeyValuePair<string, string>>
                 {
@@ -98,7 +98,7 @@ namespace DatabricksNetworking.Client.Auth
         {
             var v = env(variable);
             if (string.IsNullOrEmpty(v))
-                throw new DbxApiException(401, "DbxMissingIdToken", $"env-oidc: the environment variable {variable} is empty or not set.", null, "POST", null);
+                throw new DbxApiException(401, "MISSING_ID_TOKEN", $"env-oidc: the environment variable {variable} is empty or not set.", null, "POST", null);
             return Task.FromResult(v!);
         };
 
@@ -108,7 +108,7 @@ namespace DatabricksNetworking.Client.Auth
             try { return Task.FromResult(File.ReadAllText(path)); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new DbxApiException(401, "DbxMissingIdToken", $"file-oidc: the ID token file '{path}' cannot be read: {ex.Message}", null, "POST", null, ex);
+                throw new DbxApiException(401, "MISSING_ID_TOKEN", $"file-oidc: the ID token file '{path}' cannot be read: {ex.Message}", null, "POST", null, ex);
             }
         };
 
@@ -131,13 +131,13 @@ namespace DatabricksNetworking.Client.Auth
                 try { resp = await http.SendAsync(req, cts.Token).ConfigureAwait(false); }
                 catch (Exception ex) when (!ct.IsCancellationRequested && (ex is HttpRequestException || ex is TaskCanceledException || ex is IOException))
                 {
-                    throw new DbxApiException(401, "DbxMissingIdToken", $"github-oidc: the Actions ID token URL could not be reached: {ex.Message}", null, "GET", null, ex);
+                    throw new DbxApiException(401, "MISSING_ID_TOKEN", $"github-oidc: the Actions ID token URL could not be reached: {ex.Message}", null, "GET", null, ex);
                 }
                 using (resp)
                 {
                     var body = await resp.Content.ReadAsStringAsync().ConfigureAwait(false);
                     if (!resp.IsSuccessStatusCode)
-                        throw new DbxApiException(401, "DbxMissingIdToken", $"github-oidc: the Actions ID token URL answered HTTP {(int)resp.StatusCode}.", null, "GET", null);
+                        throw new DbxApiException(401, "MISSING_ID_TOKEN", $"github-oidc: the Actions ID token URL answered HTTP {(int)resp.StatusCode}.", null, "GET", null);
                     try
                     {
                         using var doc = JsonDocument.Parse(body);
@@ -148,7 +148,7 @@ namespace DatabricksNetworking.Client.Auth
                     }
                     catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException)
                     {
-                        throw new DbxApiException(401, "DbxMissingIdToken", "github-oidc: the Actions ID token URL did not answer {\"value\": \"<jwt>\"}.", null, "GET", null, ex);
+                        throw new DbxApiException(401, "MISSING_ID_TOKEN", "github-oidc: the Actions ID token URL did not answer {\"value\": \"<jwt>\"}.", null, "GET", null, ex);
                     }
                 }
             };
