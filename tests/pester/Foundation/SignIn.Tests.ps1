@@ -94,8 +94,8 @@ Describe 'external-browser (OAuth U2M with PKCE)' {
         $entry.token_type | Should -Be 'Bearer'
         [DateTimeOffset]::Parse($entry.expiry) | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
         if (-not $IsWindows) {
-            (Get-Item $file).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
-            (Get-Item (Split-Path $file)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            (Get-Item -Force $file).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item -Force (Split-Path $file)).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         }
     }
 
