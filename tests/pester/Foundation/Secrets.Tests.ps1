@@ -117,20 +117,20 @@ Describe 'Secrets of the user and workload sign-in methods' {
             # external-browser: a real login; the tokens it got are read from the cache afterwards and checked too.
             $env:BROWSER = 'curl -sS -L -o /dev/null'
             $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
-            $u2m = Connect-DbxAccount -AccountHost $url -AccountId $accountId -Interactive -RedirectPort $port -NoDefault -Verbose -Debug
+            $u2m = Connect-DbxAccount -AccountHost $url -AccountId $accountId -Interactive -RedirectPort $port -NoDefault -Verbose -Debug -WarningAction Continue
             $u2m; $u2m | Format-List * -Force; $u2m | ConvertTo-Json -Depth 3
-            Get-DbxWorkspace -Context $u2m -Verbose -Debug
+            Get-DbxWorkspace -Context $u2m -Verbose -Debug -WarningAction Continue
             Invoke-RestMethod -Method Post -Uri "$url/_emulator/tokens/expire" | Out-Null
-            Get-DbxWorkspace -Context $u2m -Verbose -Debug          # renewed with the refresh token
+            Get-DbxWorkspace -Context $u2m -Verbose -Debug -WarningAction Continue          # renewed with the refresh token
             # databricks-cli: the sentinel refresh token is refused.
-            try { Connect-DbxAccount -Profile cli-sentinel -Verbose -Debug -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            try { Connect-DbxAccount -Profile cli-sentinel -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
             # env-oidc and file-oidc: the sentinel JWT matches no federation policy of this seed.
             $env:DATABRICKS_HOST = $url; $env:DATABRICKS_ACCOUNT_ID = $accountId; $env:DATABRICKS_CLIENT_ID = $clientId
             $env:DATABRICKS_AUTH_TYPE = 'env-oidc'; $env:DATABRICKS_OIDC_TOKEN = $sentinelJwt
-            try { Connect-DbxAccount -NoDefault -Verbose -Debug -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            try { Connect-DbxAccount -NoDefault -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
             $f = Join-Path $TestDrive 'sentinel.jwt'; $sentinelJwt | Set-Content $f
             $env:DATABRICKS_AUTH_TYPE = 'file-oidc'; $env:DATABRICKS_OIDC_TOKEN_FILEPATH = $f
-            try { Connect-DbxAccount -NoDefault -Verbose -Debug -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            try { Connect-DbxAccount -NoDefault -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
             foreach ($n in 'DATABRICKS_AUTH_TYPE', 'DATABRICKS_HOST', 'DATABRICKS_ACCOUNT_ID', 'DATABRICKS_CLIENT_ID', 'DATABRICKS_OIDC_TOKEN', 'DATABRICKS_OIDC_TOKEN_FILEPATH') { [Environment]::SetEnvironmentVariable($n, $null) }
             Disconnect-DbxAccount -Context $u2m -Verbose
         }

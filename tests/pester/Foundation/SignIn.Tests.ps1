@@ -78,7 +78,7 @@ Describe 'external-browser (OAuth U2M with PKCE)' {
         $before = Get-RouteCount 'GET /oidc/accounts/*/v1/authorize'
         $ctx = Connect-DbxAccount -AccountHost $url -AccountId $acct -Interactive -RedirectPort $port -Verbose 4>&1 |
             Tee-Object -Variable all | Where-Object { $_ -is [DatabricksNetworking.Client.DbxContext] }
-        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'Sign-in method: external-browser \(auth_type from parameter -AuthType|Sign-in method: external-browser'
+        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'Sign-in method: external-browser \(auth_type from parameter -Interactive\)'
         $ctx.AuthType | Should -Be 'external-browser'
         $ctx.ClientId | Should -Be 'databricks-cli'
         $ctx.CredentialSource | Should -Match 'browser sign-in'

@@ -110,6 +110,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
             }
             if (Interactive) explicitValues["auth_type"] = "external-browser";
             var cfg = ConfigResolver.Resolve(explicitValues, Profile, Environment.GetEnvironmentVariable);
+            if (Interactive) cfg.Values["auth_type"] = new ConfigValue("external-browser", "parameter -Interactive");
             SecretRegistry.Register(cfg.Token);
             SecretRegistry.Register(cfg.ClientSecret);
             WriteVerbose("Databricks configuration: " + cfg.Describe());
