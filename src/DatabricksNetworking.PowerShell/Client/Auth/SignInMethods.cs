@@ -38,7 +38,9 @@ namespace DatabricksNetworking.Client.Auth
                 case "databricks-cli":
                 {
                     var cache = new DatabricksTokenCache(DatabricksTokenCache.DefaultPath(env));
-                    var clientId = authType == "external-browser" ? cfg.ClientId : null;
+                    // The OAuth app of a user sign-in (-ClientId, client_id); a client id that comes with a client secret is a
+                    // service principal's for M2M (DATABRICKS_CLIENT_ID/SECRET left in the shell), not an app to sign in with.
+                    var clientId = authType == "external-browser" && string.IsNullOrEmpty(cfg.ClientSecret) ? cfg.ClientId : null;
                     var p = new U2MCredentialProvider(authType, host, oidcAccount, workspaceId, clientId, cfg.Profile, cache, U2MCredentialProvider.DefaultRedirectPort, invoker);
                     source = (authType == "external-browser" ? "browser sign-in" : "Databricks CLI login") + $" (token cache {cache.Path})";
                     return p;
