@@ -45,6 +45,14 @@ public sealed class OAuthArea : IEmulatorArea
         });
         app.MapGet("/oidc/.well-known/oauth-authorization-server", (HttpContext http) => Emu.Json(Discovery(BaseUrl(http) + "/oidc")));
 
+        app.MapGet("/oidc/accounts/{accountId}/v1/authorize", (HttpContext http, string accountId) =>
+        {
+            lock (s.State.Sync)
+                if (!s.State.Accounts.ContainsKey(accountId)) return OAuthError(400, "invalid_request", $"Account {accountId} does not exist.");
+            return OAuthFlows.Authorize(http, s, accountId);
+        });
+        app.MapGet("/oidc/v1/authorize", (HttpContext http) => OAuthFlows.Authorize(http, s, null));
+
         app.MapPost("/oidc/accounts/{accountId}/v1/token", async (HttpContext http, string accountId) =>
         {
             AccountState? account;
@@ -79,19 +87,25 @@ public sealed class OAuthArea : IEmulatorArea
         ["issuer"] = b,
         ["authorization_endpoint"] = b + "/v1/authorize",
         ["token_endpoint"] = b + "/v1/token",
-        ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code", "refresh_token"),
+        ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code", "refresh_token", OAuthFlows.TokenExchangeGrant),
+        ["code_challenge_methods_supported"] = new JsonArray("S256"),
+        ["response_types_supported"] = new JsonArray("code"),
     };
 
     private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
-    private static IResult OAuthError(int status, string error, string description) =>
+    internal static IResult OAuthError(int status, string error, string description) =>
         Emu.Json(new JsonObject { ["error"] = error, ["error_description"] = description }, status);
 
     private static async Task<IResult> Issue(HttpContext http, EmulatorServices s, AccountState account, long? workspaceId)
     {
         if (!http.Request.HasFormContentType) return OAuthError(400, "invalid_request", "Expected application/x-www-form-urlencoded.");
         var form = await http.Request.ReadFormAsync();
-        if (form["grant_type"].ToString() != "client_credentials")
+        var grant = form["grant_type"].ToString();
+        if (grant == "authorization_code") return OAuthFlows.RedeemCode(s, account, workspaceId, form);
+        if (grant == "refresh_token") return OAuthFlows.RefreshToken(s, account, workspaceId, form);
+        if (grant == OAuthFlows.TokenExchangeGrant) return OAuthFlows.Exchange(s, account, workspaceId, form, BaseUrl(http));
+        if (grant != "client_credentials")
             return OAuthError(400, "unsupported_grant_type", $"grant_type '{form["grant_type"]}' is not supported here.");
         string? id = null, secret = null;
         var auth = http.Request.Headers.Authorization.ToString();
@@ -113,21 +127,27 @@ public sealed class OAuthArea : IEmulatorArea
             if (string.IsNullOrEmpty(id) || !account.ClientSecrets.TryGetValue(id, out var expected) || expected != secret)
                 return OAuthError(401, "invalid_client", "Client authentication failed");
             principal = account.Principals[id];
-            var token = "eyJemu." + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
-            s.State.Tokens[token] = new TokenInfo
-            {
-                Principal = principal,
-                WorkspaceId = workspaceId,
-                IsOAuth = true,
-                ExpiresAt = s.Clock().AddSeconds(s.Options.TokenTtlSeconds),
-            };
-            return Emu.Json(new JsonObject
-            {
-                ["access_token"] = token,
-                ["token_type"] = "Bearer",
-                ["expires_in"] = s.Options.TokenTtlSeconds,
-                ["scope"] = form["scope"].ToString() is { Length: > 0 } sc ? sc : "all-apis",
-            });
+            return Emu.Json(NewAccessToken(s, principal, workspaceId, form["scope"].ToString()));
         }
+    }
+
+    /// <summary>Issues an OAuth access token (caller holds the state lock).</summary>
+    internal static JsonObject NewAccessToken(EmulatorServices s, Principal principal, long? workspaceId, string? scope)
+    {
+        var token = "eyJemu." + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
+        s.State.Tokens[token] = new TokenInfo
+        {
+            Principal = principal,
+            WorkspaceId = workspaceId,
+            IsOAuth = true,
+            ExpiresAt = s.Clock().AddSeconds(s.Options.TokenTtlSeconds),
+        };
+        return new JsonObject
+        {
+            ["access_token"] = token,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = s.Options.TokenTtlSeconds,
+            ["scope"] = string.IsNullOrEmpty(scope) ? "all-apis" : scope,
+        };
     }
 }

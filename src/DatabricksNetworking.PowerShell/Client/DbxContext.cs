@@ -23,7 +23,8 @@ namespace DatabricksNetworking.Client
             AccountId = accountId;
             WorkspaceId = workspaceId;
             AuthType = credentials.AuthType;
-            ClientId = (credentials as OAuthM2MCredentialProvider)?.ClientId;
+            ClientId = (credentials as OAuthM2MCredentialProvider)?.ClientId ?? (credentials as WorkloadIdentityCredentialProvider)?.ClientId ?? (credentials as U2MCredentialProvider)?.ClientId;
+            Credentials = credentials;
             CredentialSource = credentialSource;
             Profile = profile;
             WorkspaceUrlTemplate = workspaceUrlTemplate;
@@ -56,6 +57,8 @@ namespace DatabricksNetworking.Client
         public DateTimeOffset ConnectedAt { get; }
 
         internal DbxClient Client { get; }
+        /// <summary>The credential provider (holds the secrets; not public).</summary>
+        internal ICredentialProvider Credentials { get; }
 
         public override string ToString() =>
             Kind == DbxScope.Account ? $"Account {AccountId} at {Host} ({AuthType})" : $"Workspace {WorkspaceId?.ToString(CultureInfo.InvariantCulture) ?? "?"} at {Host} ({AuthType})";
@@ -250,12 +253,15 @@ namespace DatabricksNetworking.Client
                     break;
                 case "basic":
                     throw new ConfigResolutionException($"Basic authentication (username and password, {cfg.SourceOf("password") ?? cfg.SourceOf("username")}) is not supported by this module: Databricks on AWS accounts no longer accept it. Use a token (-Token) or an OAuth service principal (-ClientId/-ClientSecret).", "DbxUnsupportedAuthType");
+                case var t when SignInMethods.Handles(t):
+                    creds = SignInMethods.Create(t!, kind, cfg, host, accountId, workspaceId, invoker, out source);
+                    break;
                 case null:
                     throw new ConfigResolutionException(
                         "No Databricks credentials were found. Give -Token, or -ClientId with -ClientSecret (or -Credential), or -Profile; " +
                         $"or set DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET; or add them to the [DEFAULT] profile of {cfg.ConfigFilePath}.", "DbxMissingCredentials");
                 default:
-                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type") ?? "chosen from the attributes present"}) is not supported by this module; use 'pat' or 'oauth-m2m'.", "DbxUnsupportedAuthType");
+                    throw new ConfigResolutionException($"auth_type '{cfg.AuthType}' ({cfg.SourceOf("auth_type") ?? "chosen from the attributes present"}) is not supported by this module; use pat, oauth-m2m, external-browser, databricks-cli, env-oidc, file-oidc or github-oidc.", "DbxUnsupportedAuthType");
             }
 
             return new DbxContext(kind, host, accountId, workspaceId, creds, source, cfg.Profile,

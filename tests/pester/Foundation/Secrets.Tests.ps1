@@ -137,3 +137,66 @@ databricks_cli_path = https://SENTINELurlUser3e2d1c0b:SENTINELurlPass0a9b8c7d@ex
         }
     }
 }
+
+Describe 'Secrets of the user and workload sign-in methods' {
+    BeforeAll {
+        $script:saved = @{}
+        foreach ($n in 'HOME', 'BROWSER', 'DATABRICKS_CONFIG_FILE', 'DATABRICKS_AUTH_TYPE', 'DATABRICKS_HOST', 'DATABRICKS_ACCOUNT_ID', 'DATABRICKS_CLIENT_ID', 'DATABRICKS_OIDC_TOKEN', 'DATABRICKS_OIDC_TOKEN_FILEPATH') {
+            $script:saved[$n] = [Environment]::GetEnvironmentVariable($n)
+        }
+        $env:HOME = Join-Path $TestDrive 'sentinel-home'
+        New-Item -ItemType Directory (Join-Path $env:HOME '.databricks') -Force | Out-Null
+        $env:DATABRICKS_CONFIG_FILE = Join-Path $env:HOME '.databrickscfg'
+        "[cli-sentinel]`nhost = $url`naccount_id = $accountId`nauth_type = databricks-cli`n" | Set-Content $env:DATABRICKS_CONFIG_FILE
+        # A CLI cache with sentinel tokens: an expired access token and a refresh token the emulator refuses.
+        $script:sentinelAccess = 'dapiSENTINELaccess9a8b7c6d5e4f'
+        $script:sentinelRefresh = 'doseSENTINELrefresh1a2b3c4d5e6f'
+        @{ version = 1; tokens = @{ 'cli-sentinel' = @{ access_token = $sentinelAccess; token_type = 'Bearer'; refresh_token = $sentinelRefresh; expiry = '2020-01-01T00:00:00Z' } } } |
+            ConvertTo-Json -Depth 4 | Set-Content (Join-Path $env:HOME '.databricks/token-cache.json')
+        $b64 = { param($t) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($t)).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+        $script:sentinelJwt = (& $b64 '{"alg":"none"}') + '.' + (& $b64 ('{"iss":"https://SENTINEL.example","sub":"SENTINELsub","aud":"' + $accountId + '"}')) + '.SENTINELsig'
+        $script:jwtBody = $sentinelJwt.Split('.')[1]
+
+        function Invoke-SignIns {
+            $ErrorActionPreference = 'Continue'
+            # external-browser: a real login; the tokens it got are read from the cache afterwards and checked too.
+            $env:BROWSER = 'curl -sS -L -o /dev/null'
+            $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+            $u2m = Connect-DbxAccount -AccountHost $url -AccountId $accountId -Interactive -RedirectPort $port -NoDefault -Verbose -Debug -WarningAction Continue
+            $u2m; $u2m | Format-List * -Force; $u2m | ConvertTo-Json -Depth 3
+            Get-DbxWorkspace -Context $u2m -Verbose -Debug -WarningAction Continue
+            Invoke-EmulatorControl -Method Post -Path tokens/expire -Url $url | Out-Null
+            Get-DbxWorkspace -Context $u2m -Verbose -Debug -WarningAction Continue          # renewed with the refresh token
+            # databricks-cli: the sentinel refresh token is refused.
+            try { Connect-DbxAccount -Profile cli-sentinel -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            # env-oidc and file-oidc: the sentinel JWT matches no federation policy of this seed.
+            $env:DATABRICKS_HOST = $url; $env:DATABRICKS_ACCOUNT_ID = $accountId; $env:DATABRICKS_CLIENT_ID = $clientId
+            $env:DATABRICKS_AUTH_TYPE = 'env-oidc'; $env:DATABRICKS_OIDC_TOKEN = $sentinelJwt
+            try { Connect-DbxAccount -NoDefault -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            $f = Join-Path $TestDrive 'sentinel.jwt'; $sentinelJwt | Set-Content $f
+            $env:DATABRICKS_AUTH_TYPE = 'file-oidc'; $env:DATABRICKS_OIDC_TOKEN_FILEPATH = $f
+            try { Connect-DbxAccount -NoDefault -Verbose -Debug -WarningAction Continue -ErrorAction Stop } catch { $_; $_ | Format-List * -Force }
+            foreach ($n in 'DATABRICKS_AUTH_TYPE', 'DATABRICKS_HOST', 'DATABRICKS_ACCOUNT_ID', 'DATABRICKS_CLIENT_ID', 'DATABRICKS_OIDC_TOKEN', 'DATABRICKS_OIDC_TOKEN_FILEPATH') { [Environment]::SetEnvironmentVariable($n, $null) }
+            Disconnect-DbxAccount -Context $u2m -Verbose
+        }
+    }
+    AfterAll { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+
+    It 'never show the cached, issued, refresh or ID tokens in any stream, $Error or a transcript' {
+        $Error.Clear()
+        $DebugPreference = 'Continue'
+        $transcript = Join-Path $TestDrive 'signin-transcript.txt'
+        Start-Transcript -Path $transcript -Force | Out-Null
+        try { $all = Invoke-SignIns *>&1 | Tee-Object -Variable raw | Out-String -Width 500; $raw | Out-Host } finally { Stop-Transcript | Out-Null }
+        $cache = Get-Content (Join-Path $env:HOME '.databricks/token-cache.json') -Raw | ConvertFrom-Json -AsHashtable
+        $all | Should -Match 'Sign-in method: external-browser'
+        $all | Should -Match 'renewing the access token with the refresh token'
+        $all | Should -Match 'invalid_grant'
+        $errors = $Error | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 500; if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception | Format-List * -Force | Out-String -Width 500 } } | Out-String
+        $text = (Get-Content $transcript -Raw) + $all + $errors
+        foreach ($s in $sentinelAccess, $sentinelRefresh, $sentinelJwt, $jwtBody, 'SENTINELsig') { $text | Should -Not -Match ([regex]::Escape($s)) }
+        $text | Should -Not -Match 'doseemu-rt-'        # the emulator's refresh tokens
+        $text | Should -Not -Match 'eyJemu\.[0-9a-f]{8}' # the emulator's access tokens
+        $cache.tokens.Keys | Should -Not -Contain "$url/oidc/accounts/$accountId"
+    }
+}

@@ -14,8 +14,8 @@ BeforeAll {
     $script:ws = [long]1111111111111111
     $script:url = $emu.Url
     function script:Set-Hostile([double]$Drop, [string]$Kind, [string]$Method) {
-        Invoke-RestMethod -Method Post "$url/_emulator/faults?drop_after_commit_rate=$Drop" | Out-Null
-        Invoke-RestMethod -Method Post "$url/_emulator/chaos?rate=$(if ($Kind) { 1 } else { 0 })&kind=$Kind&method=$Method" | Out-Null
+        Invoke-EmulatorControl -Method Post -Path "faults?drop_after_commit_rate=$Drop" -Url $url | Out-Null
+        Invoke-EmulatorControl -Method Post -Path "chaos?rate=$(if ($Kind) { 1 } else { 0 })&kind=$Kind&method=$Method" -Url $url | Out-Null
     }
     Set-Hostile 0 '' ''
     $script:ncc0 = New-DbxNetworkConnectivityConfig -Context $ctx -Name chaos-base -Region us-east-1
@@ -41,10 +41,10 @@ BeforeAll {
                         @{ Name = 'unreadable 2xx create answer'; Drop = 0; Kind = 'wrong-types'; Method = 'POST' })) {
         foreach ($cmd in $creates.Keys) {
             $name = "chaos-$((++$n))-x"
-            Invoke-RestMethod -Method Post "$url/_emulator/requests/reset" -ErrorAction SilentlyContinue | Out-Null
+            Invoke-EmulatorControl -Method Post -Path "requests/reset" -Url $url -ErrorAction SilentlyContinue | Out-Null
             Set-Hostile $case.Drop $case.Kind $case.Method
             $r = Invoke-Captured $creates[$cmd].New -ArgumentList $name
-            $stats = Invoke-RestMethod "$url/_emulator/requests"
+            $stats = Invoke-EmulatorControl -Path "requests" -Url $url
             Set-Hostile 0 '' ''
             $outcomes.Add([pscustomobject]@{
                     Case = $case.Name; Cmdlet = $cmd; Objects = $r.Output.Count; Errors = @($r.Errors | ForEach-Object { "$_" }) + @($r.Thrown | Where-Object { $_ } | ForEach-Object { "$_" })

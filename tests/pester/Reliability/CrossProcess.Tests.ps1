@@ -12,8 +12,8 @@ BeforeAll {
     $script:ctx = Connect-TestAccount -Url $emu.Url -NoDefault
     $script:ws = [long]2222222222222222
     $script:shared = New-DbxIpAccessList -Context $ctx -WorkspaceId $ws -Label shared -ListType Block -IpAddress 172.31.0.0/24 -Force
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/requests/reset" | Out-Null
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/faults?fault_rate=0.15&drop_after_commit_rate=0.15" | Out-Null
+    Invoke-EmulatorControl -Method Post -Path "requests/reset" -Url $emu.Url | Out-Null
+    Invoke-EmulatorControl -Method Post -Path "faults?fault_rate=0.15&drop_after_commit_rate=0.15" -Url $emu.Url | Out-Null
 
     $script:writers = 4
     $pwsh = @(Get-PwshCommand)
@@ -28,8 +28,8 @@ BeforeAll {
     $script:finished = @(foreach ($p in $procs) { if ($p.Process.WaitForExit(240000)) { $true } else { Stop-Process -Id $p.Process.Id -Force -ErrorAction SilentlyContinue; $false } })
     $script:stderr = ($procs | ForEach-Object { Get-Content "$($_.File).err" -Raw -ErrorAction SilentlyContinue }) -join "`n"
     $script:calls = @(foreach ($p in $procs) { if (Test-Path $p.File) { Get-Content $p.File -Raw | ConvertFrom-Json } })
-    $script:emuStats = Invoke-RestMethod "$($emu.Url)/_emulator/requests"
-    Invoke-RestMethod -Method Post "$($emu.Url)/_emulator/faults?fault_rate=0&drop_after_commit_rate=0&rate_limit=0" | Out-Null
+    $script:emuStats = Invoke-EmulatorControl -Path "requests" -Url $emu.Url
+    Invoke-EmulatorControl -Method Post -Path "faults?fault_rate=0&drop_after_commit_rate=0&rate_limit=0" -Url $emu.Url | Out-Null
     $script:final = @((Get-DbxIpAccessList -Context $ctx -WorkspaceId $ws -ListId $shared.ListId).IpAddresses)
     $script:lost = @(foreach ($c in $calls | Where-Object Ok) { foreach ($v in $c.Values) { if ($v -notin $final) { "writer $($c.Writer): $v" } } })
     $script:unreportedMissing = @(foreach ($c in $calls | Where-Object Ok) { if (@($c.Values | Where-Object { $_ -notin $final }).Count) { $c } })

@@ -47,6 +47,24 @@ BeforeAll {
         $ctx
         $wctx = Run Connect-DbxWorkspace { Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $ws -Token (ConvertTo-SecureString $token -AsPlainText -Force) -NoDefault }
         $wctx
+        # The user and workload sign-in methods, with sentinel tokens in the CLI cache and a sentinel OIDC token (both refused).
+        $savedSignIn = @{ HOME = $env:HOME; DATABRICKS_CONFIG_FILE = $env:DATABRICKS_CONFIG_FILE }
+        try {
+            $env:HOME = Join-Path $TestDrive 'signin-home'
+            New-Item -ItemType Directory (Join-Path $env:HOME '.databricks') -Force | Out-Null
+            $env:DATABRICKS_CONFIG_FILE = Join-Path $env:HOME '.databrickscfg'
+            "[cli]`nhost = $url`naccount_id = $accountId`nauth_type = databricks-cli`n" | Set-Content $env:DATABRICKS_CONFIG_FILE
+            @{ version = 1; tokens = @{ cli = @{ access_token = 'dapiZqSENTINELcliAccess01'; token_type = 'Bearer'; refresh_token = 'ZqSENTINELcliRefresh01'; expiry = '2020-01-01T00:00:00Z' } } } |
+                ConvertTo-Json -Depth 4 | Set-Content (Join-Path $env:HOME '.databricks/token-cache.json')
+            Connect-DbxAccount -Profile cli -NoDefault
+            $env:DATABRICKS_OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJaclNFTlRJTkVMIn0.ZqSENTINELsig'
+            $env:DATABRICKS_AUTH_TYPE = 'env-oidc'; $env:DATABRICKS_CLIENT_ID = $clientId
+            Connect-DbxAccount -AccountHost $url -AccountId $accountId -NoDefault
+        }
+        finally {
+            $env:HOME = $savedSignIn.HOME; $env:DATABRICKS_CONFIG_FILE = $savedSignIn.DATABRICKS_CONFIG_FILE
+            foreach ($n in 'DATABRICKS_OIDC_TOKEN', 'DATABRICKS_AUTH_TYPE', 'DATABRICKS_CLIENT_ID') { [Environment]::SetEnvironmentVariable($n, $null) }
+        }
         Run Get-DbxContext { Get-DbxContext }
         Run Invoke-DbxApi { Invoke-DbxApi -Path '/api/2.0/accounts/{account_id}/workspaces' }
         Run Get-DbxWorkspace { Get-DbxWorkspace; Get-DbxWorkspace -WorkspaceId 9999999999999999 }

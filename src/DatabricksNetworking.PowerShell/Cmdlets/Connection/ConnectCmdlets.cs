@@ -17,11 +17,13 @@ namespace DatabricksNetworking.Cmdlets.Connection
         protected const string ClientSecretSet = "ClientSecret";
         protected const string CredentialSet = "Credential";
         protected const string ChainSet = "Chain";
+        protected const string InteractiveSet = "Interactive";
 
         [Parameter(ParameterSetName = TokenSet, Mandatory = true)]
         public SecureString? Token { get; set; }
 
         [Parameter(ParameterSetName = ClientSecretSet, Mandatory = true)]
+        [Parameter(ParameterSetName = InteractiveSet)]
         public string? ClientId { get; set; }
 
         [Parameter(ParameterSetName = ClientSecretSet, Mandatory = true)]
@@ -36,6 +38,51 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter(ParameterSetName = ChainSet)]
         [ArgumentCompleter(typeof(ProfileCompleter))]
         public string? Profile { get; set; }
+
+        // ---- user sign-in (authflows) ------------------------------------------------------------------
+        /// <summary>Sign in as a user in the browser (OAuth U2M, authorization code with PKCE; auth_type external-browser).</summary>
+        [Parameter(ParameterSetName = InteractiveSet, Mandatory = true)]
+        public SwitchParameter Interactive { get; set; }
+
+        /// <summary>The loopback port of the sign-in redirect (http://localhost:PORT); default 8020 as the Databricks CLI.</summary>
+        [Parameter(ParameterSetName = InteractiveSet)]
+        [Parameter(ParameterSetName = ChainSet)]
+        [ValidateRange(1, 65535)]
+        public int? RedirectPort { get; set; }
+
+        private readonly System.Threading.CancellationTokenSource stopping = new System.Threading.CancellationTokenSource();
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        /// <summary>
+        /// Signs a user in now (cached CLI token, refresh token, or the browser) so connecting is where a login happens;
+        /// the sign-in runs on a worker thread and its messages (the URL to open) are written here, on the pipeline thread.
+        /// </summary>
+        private void SignIn(DbxContext ctx)
+        {
+            if (!(ctx.Credentials is U2MCredentialProvider u2m)) return;
+            if (RedirectPort.HasValue) u2m.RedirectPort = RedirectPort.Value;
+            var messages = new System.Collections.Concurrent.BlockingCollection<string>();
+            var relay = new VerboseRelay();
+            u2m.Interaction = messages.Add;
+            var work = System.Threading.Tasks.Task.Run(async () =>
+            {
+                DbxLog.Current = relay;
+                try { await u2m.GetAuthorizationAsync(false, stopping.Token).ConfigureAwait(false); }
+                finally { messages.CompleteAdding(); }
+            });
+            try
+            {
+                foreach (var m in messages.GetConsumingEnumerable()) WriteWarning(m);
+                work.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                u2m.Interaction = null;
+                foreach (var line in relay.Lines) WriteVerbose(line);
+            }
+            WriteVerbose($"Signed in ({u2m.AuthType}): token from {u2m.TokenSource}");
+        }
 
         /// <summary>Do not make the new context the session default.</summary>
         [Parameter]
@@ -61,9 +108,12 @@ namespace DatabricksNetworking.Cmdlets.Connection
                 explicitValues["client_secret"] = Plain(Credential.Password);
                 explicitValues["auth_type"] = "oauth-m2m";
             }
+            if (Interactive) explicitValues["auth_type"] = "external-browser";
             var cfg = ConfigResolver.Resolve(explicitValues, Profile, Environment.GetEnvironmentVariable);
+            if (Interactive) cfg.Values["auth_type"] = new ConfigValue("external-browser", "parameter -Interactive");
             cfg.RegisterSecrets();
             WriteVerbose(SecretRegistry.Redact("Databricks configuration: " + cfg.Describe()));
+            WriteVerbose("Sign-in method: " + (cfg.AuthType ?? "(none)") + (cfg.SourceOf("auth_type") is string why ? " (auth_type from " + why + ")" : " (detected from the attributes that are set)"));
             return cfg;
         }
 
@@ -79,10 +129,33 @@ namespace DatabricksNetworking.Cmdlets.Connection
             return ContextFactory.Create(kind, cfg, workspaceUrlTemplate, metadata: metadata);
         }
 
+        /// <summary>Disconnect-*: a user sign-in's tokens are forgotten (ours also leave the token cache).</summary>
+        internal static void ForgetSignIn(PSCmdlet cmdlet, DbxContext? ctx)
+        {
+            if (ctx?.Credentials is U2MCredentialProvider u2m)
+            {
+                var removed = u2m.SignOut();
+                cmdlet.WriteVerbose(removed
+                    ? $"Signed out: the tokens of {ctx.Host} were removed from {u2m.Cache.Path}"
+                    : $"Signed out: this session forgot the tokens of {ctx.Host}" + (u2m.AuthType == "databricks-cli" ? $"; the Databricks CLI's login stays in {u2m.Cache.Path} (remove it with 'databricks auth logout')" : ""));
+            }
+        }
+
         internal static string? Plain(SecureString? s) => s == null ? null : new NetworkCredential(string.Empty, s).Password;
 
         protected void Finish(DbxContext ctx, Action<System.Threading.CancellationToken> validate)
         {
+            if (!SkipValidation || Interactive)
+            {
+                try
+                {
+                    SignIn(ctx);
+                }
+                catch (DbxApiException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.FromApi(ex, ctx.Host, "Signing in to " + ctx.Host + " failed"));
+                }
+            }
             if (!SkipValidation)
             {
                 try
@@ -216,7 +289,9 @@ namespace DatabricksNetworking.Cmdlets.Connection
 
         protected override void ProcessRecord()
         {
+            var target = Context ?? DbxSession.DefaultAccount;
             if (Context == null || ReferenceEquals(Context, DbxSession.DefaultAccount)) DbxSession.DefaultAccount = null;
+            ConnectCmdletBase.ForgetSignIn(this, target);
         }
     }
 
@@ -230,7 +305,9 @@ namespace DatabricksNetworking.Cmdlets.Connection
 
         protected override void ProcessRecord()
         {
+            var target = Context ?? DbxSession.DefaultWorkspace;
             if (Context == null || ReferenceEquals(Context, DbxSession.DefaultWorkspace)) DbxSession.DefaultWorkspace = null;
+            ConnectCmdletBase.ForgetSignIn(this, target);
         }
     }
 }
