@@ -39,6 +39,7 @@ namespace DatabricksNetworking.Cmdlets
             }
             catch (DbxApiException ex)
             {
+                LearnCallerAddress(ex);
                 WriteError(ErrorRecords.FromApi(ex, CurrentTarget));
             }
             catch (ConfigResolutionException ex)
@@ -157,9 +158,10 @@ namespace DatabricksNetworking.Cmdlets
         /// <summary>
         /// A lockout guard's question: with <paramref name="force"/> warns and goes on; otherwise asks ShouldContinue,
         /// and in a session that cannot ask (non-interactive) refuses with <paramref name="errorId"/>, telling to use
-        /// -Force. True = go on; false = declined at the prompt (a warning says nothing was changed).
+        /// -Force (or, when given, with <paramref name="refusalHint"/>: how to make it go through). True = go on; false =
+        /// declined at the prompt (a warning says nothing was changed). The prompt's default answer is No.
         /// </summary>
-        protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined)
+        protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined, string? refusalHint = null)
         {
             if (force)
             {
@@ -175,7 +177,7 @@ namespace DatabricksNetworking.Cmdlets
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
             {
                 throw new DbxValidationException(errorId,
-                    warning + " Refused: this session cannot ask for confirmation (non-interactive). Use -Force to make the change anyway.",
+                    warning + " Refused: this session cannot ask for confirmation (non-interactive). " + (refusalHint ?? "Use -Force to make the change anyway."),
                     target, ErrorCategory.PermissionDenied);
             }
             if (!yes) WriteWarning(declined);
@@ -183,7 +185,19 @@ namespace DatabricksNetworking.Cmdlets
         }
 
         /// <summary>Writes an error for one record and lets the pipeline go on.</summary>
-        protected void WriteApiError(DbxApiException ex, object? target, string? doing = null) => WriteError(ErrorRecords.FromApi(ex, target, doing));
+        protected void WriteApiError(DbxApiException ex, object? target, string? doing = null)
+        {
+            LearnCallerAddress(ex);
+            WriteError(ErrorRecords.FromApi(ex, target, doing));
+        }
+
+        /// <summary>An IP ACL refusal names the address the service sees: the lockout guard keeps it on the context(s) used.</summary>
+        private void LearnCallerAddress(DbxApiException ex)
+        {
+            if (Context != null) { CallerAddress.LearnFromRefusal(Context, ex); return; }
+            CallerAddress.LearnFromRefusal(DbxSession.DefaultAccount, ex);
+            CallerAddress.LearnFromRefusal(DbxSession.DefaultWorkspace, ex);
+        }
 
         private sealed class QueueSink : IDbxLogSink
         {
