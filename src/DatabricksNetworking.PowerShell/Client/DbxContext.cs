@@ -65,7 +65,8 @@ namespace DatabricksNetworking.Client
         public bool NoCallerIpLookup { get; set; }
         private readonly object callerGate = new object();
         private string? callerIp, callerIpSource;
-        internal DateTimeOffset? CallerIpLookupFailedAt { get; set; }
+        /// <summary>The lookup URL that last failed and when (not asked again for a while).</summary>
+        internal (string Url, DateTimeOffset At)? CallerIpLookupFailure { get; set; }
         internal void SetCallerIpAddress(string? ip, string? source) { lock (callerGate) { callerIp = ip; callerIpSource = ip == null ? null : source; } }
         public DateTimeOffset ConnectedAt { get; }
 

@@ -163,7 +163,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// With a known caller address (-CallerIpAddress, the context's, one learned from an IP ACL refusal, or else looked
         /// up) the change is questioned when the resulting lists would block it. When the address cannot be known, a change
         /// that takes access away from any address is questioned. A question asks ShouldContinue (default No) and, in a
-        /// session that cannot ask, refuses unless -Force. The lookup runs only when a change takes access away. True = go on.
+        /// session that cannot ask, refuses unless -Force. The lookup runs only when a change takes access away and -Force is
+        /// not given. True = go on.
         /// </summary>
         protected bool PassesLockoutGuard(IReadOnlyCollection<IpAccessList>? before, IEnumerable<IpAccessList> resulting, string change, string scope)
         {
@@ -178,7 +179,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     WriteVerbose($"Lockout guard: {change} takes access away from no address; your own address is not needed.");
                     return true;
                 }
-                (callerText, source) = LookUpCaller();
+                // -Force goes ahead whatever the address is: no lookup, only the warning.
+                if (!Force) (callerText, source) = LookUpCaller();
             }
             if (callerText == null)
             {
@@ -219,7 +221,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 WriteVerbose("Lockout guard: the caller address lookup is off (-NoCallerIpLookup, or " + CallerAddress.LookupUrlVariable + "=off).");
                 return (null, null);
             }
-            if (ctx?.CallerIpLookupFailedAt is DateTimeOffset failed && DateTimeOffset.UtcNow - failed < CallerAddress.FailureMemory)
+            if (ctx?.CallerIpLookupFailure is (string failedUrl, DateTimeOffset failed) && failedUrl == url && DateTimeOffset.UtcNow - failed < CallerAddress.FailureMemory)
             {
                 WriteVerbose($"Lockout guard: the caller address lookup at {url} failed a moment ago; not asking again.");
                 return (null, null);
@@ -228,8 +230,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var source = "lookup " + url;
             if (ctx != null)
             {
-                if (ip != null) { ctx.SetCallerIpAddress(ip, source); ctx.CallerIpLookupFailedAt = null; }
-                else ctx.CallerIpLookupFailedAt = DateTimeOffset.UtcNow;
+                if (ip != null) { ctx.SetCallerIpAddress(ip, source); ctx.CallerIpLookupFailure = null; }
+                else ctx.CallerIpLookupFailure = (url, DateTimeOffset.UtcNow);
             }
             return (ip, source);
         }
