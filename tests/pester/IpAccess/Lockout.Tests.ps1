@@ -250,7 +250,7 @@ Describe 'Learning the caller''s address' {
         ($f | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Enabled | Should -BeTrue
         $ctx.CallerIpAddress | Should -Be '192.0.2.10'
         $ctx.CallerIpAddressSource | Should -Be "lookup $($emu.Url)/checkip?ip=192.0.2.10"
-        ($ctx | Format-Table | Out-String) | Should -BeLike '*192.0.2.10 (lookup*'
+        ($ctx | Format-Table | Out-String -Width 400) | Should -BeLike '*192.0.2.10 (lookup*'
     }
 
     It 'with the looked-up address blocked, refuses naming it and where it came from' {
