@@ -271,19 +271,31 @@ Describe 'Learning the caller''s address' {
         $ctx.CallerIpAddress | Should -BeNullOrEmpty
     }
 
-    It 'learns it from an IP ACL refusal, whatever the error code' {
-        [DatabricksNetworking.Client.CallerAddress]::FromRefusal('Source IP address: 75.125.237.108 is blocked by Databricks IP ACL for workspace: 7474646471015793 [ReqId: 1b2c]') | Should -Be '75.125.237.108'
-        [DatabricksNetworking.Client.CallerAddress]::FromRefusal('Something else') | Should -BeNullOrEmpty
-        Reset-Baseline $false -SwitchOn
-        $ctx.NoCallerIpLookup = $true
-        Invoke-DbxApi Get '/api/2.0/workspace-conf' -Context $ctx -WorkspaceId $ws -Query @{ keys = 'enableIpAccessLists' } -Header @{ 'X-Forwarded-For' = '172.16.9.9' } -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied,*'
-        $ctx.CallerIpAddress | Should -Be '172.16.9.9'
-        $ctx.CallerIpAddressSource | Should -Be 'service refusal'
-        # Now known (and blocked): a further change that leaves it blocked is questioned, naming it.
+    It 'learns it from an IP ACL refusal, whatever the error code, but not from one for a forged X-Forwarded-For' {
+        $CA = [DatabricksNetworking.Client.CallerAddress]
+        $CA::FromRefusal('Source IP address: 75.125.237.108 is blocked by Databricks IP ACL for workspace: 7474646471015793 [ReqId: 1b2c]') | Should -Be '75.125.237.108'
+        $CA::FromRefusal('Something else') | Should -BeNullOrEmpty
+        foreach ($code in '403', 'PERMISSION_DENIED') {
+            $ctx.CallerIpAddress = $null
+            $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, $code, 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
+            $ctx.CallerIpAddress | Should -Be '172.16.9.9'
+            $ctx.CallerIpAddressSource | Should -Be 'service refusal'
+        }
+        # Known (and blocked): a further change that leaves it blocked is questioned, naming it and its source.
+        Reset-Baseline $false
+        $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
         New-DbxIpAccessList -Context $ctx -WorkspaceId $ws -Label 'x' -ListType Block -IpAddress '198.51.100.0/24' -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'DbxIpAccessLockout,*'
         $err2[0].Exception.Message | Should -BeLike '*172.16.9.9 (service refusal*'
+        # A user-given address is never replaced by a refusal; a refused request with a forged X-Forwarded-For teaches nothing.
+        $ctx.CallerIpAddress = '10.1.1.1'
+        $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL', 'rid'))
+        $ctx.CallerIpAddress | Should -Be '10.1.1.1'
+        $ctx.CallerIpAddress = $null
+        Enable-DbxIpAccessListFeature -Context $ctx -WorkspaceId $ws -Force -WarningAction SilentlyContinue | Out-Null
+        Invoke-DbxApi Get '/api/2.0/workspace-conf' -Context $ctx -WorkspaceId $ws -Query @{ keys = 'enableIpAccessLists' } -Header @{ 'X-Forwarded-For' = '172.16.9.9' } -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied,*'
+        $ctx.CallerIpAddress | Should -BeNullOrEmpty
     }
 
     It 'Connect-DbxAccount -CallerIpAddress sets it (source: parameter) and checks its parameters' {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -194,6 +195,9 @@ namespace DatabricksNetworking.Cmdlets
         /// <summary>An IP ACL refusal names the address the service sees: the lockout guard keeps it on the context(s) used.</summary>
         private void LearnCallerAddress(DbxApiException ex)
         {
+            // A request sent with an X-Forwarded-For of your choosing (Invoke-DbxApi -Header) is refused for that address, not yours.
+            if (MyInvocation.BoundParameters.TryGetValue("Header", out var h) && h is System.Collections.IDictionary headers
+                && headers.Keys.Cast<object>().Any(k => string.Equals(k?.ToString(), "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))) return;
             if (Context != null) { CallerAddress.LearnFromRefusal(Context, ex); return; }
             CallerAddress.LearnFromRefusal(DbxSession.DefaultAccount, ex);
             CallerAddress.LearnFromRefusal(DbxSession.DefaultWorkspace, ex);
