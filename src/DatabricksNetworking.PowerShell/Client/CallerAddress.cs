@@ -41,16 +41,19 @@ namespace DatabricksNetworking.Client
             return Cidr.FormatAddress(a);
         }
 
-        /// <summary>Remembers on <paramref name="context"/> the address an IP ACL refusal names (not over an address the user gave).</summary>
-        public static void LearnFromRefusal(DbxContext? context, DbxApiException ex)
+        /// <summary>
+        /// Remembers on <paramref name="context"/> the address an IP ACL refusal names (never over an address the user gave);
+        /// returns it when it is new to the context, else null.
+        /// </summary>
+        public static string? LearnFromRefusal(DbxContext? context, DbxApiException ex)
         {
-            if (context == null) return;
+            if (context == null) return null;
             var ip = FromRefusal(ex.ServiceMessage);
-            if (ip == null) return;
+            if (ip == null) return null;
             var source = context.CallerIpAddressSource;
-            if (source == SourceParameter || source == SourceContext || (context.CallerIpAddress == ip && source == SourceRefusal)) return;
+            if (source == SourceParameter || source == SourceContext || (context.CallerIpAddress == ip && source == SourceRefusal)) return null;
             context.SetCallerIpAddress(ip, SourceRefusal);
-            DbxLog.Verbose($"The service refused a request from {ip} (IP ACL): the lockout guard now uses {ip} as your address for this context.");
+            return ip;
         }
 
         /// <summary>The lookup URL for a context: its own, else DBX_CALLER_IP_URL, else the default; null when turned off.</summary>

@@ -277,19 +277,19 @@ Describe 'Learning the caller''s address' {
         $CA::FromRefusal('Something else') | Should -BeNullOrEmpty
         foreach ($code in '403', 'PERMISSION_DENIED') {
             $ctx.CallerIpAddress = $null
-            $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, $code, 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
+            $null = $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, $code, 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
             $ctx.CallerIpAddress | Should -Be '172.16.9.9'
             $ctx.CallerIpAddressSource | Should -Be 'service refusal'
         }
         # Known (and blocked): a further change that leaves it blocked is questioned, naming it and its source.
         Reset-Baseline $false
-        $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
+        $null = $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL for workspace: 1111111111111111', 'rid'))
         New-DbxIpAccessList -Context $ctx -WorkspaceId $ws -Label 'x' -ListType Block -IpAddress '198.51.100.0/24' -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'DbxIpAccessLockout,*'
         $err2[0].Exception.Message | Should -BeLike '*172.16.9.9 (service refusal*'
         # A user-given address is never replaced by a refusal; a refused request with a forged X-Forwarded-For teaches nothing.
         $ctx.CallerIpAddress = '10.1.1.1'
-        $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL', 'rid'))
+        $null = $CA::LearnFromRefusal($ctx, [DatabricksNetworking.Client.DbxApiException]::new(403, '403', 'Source IP address: 172.16.9.9 is blocked by Databricks IP ACL', 'rid'))
         $ctx.CallerIpAddress | Should -Be '10.1.1.1'
         $ctx.CallerIpAddress = $null
         Enable-DbxIpAccessListFeature -Context $ctx -WorkspaceId $ws -Force -WarningAction SilentlyContinue | Out-Null

@@ -198,9 +198,10 @@ namespace DatabricksNetworking.Cmdlets
             // A request sent with an X-Forwarded-For of your choosing (Invoke-DbxApi -Header) is refused for that address, not yours.
             if (MyInvocation.BoundParameters.TryGetValue("Header", out var h) && h is System.Collections.IDictionary headers
                 && headers.Keys.Cast<object>().Any(k => string.Equals(k?.ToString(), "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))) return;
-            if (Context != null) { CallerAddress.LearnFromRefusal(Context, ex); return; }
-            CallerAddress.LearnFromRefusal(DbxSession.DefaultAccount, ex);
-            CallerAddress.LearnFromRefusal(DbxSession.DefaultWorkspace, ex);
+            var learned = Context != null ? CallerAddress.LearnFromRefusal(Context, ex)
+                : CallerAddress.LearnFromRefusal(DbxSession.DefaultAccount, ex) ?? CallerAddress.LearnFromRefusal(DbxSession.DefaultWorkspace, ex);
+            if (learned != null)
+                WriteVerbose($"The service refused a request from {learned} (IP ACL): the lockout guard now uses {learned} as your address for this context.");
         }
 
         private sealed class QueueSink : IDbxLogSink
