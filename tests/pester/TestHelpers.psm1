@@ -32,7 +32,11 @@ function Get-TestEnvironment {
     }
 }
 
-function Import-TestModule { Import-Module (Get-TestEnvironment).Module -Force -Global }
+function Import-TestModule {
+    # No test may reach the internet: the lockout guard's caller address lookup is off unless a context names one.
+    if (-not $env:DBX_CALLER_IP_URL) { $env:DBX_CALLER_IP_URL = 'off' }
+    Import-Module (Get-TestEnvironment).Module -Force -Global
+}
 
 function ConvertTo-TestSecret([string]$Text) { ConvertTo-SecureString $Text -AsPlainText -Force }
 
@@ -40,7 +44,7 @@ function Connect-TestAccount {
     # Connects to the demo account of an emulator (the shared one unless -Url) with the seed's service principal.
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl, [switch]$NoDefault)
     Connect-DbxAccount -AccountHost $Url -AccountId $script:Seed.AccountId -ClientId $script:Seed.ClientId `
-        -ClientSecret (ConvertTo-TestSecret $script:Seed.ClientSecret) -NoDefault:$NoDefault
+        -ClientSecret (ConvertTo-TestSecret $script:Seed.ClientSecret) -NoDefault:$NoDefault -CallerIpLookupUrl "$($Url.TrimEnd('/'))/checkip"
 }
 
 function Start-TestEmulator {
@@ -134,7 +138,62 @@ function Move-EmulatorClock {
 
 function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid().ToString('N').Substring(0, 10) }
 
-Export-ModuleMember -Function Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
+# A host whose UI answers ShouldContinue with a fixed choice (0 = Yes, 1 = No) and records the prompts.
+if (-not ('IpAccessTests.AnsweringHost' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System; using System.Collections.Generic; using System.Collections.ObjectModel; using System.Globalization;
+using System.Management.Automation; using System.Management.Automation.Host; using System.Security;
+namespace IpAccessTests {
+  public sealed class AnsweringHost : PSHost {
+    private readonly Guid id = Guid.NewGuid(); private readonly AnsweringUI ui;
+    public AnsweringHost(int answer) { ui = new AnsweringUI(answer); }
+    public AnsweringUI Answers { get { return ui; } }
+    public override string Name { get { return "AnsweringHost"; } }
+    public override Version Version { get { return new Version(1, 0); } }
+    public override Guid InstanceId { get { return id; } }
+    public override PSHostUserInterface UI { get { return ui; } }
+    public override CultureInfo CurrentCulture { get { return CultureInfo.InvariantCulture; } }
+    public override CultureInfo CurrentUICulture { get { return CultureInfo.InvariantCulture; } }
+    public override void EnterNestedPrompt() { } public override void ExitNestedPrompt() { }
+    public override void NotifyBeginApplication() { } public override void NotifyEndApplication() { }
+    public override void SetShouldExit(int exitCode) { }
+  }
+  public sealed class AnsweringUI : PSHostUserInterface {
+    private readonly int answer; public readonly List<string> Prompts = new List<string>();
+    public AnsweringUI(int answer) { this.answer = answer; }
+    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) { Prompts.Add(caption + ": " + message); return answer; }
+    public override PSHostRawUserInterface RawUI { get { return null; } }
+    public override string ReadLine() { return ""; }
+    public override SecureString ReadLineAsSecureString() { return new SecureString(); }
+    public override void Write(string value) { } public override void Write(ConsoleColor f, ConsoleColor b, string value) { }
+    public override void WriteLine(string value) { } public override void WriteErrorLine(string value) { }
+    public override void WriteDebugLine(string message) { } public override void WriteProgress(long sourceId, ProgressRecord record) { }
+    public override void WriteVerboseLine(string message) { } public override void WriteWarningLine(string message) { }
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) { return new Dictionary<string, PSObject>(); }
+    public override PSCredential PromptForCredential(string c, string m, string u, string t) { return null; }
+    public override PSCredential PromptForCredential(string c, string m, string u, string t, PSCredentialTypes a, PSCredentialUIOptions o) { return null; }
+  }
+}
+'@
+}
+
+function Invoke-WithAnsweringHost([int]$Answer, [scriptblock]$Script, [object[]]$Arguments) {
+    # Runs $Script in a runspace whose host answers prompts; returns the output, errors and prompts seen.
+    $h = [IpAccessTests.AnsweringHost]::new($Answer)
+    $rs = [runspacefactory]::CreateRunspace($h)
+    $rs.Open()
+    $ps = [powershell]::Create()
+    $ps.Runspace = $rs
+    try {
+        [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript($Script)
+        foreach ($a in $Arguments) { [void]$ps.AddArgument($a) }
+        $out = $ps.Invoke()
+        [pscustomobject]@{ Output = $out; Errors = @($ps.Streams.Error); Prompts = @($h.Answers.Prompts) }
+    }
+    finally { $ps.Dispose(); $rs.Dispose() }
+}
+
+Export-ModuleMember -Function Invoke-WithAnsweringHost, Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
     Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName,
     Get-EmulatorRouteCount, Move-EmulatorClock, Invoke-EmulatorControl, Get-EmulatorAdminToken
 

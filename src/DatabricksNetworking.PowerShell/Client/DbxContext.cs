@@ -52,8 +52,26 @@ namespace DatabricksNetworking.Client
         /// <summary>True when account and workspace APIs share this host (workspace calls carry X-Databricks-Workspace-Id).</summary>
         public bool IsUnifiedHost { get; }
         public RetryOptions Retry { get; }
-        /// <summary>The caller's public address, for the IP access list lockout guard (optional).</summary>
-        public string? CallerIpAddress { get; set; }
+        /// <summary>
+        /// The caller's public address, for the IP access list lockout guard: given (Connect-* -CallerIpAddress, or set
+        /// here), or learned from an IP ACL refusal or the lookup URL. Setting it records "set on the context" as its source.
+        /// </summary>
+        public string? CallerIpAddress
+        {
+            get { lock (callerGate) return callerIp; }
+            set => SetCallerIpAddress(string.IsNullOrWhiteSpace(value) ? null : value!.Trim(), string.IsNullOrWhiteSpace(value) ? null : CallerAddress.SourceContext);
+        }
+        /// <summary>Where CallerIpAddress came from: parameter, set on the context, service refusal, or lookup &lt;URL&gt;.</summary>
+        public string? CallerIpAddressSource { get { lock (callerGate) return callerIpSource; } }
+        /// <summary>The "what is my address" service for this context; null = DBX_CALLER_IP_URL or https://checkip.amazonaws.com; 'off' = none.</summary>
+        public string? CallerIpLookupUrl { get; set; }
+        /// <summary>True: never look the caller's address up for this context.</summary>
+        public bool NoCallerIpLookup { get; set; }
+        private readonly object callerGate = new object();
+        private string? callerIp, callerIpSource;
+        /// <summary>The lookup URL that last failed and when (not asked again for a while).</summary>
+        internal (string Url, DateTimeOffset At)? CallerIpLookupFailure { get; set; }
+        internal void SetCallerIpAddress(string? ip, string? source) { lock (callerGate) { callerIp = ip; callerIpSource = ip == null ? null : source; } }
         public DateTimeOffset ConnectedAt { get; }
 
         internal DbxClient Client { get; }

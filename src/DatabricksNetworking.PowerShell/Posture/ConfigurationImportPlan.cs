@@ -55,6 +55,8 @@ namespace DatabricksNetworking.Posture
         /// <summary>The import writes a list or the switch of this scope.</summary>
         public bool HasWrites { get; set; }
         public List<IpAccessList> Resulting { get; set; } = new List<IpAccessList>();
+        /// <summary>The live lists of the scope before the import (what the lockout guard compares with).</summary>
+        public List<IpAccessList> Current { get; set; } = new List<IpAccessList>();
     }
 
     public sealed class ImportOptions
@@ -536,6 +538,7 @@ namespace DatabricksNetworking.Posture
                 result.Add(new IpAccessScopePlan
                 {
                     Scope = g.Key, WorkspaceId = wid, FeatureOnAfter = on, HasWrites = writes, Resulting = resulting,
+                    Current = liveLists.Select(l => ToList(l.Id, l.Properties, wid)).ToList(),
                     Enabling = featureStep != null && featureStep.Action == ImportStepAction.Update && on,
                 });
             }

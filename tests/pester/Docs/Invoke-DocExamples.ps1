@@ -58,6 +58,8 @@ $page = Read-DocsPage $Path
 $setup = Invoke-Block -Code @'
 param($Module, $Url, $AccountId, $ClientId, $ClientSecret)
 Import-Module $Module
+# The lockout guard asks the emulator, not the internet, for the address it sees (127.0.0.1).
+$env:DBX_CALLER_IP_URL = "$($Url.TrimEnd('/'))/checkip"
 $ctx = Connect-DbxAccount -AccountHost $Url -AccountId $AccountId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString $ClientSecret -AsPlainText -Force)
 '@ -Parameters @{ Module = $Module; Url = $Url; AccountId = $AccountId; ClientId = $ClientId; ClientSecret = $ClientSecret }
 [pscustomobject]@{ Page = $page.Name; Example = '(set-up: Import-Module, $ctx = Connect-DbxAccount)'; Line = 0; Skipped = $false; Errors = $setup.Errors; Exception = $setup.Exception }

@@ -47,7 +47,8 @@ Describe 'New-DbxIpAccessList / Get-DbxIpAccessList' {
     }
 
     It 'creates an ALLOW list through a workspace context' {
-        $wctx = Connect-DbxWorkspace -WorkspaceHost (Get-TestEnvironment).EmulatorUrl -WorkspaceId $ws -Token (ConvertTo-TestSecret (Get-TestSeed).AccountToken) -NoDefault
+        $wctx = Connect-DbxWorkspace -WorkspaceHost (Get-TestEnvironment).EmulatorUrl -WorkspaceId $ws -Token (ConvertTo-TestSecret (Get-TestSeed).AccountToken) -NoDefault `
+            -CallerIpLookupUrl "$((Get-TestEnvironment).EmulatorUrl)/checkip"
         $l = New-DbxIpAccessList -Context $wctx -Label 'loopback' -ListType Allow -IpAddress '127.0.0.1', '10.0.0.0/8'
         $l.ListType | Should -Be 'ALLOW'
         (Get-DbxIpAccessList -Context $wctx).ListId | Should -Contain $l.ListId
@@ -222,8 +223,8 @@ Describe 'The service''s own self-block refusal' {
     AfterEach { Clear-Lists }
 
     It 'explains INVALID_STATE in plain words' {
-        # The test runs from 127.0.0.1; an ALLOW list without it would block the caller.
-        New-DbxIpAccessList -WorkspaceId $ws -Label 'corp' -ListType Allow -IpAddress '10.0.0.0/8' -ErrorVariable err -ErrorAction SilentlyContinue
+        # The test runs from 127.0.0.1; an ALLOW list without it would block the caller. -Force: past the module's guard.
+        New-DbxIpAccessList -WorkspaceId $ws -Label 'corp' -ListType Allow -IpAddress '10.0.0.0/8' -Force -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidState,*'
         $err[0].ErrorDetails.Message | Should -BeLike '*would lock you out of workspace 3333333333333333*'
         $err[0].ErrorDetails.Message | Should -BeLike '*127.0.0.1*'

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,6 +43,7 @@ namespace DatabricksNetworking.Cmdlets
             }
             catch (DbxApiException ex)
             {
+                LearnCallerAddress(ex);
                 WriteError(ErrorRecords.FromApi(ex, CurrentTarget));
             }
             catch (ConfigResolutionException ex)
@@ -193,9 +195,10 @@ namespace DatabricksNetworking.Cmdlets
         /// <summary>
         /// A lockout guard's question: with <paramref name="force"/> warns and goes on; otherwise asks ShouldContinue,
         /// and in a session that cannot ask (non-interactive) refuses with <paramref name="errorId"/>, telling to use
-        /// -Force. True = go on; false = declined at the prompt (a warning says nothing was changed).
+        /// -Force (or, when given, with <paramref name="refusalHint"/>: how to make it go through). True = go on; false =
+        /// declined at the prompt (a warning says nothing was changed). The prompt's default answer is No.
         /// </summary>
-        protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined)
+        protected bool ContinueDespite(string warning, string caption, bool force, string errorId, object? target, string declined, string? refusalHint = null)
         {
             warning = Validation.Text.Printable(warning);
             if (force)
@@ -212,7 +215,7 @@ namespace DatabricksNetworking.Cmdlets
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
             {
                 throw new DbxValidationException(errorId,
-                    warning + " Refused: this session cannot ask for confirmation (non-interactive). Use -Force to make the change anyway.",
+                    warning + " Refused: this session cannot ask for confirmation (non-interactive). " + (refusalHint ?? "Use -Force to make the change anyway."),
                     target, ErrorCategory.PermissionDenied);
             }
             if (!yes) WriteWarning(declined);
@@ -220,7 +223,23 @@ namespace DatabricksNetworking.Cmdlets
         }
 
         /// <summary>Writes an error for one record and lets the pipeline go on.</summary>
-        protected void WriteApiError(DbxApiException ex, object? target, string? doing = null) => WriteError(ErrorRecords.FromApi(ex, target, doing));
+        protected void WriteApiError(DbxApiException ex, object? target, string? doing = null)
+        {
+            LearnCallerAddress(ex);
+            WriteError(ErrorRecords.FromApi(ex, target, doing));
+        }
+
+        /// <summary>An IP ACL refusal names the address the service sees: the lockout guard keeps it on the context(s) used.</summary>
+        private void LearnCallerAddress(DbxApiException ex)
+        {
+            // A request sent with an X-Forwarded-For of your choosing (Invoke-DbxApi -Header) is refused for that address, not yours.
+            if (MyInvocation.BoundParameters.TryGetValue("Header", out var h) && h is System.Collections.IDictionary headers
+                && headers.Keys.Cast<object>().Any(k => string.Equals(k?.ToString(), "X-Forwarded-For", StringComparison.OrdinalIgnoreCase))) return;
+            var learned = Context != null ? CallerAddress.LearnFromRefusal(Context, ex)
+                : CallerAddress.LearnFromRefusal(DbxSession.DefaultAccount, ex) ?? CallerAddress.LearnFromRefusal(DbxSession.DefaultWorkspace, ex);
+            if (learned != null)
+                WriteVerbose($"The service refused a request from {learned} (IP ACL): the lockout guard now uses {learned} as your address for this context.");
+        }
 
         private sealed class QueueSink : IDbxLogSink
         {

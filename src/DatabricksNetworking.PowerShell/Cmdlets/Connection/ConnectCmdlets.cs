@@ -92,6 +92,36 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter]
         public SwitchParameter SkipValidation { get; set; }
 
+        // ---- the caller's address, for the IP access list lockout guard (lockout) ----
+        /// <summary>Your public IPv4 address as Databricks sees it; kept on the context for the lockout guard.</summary>
+        [Parameter]
+        public string? CallerIpAddress { get; set; }
+
+        /// <summary>A service answering your public address as plain text (default DBX_CALLER_IP_URL, else https://checkip.amazonaws.com); 'off' for none.</summary>
+        [Parameter]
+        public string? CallerIpLookupUrl { get; set; }
+
+        /// <summary>Never look your address up for this context (the lockout guard then asks, or refuses without -Force).</summary>
+        [Parameter]
+        public SwitchParameter NoCallerIpLookup { get; set; }
+
+        private void ApplyCallerAddress(DbxContext ctx)
+        {
+            if (CallerIpAddress != null)
+            {
+                if (!Validation.Cidr.TryParseAddress(CallerIpAddress, out var a, out var error))
+                    ThrowTerminatingError(ErrorRecords.FromValidation(new DbxValidationException("DbxInvalidCallerIpAddress", error!, CallerIpAddress)));
+                ctx.SetCallerIpAddress(Validation.Cidr.FormatAddress(a), CallerAddress.SourceParameter);
+            }
+            if (CallerIpLookupUrl != null)
+            {
+                var problem = CallerAddress.CheckLookupUrl(CallerIpLookupUrl);
+                if (problem != null) ThrowTerminatingError(ErrorRecords.FromValidation(new DbxValidationException("DbxInvalidCallerIpLookupUrl", problem, CallerIpLookupUrl)));
+                ctx.CallerIpLookupUrl = CallerIpLookupUrl.Trim();
+            }
+            ctx.NoCallerIpLookup = NoCallerIpLookup.IsPresent;
+        }
+
         protected ResolvedConfig ResolveConfig(string? host, string? accountId, string? workspaceId)
         {
             var explicitValues = new Dictionary<string, string?>
@@ -145,6 +175,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
 
         protected void Finish(DbxContext ctx, Action<System.Threading.CancellationToken> validate)
         {
+            ApplyCallerAddress(ctx);
             if (!SkipValidation || Interactive)
             {
                 try

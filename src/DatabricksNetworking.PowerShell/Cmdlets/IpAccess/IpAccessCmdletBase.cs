@@ -138,7 +138,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// </summary>
     public abstract class IpAccessChangeCmdletBase : IpAccessCmdletBase
     {
-        /// <summary>Your own public IPv4 address, for the lockout guard; defaults to the context's CallerIpAddress.</summary>
+        /// <summary>Your own public IPv4 address, for the lockout guard; defaults to the context's CallerIpAddress (given, learned from an IP ACL refusal, or looked up).</summary>
         [Parameter]
         public string? CallerIpAddress { get; set; }
 
@@ -171,20 +171,89 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         }
 
         /// <summary>
-        /// The lockout guard: when the caller's address is known and <paramref name="resulting"/> lists would block
-        /// it, asks to continue (ShouldContinue); refuses in a session that cannot ask unless -Force. True = go on.
+        /// The lockout guard when the lists before the change are not at hand: as if every address got in before
+        /// (the switch was off). Prefer the overload with <c>before</c>.
         /// </summary>
-        protected bool PassesLockoutGuard(IEnumerable<IpAccessList> resulting, string change, string scope)
+        protected bool PassesLockoutGuard(IEnumerable<IpAccessList> resulting, string change, string scope) =>
+            PassesLockoutGuard(null, resulting, change, scope);
+
+        /// <summary>
+        /// The lockout guard, always on. <paramref name="before"/>: the lists in force now (null when the switch is off,
+        /// so every address gets in); <paramref name="resulting"/>: the lists as they would be after the change.
+        /// With a known caller address (-CallerIpAddress, the context's, one learned from an IP ACL refusal, or else looked
+        /// up) the change is questioned when the resulting lists would block it. When the address cannot be known, a change
+        /// that takes access away from any address is questioned. A question asks ShouldContinue (default No) and, in a
+        /// session that cannot ask, refuses unless -Force. The lookup runs only when a change takes access away and -Force is
+        /// not given. True = go on.
+        /// </summary>
+        protected bool PassesLockoutGuard(IReadOnlyCollection<IpAccessList>? before, IEnumerable<IpAccessList> resulting, string change, string scope)
         {
-            var callerText = CallerIpAddress ?? EffectiveContext()?.CallerIpAddress;
-            if (callerText == null || string.IsNullOrWhiteSpace(callerText)) return true;
+            var after = resulting.ToList();
+            var (callerText, source) = GivenCaller();
+            string? losing = null;
+            if (callerText == null)
+            {
+                losing = LockoutGuard.FirstLosingAccess(before, after);
+                if (losing == null)
+                {
+                    WriteVerbose($"Lockout guard: {change} takes access away from no address; your own address is not needed.");
+                    return true;
+                }
+                // -Force goes ahead whatever the address is: no lookup, only the warning.
+                if (!Force) (callerText, source) = LookUpCaller();
+            }
+            if (callerText == null)
+            {
+                var unknown = $"{change} takes access to {scope} away from some addresses (such as {losing}), and your own public address is not known, so it could lock you out of {scope}.";
+                var hint = "Give your public address with -CallerIpAddress a.b.c.d (or once per context: Connect-DbxAccount -CallerIpAddress a.b.c.d, or $context.CallerIpAddress = 'a.b.c.d'), or use -Force to make the change anyway.";
+                return ContinueDespite(unknown, "IP access list lockout", Force, "DbxIpAccessLockout", scope,
+                    $"Not changed: {change} was declined at the lockout prompt.", hint);
+            }
             if (!Cidr.TryParseAddress(callerText, out var caller, out var error))
                 throw new DbxValidationException("DbxInvalidCallerIpAddress", error!, callerText);
-            var verdict = IpAccessEvaluator.Evaluate(resulting, caller);
-            if (verdict.Allowed) return true;
-            var warning = $"{change} would block your own address {callerText.Trim()} ({verdict.Reason}): you would be locked out of {scope}.";
+            var verdict = LockoutGuard.Evaluate(after, caller);
+            if (verdict.Allowed)
+            {
+                WriteVerbose($"Lockout guard: after {change} your address {callerText.Trim()} ({source}) is still let in: {verdict.Reason}.");
+                return true;
+            }
+            var warning = $"{change} would block your own address {callerText.Trim()} ({source}; {verdict.Reason}): you would be locked out of {scope}.";
             return ContinueDespite(warning, "IP access list lockout", Force, "DbxIpAccessLockout", callerText,
                 $"Not changed: {change} was declined at the lockout prompt.");
+        }
+
+        /// <summary>The caller's address as given (-CallerIpAddress) or kept by the context, with where it came from.</summary>
+        private (string? Address, string? Source) GivenCaller()
+        {
+            if (!string.IsNullOrWhiteSpace(CallerIpAddress)) return (CallerIpAddress, "-CallerIpAddress");
+            var ctx = EffectiveContext();
+            var known = ctx?.CallerIpAddress;
+            return string.IsNullOrWhiteSpace(known) ? (null, null) : (known, ctx!.CallerIpAddressSource);
+        }
+
+        /// <summary>Looks the caller's address up (never under -WhatIf: the guard runs after ShouldProcess) and keeps it on the context.</summary>
+        private (string? Address, string? Source) LookUpCaller()
+        {
+            var ctx = EffectiveContext();
+            var url = CallerAddress.LookupUrlFor(ctx, Environment.GetEnvironmentVariable);
+            if (url == null)
+            {
+                WriteVerbose("Lockout guard: the caller address lookup is off (-NoCallerIpLookup, or " + CallerAddress.LookupUrlVariable + "=off).");
+                return (null, null);
+            }
+            if (ctx?.CallerIpLookupFailure is (string failedUrl, DateTimeOffset failed) && failedUrl == url && DateTimeOffset.UtcNow - failed < CallerAddress.FailureMemory)
+            {
+                WriteVerbose($"Lockout guard: the caller address lookup at {url} failed a moment ago; not asking again.");
+                return (null, null);
+            }
+            var ip = Run(ct => CallerAddress.LookUpAsync(url, ct));
+            var source = "lookup " + url;
+            if (ctx != null)
+            {
+                if (ip != null) { ctx.SetCallerIpAddress(ip, source); ctx.CallerIpLookupFailure = null; }
+                else ctx.CallerIpLookupFailure = (url, DateTimeOffset.UtcNow);
+            }
+            return (ip, source);
         }
 
         /// <summary>Runs a change; the service's INVALID_STATE and QUOTA_EXCEEDED refusals become errors in plain words.</summary>

@@ -33,7 +33,8 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             if (TargetValue)
             {
                 var lists = Run(ct => api.ListAsync(ct));
-                if (!PassesLockoutGuard(lists, "Enabling IP access lists", scope)) return;
+                // Before: every address gets in while the switch is off; if it is on already, the lists are in force.
+                if (!PassesLockoutGuard(ReadFeature().Enabled ? lists : null, lists, "Enabling IP access lists", scope)) return;
             }
             if (IsAccount) WriteObject(SetAccount());
             else

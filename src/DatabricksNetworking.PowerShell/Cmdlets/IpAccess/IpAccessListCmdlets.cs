@@ -80,7 +80,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var current = Run(ct => api.ListAsync(ct));
             CheckQuota(current, null, addresses.Count, scope, label);
             var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
-            if (!PassesLockoutGuard(With(current, null, proposed), $"Creating {type} list '{label}'", scope)) return;
+            if (!PassesLockoutGuard(current, With(current, null, proposed), $"Creating {type} list '{label}'", scope)) return;
             // A lost answer: the new list is one that was not there before, with this label and these addresses. Not
             // matched on list_type: an enum whose value the service may extend (or spell otherwise) cannot identify it.
             var before = new HashSet<string>(current.Select(l => l.ListId ?? ""), StringComparer.Ordinal);
@@ -145,7 +145,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var current = Run(ct => api.ListAsync(ct));
             CheckQuota(current, ListId, addresses.Count, scope, ListId);
             var proposed = new IpAccessList { ListId = ListId, Label = label, ListType = type, IpAddresses = addresses, Enabled = Enabled };
-            if (!PassesLockoutGuard(With(current, ListId, proposed), $"Replacing list {ListId}", scope)) return;
+            if (!PassesLockoutGuard(current, With(current, ListId, proposed), $"Replacing list {ListId}", scope)) return;
             var id = ListId;
             var replaced = Change(ct => api.ReplaceAsync(id, label, type, Enabled, addresses, ct), id, scope);
             if (replaced != null) WriteObject(replaced);
@@ -208,7 +208,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     IpAddresses = changes.IpAddresses ?? existing.IpAddresses,
                     Enabled = changes.Enabled ?? existing.Enabled,
                 };
-                if (!PassesLockoutGuard(With(current, ListId, proposed), $"Updating list '{existing.Label}' ({ListId})", scope)) return;
+                if (!PassesLockoutGuard(current, With(current, ListId, proposed), $"Updating list '{existing.Label}' ({ListId})", scope)) return;
             }
             var id = ListId;
             var updated = Change(ct => api.UpdateAsync(id, changes, ct), id, scope);
@@ -238,7 +238,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 {
                     current ??= Run(ct => api.ListAsync(ct));
                     var existing = current.FirstOrDefault(l => l.ListId == id);
-                    if (existing != null && !PassesLockoutGuard(With(current, id, null), $"Removing list '{existing.Label}' ({id})", scope)) continue;
+                    if (existing != null && !PassesLockoutGuard(current, With(current, id, null), $"Removing list '{existing.Label}' ({id})", scope)) continue;
                     var listId = id;
                     if (Change(async ct => { await api.DeleteAsync(listId, ct).ConfigureAwait(false); return "ok"; }, id, scope) != null)
                         current = With(current, id, null);

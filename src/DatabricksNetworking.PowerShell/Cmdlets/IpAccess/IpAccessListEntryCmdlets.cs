@@ -125,7 +125,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     }
                     if (Adding) CheckQuota(current, batch.ListId, result.Count, scope, batch.ListId);
                     var proposed = new IpAccessList { ListId = list.ListId, Label = list.Label, ListType = list.ListType, Enabled = list.Enabled, IpAddresses = result };
-                    if (!PassesLockoutGuard(With(current, batch.ListId, proposed), $"{(Adding ? "Adding" : "Removing")} {shown} {(Adding ? "to" : "from")} {list.ListType} list '{list.Label}'", scope)) return;
+                    if (!PassesLockoutGuard(current, With(current, batch.ListId, proposed), $"{(Adding ? "Adding" : "Removing")} {shown} {(Adding ? "to" : "from")} {list.ListType} list '{list.Label}'", scope)) return;
 
                     var listId = batch.ListId;
                     bool sent;

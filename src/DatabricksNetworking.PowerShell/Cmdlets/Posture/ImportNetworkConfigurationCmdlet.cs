@@ -176,7 +176,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
                 var change = scope.Enabling ? "Enabling IP access lists with the imported lists" : "Importing the IP access lists";
                 try
                 {
-                    if (!PassesLockoutGuard(scope.Resulting, change, text))
+                    if (!PassesLockoutGuard(scope.Enabling ? null : scope.Current, scope.Resulting, change, text))
                         refused[scope.Scope] = ("Skipped", $"Not changed: the import of the IP access lists of {text} was declined at the lockout prompt.");
                 }
                 catch (DbxValidationException ex)
