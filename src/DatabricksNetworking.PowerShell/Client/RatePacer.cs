@@ -12,11 +12,11 @@ namespace DatabricksNetworking.Client
     /// rate (half what it accepted in the second before), adjusted once per window (20 answers, at least half a second):
     /// <list type="bullet">
     /// <item>a window with refusals means the service was saturated, so what it accepted in that window is its rate:
-    /// the pace drops to 95% of that (multiplicative decrease, never above the current pace);</item>
+    /// the pace drops to 95% of that (multiplicative decrease, never above the current pace, at most a quarter a window);</item>
     /// <item>a window with refusals and no acceptance at all (the service shut the door) also holds every request for
     /// the 429's Retry-After and halves the pace;</item>
-    /// <item>a window without refusals in which the callers used the pace raises it: 25% while no saturated rate has
-    /// been measured yet; once one has, straight back to 95% of it, then 2% a window (probing above it costs a refusal or
+    /// <item>a window without refusals in which the callers used the pace raises it: 15% while no saturated rate has
+    /// been measured yet; once one has, straight back to 95% of it, then 1% a window (probing above it costs a refusal or
     /// two a cycle, and finds a limit that was raised).</item>
     /// </list>
     /// After five minutes without a 429 pacing switches off again. <c>DBX_RATE_PACING=off</c> (read when a context is
@@ -29,8 +29,8 @@ namespace DatabricksNetworking.Client
 
         private const double MinRate = 0.5;
         private const double Decrease = 0.95;
-        private const double ProbeUnmeasured = 1.25;
-        private const double ProbeMeasured = 1.02;
+        private const double ProbeUnmeasured = 1.15;
+        private const double ProbeMeasured = 1.01;
         private static readonly double IdleOffSeconds = 300;
 
         private readonly object gate = new object();
@@ -110,7 +110,7 @@ namespace DatabricksNetworking.Client
 
         /// <summary>
         /// Records one answer of the service (any status); <paramref name="retryAfter"/> is the 429's Retry-After and
-        /// <paramref name="sentAt"/> the <see cref="Now"/> of when the request left. A window judges only the answers to
+        /// <paramref name="sentAt"/> the <see cref="Now"/> of when the request left. A window judges only the refusals of
         /// requests sent inside it, so refusals of requests sent before the pace changed do not lower it again.
         /// </summary>
         public void OnResponse(int status, TimeSpan? retryAfter, double sentAt)
@@ -128,11 +128,10 @@ namespace DatabricksNetworking.Client
                     return;
                 }
                 if (refused) { lastRefusal = now; if (retryAfter.HasValue) lastRetryAfter = retryAfter.Value.TotalSeconds; }
-                if (sentAt >= windowStart)
-                {
-                    if (refused) windowRefused++;
-                    else windowAccepted++;
-                }
+                // Acceptances count whenever they arrive (what the service took in this window is its rate, however
+                // long the answers took); refusals only for requests sent in it.
+                if (!refused) windowAccepted++;
+                else if (sentAt >= windowStart) windowRefused++;
                 var elapsed = now - windowStart;
                 if (elapsed < WindowSeconds()) return;
                 // The first window after the first 429 settles: requests in flight before it took the tokens the
@@ -148,7 +147,9 @@ namespace DatabricksNetworking.Client
                     }
                     else
                     {
-                        learned = Math.Min(rate, windowAccepted / elapsed);
+                        // At most a quarter off per window: a client starved of CPU reads fewer answers than the
+                        // service accepted, and one slow window must not undercut the learned rate for the rest of a scan.
+                        learned = Math.Min(rate, Math.Max(windowAccepted / elapsed, rate * 0.75));
                         rate = Math.Max(MinRate, learned * Decrease);
                         measured = true;
                     }
