@@ -122,7 +122,7 @@ namespace DatabricksNetworking.Client
             var host = WorkspaceUrlTemplate.Replace("{deployment_name}", deploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
             var uri = ContextFactory.ValidateHost(host);
             ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;
-            var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker);
+            var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker, pacer: Http.Pacer);
             return new DbxClient(http, DbxScope.Workspace, AccountId, workspaceId, false, WorkspaceUrlTemplate);
         }
     }

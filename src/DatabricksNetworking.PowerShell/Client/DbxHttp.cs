@@ -89,8 +89,9 @@ namespace DatabricksNetworking.Client
         private readonly HttpMessageInvoker invoker;
         private readonly Random rng;
 
-        public DbxHttp(Uri baseUri, ICredentialProvider credentials, RetryOptions retry, HttpMessageInvoker? invoker = null, int? randomSeed = null)
+        public DbxHttp(Uri baseUri, ICredentialProvider credentials, RetryOptions retry, HttpMessageInvoker? invoker = null, int? randomSeed = null, RatePacer? pacer = null)
         {
+            Pacer = pacer ?? new RatePacer();
             BaseUri = baseUri;
             Credentials = credentials;
             Retry = retry;
@@ -102,6 +103,9 @@ namespace DatabricksNetworking.Client
         public ICredentialProvider Credentials { get; }
         public RetryOptions Retry { get; }
         public HttpMessageInvoker Invoker => invoker;
+
+        /// <summary>Paces requests under the service's rate limit once it answers 429; workspace clients of an account context share it.</summary>
+        public RatePacer Pacer { get; }
 
         /// <summary>Overridable delay, so unit tests can observe waits without sleeping.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (d, ct) => Task.Delay(d, ct);
@@ -155,6 +159,8 @@ namespace DatabricksNetworking.Client
                 }
 
                 DbxLog.Debug($"{method} {target} (attempt {attempt}){(request.Body != null ? " body: " + ErrorParser.Truncate(Encoding.UTF8.GetString(request.Body), 2000) : "")}");
+                await Pacer.WaitAsync(Delay, ct).ConfigureAwait(false);
+                var sentAt = Pacer.Now;
                 DbxStats.CountRequest();
 
                 HttpResponseMessage? resp = null;
@@ -193,6 +199,7 @@ namespace DatabricksNetworking.Client
 
                 using (resp)
                 {
+                    Pacer.OnResponse(status, status == 429 ? RetryAfterOf(resp) : null, sentAt);
                     DbxLog.Debug($"{method} {request.Path} -> {status}{(requestId != null ? " request id " + requestId : "")} ({body.Length} bytes)");
                     if (status >= 200 && status < 300)
                     {
@@ -220,7 +227,7 @@ namespace DatabricksNetworking.Client
                     if (!RetryPolicy.ShouldRetryStatus(request.Method, status)) throw lastError;
                     if (status == 502 || status == 504) unanswered = true;
                     if (unanswered && request.NoResendAfterLostAnswer) { lastError.IsAmbiguous = true; throw lastError; }
-                    var retryAfter = RetryPolicy.ParseRetryAfter(resp.Headers.RetryAfter?.ToString() ?? HeaderValue(resp, "Retry-After"), DateTimeOffset.UtcNow);
+                    var retryAfter = RetryAfterOf(resp);
                     if (!await WaitBeforeRetry(attempt, started, retryAfter, $"{method} {request.Path}: HTTP {status} {parsed.ErrorCode}", ct).ConfigureAwait(false))
                         throw lastError;
                 }
@@ -274,6 +281,9 @@ namespace DatabricksNetworking.Client
             while (ex.InnerException != null) ex = ex.InnerException;
             return ex;
         }
+
+        private static TimeSpan? RetryAfterOf(HttpResponseMessage resp) =>
+            RetryPolicy.ParseRetryAfter(resp.Headers.RetryAfter?.ToString() ?? HeaderValue(resp, "Retry-After"), DateTimeOffset.UtcNow);
 
         private static string? HeaderValue(HttpResponseMessage resp, string name) =>
             resp.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
