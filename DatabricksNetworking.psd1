@@ -72,6 +72,7 @@
         'Remove-DbxPrivateAccessSettings'
         'Remove-DbxPrivateEndpointRule'
         'Remove-DbxVpcEndpointRegistration'
+        'Reset-DbxAccountIpAccessListFeature'
         'Revoke-DbxAwsEndpointServiceAccess'
         'Set-DbxAccountIpAccessList'
         'Set-DbxIpAccessList'

@@ -56,7 +56,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         internal static void CheckPasName(string? name)
         {
             if (!Validation.Names.IsPrivateAccessSettingsName(name))
-                throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 1 to 256 characters long (got '{name}').", name);
+                throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 4 to 256 characters long (got '{name}').", name);
         }
 
         internal static void CheckLevel(string level, IReadOnlyCollection<string> allowed)

@@ -41,7 +41,7 @@ namespace DatabricksNetworking.Cmdlets
         public static ErrorRecord FromApi(DbxApiException ex, object? target, string? doing = null)
         {
             var message = SecretRegistry.Redact((doing != null ? doing + ": " : "") + ex.Message);
-            var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path),
+            var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path) { ErrorInfo = ex.ErrorInfo },
                 ErrorIdFor(ex), CategoryFor(ex), target)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = Recommend(ex) },
