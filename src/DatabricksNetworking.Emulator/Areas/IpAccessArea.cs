@@ -327,8 +327,9 @@ public sealed class IpAccessCheck : IAccessCheck
     /// </summary>
     public static IResult Blocked(HttpContext http, IPAddress ip, string scope)
     {
-        var rid = http.Items["request_id"] as string ?? Guid.NewGuid().ToString();
-        var body = new JsonObject { ["error_code"] = 403, ["message"] = $"Source IP address: {ip} is blocked by Databricks IP ACL for {scope} [ReqId: {rid}]" };
+        // The real message ends in " [ReqId: ...]"; the emulator leaves it out (the request id is in the header) so that
+        // messages stay the same between runs (exports record them).
+        var body = new JsonObject { ["error_code"] = 403, ["message"] = $"Source IP address: {ip} is blocked by Databricks IP ACL for {scope}" };
         return Results.Text(body.ToJsonString(), "application/json", statusCode: 403);
     }
 
