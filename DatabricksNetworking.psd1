@@ -76,6 +76,7 @@
         'Remove-DbxPrivateEndpointRule'
         'Remove-DbxVpcEndpointRegistration'
         'Remove-DbxWorkspace'
+        'Reset-DbxAccountIpAccessListFeature'
         'Revoke-DbxAwsEndpointServiceAccess'
         'Set-DbxAccountIpAccessList'
         'Set-DbxIpAccessList'

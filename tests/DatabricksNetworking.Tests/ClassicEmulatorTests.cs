@@ -210,13 +210,13 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
     [Fact]
     public async Task Private_access_settings_put_is_a_full_replace_with_defaults()
     {
-        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "p", region = "us-east-1", public_access_enabled = true });
+        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-p", region = "us-east-1", public_access_enabled = true });
         var id = (string)pas!["private_access_settings_id"]!;
-        var (status, put) = await Send(HttpMethod.Put, Acc + "private-access-settings/" + id, new { private_access_settings_name = "p2", region = "us-east-1" });
+        var (status, put) = await Send(HttpMethod.Put, Acc + "private-access-settings/" + id, new { private_access_settings_name = "pas-p2", region = "us-east-1" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False((bool)put!["public_access_enabled"]!);
         Assert.Equal("ACCOUNT", (string)put["private_access_level"]!);
-        var (bad, _) = await Send(HttpMethod.Put, Acc + "private-access-settings/" + id, new { private_access_settings_name = "p3", region = "us-east-1", private_access_level = "ACCOUNT", allowed_vpc_endpoint_ids = new[] { Guid.NewGuid().ToString() } });
+        var (bad, _) = await Send(HttpMethod.Put, Acc + "private-access-settings/" + id, new { private_access_settings_name = "pas-p3", region = "us-east-1", private_access_level = "ACCOUNT", allowed_vpc_endpoint_ids = new[] { Guid.NewGuid().ToString() } });
         Assert.Equal(HttpStatusCode.BadRequest, bad);
     }
 
@@ -224,9 +224,9 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
     public async Task Workspace_patch_follows_the_update_table()
     {
         var net = await CreateNetwork(4);
-        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "p", region = "us-east-1" });
+        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-p", region = "us-east-1" });
         var pasId = (string)pas!["private_access_settings_id"]!;
-        var (_, euPas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "eu", region = "eu-west-1" });
+        var (_, euPas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-eu", region = "eu-west-1" });
         var ws = await CreateWorkspace(net, pasId);
         string Path(string mask) => Acc + "workspaces/" + ws + "?update_mask=" + mask;
 
@@ -267,7 +267,7 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
         var (s1, b1) = await Send(HttpMethod.Patch, Acc + "workspaces/2222222222222222?update_mask=network_id", new { network_id = net });
         Assert.Equal(HttpStatusCode.BadRequest, s1);
         Assert.Equal("INVALID_STATE", (string)b1!["error_code"]!);
-        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "p", region = "us-east-1" });
+        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-p", region = "us-east-1" });
         var (s2, b2) = await Send(HttpMethod.Patch, Acc + "workspaces/2222222222222222?update_mask=private_access_settings_id", new { private_access_settings_id = (string)pas!["private_access_settings_id"]! });
         Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Contains("customer-managed VPC", (string)b2!["message"]!);

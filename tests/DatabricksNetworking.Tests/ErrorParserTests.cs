@@ -12,4 +12,30 @@ public class ErrorParserTests
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", e.ErrorCode);
         Assert.Equal("Network x does not exist.", e.Message);
     }
+
+    [Fact]
+    public void ErrorInfo_details_are_kept_with_their_metadata_beside_the_request_id()
+    {
+        const string body = "{\"error_code\":\"RESOURCE_CONFLICT\",\"message\":\"stale\",\"details\":[" +
+            "{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"RESOURCE_CONFLICT\",\"domain\":\"databricks.com\",\"metadata\":{\"etag\":\"etag2\",\"n\":5}}," +
+            "{\"@type\":\"type.googleapis.com/google.rpc.RequestInfo\",\"request_id\":\"rid-9\",\"serving_data\":\"\"}]}";
+        var e = ErrorParser.Parse(409, "Conflict", Encoding.UTF8.GetBytes(body), "application/json");
+        Assert.Equal("RESOURCE_CONFLICT", e.ErrorCode);
+        Assert.Equal("rid-9", e.RequestId);
+        var info = Assert.Single(e.ErrorInfo);
+        Assert.Equal("RESOURCE_CONFLICT", info.Reason);
+        Assert.Equal("databricks.com", info.Domain);
+        Assert.Equal("etag2", info.Metadata["etag"]);
+        Assert.False(info.Metadata.ContainsKey("n"));
+        var ex = new DbxApiException(409, e.ErrorCode, e.Message, e.RequestId) { };
+        Assert.Null(ex.ErrorInfoMetadata("etag"));
+    }
+
+    [Fact]
+    public void No_ErrorInfo_without_details_or_on_an_empty_body()
+    {
+        Assert.Empty(ErrorParser.Parse(409, "Conflict", Array.Empty<byte>(), null).ErrorInfo);
+        Assert.Empty(ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"Source IP address: 1.2.3.4 is blocked\"}"), "application/json").ErrorInfo);
+        Assert.Equal("403", ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"x\"}"), "application/json").ErrorCode);
+    }
 }

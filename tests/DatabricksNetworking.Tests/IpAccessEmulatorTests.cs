@@ -7,8 +7,9 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Client.Auth;
 using DatabricksNetworking.Emulator;
-using DatabricksNetworking.Emulator.Core;
 using DatabricksNetworking.Emulator.Areas;
+using DatabricksNetworking.Emulator.Core;
+using DatabricksNetworking.Tests.Foundation;
 
 namespace DatabricksNetworking.Tests;
 
@@ -48,6 +49,15 @@ public sealed class IpAccessEmulatorFixture : IAsyncLifetime
     }
 
     public static string Acct(string rest) => $"/api/2.0/accounts/{AccountId}/{rest}";
+
+    /// <summary>The same requests to another emulator (a test that needs a fresh account setting).</summary>
+    public sealed class Direct
+    {
+        private readonly IpAccessEmulatorFixture inner;
+        public Direct(string url) { inner = new IpAccessEmulatorFixture { Url = url }; }
+        public Task<(HttpStatusCode Status, JsonNode? Body)> Send(string method, string path, object? body = null, long? workspace = null, string? from = null) =>
+            inner.Send(method, path, body, workspace, from);
+    }
 }
 
 public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
@@ -71,8 +81,9 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
 
         var (_, list) = await e.Send("GET", "/api/2.0/ip-access-lists", workspace: ws);
         Assert.Contains(list!["ip_access_lists"]!.AsArray(), x => (string)x!["list_id"]! == id);
-        var (ps, patched) = await e.Send("PATCH", "/api/2.0/ip-access-lists/" + id, new { enabled = false, list_id = "ignored" }, ws);
+        var (ps, _) = await e.Send("PATCH", "/api/2.0/ip-access-lists/" + id, new { enabled = false, list_id = "ignored" }, ws);
         Assert.Equal(HttpStatusCode.OK, ps);
+        var (_, patched) = await e.Send("GET", "/api/2.0/ip-access-lists/" + id, workspace: ws);
         Assert.False((bool)patched!["ip_access_list"]!["enabled"]!);
         Assert.Equal("office", (string)patched["ip_access_list"]!["label"]!);
         Assert.Equal(HttpStatusCode.OK, (await e.Send("DELETE", "/api/2.0/ip-access-lists/" + id, workspace: ws)).Status);
@@ -117,8 +128,9 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
         var (status, body) = await e.Send("PUT", "/api/2.0/ip-access-lists/" + id, new { label = "p", list_type = "BLOCK" }, ws);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("enabled", (string)body!["message"]!);
-        var (ok, put) = await e.Send("PUT", "/api/2.0/ip-access-lists/" + id, new { label = "q", list_type = "BLOCK", enabled = true, ip_addresses = new[] { "192.0.2.1" } }, ws);
+        var (ok, _) = await e.Send("PUT", "/api/2.0/ip-access-lists/" + id, new { label = "q", list_type = "BLOCK", enabled = true, ip_addresses = new[] { "192.0.2.1" } }, ws);
         Assert.Equal(HttpStatusCode.OK, ok);
+        var (_, put) = await e.Send("GET", "/api/2.0/ip-access-lists/" + id, workspace: ws);
         Assert.Equal(1, (int)put!["ip_access_list"]!["address_count"]!);
         await e.Send("DELETE", "/api/2.0/ip-access-lists/" + id, workspace: ws);
     }
@@ -142,7 +154,7 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
     [Fact]
     public async Task Refuses_a_change_that_blocks_the_callers_own_address()
     {
-        const long ws = 3333333333333333;
+        const long ws = 2222222222222222;
         var (s, err) = await e.Send("POST", "/api/2.0/ip-access-lists", new { label = "a", list_type = "ALLOW", ip_addresses = new[] { "10.0.0.0/8" } }, ws, from: "192.0.2.1");
         Assert.Equal(HttpStatusCode.BadRequest, s);
         Assert.Equal("INVALID_STATE", (string)err!["error_code"]!);
@@ -166,8 +178,10 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
             Assert.Equal(HttpStatusCode.NoContent, (await e.Send("PATCH", "/api/2.0/workspace-conf", new { enableIpAccessLists = "true" }, ws)).Status);
             var (blocked, body) = await e.Send("GET", "/api/2.0/ip-access-lists", workspace: ws, from: "192.0.2.1");
             Assert.Equal(HttpStatusCode.Forbidden, blocked);
-            Assert.Contains("192.0.2.1 is blocked by Databricks IP ACL", (string)body!["message"]!);
-            Assert.NotNull(body["details"]);
+            // The real block answer: a numeric error_code 403 (not PERMISSION_DENIED) and the workspace named.
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, body!["error_code"]!.GetValueKind());
+            Assert.Equal(403, (int)body["error_code"]!);
+            Assert.StartsWith($"Source IP address: 192.0.2.1 is blocked by Databricks IP ACL for workspace: {ws}", (string)body["message"]!);
             Assert.Equal(HttpStatusCode.OK, (await e.Send("GET", "/api/2.0/ip-access-lists", workspace: ws, from: "10.9.8.7")).Status);
             // Nothing is exempt: the blocked caller cannot turn the feature off either.
             Assert.Equal(HttpStatusCode.Forbidden, (await e.Send("PATCH", "/api/2.0/workspace-conf", new { enableIpAccessLists = "false" }, ws, from: "192.0.2.1")).Status);
@@ -179,26 +193,102 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
         }
     }
 
+    private static object SwitchBody(bool value, string? etag) =>
+        new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value }, etag } };
+
+    private static string? EtagOf(JsonNode? error) =>
+        error?["details"]?.AsArray().Select(d => d!["@type"]?.GetValue<string>() == "type.googleapis.com/google.rpc.ErrorInfo" ? (string?)d["metadata"]?["etag"] : null).FirstOrDefault(t => t != null);
+
     [Fact]
-    public async Task Account_switch_defaults_on_with_etag_conflicts_and_revert()
+    public async Task Account_switch_speaks_the_settings_etag_protocol_and_reverts_to_never_written()
     {
+        await using var emu = await InProcessEmulator.Start(o => o.Quiet = true);
+        var own = new IpAccessEmulatorFixture.Direct(emu.Url);
         var path = IpAccessEmulatorFixture.Acct("settings/types/acct_ip_acl_enable/names/default");
-        var (_, got) = await e.Send("GET", path);
-        Assert.True((bool)got!["acct_ip_acl_enable"]!["value"]!);
-        Assert.Equal("default", (string)got["setting_name"]!);
-        var etag = (string)got["etag"]!;
-        var (s1, off) = await e.Send("PATCH", path, new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value = false }, etag } });
-        Assert.Equal(HttpStatusCode.OK, s1);
+        // Never written: GET 404, and a PATCH without the etag 404 NOT_FOUND with the current etag in ErrorInfo.
+        var (g0, missing) = await own.Send("GET", path);
+        Assert.Equal(HttpStatusCode.NotFound, g0);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string)missing!["error_code"]!);
+        var (p0, nf) = await own.Send("PATCH", path, SwitchBody(false, null));
+        Assert.Equal(HttpStatusCode.NotFound, p0);
+        Assert.Equal("NOT_FOUND", (string)nf!["error_code"]!);
+        var etag0 = EtagOf(nf);
+        Assert.False(string.IsNullOrEmpty(etag0));
+        // With it, the write goes through and the setting now exists.
+        var (p1, off) = await own.Send("PATCH", path, SwitchBody(false, etag0));
+        Assert.Equal(HttpStatusCode.OK, p1);
         Assert.False((bool)off!["acct_ip_acl_enable"]!["value"]!);
-        Assert.NotEqual(etag, (string)off["etag"]!);
-        var (s2, conflict) = await e.Send("PATCH", path, new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value = true }, etag } });
-        Assert.Equal(HttpStatusCode.Conflict, s2);
-        Assert.Equal("ABORTED", (string)conflict!["error_code"]!);
-        Assert.Equal(HttpStatusCode.BadRequest, (await e.Send("PATCH", path, new { setting = new { acct_ip_acl_enable = new { value = true } } })).Status);
-        var (s3, deleted) = await e.Send("DELETE", path);
-        Assert.Equal(HttpStatusCode.OK, s3);
-        Assert.NotNull(deleted!["etag"]);
-        Assert.True((bool)(await e.Send("GET", path)).Body!["acct_ip_acl_enable"]!["value"]!);
+        var etag1 = (string)off["etag"]!;
+        Assert.NotEqual(etag0, etag1);
+        Assert.Equal(etag1, (string)(await own.Send("GET", path)).Body!["etag"]!);
+        // A stale or missing etag on a written setting: 409 RESOURCE_CONFLICT naming the current etag.
+        foreach (var stale in new[] { etag0, null })
+        {
+            var (c, conflict) = await own.Send("PATCH", path, SwitchBody(true, stale));
+            Assert.Equal(HttpStatusCode.Conflict, c);
+            Assert.Equal("RESOURCE_CONFLICT", (string)conflict!["error_code"]!);
+            Assert.Equal(etag1, EtagOf(conflict));
+            Assert.NotNull(conflict["details"]!.AsArray().FirstOrDefault(d => (string?)d!["@type"] == "type.googleapis.com/google.rpc.RequestInfo"));
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await own.Send("PATCH", path, new { setting = new { acct_ip_acl_enable = new { value = true } } })).Status);
+        // DELETE likewise needs the etag; it reverts to the default (on) and answers {etag}; GET is 404 again.
+        var (d0, dc) = await own.Send("DELETE", path);
+        Assert.Equal(HttpStatusCode.Conflict, d0);
+        Assert.Equal(etag1, EtagOf(dc));
+        var (d1, deleted) = await own.Send("DELETE", path + "?etag=" + Uri.EscapeDataString(etag1));
+        Assert.Equal(HttpStatusCode.OK, d1);
+        Assert.False(string.IsNullOrEmpty((string?)deleted!["etag"]));
+        Assert.Equal(HttpStatusCode.NotFound, (await own.Send("GET", path)).Status);
+        // Enforcement follows the default (on) again.
+        lock (emu.Services.State.Sync)
+            Assert.True(IpAccessArea.AccountEnforced(emu.Services.State.Accounts[IpAccessEmulatorFixture.AccountId]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_second_list_with_the_same_label_and_type_is_refused_as_RESOURCE_ALREADY_EXISTS(bool account)
+    {
+        const long ws = 2222222222222222;
+        var root = account ? IpAccessEmulatorFixture.Acct("ip-access-lists") : "/api/2.0/ip-access-lists";
+        long? w = account ? null : ws;
+        var label = "dup-" + Guid.NewGuid().ToString("N")[..8];
+        var (s1, first) = await e.Send("POST", root, new { label, list_type = "BLOCK", ip_addresses = new[] { "203.0.113.1" } }, w);
+        Assert.Equal(HttpStatusCode.OK, s1);
+        var id = (string)first!["ip_access_list"]!["list_id"]!;
+        try
+        {
+            var (s2, dup) = await e.Send("POST", root, new { label, list_type = "BLOCK", ip_addresses = new[] { "203.0.113.2" } }, w);
+            Assert.Equal(HttpStatusCode.BadRequest, s2);
+            Assert.Equal("RESOURCE_ALREADY_EXISTS", (string)dup!["error_code"]!);
+            Assert.Equal($"IP access list with type (BLOCK) and label ({label}) already exists", (string)dup["message"]!);
+            // The same label with the other type is another list.
+            var (s3, other) = await e.Send("POST", root, new { label, list_type = "ALLOW", ip_addresses = new[] { "127.0.0.1" } }, w);
+            Assert.Equal(HttpStatusCode.OK, s3);
+            await e.Send("DELETE", root + "/" + (string)other!["ip_access_list"]!["list_id"]!, workspace: w);
+        }
+        finally { await e.Send("DELETE", root + "/" + id, workspace: w); }
+    }
+
+    [Fact]
+    public async Task Put_and_patch_answer_without_the_list()
+    {
+        const long ws = 2222222222222222;
+        var (_, c) = await e.Send("POST", "/api/2.0/ip-access-lists", new { label = "nobody-" + Guid.NewGuid().ToString("N")[..6], list_type = "BLOCK", ip_addresses = new[] { "203.0.113.7" } }, ws);
+        var id = (string)c!["ip_access_list"]!["list_id"]!;
+        try
+        {
+            var (sp, put) = await e.Send("PUT", "/api/2.0/ip-access-lists/" + id, new { label = "renamed-put", list_type = "BLOCK", enabled = true, ip_addresses = new[] { "203.0.113.8" } }, ws);
+            Assert.Equal(HttpStatusCode.OK, sp);
+            Assert.Null(put?["ip_access_list"]);
+            var (sa, patch) = await e.Send("PATCH", "/api/2.0/ip-access-lists/" + id, new { enabled = false }, ws);
+            Assert.Equal(HttpStatusCode.OK, sa);
+            Assert.Null(patch?["ip_access_list"]);
+            var (_, got) = await e.Send("GET", "/api/2.0/ip-access-lists/" + id, workspace: ws);
+            Assert.Equal("renamed-put", (string)got!["ip_access_list"]!["label"]!);
+            Assert.False((bool)got["ip_access_list"]!["enabled"]!);
+        }
+        finally { await e.Send("DELETE", "/api/2.0/ip-access-lists/" + id, workspace: ws); }
     }
 
     [Fact]
@@ -209,7 +299,10 @@ public class IpAccessEmulatorTests : IClassFixture<IpAccessEmulatorFixture>
         var id = (string)c!["ip_access_list"]!["list_id"]!;
         try
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await e.Send("GET", IpAccessEmulatorFixture.Acct("workspaces"), from: "203.0.113.9")).Status);
+            var (blocked, body) = await e.Send("GET", IpAccessEmulatorFixture.Acct("workspaces"), from: "203.0.113.9");
+            Assert.Equal(HttpStatusCode.Forbidden, blocked);
+            Assert.Equal(403, (int)body!["error_code"]!);
+            Assert.StartsWith($"Source IP address: 203.0.113.9 is blocked by Databricks IP ACL for account: {IpAccessEmulatorFixture.AccountId}", (string)body["message"]!);
             Assert.Equal(HttpStatusCode.OK, (await e.Send("GET", IpAccessEmulatorFixture.Acct("workspaces"), from: "192.0.2.9")).Status);
             // Workspace calls are governed by the workspace's lists, not the account's.
             Assert.Equal(HttpStatusCode.OK, (await e.Send("GET", "/api/2.0/ip-access-lists", workspace: 2222222222222222, from: "203.0.113.9")).Status);
@@ -224,35 +317,88 @@ public class IpAccessClientTests : IClassFixture<IpAccessEmulatorFixture>
     private readonly IpAccessEmulatorFixture e;
     public IpAccessClientTests(IpAccessEmulatorFixture fixture) { e = fixture; }
 
-    /// <summary>Before the first PATCH it goes through, another writer changes the setting (so the etag is stale).</summary>
+    /// <summary>Before the first write (PATCH or DELETE) goes through, another writer changes the setting (so the etag is stale); counts requests by method.</summary>
     private sealed class InterferingHandler : DelegatingHandler
     {
-        private readonly Func<Task> interfere;
-        public int Patches;
-        public InterferingHandler(Func<Task> interfere) : base(new HttpClientHandler()) { this.interfere = interfere; }
+        private readonly Func<Task>? interfere;
+        private int writes;
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Count = new();
+        public readonly System.Collections.Concurrent.ConcurrentQueue<string> Sent = new();
+        public InterferingHandler(Func<Task>? interfere) : base(new HttpClientHandler()) { this.interfere = interfere; }
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            if (request.Method.Method == "PATCH" && Interlocked.Increment(ref Patches) == 1) await interfere();
+            var m = request.Method.Method;
+            Count.AddOrUpdate(m, 1, (_, n) => n + 1);
+            Sent.Enqueue(m + " " + request.RequestUri!.PathAndQuery + " " + (request.Content == null ? "" : await request.Content.ReadAsStringAsync(ct)));
+            if ((m == "PATCH" || m == "DELETE") && Interlocked.Increment(ref writes) == 1 && interfere != null) await interfere();
             return await base.SendAsync(request, ct);
         }
     }
 
-    [Fact]
-    public async Task Set_retries_once_after_an_etag_conflict()
+    private static readonly string SwitchPath = IpAccessEmulatorFixture.Acct("settings/types/acct_ip_acl_enable/names/default");
+
+    private static AccountSettingsApi Api(string url, InterferingHandler handler)
     {
-        var path = IpAccessEmulatorFixture.Acct("settings/types/acct_ip_acl_enable/names/default");
-        var handler = new InterferingHandler(async () =>
-        {
-            var etag = (string)(await e.Send("GET", path)).Body!["etag"]!;
-            await e.Send("PATCH", path, new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value = true }, etag } });
-        });
-        var http = new DbxHttp(new Uri(e.Url), new PatCredentialProvider(IpAccessEmulatorFixture.Token), new RetryOptions(), new HttpMessageInvoker(handler));
-        var client = new DbxClient(http, DbxScope.Account, IpAccessEmulatorFixture.AccountId, null, true, "https://{deployment_name}.cloud.databricks.com");
-        var result = await new AccountSettingsApi(client).SetIpAclEnableAsync(false, CancellationToken.None);
+        var http = new DbxHttp(new Uri(url), new PatCredentialProvider(IpAccessEmulatorFixture.Token), new RetryOptions(), new HttpMessageInvoker(handler));
+        return new AccountSettingsApi(new DbxClient(http, DbxScope.Account, IpAccessEmulatorFixture.AccountId, null, true, "https://{deployment_name}.cloud.databricks.com"));
+    }
+
+    /// <summary>Another writer: takes the etag from the service's refusal and writes with it.</summary>
+    private static async Task WriteBehindTheClientsBack(IpAccessEmulatorFixture.Direct own, bool value)
+    {
+        var (_, refusal) = await own.Send("PATCH", SwitchPath, new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value } } });
+        var etag = refusal!["details"]!.AsArray().Select(d => (string?)d!["metadata"]?["etag"]).First(t => !string.IsNullOrEmpty(t));
+        var (status, _) = await own.Send("PATCH", SwitchPath, new { allow_missing = true, field_mask = "acct_ip_acl_enable.value", setting = new { acct_ip_acl_enable = new { value }, etag } });
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Set_of_a_never_written_setting_retries_the_404_with_the_etag_of_the_error()
+    {
+        await using var emu = await InProcessEmulator.Start(o => o.Quiet = true);
+        var own = new IpAccessEmulatorFixture.Direct(emu.Url);
+        var handler = new InterferingHandler(null);
+        var result = await Api(emu.Url, handler).SetIpAclEnableAsync(false, CancellationToken.None);
         Assert.False(result.AcctIpAclEnable!.Value);
-        Assert.Equal(2, handler.Patches);
-        Assert.False((bool)(await e.Send("GET", path)).Body!["acct_ip_acl_enable"]!["value"]!);
-        await e.Send("DELETE", path);
+        Assert.Equal(2, handler.Count["PATCH"]);
+        Assert.Equal(1, handler.Count["GET"]);
+        Assert.False((bool)(await own.Send("GET", SwitchPath)).Body!["acct_ip_acl_enable"]!["value"]!);
+    }
+
+    [Fact]
+    public async Task Set_retries_a_409_once_with_the_etag_of_the_error_without_reading_again()
+    {
+        await using var emu = await InProcessEmulator.Start(o => o.Quiet = true);
+        var own = new IpAccessEmulatorFixture.Direct(emu.Url);
+        await WriteBehindTheClientsBack(own, true);
+        var handler = new InterferingHandler(() => WriteBehindTheClientsBack(own, true));
+        var result = await Api(emu.Url, handler).SetIpAclEnableAsync(false, CancellationToken.None);
+        Assert.False(result.AcctIpAclEnable!.Value);
+        Assert.Equal(2, handler.Count["PATCH"]);
+        Assert.Equal(1, handler.Count["GET"]);
+        var (_, now) = await own.Send("GET", SwitchPath);
+        Assert.False((bool)now!["acct_ip_acl_enable"]!["value"]!);
+        Assert.Equal((string)now["etag"]!, result.Etag);
+    }
+
+    [Fact]
+    public async Task Reset_deletes_with_the_etag_retries_a_409_with_the_error_etag_and_leaves_a_never_written_setting_alone()
+    {
+        await using var emu = await InProcessEmulator.Start(o => o.Quiet = true);
+        var own = new IpAccessEmulatorFixture.Direct(emu.Url);
+        var idle = new InterferingHandler(null);
+        Assert.Null(await Api(emu.Url, idle).ResetIpAclEnableAsync(CancellationToken.None));
+        Assert.False(idle.Count.ContainsKey("DELETE"));
+
+        await WriteBehindTheClientsBack(own, false);
+        var handler = new InterferingHandler(() => WriteBehindTheClientsBack(own, false));
+        var etag = await Api(emu.Url, handler).ResetIpAclEnableAsync(CancellationToken.None);
+        Assert.False(string.IsNullOrEmpty(etag));
+        Assert.Equal(2, handler.Count["DELETE"]);
+        Assert.All(handler.Sent.Where(r => r.StartsWith("DELETE", StringComparison.Ordinal)), r => Assert.Contains("?etag=", r));
+        Assert.Equal(HttpStatusCode.NotFound, (await own.Send("GET", SwitchPath)).Status);
+        lock (emu.Services.State.Sync)
+            Assert.True(IpAccessArea.AccountEnforced(emu.Services.State.Accounts[IpAccessEmulatorFixture.AccountId]));
     }
 
     [Fact]

@@ -82,16 +82,24 @@ public sealed class ServerlessEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stable_egress_cidrs_are_deterministic_per_region()
+    public async Task Stable_egress_cidrs_are_deterministic_per_region_until_the_legacy_lists_were_decommissioned()
     {
+        // The fixture's clock is 2026-01-01: before the decommission (after 2026-05-25) an NCC gets its region's legacy list.
         var a = await NewNcc("cidr-a", "eu-west-1");
         var b = await NewNcc("cidr-b", "eu-west-1");
-        static string Cidrs(JsonObject o) => o["egress_config"]!["default_rules"]!["aws_stable_ip_rule"]!["cidr_blocks"]!.ToJsonString();
+        static JsonNode? Rules(JsonObject o) => o["egress_config"]!["default_rules"];
         var (_, ncA) = await Send(HttpMethod.Get, "network-connectivity-configs/" + a);
         var (_, ncB) = await Send(HttpMethod.Get, "network-connectivity-configs/" + b);
-        Assert.Equal(Cidrs(ncA), Cidrs(ncB));
-        Assert.Equal(ServerlessRules.StableCidrs("eu-west-1").ToJsonString(), Cidrs(ncA));
+        Assert.Equal(Rules(ncA)!.ToJsonString(), Rules(ncB)!.ToJsonString());
+        Assert.Equal(ServerlessRules.StableCidrs("eu-west-1").ToJsonString(), Rules(ncA)!["aws_stable_ip_rule"]!["cidr_blocks"]!.ToJsonString());
         Assert.NotEqual(ServerlessRules.StableCidrs("eu-west-1").ToJsonString(), ServerlessRules.StableCidrs("us-east-1").ToJsonString());
+        // Today (2026-12-02) a new NCC gets none; the older NCCs keep theirs.
+        now = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+        var c = await NewNcc("cidr-c", "eu-west-1");
+        var (_, ncC) = await Send(HttpMethod.Get, "network-connectivity-configs/" + c);
+        Assert.NotNull(ncC["egress_config"]);
+        Assert.Null(Rules(ncC));
+        Assert.NotNull(Rules((await Send(HttpMethod.Get, "network-connectivity-configs/" + a)).Body));
     }
 
     [Fact]

@@ -207,7 +207,8 @@ public sealed class ClassicArea : IEmulatorArea
         if ((e1 ?? e2 ?? e3) is { } shape) return Emu.Malformed(http, shape);
         if (!IsAwsId(awsId, "vpce")) return Emu.BadRequest(http, $"aws_vpc_endpoint_id '{awsId}' is not a valid AWS VPC endpoint id (vpce-...).");
         if (region == null || !Regions.Contains(region)) return Emu.BadRequest(http, $"region '{region}' is not a supported AWS region.");
-        name ??= awsId!;
+        // Required (no default): the real API refuses a registration without a name.
+        if (name == null) return Emu.BadRequest(http, "vpc_endpoint_name is required (4 to 256 characters).");
         if (name.Trim().Length < 4 || name.Length > 256) return Emu.BadRequest(http, "vpc_endpoint_name must be 4 to 256 characters long.");
 
         var o = new JsonObject
@@ -296,7 +297,7 @@ public sealed class ClassicArea : IEmulatorArea
         if (body["public_access_enabled"] is { } pub && (pub is not JsonValue pv || !pv.TryGetValue<bool>(out _)))
             return Emu.Malformed(http, "Field 'public_access_enabled' must be a boolean.");
         var publicAccess = body["public_access_enabled"]?.GetValue<bool>() ?? false;
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 256) return Emu.BadRequest(http, "private_access_settings_name must be 1 to 256 characters long.");
+        if (name == null || name.Trim().Length < 4 || name.Length > 256) return Emu.BadRequest(http, "private_access_settings_name must be 4 to 256 characters long.");
         if (region == null || !Regions.Contains(region)) return Emu.BadRequest(http, $"region '{region}' is not a supported AWS region.");
         if (level != "ACCOUNT" && level != "ENDPOINT") return Emu.BadRequest(http, $"private_access_level must be ACCOUNT or ENDPOINT, not '{level}'.");
         if (level == "ACCOUNT" && allowed.Count > 0) return Emu.BadRequest(http, "allowed_vpc_endpoint_ids can only be used with private_access_level ENDPOINT.");

@@ -55,6 +55,9 @@ public sealed class IpAccessArea : IEmulatorArea
             lock (s.State.Sync)
             {
                 var lists = listsOf(req);
+                // The service keeps (label, list_type) unique per workspace / account: a second one is refused.
+                if (lists.Values.Any(l => (string?)l["label"] == fields.Label && (string?)l["list_type"] == fields.ListType))
+                    return Emu.Error(http, 400, "RESOURCE_ALREADY_EXISTS", $"IP access list with type ({fields.ListType}) and label ({fields.Label}) already exists");
                 var now = s.NowMs;
                 var list = new JsonObject
                 {
@@ -114,7 +117,8 @@ public sealed class IpAccessArea : IEmulatorArea
             var refused = CheckResult(http, req, lists.Values.Select(l => l == existing ? list : l).ToList(), scopeOf(req));
             if (refused != null) return refused;
             lists[listId] = list;
-            return Wrap(list);
+            // The real PUT/PATCH answer carries no list (the SDKs decode no body): clients read the list back.
+            return Emu.Empty();
         }
     }
 
@@ -179,10 +183,13 @@ public sealed class IpAccessArea : IEmulatorArea
     {
         const string path = "/api/2.0/accounts/{accountId}/settings/types/acct_ip_acl_enable/names/default";
 
+        // A setting never written (or reverted to its default) is answered 404, as the real settings API does; the
+        // default (on) applies to enforcement all the same.
         app.MapGet(path, (HttpContext http) =>
         {
             var acc = Emu.Req(http).Account!;
-            lock (s.State.Sync) return Emu.Json(CurrentSetting(acc).DeepClone());
+            lock (s.State.Sync)
+                return Written(acc) ? Emu.Json(Answer(CurrentSetting(acc))) : Emu.NotFound(http, "Setting acct_ip_acl_enable does not exist: it was never written, its default (on) applies.");
         });
 
         app.MapMethods(path, new[] { "PATCH" }, async (HttpContext http) =>
@@ -197,15 +204,14 @@ public sealed class IpAccessArea : IEmulatorArea
             var allowMissing = body["allow_missing"] is JsonValue am && am.TryGetValue<bool>(out var amv) && amv;
             lock (s.State.Sync)
             {
-                if (!acc.Settings.ContainsKey(AccountSwitch) && !allowMissing)
-                    return Emu.NotFound(http, "Setting acct_ip_acl_enable does not exist; send allow_missing: true.");
                 var current = CurrentSetting(acc);
-                var etag = Emu.Str(setting, "etag");
-                if (!string.IsNullOrEmpty(etag) && etag != (string?)current["etag"])
-                    return Emu.Error(http, 409, "ABORTED", "The setting was changed since it was read (etag mismatch): read it again and retry with the new etag.");
+                var refused = EtagRefusal(http, acc, Emu.Str(setting, "etag"), update: true);
+                if (refused != null) return refused;
+                if (!Written(acc) && !allowMissing)
+                    return Emu.NotFound(http, "Setting acct_ip_acl_enable does not exist; send allow_missing: true.");
                 var updated = NewSetting(value, Version(current) + 1);
                 acc.Settings[AccountSwitch] = updated;
-                return Emu.Json(updated.DeepClone());
+                return Emu.Json(Answer(updated));
             }
         });
 
@@ -214,14 +220,42 @@ public sealed class IpAccessArea : IEmulatorArea
             var acc = Emu.Req(http).Account!;
             lock (s.State.Sync)
             {
-                var current = CurrentSetting(acc);
-                if (!string.IsNullOrEmpty(etag) && etag != (string?)current["etag"])
-                    return Emu.Error(http, 409, "ABORTED", "The setting was changed since it was read (etag mismatch).");
-                var reverted = NewSetting(true, Version(current) + 1);
+                var refused = EtagRefusal(http, acc, etag, update: false);
+                if (refused != null) return refused;
+                var reverted = NewSetting(true, Version(CurrentSetting(acc)) + 1);
+                reverted[DefaultMarker] = true;
                 acc.Settings[AccountSwitch] = reverted;
                 return Emu.Json(new JsonObject { ["etag"] = (string?)reverted["etag"] });
             }
         });
+    }
+
+    /// <summary>
+    /// The etag rule of the settings API: a write must carry the current etag. Otherwise 409 RESOURCE_CONFLICT (a PATCH of a
+    /// setting never written: 404 NOT_FOUND), with the current etag in the error's google.rpc.ErrorInfo metadata.
+    /// </summary>
+    private static IResult? EtagRefusal(HttpContext http, AccountState acc, string? etag, bool update)
+    {
+        var current = (string)CurrentSetting(acc)["etag"]!;
+        if (etag == current) return null;
+        var metadata = new Dictionary<string, string> { ["etag"] = current };
+        if (update && !Written(acc))
+            return Emu.ErrorWithInfo(http, 404, "NOT_FOUND", "Setting acct_ip_acl_enable was never written: send the etag in this error's details to create it.", "NOT_FOUND", metadata);
+        var why = string.IsNullOrEmpty(etag) ? "No etag was sent" : "The etag is stale: the setting was changed since it was read";
+        return Emu.ErrorWithInfo(http, 409, "RESOURCE_CONFLICT", why + "; retry with the etag in this error's details.", "RESOURCE_CONFLICT", metadata);
+    }
+
+    /// <summary>Marks a setting reverted to its default (DELETE): kept for its etag version, answered as never written.</summary>
+    private const string DefaultMarker = "_emulator_default";
+
+    private static bool Written(AccountState acc) =>
+        acc.Settings.TryGetValue(AccountSwitch, out var stored) && !((bool?)stored[DefaultMarker] ?? false);
+
+    private static JsonObject Answer(JsonObject setting)
+    {
+        var copy = setting.DeepClone().AsObject();
+        copy.Remove(DefaultMarker);
+        return copy;
     }
 
     /// <summary>The stored setting, or the default (on) when it was never set.</summary>
@@ -299,6 +333,18 @@ public static class IpAccessRules
 /// </summary>
 public sealed class IpAccessCheck : IAccessCheck
 {
+    /// <summary>
+    /// The real block answer: HTTP 403 with a <em>numeric</em> <c>"error_code": 403</c> (not PERMISSION_DENIED) and
+    /// "Source IP address: &lt;ip&gt; is blocked by Databricks IP ACL for workspace: &lt;id&gt;" (account: "account: &lt;id&gt;").
+    /// </summary>
+    public static IResult Blocked(HttpContext http, IPAddress ip, string scope)
+    {
+        // The real message ends in " [ReqId: ...]"; the emulator leaves it out (the request id is in the header) so that
+        // messages stay the same between runs (exports record them).
+        var body = new JsonObject { ["error_code"] = 403, ["message"] = $"Source IP address: {ip} is blocked by Databricks IP ACL for {scope}" };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: 403);
+    }
+
     public IResult? Check(HttpContext http, EmuRequest request, EmulatorServices services)
     {
         lock (services.State.Sync)
@@ -320,7 +366,7 @@ public sealed class IpAccessCheck : IAccessCheck
             }
             else return null;
             if (lists == null || lists.Count == 0 || IpAccessRules.Allows(lists.Values, request.ClientIp)) return null;
-            return Emu.Error(http, 403, "PERMISSION_DENIED", $"Source IP address: {request.ClientIp} is blocked by Databricks IP ACL for {scope}");
+            return Blocked(http, request.ClientIp, scope);
         }
     }
 }

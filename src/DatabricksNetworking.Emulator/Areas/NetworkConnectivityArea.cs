@@ -81,11 +81,12 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                     ["region"] = region,
                     ["creation_time"] = now,
                     ["updated_time"] = now,
-                    ["egress_config"] = new JsonObject
-                    {
-                        ["default_rules"] = new JsonObject { ["aws_stable_ip_rule"] = new JsonObject { ["cidr_blocks"] = ServerlessRules.StableCidrs(region!) } },
-                    },
+                    ["egress_config"] = new JsonObject(),
                 };
+                // The legacy stable egress IP lists were decommissioned after 2026-05-25: an NCC created after that gets
+                // none (NCCs of a seed keep what the seed gives them).
+                if (s.Clock() < ServerlessRules.StableIpsDecommissioned)
+                    ncc["egress_config"]!["default_rules"] = new JsonObject { ["aws_stable_ip_rule"] = new JsonObject { ["cidr_blocks"] = ServerlessRules.StableCidrs(region!) } };
                 nccs[id] = ncc;
                 return Emu.Json(Render(s, acc, ncc));
             }

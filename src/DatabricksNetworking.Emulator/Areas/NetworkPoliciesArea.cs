@@ -164,8 +164,12 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
     /// <summary>Checks the egress part of a policy body; the reason it is refused, or null.</summary>
     public static string? Validate(JsonObject body)
     {
-        if (body["egress"] is not JsonObject egress || egress["network_access"] is not JsonObject access)
-            return "egress.network_access is required.";
+        // egress is optional (AccountNetworkPolicy egress/ingress/ingress_dry_run are all omitempty in the SDKs): a policy
+        // with only ingress, or none, is accepted; its egress is not restricted.
+        if (body["egress"] is null) return null;
+        if (body["egress"] is not JsonObject egress) return "egress must be an object.";
+        if (egress["network_access"] is null) return null;
+        if (egress["network_access"] is not JsonObject access) return "egress.network_access must be an object.";
         var mode = Emu.Str(access, "restriction_mode");
         if (mode is not ("FULL_ACCESS" or "RESTRICTED_ACCESS"))
             return $"egress.network_access.restriction_mode must be FULL_ACCESS or RESTRICTED_ACCESS, not '{mode}'.";

@@ -52,6 +52,9 @@ public static class ServerlessRules
         return m.Success ? m.Groups["region"].Value : null;
     }
 
+    /// <summary>"After May 25, 2026, legacy IP lists will be decommissioned" (serverless firewall docs).</summary>
+    public static readonly DateTimeOffset StableIpsDecommissioned = new(2026, 5, 26, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Stable egress CIDRs of a region: deterministic, distinct per region, four /28 blocks in public space.</summary>
     public static JsonArray StableCidrs(string region)
     {

@@ -327,6 +327,13 @@ public sealed class WorkspacesArea : IEmulatorArea
         };
         if (status != "RUNNING" && status != "FAILED")
             return Emu.Error(http, 400, "INVALID_STATE", $"Workspace {ws.WorkspaceId} is {status}; it can be updated only when RUNNING or FAILED.");
+        // "To update a running workspace, you must first stop all running compute resources in the workspace's VPC in
+        // the classic data plane" (update-workspace API docs): changes of the classic data plane's network or credentials.
+        // The real error body is not public; this one names the workspace, the count and what to stop.
+        var credentialsChanged = mask.Contains("credentials_id") && !string.Equals(Str(body, "credentials_id") ?? "", Str(w, "credentials_id") ?? "", StringComparison.Ordinal);
+        if (status == "RUNNING" && ws.RunningClusters > 0 && (b.NetworkChanged || b.PasChanged || credentialsChanged))
+            return Emu.Error(http, 400, "INVALID_STATE",
+                $"Cannot update workspace {ws.WorkspaceId} while compute is running in it: {ws.RunningClusters} cluster(s) are running in the workspace's classic data plane. Terminate all running clusters (and stop SQL warehouses) in the workspace first, then retry.");
         foreach (var f in new[] { "aws_region", "storage_configuration_id" })
             if (mask.Contains(f) && status != "FAILED" && !string.Equals(Str(body, f), Str(w, f), StringComparison.Ordinal))
                 return Emu.Error(http, 400, "INVALID_STATE", $"{f} can be changed only while the workspace is FAILED; workspace {ws.WorkspaceId} is {status}.");

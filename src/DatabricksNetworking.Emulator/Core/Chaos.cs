@@ -5,11 +5,11 @@ namespace DatabricksNetworking.Emulator.Core;
 
 /// <summary>
 /// Hostile responses for the reliability suite (--chaos [rate]): invalid JSON, truncated bodies, HTML pages,
-/// wrong field types, huge bodies, unknown enum values and slow drips. The kind is chosen by the seeded random.
+/// wrong field types, huge bodies, unknown enum values, slow drips, and the bodiless 409 of a refused delete of an object in use. The kind is chosen by the seeded random.
 /// </summary>
 public static class Chaos
 {
-    public static readonly string[] Kinds = { "invalid-json", "truncated", "html", "wrong-types", "huge", "unknown-enum", "slow-drip" };
+    public static readonly string[] Kinds = { "invalid-json", "truncated", "html", "wrong-types", "huge", "unknown-enum", "slow-drip", "bodiless-409" };
 
     private static readonly HashSet<string> EnumFields = new(StringComparer.Ordinal)
     {
@@ -79,6 +79,21 @@ public static class Chaos
         }
         JsonNode? node = null;
         try { node = bytes.Length > 0 ? JsonNode.Parse(bytes) : null; } catch (System.Text.Json.JsonException) { }
+        if (kind == "bodiless-409")
+        {
+            // The real service also refuses some deletes of objects in use (a network of an active workspace) with an
+            // empty-body 409 Conflict (databricks-sdk-go#777) instead of the 400 INVALID_STATE JSON: any DELETE the
+            // emulator refuses with INVALID_STATE gets that answer; everything else is served unchanged.
+            if (http.Request.Method == "DELETE" && http.Response.StatusCode == 400 && node is JsonObject err && (string?)err["error_code"] == "INVALID_STATE")
+            {
+                http.Response.StatusCode = 409;
+                http.Response.ContentLength = 0;
+                return true;
+            }
+            http.Response.ContentLength = bytes.Length;
+            await original.WriteAsync(bytes);
+            return true;
+        }
         if (node != null && http.Response.StatusCode < 300)
         {
             node = kind == "wrong-types" ? WrongTypes(node) : UnknownEnums(node);

@@ -74,6 +74,26 @@ public static class Emu
         return Results.Text(ErrorShapes.Body(errorCode, message, rid), "application/json", statusCode: status);
     }
 
+    /// <summary>
+    /// The error body with a <c>google.rpc.ErrorInfo</c> detail before the RequestInfo one (e.g. the settings API's
+    /// current etag in <c>metadata.etag</c> of a 409 RESOURCE_CONFLICT).
+    /// </summary>
+    public static IResult ErrorWithInfo(HttpContext http, int status, string errorCode, string message, string reason, IDictionary<string, string> metadata)
+    {
+        var rid = http.Items["request_id"] as string ?? Guid.NewGuid().ToString();
+        var md = new JsonObject();
+        foreach (var kv in metadata) md[kv.Key] = kv.Value;
+        var body = new JsonObject
+        {
+            ["error_code"] = errorCode,
+            ["message"] = message,
+            ["details"] = new JsonArray(
+                new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo", ["reason"] = reason, ["domain"] = "databricks.com", ["metadata"] = md },
+                new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.RequestInfo", ["request_id"] = rid, ["serving_data"] = "", ["metadata"] = new JsonObject() }),
+        };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    }
+
     public static IResult NotFound(HttpContext http, string what) => Error(http, 404, "RESOURCE_DOES_NOT_EXIST", what);
     public static IResult BadRequest(HttpContext http, string message) => Error(http, 400, "INVALID_PARAMETER_VALUE", message);
     public static IResult Malformed(HttpContext http, string message) => Error(http, 400, "MALFORMED_REQUEST", message);

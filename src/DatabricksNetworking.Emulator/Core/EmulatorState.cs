@@ -31,6 +31,8 @@ public sealed class WorkspaceState
     public Dictionary<string, Dictionary<string, JsonObject>> Collections { get; } = new();
     /// <summary>workspace-conf keys.</summary>
     public Dictionary<string, string> Conf { get; } = new();
+    /// <summary>Clusters with instances running in the workspace's classic data plane (seed: workspace_state.{id}.running_clusters).</summary>
+    public int RunningClusters { get; set; }
 
     public Dictionary<string, JsonObject> Collection(string name)
     {
@@ -148,6 +150,7 @@ public sealed class EmulatorState
                         ws.Collection(c.Key)[IdOf(c.Key, item!.AsObject())] = item.AsObject().DeepClone().AsObject();
                 foreach (var c in kv.Value!["conf"]?.AsObject() ?? new JsonObject())
                     ws.Conf[c.Key] = (string)c.Value!;
+                ws.RunningClusters = (int?)kv.Value!["running_clusters"] ?? 0;
             }
             foreach (var t in acc["tokens"]?.AsArray() ?? new JsonArray())
             {
@@ -214,6 +217,7 @@ public sealed class EmulatorState
                 var conf = new JsonObject();
                 foreach (var c in w.Conf) conf[c.Key] = c.Value;
                 wsState[w.WorkspaceId.ToString()] = new JsonObject { ["collections"] = wc, ["conf"] = conf };
+                if (w.RunningClusters > 0) wsState[w.WorkspaceId.ToString()]!["running_clusters"] = w.RunningClusters;
             }
             accounts.Add(new JsonObject
             {

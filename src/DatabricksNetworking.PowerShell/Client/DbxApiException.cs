@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 
 namespace DatabricksNetworking.Client
@@ -35,6 +36,20 @@ namespace DatabricksNetworking.Client
         /// <summary>The service's own message text, without the decorations of <see cref="Message"/>.</summary>
         public string ServiceMessage { get; }
 
+        /// <summary>
+        /// The <c>google.rpc.ErrorInfo</c> details of the error body (empty when there were none). The settings API puts
+        /// the setting's current etag in <c>metadata.etag</c> of a 409 RESOURCE_CONFLICT or 404 NOT_FOUND answer.
+        /// </summary>
+        public IReadOnlyList<DbxErrorInfo> ErrorInfo { get; internal set; } = Array.Empty<DbxErrorInfo>();
+
+        /// <summary>The first ErrorInfo detail's metadata value for <paramref name="key"/> (e.g. "etag"), or null.</summary>
+        public string? ErrorInfoMetadata(string key)
+        {
+            foreach (var info in ErrorInfo)
+                if (info.Metadata.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value)) return value;
+            return null;
+        }
+
         /// <summary>Number of attempts made (1 = no retry).</summary>
         public int Attempts { get; internal set; } = 1;
 
@@ -56,6 +71,17 @@ namespace DatabricksNetworking.Client
                 return text + ")";
             }
         }
+    }
+
+    /// <summary>One <c>type.googleapis.com/google.rpc.ErrorInfo</c> detail of an error answer.</summary>
+    public sealed class DbxErrorInfo
+    {
+        public const string TypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+        public DbxErrorInfo(string? reason, string? domain, IReadOnlyDictionary<string, string> metadata)
+        { Reason = reason; Domain = domain; Metadata = metadata; }
+        public string? Reason { get; }
+        public string? Domain { get; }
+        public IReadOnlyDictionary<string, string> Metadata { get; }
     }
 
     /// <summary>The service answered 2xx, but the body is not what the API promises (bad JSON, wrong types).</summary>

@@ -223,7 +223,7 @@ namespace DatabricksNetworking.Client
                     }
 
                     var parsed = ErrorParser.Parse(status, resp.ReasonPhrase, body, resp.Content?.Headers.ContentType?.MediaType);
-                    lastError = new DbxApiException(status, parsed.ErrorCode, SecretRegistry.Redact(parsed.Message), parsed.RequestId ?? requestId, method, request.Path) { Attempts = attempt };
+                    lastError = new DbxApiException(status, parsed.ErrorCode, SecretRegistry.Redact(parsed.Message), parsed.RequestId ?? requestId, method, request.Path) { Attempts = attempt, ErrorInfo = parsed.ErrorInfo };
                     if (!RetryPolicy.ShouldRetryStatus(request.Method, status)) throw lastError;
                     if (status == 502 || status == 504) unanswered = true;
                     if (unanswered && request.NoResendAfterLostAnswer) { lastError.IsAmbiguous = true; throw lastError; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -19,11 +20,13 @@ namespace DatabricksNetworking.Client
 
         public readonly struct ParsedError
         {
-            public ParsedError(string? errorCode, string message, string? requestId)
-            { ErrorCode = errorCode; Message = message; RequestId = requestId; }
+            public ParsedError(string? errorCode, string message, string? requestId, IReadOnlyList<DbxErrorInfo>? errorInfo = null)
+            { ErrorCode = errorCode; Message = message; RequestId = requestId; ErrorInfo = errorInfo ?? Array.Empty<DbxErrorInfo>(); }
             public string? ErrorCode { get; }
             public string Message { get; }
             public string? RequestId { get; }
+            /// <summary>The <c>google.rpc.ErrorInfo</c> details (reason, domain, metadata such as a setting's current etag).</summary>
+            public IReadOnlyList<DbxErrorInfo> ErrorInfo { get; }
         }
 
         public static ParsedError Parse(int status, string? reasonPhrase, byte[]? body, string? contentType)
@@ -67,6 +70,7 @@ namespace DatabricksNetworking.Client
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object) return null;
                 string? code = null, message = null, requestId = null;
+                var errorInfo = new List<DbxErrorInfo>();
                 if (root.TryGetProperty("error_code", out var ec))
                     code = ec.ValueKind == JsonValueKind.String ? ec.GetString() : ec.ValueKind == JsonValueKind.Number ? ec.GetRawText() : null;
                 if (root.TryGetProperty("message", out var mm) && mm.ValueKind == JsonValueKind.String) message = mm.GetString();
@@ -82,15 +86,30 @@ namespace DatabricksNetworking.Client
                     {
                         if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("request_id", out var rid) && rid.ValueKind == JsonValueKind.String)
                             requestId = rid.GetString();
+                        var info = ReadErrorInfo(d);
+                        if (info != null) errorInfo.Add(info);
                     }
                 }
                 if (code == null && message == null) return null;
-                return new ParsedError(code, message ?? "", requestId);
+                return new ParsedError(code, message ?? "", requestId, errorInfo);
             }
             catch (JsonException)
             {
                 return null;
             }
+        }
+
+        /// <summary>A <c>type.googleapis.com/google.rpc.ErrorInfo</c> detail: reason, domain and string metadata.</summary>
+        private static DbxErrorInfo? ReadErrorInfo(JsonElement d)
+        {
+            if (d.ValueKind != JsonValueKind.Object || !d.TryGetProperty("@type", out var t) || t.ValueKind != JsonValueKind.String
+                || t.GetString() != DbxErrorInfo.TypeUrl) return null;
+            string? Text(string name) => d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (d.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
+                foreach (var p in md.EnumerateObject())
+                    if (p.Value.ValueKind == JsonValueKind.String) metadata[p.Name] = p.Value.GetString()!;
+            return new DbxErrorInfo(Text("reason"), Text("domain"), metadata);
         }
 
         public static string ToUpperSnake(string reason)

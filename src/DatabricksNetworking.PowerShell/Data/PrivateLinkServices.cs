@@ -5,7 +5,11 @@ using System.Linq;
 namespace DatabricksNetworking.Data
 {
     /// <summary>Which Databricks endpoint service a VPC endpoint connects to.</summary>
-    public enum PrivateLinkServiceKind { Workspace, Relay }
+    /// <summary>
+    /// Workspace: the regional workspace (REST API / front-end) service; Relay: the secure cluster connectivity relay;
+    /// ServiceDirect: the front-end "Service Direct" service the SRA registers as a front-end PrivateLink endpoint.
+    /// </summary>
+    public enum PrivateLinkServiceKind { Workspace, Relay, ServiceDirect }
 
     /// <summary>One Databricks regional VPC endpoint service.</summary>
     public sealed class PrivateLinkServiceInfo
@@ -26,8 +30,11 @@ namespace DatabricksNetworking.Data
         public string ServiceName => $"com.amazonaws.vpce.{Region}.{ServiceId}";
         /// <summary>GovCloud shards: "civilian" or "dod"; null elsewhere.</summary>
         public string? Variant { get; }
-        /// <summary>The Databricks <c>use_case</c> a registration of an endpoint to this service gets.</summary>
+        /// <summary>The Databricks <c>use_case</c> a registration of an endpoint to this service gets (Service Direct is front-end: GENERAL_ACCESS).</summary>
         public string UseCase => Kind == PrivateLinkServiceKind.Relay ? "DATAPLANE_RELAY_ACCESS" : "GENERAL_ACCESS";
+
+        /// <summary>Front-end (users and clients to the workspace) rather than back-end (clusters to the control plane).</summary>
+        public bool IsFrontEnd => Kind != PrivateLinkServiceKind.Relay;
     }
 
     /// <summary>
@@ -36,7 +43,33 @@ namespace DatabricksNetworking.Data
     /// </summary>
     public static class PrivateLinkServices
     {
+        /// <summary>The workspace and relay services of every region (what Get-DbxPrivateLinkService lists).</summary>
         public static readonly IReadOnlyList<PrivateLinkServiceInfo> All = Build();
+
+        /// <summary>
+        /// The front-end Service Direct endpoint services per region (terraform-databricks-sra aws/tf/variables.tf
+        /// service_direct_config; the same ids as the firewall table's Service Direct rows). Known so that a registration
+        /// of such an endpoint is recognised (use_case GENERAL_ACCESS, front-end) and not refused as foreign.
+        /// </summary>
+        public static readonly IReadOnlyList<PrivateLinkServiceInfo> ServiceDirect = new (string Region, string Id)[]
+        {
+            ("ap-northeast-1", "vpce-svc-00645ba5aa920181a"),
+            ("ap-northeast-2", "vpce-svc-0eda2860bd3ffdc62"),
+            ("ap-south-1", "vpce-svc-0f8cf0950ddb2df95"),
+            ("ap-southeast-1", "vpce-svc-095bb0c17301d018c"),
+            ("ap-southeast-2", "vpce-svc-0bad186019cff33de"),
+            ("ap-southeast-3", "vpce-svc-028527b0920c3e620"),
+            ("ca-central-1", "vpce-svc-0a677b49b6d71cf54"),
+            ("eu-central-1", "vpce-svc-040453426d7a48946"),
+            ("eu-west-1", "vpce-svc-0a5d3be4f026f5bd7"),
+            ("eu-west-2", "vpce-svc-000fc680ee188fcf6"),
+            ("eu-west-3", "vpce-svc-041f8eb165985a7eb"),
+            ("sa-east-1", "vpce-svc-09d56640b3fed29b8"),
+            ("us-east-1", "vpce-svc-0a1a39ada4ec3bcdc"),
+            ("us-east-2", "vpce-svc-052fbd90ec8e1af31"),
+            ("us-west-1", "vpce-svc-070673a01d3f28066"),
+            ("us-west-2", "vpce-svc-0d7fe235ba1abe9d2"),
+        }.Select(r => new PrivateLinkServiceInfo(r.Region, PrivateLinkServiceKind.ServiceDirect, r.Id)).ToList();
 
         private static IReadOnlyList<PrivateLinkServiceInfo> Build()
         {
@@ -70,11 +103,11 @@ namespace DatabricksNetworking.Data
             return list;
         }
 
-        /// <summary>The service a full service name (or a bare vpce-svc id) belongs to, or null.</summary>
+        /// <summary>The service (workspace, relay or Service Direct) a full service name (or a bare vpce-svc id) belongs to, or null.</summary>
         public static PrivateLinkServiceInfo? FindByServiceName(string? serviceName)
         {
             if (string.IsNullOrEmpty(serviceName)) return null;
-            return All.FirstOrDefault(s => string.Equals(s.ServiceName, serviceName, StringComparison.OrdinalIgnoreCase)
+            return All.Concat(ServiceDirect).FirstOrDefault(s => string.Equals(s.ServiceName, serviceName, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(s.ServiceId, serviceName, StringComparison.OrdinalIgnoreCase));
         }
 

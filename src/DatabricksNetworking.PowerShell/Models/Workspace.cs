@@ -58,4 +58,23 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("name")] public string? Name { get; set; }
         [JsonPropertyName("region")] public string? Region { get; set; }
     }
+
+    /// <summary>The fields of a workspace cluster the running-compute check reads (<c>GET /api/2.0/clusters/list</c>).</summary>
+    public sealed class ClusterSummary
+    {
+        [JsonPropertyName("cluster_id")] public string? ClusterId { get; set; }
+        [JsonPropertyName("cluster_name")] public string? ClusterName { get; set; }
+        [JsonPropertyName("state")] public string? State { get; set; }
+
+        /// <summary>States in which the cluster has instances in the classic data plane (all but TERMINATED, ERROR, UNKNOWN).</summary>
+        [JsonIgnore] public bool IsRunning => State == "PENDING" || State == "RUNNING" || State == "RESTARTING" || State == "RESIZING" || State == "TERMINATING";
+
+        public override string ToString() => $"{ClusterName} ({ClusterId}, {State})";
+    }
+
+    public sealed class ClusterList
+    {
+        [JsonPropertyName("clusters")] public List<ClusterSummary>? Clusters { get; set; }
+        [JsonPropertyName("next_page_token")] public string? NextPageToken { get; set; }
+    }
 }

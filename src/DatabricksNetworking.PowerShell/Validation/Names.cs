@@ -12,8 +12,9 @@ namespace DatabricksNetworking.Validation
         /// <summary>Network configuration and VPC endpoint registration names: 4–256 characters, at least 4 of them not blank.</summary>
         public static bool IsClassicObjectName(string? value) => value != null && value.Trim().Length >= 4 && value.Length <= 256;
 
-        /// <summary>Private access settings names: 1–256 characters, not only blanks.</summary>
-        public static bool IsPrivateAccessSettingsName(string? value) => !string.IsNullOrWhiteSpace(value) && value!.Length <= 256;
+        /// <summary>Private access settings names: 4–256 characters, at least 4 of them not blank (as the Terraform provider
+        /// validates private_access_settings_name, StringLenBetween(4, 256)); the same rule as the other classic objects.</summary>
+        public static bool IsPrivateAccessSettingsName(string? value) => IsClassicObjectName(value);
 
         /// <summary>The reserved policy every account has; it can be updated but not deleted.</summary>
         public const string DefaultPolicyId = "default-policy";

@@ -161,7 +161,7 @@ public class IdentifierValidationProperties
 
     [Property(Arbitrary = new[] { typeof(IdentifierArbitraries) }, MaxTest = 2000)]
     public bool Private_access_settings_names_agree_with_the_service(ObjectNameCandidate c) =>
-        Names.IsPrivateAccessSettingsName(c.Value) == (NonBlank(c.Value) >= 1 && c.Value.Length <= 256);
+        Names.IsPrivateAccessSettingsName(c.Value) == (NonBlank(c.Value) >= 4 && c.Value.Length <= 256);
 
     [Property(Arbitrary = new[] { typeof(IdentifierArbitraries) }, MaxTest = 1000)]
     public bool The_cmdlet_check_of_private_access_settings_names_uses_the_same_rule(ObjectNameCandidate c)
@@ -226,5 +226,7 @@ public class IdentifierValidationProperties
         Assert.True(Names.IsPrivateAccessSettingsName(new string('n', 256)));
         Assert.False(Names.IsPrivateAccessSettingsName(new string('n', 257)));
         Assert.False(Names.IsPrivateAccessSettingsName(" \t"));
+        Assert.False(Names.IsPrivateAccessSettingsName("pas"));
+        Assert.True(Names.IsPrivateAccessSettingsName("pas1"));
     }
 }

@@ -56,9 +56,9 @@ Describe 'Private access settings' {
     }
 
     It 'refuses <What> locally (nothing sent) and at the emulator' -ForEach @(
-        @{ What = 'an unknown region'; Local = @{ Name = 'p1'; Region = 'moon-1' }; Api = @{ private_access_settings_name = 'p1'; region = 'moon-1' }; Id = 'DbxInvalidRegion' }
-        @{ What = 'allowed endpoints with Account level'; Local = @{ Name = 'p2'; Region = 'us-east-1'; PrivateAccessLevel = 'Account'; AllowedVpcEndpointId = '11111111-2222-4333-8444-555555555555' }; Api = @{ private_access_settings_name = 'p2'; region = 'us-east-1'; private_access_level = 'ACCOUNT'; allowed_vpc_endpoint_ids = @('11111111-2222-4333-8444-555555555555') }; Id = 'DbxInvalidPrivateAccessLevel' }
-        @{ What = 'an allowed id that is not a UUID'; Local = @{ Name = 'p3'; Region = 'us-east-1'; AllowedVpcEndpointId = 'vpce-0123456789abcdef0' }; Api = @{ private_access_settings_name = 'p3'; region = 'us-east-1'; private_access_level = 'ENDPOINT'; allowed_vpc_endpoint_ids = @('vpce-0123456789abcdef0') }; Id = 'DbxInvalidVpcEndpointId' }
+        @{ What = 'an unknown region'; Local = @{ Name = 'pas-p1'; Region = 'moon-1' }; Api = @{ private_access_settings_name = 'pas-p1'; region = 'moon-1' }; Id = 'DbxInvalidRegion' }
+        @{ What = 'allowed endpoints with Account level'; Local = @{ Name = 'pas-p2'; Region = 'us-east-1'; PrivateAccessLevel = 'Account'; AllowedVpcEndpointId = '11111111-2222-4333-8444-555555555555' }; Api = @{ private_access_settings_name = 'pas-p2'; region = 'us-east-1'; private_access_level = 'ACCOUNT'; allowed_vpc_endpoint_ids = @('11111111-2222-4333-8444-555555555555') }; Id = 'DbxInvalidPrivateAccessLevel' }
+        @{ What = 'an allowed id that is not a UUID'; Local = @{ Name = 'pas-p3'; Region = 'us-east-1'; AllowedVpcEndpointId = 'vpce-0123456789abcdef0' }; Api = @{ private_access_settings_name = 'pas-p3'; region = 'us-east-1'; private_access_level = 'ENDPOINT'; allowed_vpc_endpoint_ids = @('vpce-0123456789abcdef0') }; Id = 'DbxInvalidVpcEndpointId' }
     ) {
         $before = Get-EmulatorRequestCount
         $err = try { New-DbxPrivateAccessSettings @Local -ErrorAction Stop; $null } catch { $_ }

@@ -215,7 +215,8 @@ Describe 'Official Databricks JS SDK: network connectivity configurations and pr
         $n.name | Should -Match '^sdk-ncc-[0-9a-f]{8}-1$'
         $n.region | Should -Be $region
         $n.account_id | Should -Be $seed.AccountId
-        @($n.egress_config.default_rules.aws_stable_ip_rule.cidr_blocks).Count | Should -BeGreaterThan 0
+        $n.PSObject.Properties.Name | Should -Contain 'egress_config'
+        @($n.egress_config.default_rules.aws_stable_ip_rule.cidr_blocks).Count | Should -Be 0 -Because 'the legacy stable IP lists were decommissioned after 2026-05-25'
         $result.nccGet.value.network_connectivity_config_id | Should -Be $n.network_connectivity_config_id
         $result.nccGet.value.name | Should -Be $n.name
     }

@@ -18,7 +18,7 @@ BeforeAll {
         $params = @{ Context = $pctx; Header = @{ 'X-Forwarded-For' = $Address }; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'e' }
         if ($WorkspaceId) { Invoke-DbxApi Get '/api/2.0/workspace-conf' -Query @{ keys = 'enableIpAccessLists' } -WorkspaceId $WorkspaceId @params | Out-Null }
         else { Invoke-DbxApi Get '/api/2.0/accounts/{account_id}/ip-access-lists' @params | Out-Null }
-        if ($e.Count -and $e[0].FullyQualifiedErrorId -notlike 'DbxApiPermissionDenied,*') { throw $e[0] }
+        if ($e.Count -and $e[0].FullyQualifiedErrorId -notlike 'DbxApi403,*') { throw $e[0] }
         return $e.Count -eq 0
     }
 }
@@ -71,7 +71,7 @@ Describe 'Account lists and the account switch' {
         Disable-DbxAccountIpAccessListFeature -Context $pctx | Out-Null
         $body = @{ allow_missing = $true; field_mask = 'acct_ip_acl_enable.value'; setting = @{ acct_ip_acl_enable = @{ value = $true }; etag = $stale } }
         Invoke-DbxApi Patch '/api/2.0/accounts/{account_id}/settings/types/acct_ip_acl_enable/names/default' -Context $pctx -Body $body -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiAborted,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceConflict,*'
         Enable-DbxAccountIpAccessListFeature -Context $pctx | Out-Null
     }
 
@@ -185,7 +185,7 @@ Describe 'Real enforcement by the emulator' {
         Test-Forged '10.1.2.3' $ws | Should -BeTrue
         Test-Forged '192.0.2.50' $ws | Should -BeFalse
         Invoke-DbxApi Get '/api/2.0/ip-access-lists' -Context $pctx -WorkspaceId $ws -Header @{ 'X-Forwarded-For' = '192.0.2.50' } -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApi403,*' -Because 'the real block answer carries the numeric error_code 403'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $err[0].Exception.Message | Should -BeLike '*192.0.2.50 is blocked by Databricks IP ACL for workspace: 1111111111111111*'
         # The test's own address (127.0.0.1) is allowed; other workspaces are not affected.

@@ -49,7 +49,7 @@ Describe 'Export-DbxNetworkConfiguration' {
         @($snap.incomplete).Count | Should -Be 2
         $snap.incomplete | ForEach-Object { $_ | Should -Match '^workspace 5000000000000004: ' }
         $exportErrors.Count | Should -Be 1
-        $exportErrors[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied*'
+        $exportErrors[0].FullyQualifiedErrorId | Should -BeLike 'DbxApi403*'
     }
 
     It 'orders objects by type, workspace and id, with sorted keys, so an unchanged account exports identically' {

@@ -100,7 +100,7 @@ Describe 'Get-DbxNetworkPosture' {
         $p.PublicAccessEnabled | Should -BeTrue
         @($all | Where-Object Complete).Count | Should -Be 3
         $scanErrors.Count | Should -Be 1
-        $scanErrors[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied*'
+        $scanErrors[0].FullyQualifiedErrorId | Should -BeLike 'DbxApi403*' -Because 'an IP ACL block carries the numeric error_code 403'
         $scanErrors[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $scanErrors[0].TargetObject | Should -Be 5000000000000004
         $scanErrors[0].Exception.Message | Should -Match '403'

@@ -1,12 +1,22 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
-    Connect-TestAccount | Out-Null
-    $script:a = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
-    $script:b = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
-    $script:c = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region sa-east-1
+    # The legacy stable IP lists were decommissioned after 2026-05-25: the emulator gives them only to NCCs created
+    # before that date. A private emulator (its clock is moved) makes three such NCCs a year back, then returns to today.
+    $script:emu = Start-TestEmulator -Arguments @('--quiet')
+    Connect-TestAccount -Url $emu.Url | Out-Null
+    $script:year = 365 * 24 * 3600
+    Move-EmulatorClock -Seconds (-$script:year) -Url $emu.Url
+    try {
+        $script:a = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
+        $script:b = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
+        $script:c = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region sa-east-1
+    } finally { Move-EmulatorClock -Seconds $script:year -Url $emu.Url }
 }
-AfterAll { $script:a, $script:b, $script:c | Remove-DbxNetworkConnectivityConfig -Force -ErrorAction SilentlyContinue }
+AfterAll {
+    $emu | Stop-TestService
+    Connect-TestAccount | Out-Null
+}
 
 Describe 'Get-DbxServerlessEgressIp' {
     It 'emits one object per stable CIDR of an NCC, with the NCC and region on each' {
@@ -24,11 +34,19 @@ Describe 'Get-DbxServerlessEgressIp' {
         }
     }
 
-    It 'warns that Databricks is retiring these lists in favour of its published IP ranges' {
+    It 'warns that Databricks retired these lists (decommissioned after 2026-05-25) in favour of its published IP ranges' {
         $null = $script:a | Get-DbxServerlessEgressIp -Source Legacy -WarningVariable warn -WarningAction SilentlyContinue
         $warn.Count | Should -Be 1
-        "$warn" | Should -Match 'retiring'
+        "$warn" | Should -Match 'retired'
+        "$warn" | Should -Match 'decommissioned'
         "$warn" | Should -Match 'published'
+    }
+
+    It 'invents no stable CIDRs for an NCC created after the lists were decommissioned' {
+        $new = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
+        $new.StableEgressCidrs.Count | Should -Be 0
+        (Invoke-DbxApi Get "/api/2.0/accounts/{account_id}/network-connectivity-configs/$($new.NetworkConnectivityConfigId)").egress_config.default_rules | Should -BeNullOrEmpty
+        @($new | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue).Count | Should -Be 0
     }
 
     It 'gives the same CIDRs to NCCs of one region and different ones to another region' {
@@ -55,9 +73,11 @@ Describe 'Get-DbxServerlessEgressIp' {
 
     Context 'published outbound ranges first (issue 10)' {
         BeforeAll {
-            $script:feedUri = "$((Get-TestEnvironment).EmulatorUrl)/_emulator/ip-ranges.json"
+            $script:feedUri = "$($emu.Url)/_emulator/ip-ranges.json"
             $script:feed = Get-Content (Join-Path $PSScriptRoot '../../fixtures/ip-ranges.json') -Raw | ConvertFrom-Json
-            $script:us = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region us-east-1
+            Move-EmulatorClock -Seconds (-$script:year) -Url $emu.Url
+            try { $script:us = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region us-east-1 }
+            finally { Move-EmulatorClock -Seconds $script:year -Url $emu.Url }
         }
         AfterAll { $script:us | Remove-DbxNetworkConnectivityConfig -Force -ErrorAction SilentlyContinue }
 
@@ -77,7 +97,7 @@ Describe 'Get-DbxServerlessEgressIp' {
             $ips.Cidr | Should -Be $script:a.StableEgressCidrs
             $ips.Source | Sort-Object -Unique | Should -Be 'aws_stable_ip_rule'
             "$warn" | Should -Match 'ap-south-1'
-            "$warn" | Should -Match 'retiring'
+            "$warn" | Should -Match 'retired'
         }
 
         It 'falls back when the feed is unreachable and no cached copy exists' {

@@ -60,7 +60,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
             if (problem != null)
                 throw new DbxValidationException("DbxInvalidName", $"The private access settings name '{Validation.Text.Printable(name)}' contains {problem}; use visible characters only.", Validation.Text.Printable(name));
             if (!Validation.Names.IsPrivateAccessSettingsName(name))
-                throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 1 to 256 characters long (got '{name}').", name);
+                throw new DbxValidationException("DbxInvalidName", $"The private access settings name must be 4 to 256 characters long (got '{name}').", name);
         }
 
         internal static void CheckLevel(string level, IReadOnlyCollection<string> allowed)

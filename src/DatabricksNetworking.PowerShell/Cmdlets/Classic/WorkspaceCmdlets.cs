@@ -114,10 +114,13 @@ namespace DatabricksNetworking.Cmdlets.Classic
             if (WorkspaceId <= 0)
                 throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id (a positive number).", WorkspaceId);
             CheckUuids(fields.Values, "Databricks object", "DbxInvalidId");
-            if (!ShouldProcess($"workspace {WorkspaceId}", "Set " + string.Join(", ", fields.Select(kv => kv.Key + "=" + kv.Value)))) return;
 
+            // Read before ShouldProcess: the running-compute check answers -WhatIf too.
             var workspaces = new WorkspacesApi(AccountClient);
             var ws = Run(ct => workspaces.GetAsync(WorkspaceId, ct));
+            CheckNoRunningCompute(ws);
+            if (!ShouldProcess($"workspace {WorkspaceId}", "Set " + string.Join(", ", fields.Select(kv => kv.Key + "=" + kv.Value)))) return;
+
             var newPas = CheckUpdate(ws);
             if (!PassesPublicAccessGuard(ws, newPas)) return;
             var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
@@ -126,6 +129,37 @@ namespace DatabricksNetworking.Cmdlets.Classic
             var final = WaitUntilRunning(workspaces, WorkspaceId, $"Updating workspace '{ws.WorkspaceName}' ({WorkspaceId})", TimeoutSec,
                 " The update was accepted; check the workspace with Get-DbxWorkspace.");
             if (final != null) WriteObject(final);
+        }
+
+        /// <summary>
+        /// The service refuses to change a RUNNING workspace's network or private access settings while classic compute
+        /// runs in it ("you must first stop all running compute resources in the workspace's VPC"): the workspace's
+        /// clusters are read (GET /api/2.0/clusters/list) and the change is refused, naming what to stop, before
+        /// anything is sent (also under -WhatIf). When the clusters cannot be read the change goes on with a warning.
+        /// </summary>
+        private void CheckNoRunningCompute(Workspace ws)
+        {
+            bool Changes(string? wanted, string? current) => wanted != null && !string.Equals(wanted, current, StringComparison.OrdinalIgnoreCase);
+            if (ws.WorkspaceStatus != "RUNNING" || !(Changes(NetworkId, ws.NetworkId) || Changes(PrivateAccessSettingsId, ws.PrivateAccessSettingsId))) return;
+            List<ClusterSummary> running;
+            try
+            {
+                var client = WorkspaceClient(ws.WorkspaceId);
+                running = Run(ct => new ClustersApi(client).ListRunningAsync(ct));
+            }
+            catch (Client.DbxApiException ex)
+            {
+                WriteWarning($"Could not read the clusters of workspace '{ws.WorkspaceName}' ({ws.WorkspaceId}) to check for running compute ({ex.ServiceMessage}); the service refuses the change while clusters run in it.");
+                return;
+            }
+            if (running.Count == 0) return;
+            const int shown = 10;
+            var names = string.Join(", ", running.Take(shown).Select(c => $"'{c.ClusterName}' ({c.ClusterId}, {c.State})"));
+            if (running.Count > shown) names += $" and {running.Count - shown} more";
+            throw new DbxValidationException("DbxWorkspaceComputeRunning",
+                $"Workspace '{ws.WorkspaceName}' ({ws.WorkspaceId}) has {running.Count} cluster(s) running in its classic data plane: {names}. " +
+                "The service refuses a network or private access settings change of a running workspace while compute runs in it: terminate these clusters (and stop classic SQL warehouses) first, then retry.",
+                WorkspaceId, ErrorCategory.ResourceBusy);
         }
 
         /// <summary>

@@ -47,7 +47,7 @@ namespace DatabricksNetworking.Cmdlets
                 return new ErrorRecord(new ArgumentException(SecretRegistry.Redact(refused.Message)), refused.ErrorId, CategoryFor(refused), refused.Target ?? target)
                 { ErrorDetails = new ErrorDetails(SecretRegistry.Redact((doing != null ? doing + ": " : "") + refused.Message)) };
             var message = SecretRegistry.Redact((doing != null ? doing + ": " : "") + ex.Message);
-            var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path),
+            var record = new ErrorRecord(new DbxApiException(ex.StatusCode, ex.ErrorCode, SecretRegistry.Redact(ex.ServiceMessage), ex.RequestId, ex.Method, ex.Path) { ErrorInfo = ex.ErrorInfo },
                 ErrorIdFor(ex), CategoryFor(ex), target)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = Recommend(ex) },

@@ -125,4 +125,29 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     {
         protected override bool TargetValue => false;
     }
+
+    /// <summary>
+    /// <para type="synopsis">Reverts the account console's IP access list switch (acct_ip_acl_enable) to its default, which is on, after checking it does not lock you out.</para>
+    /// <para type="description">Deletes the setting (DELETE .../settings/types/acct_ip_acl_enable/names/default?etag=...), so the
+    /// service's default applies again: the account's IP access lists are enforced. Because that turns enforcement on, the
+    /// lockout guard checks your address against the account lists first. A setting that was never written is at its
+    /// default already and is left alone.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Reset, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(IpAccessListFeature))]
+    public sealed class ResetDbxAccountIpAccessListFeatureCommand : IpAccessChangeCmdletBase
+    {
+        protected override void ProcessRecordCore()
+        {
+            var api = ListsApi();
+            var scope = ScopeText(api);
+            if (!ShouldChange(scope, "Revert IP access list enforcement to its default (on)")) return;
+            var lists = Run(ct => api.ListAsync(ct));
+            if (!PassesLockoutGuard(lists, "Reverting IP access lists to their default (on)", scope)) return;
+            var client = AccountClient;
+            var etag = Run(ct => new AccountSettingsApi(client).ResetIpAclEnableAsync(ct));
+            if (etag == null) WriteVerbose("acct_ip_acl_enable was never written: it is at its default (on) already.");
+            WriteObject(new IpAccessListFeature { AccountId = client.AccountId, Enabled = true, IsDefault = true, Etag = etag });
+        }
+    }
 }

@@ -34,8 +34,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         private const string All = "All";
 
         internal const string RetirementWarning =
-            "Databricks is retiring the stable egress IP lists of network connectivity configurations (aws_stable_ip_rule) in favour of its published list of " +
-            "serverless outbound IP ranges; firewall rules and bucket policies built on these CIDRs must move to the published list (Get-DbxPublishedIpRange) before 2026-05-25.";
+            "Databricks retired the stable egress IP lists of network connectivity configurations (aws_stable_ip_rule) in favour of its published list of " +
+            "serverless outbound IP ranges: after 2026-05-25 the legacy lists are decommissioned (new NCCs have none); firewall rules and bucket policies built on these CIDRs must use the published list (Get-DbxPublishedIpRange).";
 
         /// <summary>NCC ids; NCCs and workspaces piped in bind by NetworkConnectivityConfigId (workspaces without one are skipped).</summary>
         [Parameter(ParameterSetName = ById, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
