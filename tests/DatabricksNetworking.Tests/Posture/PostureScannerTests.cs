@@ -62,7 +62,8 @@ public sealed class PostureScannerTests
     private static (DbxClient Client, List<TimeSpan> Waits) ClientFor(SlowService service)
     {
         var waits = new List<TimeSpan>();
-        var http = new DbxHttp(new Uri("https://unified.example.com"), new PatCredentialProvider("dapi-posture-unit-0001"), new RetryOptions(), new HttpMessageInvoker(service), randomSeed: 1);
+        var http = new DbxHttp(new Uri("https://unified.example.com"), new PatCredentialProvider("dapi-posture-unit-0001"), new RetryOptions(), new HttpMessageInvoker(service), randomSeed: 1,
+            pacer: new RatePacer(null, enabled: false)); // these tests are about retries and fan-out; pacing has its own (Wire/RatePacingTests)
         http.Delay = (d, ct) => { lock (waits) waits.Add(d); return Task.CompletedTask; };
         return (new DbxClient(http, DbxScope.Account, Account, null, true, "https://{deployment_name}.cloud.databricks.com"), waits);
     }

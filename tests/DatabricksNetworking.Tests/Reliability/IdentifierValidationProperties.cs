@@ -166,8 +166,10 @@ public class IdentifierValidationProperties
     [Property(Arbitrary = new[] { typeof(IdentifierArbitraries) }, MaxTest = 1000)]
     public bool The_cmdlet_check_of_private_access_settings_names_uses_the_same_rule(ObjectNameCandidate c)
     {
-        try { PrivateAccessSettingsCmdlet.CheckPasName(c.Value); return Names.IsPrivateAccessSettingsName(c.Value); }
-        catch (DbxValidationException ex) { return !Names.IsPrivateAccessSettingsName(c.Value) && ex.ErrorId == "DbxInvalidName"; }
+        // The cmdlet also refuses control and invisible formatting characters (Validation.Text), whatever the length.
+        var acceptable = Names.IsPrivateAccessSettingsName(c.Value) && Text.Problem(c.Value) == null;
+        try { PrivateAccessSettingsCmdlet.CheckPasName(c.Value); return acceptable; }
+        catch (DbxValidationException ex) { return !acceptable && ex.ErrorId == "DbxInvalidName"; }
     }
 
     /// <summary>The generators must give both answers often, or agreement would be trivial.</summary>
