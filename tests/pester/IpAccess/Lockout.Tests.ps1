@@ -25,7 +25,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
-    $script:emu = Start-TestEmulator -Arguments @('--quiet')
+    $script:emu = Start-TestEmulator -Arguments @('--quiet', '--trust-forwarded-for')   # the forged X-Forwarded-For case below
     $script:ctx = Connect-TestAccount -Url $emu.Url -NoDefault
     $script:ws = [long]1111111111111111
     $script:snapDir = Join-Path ([IO.Path]::GetTempPath()) ("lockout-" + [guid]::NewGuid().ToString('n'))
@@ -294,7 +294,7 @@ Describe 'Learning the caller''s address' {
         $ctx.CallerIpAddress = $null
         Enable-DbxIpAccessListFeature -Context $ctx -WorkspaceId $ws -Force -WarningAction SilentlyContinue | Out-Null
         Invoke-DbxApi Get '/api/2.0/workspace-conf' -Context $ctx -WorkspaceId $ws -Query @{ keys = 'enableIpAccessLists' } -Header @{ 'X-Forwarded-For' = '172.16.9.9' } -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiPermissionDenied,*'
+        $err[0].FullyQualifiedErrorId | Should -Match '^DbxApi(403|PermissionDenied),'   # the real block answer carries the numeric code 403
         $ctx.CallerIpAddress | Should -BeNullOrEmpty
     }
 

@@ -23,8 +23,8 @@ function Set-Chaos([double]$Rate, [string]$Kind = '') { Invoke-RestMethod -Metho
 $ctx = Connect-DbxAccount -AccountHost $EmulatorUrl -AccountId $AccountId -ClientId $ClientId -ClientSecret (ConvertTo-SecureString $ClientSecret -AsPlainText -Force)
 # One object in every collection, made before the chaos starts, so a call that ends quietly with nothing is visible.
 Set-Chaos 0
-New-DbxIpAccessList -WorkspaceId $ws -Label chaos -ListType Block -IpAddress 192.0.2.0/24 | Out-Null
-New-DbxAccountIpAccessList -Label chaos -ListType Block -IpAddress 192.0.2.0/24 | Out-Null
+New-DbxIpAccessList -WorkspaceId $ws -Label chaos -ListType Block -IpAddress 192.0.2.0/24 -CallerIpAddress 127.0.0.1 | Out-Null
+New-DbxAccountIpAccessList -Label chaos -ListType Block -IpAddress 192.0.2.0/24 -CallerIpAddress 127.0.0.1 | Out-Null
 $ncc = New-DbxNetworkConnectivityConfig -Name chaos-ncc -Region us-east-1
 New-DbxPrivateEndpointRule -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -S3BucketName chaos-bucket | Out-Null
 New-DbxNetworkPolicy -NetworkPolicyId chaos -RestrictionMode RestrictedAccess -AllowedDomain pypi.org | Out-Null

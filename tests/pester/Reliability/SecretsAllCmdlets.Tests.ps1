@@ -56,10 +56,10 @@ BeforeAll {
             "[cli]`nhost = $url`naccount_id = $accountId`nauth_type = databricks-cli`n" | Set-Content $env:DATABRICKS_CONFIG_FILE
             @{ version = 1; tokens = @{ cli = @{ access_token = 'dapiZqSENTINELcliAccess01'; token_type = 'Bearer'; refresh_token = 'ZqSENTINELcliRefresh01'; expiry = '2020-01-01T00:00:00Z' } } } |
                 ConvertTo-Json -Depth 4 | Set-Content (Join-Path $env:HOME '.databricks/token-cache.json')
-            Connect-DbxAccount -Profile cli -NoDefault
+            try { Connect-DbxAccount -Profile cli -NoDefault -ErrorAction Stop } catch { $_ }   # refused: the sentinel refresh token is unknown
             $env:DATABRICKS_OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJaclNFTlRJTkVMIn0.ZqSENTINELsig'
             $env:DATABRICKS_AUTH_TYPE = 'env-oidc'; $env:DATABRICKS_CLIENT_ID = $clientId
-            Connect-DbxAccount -AccountHost $url -AccountId $accountId -NoDefault
+            try { Connect-DbxAccount -AccountHost $url -AccountId $accountId -NoDefault -ErrorAction Stop } catch { $_ }   # refused: no federation policy matches
         }
         finally {
             $env:HOME = $savedSignIn.HOME; $env:DATABRICKS_CONFIG_FILE = $savedSignIn.DATABRICKS_CONFIG_FILE

@@ -128,9 +128,9 @@ Describe 'An NCC used by a workspace (seeded binding)' {
         $seedJson = Get-Content (Join-Path $PSScriptRoot '../../../src/DatabricksNetworking.Emulator/Seeds/demo-seed.json') -Raw | ConvertFrom-Json
         $account = $seedJson.accounts[0]
         $account.workspaces[1] | Add-Member -NotePropertyName network_connectivity_config_id -NotePropertyValue $nccId
-        $account | Add-Member -NotePropertyName collections -NotePropertyValue ([pscustomobject]@{
-                'network-connectivity-configs' = @([pscustomobject]@{ network_connectivity_config_id = $nccId; account_id = $account.account_id; name = 'bound-ncc'; region = 'us-east-1'; creation_time = 1767225600000 })
-            })
+        if (-not $account.PSObject.Properties['collections']) { $account | Add-Member -NotePropertyName collections -NotePropertyValue ([pscustomobject]@{}) }
+        $account.collections | Add-Member -Force -NotePropertyName 'network-connectivity-configs' -NotePropertyValue @(
+            [pscustomobject]@{ network_connectivity_config_id = $nccId; account_id = $account.account_id; name = 'bound-ncc'; region = 'us-east-1'; creation_time = 1767225600000 })
         $script:seedFile = Join-Path ([IO.Path]::GetTempPath()) "ncc-seed-$([guid]::NewGuid().ToString('N')).json"
         $seedJson | ConvertTo-Json -Depth 20 | Set-Content $script:seedFile
         $script:emu = Start-TestEmulator -Arguments '--seed-file', $script:seedFile
