@@ -47,6 +47,8 @@ BeforeAll {
         $ctx
         $wctx = Run Connect-DbxWorkspace { Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $ws -Token (ConvertTo-SecureString $token -AsPlainText -Force) -NoDefault }
         $wctx
+        # The lockout guard needs the caller's address for the list changes below (the tests turn the lookup off).
+        $ctx.CallerIpAddress = '127.0.0.1'; $wctx.CallerIpAddress = '127.0.0.1'
         # The user and workload sign-in methods, with sentinel tokens in the CLI cache and a sentinel OIDC token (both refused).
         $savedSignIn = @{ HOME = $env:HOME; DATABRICKS_CONFIG_FILE = $env:DATABRICKS_CONFIG_FILE }
         try {

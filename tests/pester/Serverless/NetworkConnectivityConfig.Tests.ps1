@@ -17,13 +17,13 @@ Describe 'Network connectivity configurations against the shared emulator' {
         $script:ncc | Remove-DbxNetworkConnectivityConfig -Force -ErrorAction SilentlyContinue
     }
 
-    It 'creates an NCC with its name, region, id and stable egress CIDRs' {
+    It 'creates an NCC with its name, region and id, and no legacy stable egress CIDRs (retired 2026-05-25)' {
         $script:ncc | Should -BeOfType DatabricksNetworking.Models.NetworkConnectivityConfig
         $script:ncc.Name | Should -Be $script:name
         $script:ncc.Region | Should -Be 'eu-west-2'
         $script:ncc.AccountId | Should -Be $script:seed.AccountId
         [guid]::Parse($script:ncc.NetworkConnectivityConfigId) | Should -Not -BeNullOrEmpty
-        $script:ncc.StableEgressCidrs.Count | Should -BeGreaterThan 0
+        $script:ncc.StableEgressCidrs.Count | Should -Be 0
         $script:ncc.Created | Should -Not -BeNullOrEmpty
     }
 

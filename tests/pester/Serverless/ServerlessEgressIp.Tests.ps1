@@ -46,7 +46,9 @@ Describe 'Get-DbxServerlessEgressIp' {
         $new = New-DbxNetworkConnectivityConfig -Name (New-TestName 'egress') -Region ap-south-1
         $new.StableEgressCidrs.Count | Should -Be 0
         (Invoke-DbxApi Get "/api/2.0/accounts/{account_id}/network-connectivity-configs/$($new.NetworkConnectivityConfigId)").egress_config.default_rules | Should -BeNullOrEmpty
-        @($new | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue).Count | Should -Be 0
+        @($new | Get-DbxServerlessEgressIp -Source Legacy -WarningAction SilentlyContinue -ErrorVariable e -ErrorAction SilentlyContinue).Count | Should -Be 0
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxEgressIpUnknown,*' -Because 'no addresses at all must not read as an empty allow list'
+        $e[0].Exception.Message | Should -Match 'published outbound IP ranges'
     }
 
     It 'gives the same CIDRs to NCCs of one region and different ones to another region' {

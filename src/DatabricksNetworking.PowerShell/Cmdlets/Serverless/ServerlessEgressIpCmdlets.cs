@@ -121,10 +121,16 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     "DbxPublishedIpRangeMissing", ErrorCategory.ObjectNotFound, ncc.NetworkConnectivityConfigId));
                 return;
             }
+            if (ncc.StableEgressCidrs.Length == 0)
+            {
+                // Nothing from either source: an empty answer would read as "no addresses to allow" in a firewall script.
+                WriteError(new ErrorRecord(new InvalidOperationException(
+                    $"No egress addresses for {ncc.Name} ({ncc.Region}): {(why != null ? why + ", and " : "")}the NCC has no legacy stable egress CIDRs (retired after 2026-05-25; new NCCs have none). Use Databricks' published outbound IP ranges (-PublishedIpRangeUri or -PublishedIpRangePath)."),
+                    "DbxEgressIpUnknown", ErrorCategory.ObjectNotFound, ncc.NetworkConnectivityConfigId));
+                return;
+            }
             if (warnedRegions.Add(ncc.Region ?? ""))
                 WriteWarning((why != null ? $"Falling back to the legacy stable IPs of the NCC because {why}. " : "") + RetirementWarning);
-            if (ncc.StableEgressCidrs.Length == 0)
-                WriteVerbose($"Network connectivity configuration {ncc.Name} ({ncc.NetworkConnectivityConfigId}) publishes no stable egress CIDRs.");
             foreach (var ip in ToEgressIps(ncc, ncc.StableEgressCidrs, "aws_stable_ip_rule", null)) WriteObject(ip);
         }
 
