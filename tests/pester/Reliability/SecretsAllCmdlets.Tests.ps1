@@ -59,7 +59,7 @@ BeforeAll {
             @{ version = 1; tokens = @{ cli = @{ access_token = 'dapiZqSENTINELcliAccess01'; token_type = 'Bearer'; refresh_token = 'ZqSENTINELcliRefresh01'; expiry = '2020-01-01T00:00:00Z' } } } |
                 ConvertTo-Json -Depth 4 | Set-Content (Join-Path $env:HOME '.databricks/token-cache.json')
             try { Connect-DbxAccount -Profile cli -NoDefault -ErrorAction Stop } catch { $_ }   # refused: the sentinel refresh token is unknown
-            $env:DATABRICKS_OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJaclNFTlRJTkVMIn0.ZqSENTINELsig'
+            $env:DATABRICKS_OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaS1zdWJqZWN0In0.ZqSENTINELsig'
             $env:DATABRICKS_AUTH_TYPE = 'env-oidc'; $env:DATABRICKS_CLIENT_ID = $clientId
             try { Connect-DbxAccount -AccountHost $url -AccountId $accountId -NoDefault -ErrorAction Stop } catch { $_ }   # refused: no federation policy matches
         }
@@ -71,6 +71,8 @@ BeforeAll {
         Run Invoke-DbxApi { Invoke-DbxApi -Path '/api/2.0/accounts/{account_id}/workspaces' }
         Run Get-DbxWorkspace { Get-DbxWorkspace; Get-DbxWorkspace -WorkspaceId 9999999999999999 }
         Run Wait-DbxWorkspace { Wait-DbxWorkspace -WorkspaceId $ws -TimeoutSec 30 }
+        $newWs = Run New-DbxWorkspace { New-DbxWorkspace -Name secrets-ws -Region us-east-1 -ComputeMode Serverless; New-DbxWorkspace -Name secrets-ws2 -Region us-east-1 -CredentialsId ([Guid]::NewGuid()) -StorageConfigurationId ([Guid]::NewGuid()) }
+        Run Remove-DbxWorkspace { $newWs | Remove-DbxWorkspace -WhatIf; $newWs | Remove-DbxWorkspace -Force -PassThru }
 
         # IP access lists, workspace (through the PAT workspace context) and account.
         Run Get-DbxIpAccessListFeature { Get-DbxIpAccessListFeature -Context $wctx }
