@@ -19,6 +19,7 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
     private WebApplication app = null!;
     private HttpClient http = null!;
     private string url = "";
+    private string? adminToken;
 
     public async Task InitializeAsync()
     {
@@ -29,7 +30,8 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
         var entry = wsState["1111111111111111"] as JsonObject ?? new JsonObject();
         wsState["1111111111111111"] = entry;
         entry["running_clusters"] = 2;
-        (app, _) = EmulatorHost.Build(new EmulatorOptions { Port = 0, ProvisioningSeconds = 0, PeAcceptDelaySeconds = 0, Quiet = true }, seed);
+        (app, var services) = EmulatorHost.Build(new EmulatorOptions { Port = 0, ProvisioningSeconds = 0, PeAcceptDelaySeconds = 0, Quiet = true }, seed);
+        adminToken = services.Options.AdminToken;
         await app.StartAsync();
         url = EmulatorHost.Url(app);
         http = new HttpClient { BaseAddress = new Uri(url) };
@@ -48,6 +50,7 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
         var req = new HttpRequestMessage(method, path);
         if (workspace.HasValue) req.Headers.Add("X-Databricks-Org-Id", workspace.Value.ToString());
         if (chaos != null) req.Headers.Add("X-Emulator-Chaos", chaos);
+        if (path.StartsWith("/_emulator", StringComparison.Ordinal)) req.Headers.Add(EmulatorOptions.AdminTokenHeader, adminToken);
         if (body != null) req.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
         var resp = await http.SendAsync(req);
         var text = await resp.Content.ReadAsStringAsync();
@@ -69,7 +72,7 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
     {
         var (status, body, text) = await Send(HttpMethod.Post, Acc + "workspaces", new
         {
-            workspace_name = "strict-" + Guid.NewGuid().ToString("N")[..6], aws_region = "us-east-1", credentials_id = "c", storage_configuration_id = "s", network_id = networkId,
+            workspace_name = "strict-" + Guid.NewGuid().ToString("N")[..6], aws_region = "us-east-1", credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80", storage_configuration_id = "4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91", network_id = networkId,
         });
         Assert.True(status == HttpStatusCode.OK, text);
         var id = (long)body!["workspace_id"]!;

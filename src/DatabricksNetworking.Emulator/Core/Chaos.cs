@@ -88,6 +88,7 @@ public static class Chaos
             {
                 http.Response.StatusCode = 409;
                 http.Response.ContentLength = 0;
+                http.Items[ErrorShapes.IntendedBodilessKey] = true;
                 return true;
             }
             http.Response.ContentLength = bytes.Length;

@@ -108,13 +108,17 @@ public static class ErrorShapes
             return;
         }
         var r = http.Response;
-        if (r.StatusCode >= 400 && !r.HasStarted && !HttpMethods.IsHead(http.Request.Method))
+        if (r.StatusCode >= 400 && !r.HasStarted && !HttpMethods.IsHead(http.Request.Method) && !http.Items.ContainsKey(IntendedBodilessKey))
         {
             // A bodiless error (a framework refusal, e.g. a query parameter that does not bind): give it the error body.
             var message = r.StatusCode == 400 ? "The request has a missing or invalid parameter." : MessageFor(r.StatusCode);
             await Emu.Error(http, r.StatusCode, CodeFor(r.StatusCode), message).ExecuteAsync(http);
         }
     }
+
+    /// <summary>Set in HttpContext.Items when an answer is meant to have no body (the bodiless-409 chaos kind, as the real
+    /// service sometimes answers), so the guard does not add one.</summary>
+    public const string IntendedBodilessKey = "emu-intended-bodiless";
 
     /// <summary>The fallback endpoint: 405 with Allow when the path is a known route of other methods, else 404.</summary>
     public static RequestDelegate Fallback(WebApplication app)

@@ -121,7 +121,14 @@ namespace DatabricksNetworking.Client
             RequestGuard.CheckDeploymentName(deploymentName);
             var host = WorkspaceUrlTemplate.Replace("{deployment_name}", deploymentName ?? "").Replace("{workspace_id}", workspaceId.ToString(CultureInfo.InvariantCulture));
             var uri = ContextFactory.ValidateHost(host);
-            ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;
+            // Only OAuth client credentials mint a token at the workspace's own endpoint; a token (PAT, user or workload
+            // sign-in) was issued for the account host and is never sent to another host.
+            if (m2m == null)
+                throw new DbxRequestRefusedException(RequestGuard.CredentialHostMismatch,
+                    $"The {Http.Credentials.AuthType} credential of this context was issued for {Http.BaseUri.Host} and is not sent to workspace {workspaceId} at {uri.Host}. " +
+                    $"Connect to the workspace itself (Connect-DbxWorkspace -WorkspaceHost {uri.GetLeftPart(UriPartial.Authority)}), or connect the account with an OAuth service principal (-ClientId/-ClientSecret).",
+                    "GET", uri.AbsolutePath, workspaceId);
+            ICredentialProvider creds = m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token"));
             var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker, pacer: Http.Pacer);
             return new DbxClient(http, DbxScope.Workspace, AccountId, workspaceId, false, WorkspaceUrlTemplate);
         }

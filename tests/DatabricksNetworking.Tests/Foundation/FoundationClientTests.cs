@@ -306,11 +306,15 @@ public class FoundationWorkspaceRoutingTests
                 return Interlocked.Increment(ref lookups) == 1
                     ? FakeHandler.Json(404, "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"not yet\"}")
                     : FakeHandler.Json(200, "{\"workspace_id\":1234,\"deployment_name\":\"dbc-abc\"}");
+            if (req.RequestUri!.AbsolutePath.EndsWith("/v1/token", StringComparison.Ordinal))
+                return FakeHandler.Json(200, "{\"access_token\":\"routing-test-access\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
             return FakeHandler.Json(200, "{}");
         });
+        // OAuth client credentials: the only credential that may mint a token at a workspace host reached from an accounts host.
         var cfg = ConfigResolver.Resolve(new Dictionary<string, string?>
         {
-            ["host"] = "https://accounts.cloud.databricks.com", ["account_id"] = "11111111-2222-4333-8444-555555555555", ["token"] = "dapi-routing-test-1",
+            ["host"] = "https://accounts.cloud.databricks.com", ["account_id"] = "11111111-2222-4333-8444-555555555555",
+            ["client_id"] = "routing-client", ["client_secret"] = "routing-secret-0001",
         }, null, _ => null, _ => null);
         var ctx = ContextFactory.Create(DbxScope.Account, cfg, null, invoker: new HttpMessageInvoker(handler));
         Assert.False(ctx.IsUnifiedHost);

@@ -197,6 +197,21 @@ public sealed class RequestGuardTests : IAsyncLifetime
         Assert.Equal($"/api/2.0/accounts/{InProcessEmulator.AccountId}/network-connectivity-configs/{ncc}/private-endpoint-rules/{good}", handler.Requests.Single().Uri.AbsolutePath);
     }
 
+    [Fact]
+    public async Task A_token_of_an_accounts_host_is_not_sent_to_a_workspace_host()
+    {
+        // Through an accounts host, a workspace is reached at its own host: only OAuth client credentials may mint a
+        // token there; a PAT (or a user or workload token) issued for the accounts host must not travel.
+        var handler = new FakeHandler((_, _, _) => FakeHandler.Json(200, "{}"));
+        var http = new DbxHttp(new Uri("https://accounts.cloud.databricks.com"), new PatCredentialProvider("dapi-accounts-host-token-0001"), new RetryOptions(), new HttpMessageInvoker(handler));
+        var client = new DbxClient(http, DbxScope.Account, InProcessEmulator.AccountId, null, false, "https://{deployment_name}.cloud.databricks.com");
+        var ws = new DatabricksNetworking.Models.Workspace { WorkspaceId = 1234567890123456, DeploymentName = "dbc-prod" };
+        var ex = await Assert.ThrowsAsync<DbxRequestRefusedException>(() => client.ForWorkspaceAsync(ws, CancellationToken.None));
+        Assert.Equal(RequestGuard.CredentialHostMismatch, ex.ErrorId);
+        Assert.Contains("dbc-prod.cloud.databricks.com", ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
     [Theory]
     [InlineData("evil.example/x")]
     [InlineData("a.b")]
