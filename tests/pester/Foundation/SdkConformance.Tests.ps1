@@ -216,7 +216,7 @@ Describe 'Official Databricks JS SDK: network connectivity configurations and pr
         $n.region | Should -Be $region
         $n.account_id | Should -Be $seed.AccountId
         $n.PSObject.Properties.Name | Should -Contain 'egress_config'
-        @($n.egress_config.default_rules.aws_stable_ip_rule.cidr_blocks).Count | Should -Be 0 -Because 'the legacy stable IP lists were decommissioned after 2026-05-25'
+        @($n.egress_config.default_rules.aws_stable_ip_rule.cidr_blocks | Where-Object { $_ }).Count | Should -Be 0 -Because 'the legacy stable IP lists were decommissioned after 2026-05-25'
         $result.nccGet.value.network_connectivity_config_id | Should -Be $n.network_connectivity_config_id
         $result.nccGet.value.name | Should -Be $n.name
     }
