@@ -16,7 +16,7 @@ BeforeAll {
     }
     $script:net1 = New-Net
     $script:net2 = New-Net
-    $w = Invoke-DbxApi Post '/api/2.0/accounts/{account_id}/workspaces' -Context $pctx -Body @{ workspace_name = (New-TestName 'rc'); aws_region = 'us-east-1'; credentials_id = 'c'; storage_configuration_id = 's'; network_id = $net1.network_id }
+    $w = Invoke-DbxApi Post '/api/2.0/accounts/{account_id}/workspaces' -Context $pctx -Body @{ workspace_name = (New-TestName 'rc'); aws_region = 'us-east-1'; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91'; network_id = $net1.network_id }
     $script:wsId = [long]$w.workspace_id
     for ($i = 0; $i -lt 60 -and (Get-DbxWorkspace -Context $pctx -WorkspaceId $wsId).WorkspaceStatus -ne 'RUNNING'; $i++) { Start-Sleep -Milliseconds 250 }
 }
