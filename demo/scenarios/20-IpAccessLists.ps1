@@ -10,6 +10,10 @@ function Show([string]$Command) { Write-Host "`n> $Command" -ForegroundColor Yel
 $ws = 3333333333333333   # dev-us in the demo seed
 $lists = @()
 try {
+    # The lockout guard must know the address the service sees; against a real account it looks it up at
+    # https://checkip.amazonaws.com, here the emulator answers it.
+    Show "`$Context.CallerIpLookupUrl = '$EmulatorUrl/checkip'   # the lockout guard learns your address from here"
+    $Context.CallerIpLookupUrl = "$EmulatorUrl/checkip"
     Show "New-DbxIpAccessList -WorkspaceId $ws -Label office -ListType Allow -IpAddress 127.0.0.1, 203.0.113.0/24"
     $office = New-DbxIpAccessList -WorkspaceId $ws -Label 'office' -ListType Allow -IpAddress '127.0.0.1', '203.0.113.0/24'
     $lists += $office
