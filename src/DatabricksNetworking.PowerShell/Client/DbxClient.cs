@@ -123,12 +123,13 @@ namespace DatabricksNetworking.Client
             var uri = ContextFactory.ValidateHost(host);
             // Only OAuth client credentials mint a token at the workspace's own endpoint; a token (PAT, user or workload
             // sign-in) was issued for the account host and is never sent to another host.
-            if (m2m == null)
+            var sameAuthority = Uri.Compare(uri, Http.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            if (m2m == null && !sameAuthority)
                 throw new DbxRequestRefusedException(RequestGuard.CredentialHostMismatch,
                     $"The {Http.Credentials.AuthType} credential of this context was issued for {Http.BaseUri.Host} and is not sent to workspace {workspaceId} at {uri.Host}. " +
                     $"Connect to the workspace itself (Connect-DbxWorkspace -WorkspaceHost {uri.GetLeftPart(UriPartial.Authority)}), or connect the account with an OAuth service principal (-ClientId/-ClientSecret).",
                     "GET", uri.AbsolutePath, workspaceId);
-            ICredentialProvider creds = m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token"));
+            ICredentialProvider creds = m2m != null ? m2m.WithTokenEndpoint(new Uri(uri, "/oidc/v1/token")) : Http.Credentials;
             var http = new DbxHttp(uri, creds, Http.Retry, Http.Invoker, pacer: Http.Pacer);
             return new DbxClient(http, DbxScope.Workspace, AccountId, workspaceId, false, WorkspaceUrlTemplate);
         }
