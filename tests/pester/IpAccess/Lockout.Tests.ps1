@@ -24,6 +24,7 @@
 # addresses that lose access are 192.0.2.0/24 and 198.51.100.0/24 ('office' list), any of which could be the caller.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Reliability/ReliabilityHelpers.psm1') -Force
     Import-TestModule
     $script:emu = Start-TestEmulator -Arguments @('--quiet', '--trust-forwarded-for')   # the forged X-Forwarded-For case below
     $script:ctx = Connect-TestAccount -Url $emu.Url -NoDefault
@@ -193,6 +194,7 @@ Describe 'Every lockout path with the caller''s address unknown' {
             else { "$($case.Name): unchanged=$($r.Unchanged) lockout errors=$($r.Lockout.Count) errors=$(($r.Errors | ForEach-Object FullyQualifiedErrorId) -join '; ')" }
         }
         Write-Host "lockout paths (non-interactive): $refused refused of $($cases.Count)"
+        $script:refusedPaths = $refused
         $failures | Should -BeNullOrEmpty
         $refused | Should -Be $cases.Count
     }
@@ -205,6 +207,8 @@ Describe 'Every lockout path with the caller''s address unknown' {
             else { "$($case.Name): unchanged=$($r.Unchanged) prompts=$($r.Prompts.Count) errors=$(($r.Errors | ForEach-Object FullyQualifiedErrorId) -join '; ')" }
         }
         Write-Host "lockout paths (interactive): $asked asked and declined of $($cases.Count)"
+        # The reliability report's row for this suite: 32 paths, each run non-interactively (refused) and interactively (declined).
+        Write-ReliabilitySummary -Suite 'Lockout guard paths (lockout suite)' -Operations (2 * $cases.Count) -PathsRefused "$($script:refusedPaths) of $($cases.Count) refused non-interactively; $asked of $($cases.Count) asked interactively"
         $failures | Should -BeNullOrEmpty
         $asked | Should -Be $cases.Count
     }
