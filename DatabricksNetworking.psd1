@@ -18,6 +18,7 @@
         'Compare-DbxNetworkConfiguration'
         'Connect-DbxAccount'
         'Connect-DbxWorkspace'
+        'Deploy-DbxPrivateLinkWorkspace'
         'Disable-DbxAccountIpAccessListFeature'
         'Disable-DbxIpAccessListFeature'
         'Disconnect-DbxAccount'
