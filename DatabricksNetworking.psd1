@@ -45,6 +45,7 @@
         'Get-DbxPrivateEndpointRule'
         'Get-DbxPrivateLinkService'
         'Get-DbxPublishedIpRange'
+        'Get-DbxS3BucketPolicy'
         'Get-DbxServerlessEgressIp'
         'Get-DbxStorageConfiguration'
         'Get-DbxVpcEndpointRegistration'
