@@ -139,6 +139,8 @@ function Invoke-Test {
         $emulator = Start-DbxTestEmulator -EmulatorDll $EmulatorDll -Arguments @('--aws-endpoint', $moto.Url, '--quiet') -LogDirectory $ResultsDir
         $services += $emulator
         $env:DBX_TEST_MOTO_URL = $moto.Url
+        # Headless Chromium renders the HTML report (Posture/ReportRendering.Tests.ps1); empty: that test is skipped, visibly.
+        $env:DBX_TEST_CHROMIUM = if ($SkipPester) { '' } else { "$(Initialize-Chromium)" }
         $env:DBX_TEST_EMULATOR_URL = $emulator.Url
         # The shared emulator's admin token: TestHelpers sends it to /_emulator routes, and emulators the tests start inherit it.
         $env:DBX_EMULATOR_ADMIN_TOKEN = $emulator.AdminToken

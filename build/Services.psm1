@@ -32,6 +32,38 @@ function Find-MotoServer {
     return $null
 }
 
+function Find-Chromium {
+    foreach ($name in 'chromium', 'chromium-browser', 'google-chrome') {
+        $cmd = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($cmd) { return $cmd.Source }
+    }
+    return $null
+}
+
+function Initialize-Chromium {
+    <#
+      Headless Chromium for the HTML report's rendering test (the Debian package "chromium"). Returns its path, or
+      $null with a warning saying why it is missing; the test then reports itself as skipped, never as passed.
+    #>
+    [CmdletBinding()]
+    param()
+    $path = Find-Chromium
+    if ($path) { return $path }
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    $isRoot = $IsLinux -and ((& id -u 2>$null) -eq '0')
+    if ($apt -and $isRoot) {
+        Write-Warning 'chromium was not found; trying: apt-get install -y chromium'
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & $apt.Source install -y --no-install-recommends chromium 2>&1 | Write-Verbose
+        if (-not (Find-Chromium)) { & $apt.Source update 2>&1 | Write-Verbose; & $apt.Source install -y --no-install-recommends chromium 2>&1 | Write-Verbose }
+        $path = Find-Chromium
+    }
+    if (-not $path) {
+        Write-Warning 'Headless Chromium is not installed and could not be installed here (needs apt-get as root): the HTML report rendering test will be SKIPPED. Install it with: sudo apt-get install -y chromium'
+    }
+    return $path
+}
+
 function Start-MotoServer {
     [CmdletBinding()]
     param([string]$LogDirectory = [IO.Path]::GetTempPath())
@@ -98,4 +130,4 @@ function Stop-TestService {
     }
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, Wait-TcpPort, Get-PwshCommand, Start-MotoServer, Start-DbxTestEmulator, Stop-TestService
+Export-ModuleMember -Function Get-FreeTcpPort, Wait-TcpPort, Get-PwshCommand, Find-Chromium, Initialize-Chromium, Start-MotoServer, Start-DbxTestEmulator, Stop-TestService

@@ -34,12 +34,12 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
             var id = Emu.Str(body!, "network_policy_id");
             if (!ServerlessRules.IsPolicyId(id))
                 return Emu.BadRequest(http, $"Invalid network_policy_id '{id}': it must match ^[a-zA-Z0-9_.-]{{1,32}}$.");
-            var problem = Validate(body!);
+            var problem = Validate(body!) ?? IngressRules.Validate(body!, id == IngressRules.AccountPolicyId);
             if (problem != null) return Emu.BadRequest(http, problem);
             lock (s.State.Sync)
             {
                 var policies = Policies(acc);
-                if (policies.ContainsKey(id!))
+                if (policies.ContainsKey(id!) || id == IngressRules.AccountPolicyId)
                     return Emu.Error(http, 409, "RESOURCE_ALREADY_EXISTS", $"Network policy {id} already exists.");
                 var stored = Stored(acc, body!, id!);
                 policies[id!] = stored;
@@ -51,7 +51,10 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
         {
             var acc = Emu.Req(http).Account!;
             lock (s.State.Sync)
+            {
+                if (policyId == IngressRules.AccountPolicyId) return Emu.Json(AccountPolicy(acc).DeepClone());
                 return Policies(acc).TryGetValue(policyId, out var p) ? Emu.Json(p.DeepClone()) : PolicyNotFound(http, policyId);
+            }
         });
 
         app.MapPut(Base + "/{policyId}", async (HttpContext http, string policyId) =>
@@ -62,11 +65,12 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
             var bodyId = Emu.Str(body!, "network_policy_id");
             if (bodyId != null && bodyId != policyId)
                 return Emu.BadRequest(http, $"network_policy_id '{bodyId}' in the body does not match '{policyId}' in the path.");
-            var problem = Validate(body!);
+            var problem = Validate(body!) ?? IngressRules.Validate(body!, policyId == IngressRules.AccountPolicyId);
             if (problem != null) return Emu.BadRequest(http, problem);
             lock (s.State.Sync)
             {
                 var policies = Policies(acc);
+                if (policyId == IngressRules.AccountPolicyId) AccountPolicy(acc);
                 if (!policies.ContainsKey(policyId)) return PolicyNotFound(http, policyId);
                 var stored = Stored(acc, body!, policyId);
                 policies[policyId] = stored;
@@ -79,6 +83,8 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
             var acc = Emu.Req(http).Account!;
             if (policyId == ServerlessRules.DefaultPolicyId)
                 return Emu.BadRequest(http, "default-policy is the account's default network policy and cannot be deleted.");
+            if (policyId == IngressRules.AccountPolicyId)
+                return Emu.BadRequest(http, "account-policy is the account-level network policy and cannot be deleted.");
             lock (s.State.Sync)
             {
                 var policies = Policies(acc);
@@ -112,6 +118,8 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
             if (error != null) return error;
             var policyId = Emu.Str(body!, "network_policy_id");
             if (string.IsNullOrEmpty(policyId)) return Emu.BadRequest(http, "network_policy_id is required.");
+            if (policyId == IngressRules.AccountPolicyId)
+                return Emu.BadRequest(http, "account-policy is the account-level network policy; it applies to account-level resources and cannot be attached to a workspace.");
             lock (s.State.Sync)
             {
                 if (!long.TryParse(workspaceId, out var wid) || !acc.Workspaces.TryGetValue(wid, out var ws))
@@ -144,7 +152,20 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
         return policies;
     }
 
-    private static string BoundPolicy(WorkspaceState ws) =>
+    /// <summary>The account-level policy (fixed id account-policy, undeletable), stored the first time it is read or
+    /// written; until then the account has no ingress restriction. It is listed once stored.</summary>
+    public static JsonObject AccountPolicy(AccountState acc)
+    {
+        var policies = Policies(acc);
+        if (!policies.TryGetValue(IngressRules.AccountPolicyId, out var p))
+            policies[IngressRules.AccountPolicyId] = p = new JsonObject { ["network_policy_id"] = IngressRules.AccountPolicyId, ["account_id"] = acc.AccountId };
+        return p;
+    }
+
+    /// <summary>The policy a workspace uses: its binding, else default-policy.</summary>
+    public static JsonObject? PolicyOf(AccountState acc, WorkspaceState ws) => Policies(acc).GetValueOrDefault(BoundPolicy(ws));
+
+    public static string BoundPolicy(WorkspaceState ws) =>
         ws.Collections.TryGetValue(OptionCollection, out var c) && c.Values.FirstOrDefault() is { } o
             ? Emu.Str(o, "network_policy_id") ?? ServerlessRules.DefaultPolicyId
             : ServerlessRules.DefaultPolicyId;
@@ -158,6 +179,7 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
             foreach (var list in new[] { "allowed_internet_destinations", "blocked_internet_destinations" })
                 if (access[list] is JsonArray arr)
                     foreach (var d in arr.OfType<JsonObject>()) d["internet_destination_type"] ??= "DNS_NAME";
+        IngressRules.FillDefaults(o);
         return o;
     }
 

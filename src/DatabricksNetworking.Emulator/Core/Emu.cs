@@ -37,6 +37,8 @@ public sealed class EmulatorServices
     public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
     public long NowMs => Clock().ToUnixTimeMilliseconds();
     public RequestStats Stats { get; } = new();
+    /// <summary>Context-based ingress decisions (GET /_emulator/ingress-log).</summary>
+    public Areas.IngressLog IngressLog { get; } = new();
     /// <summary>Called after a successful write, to persist --state-file.</summary>
     public Action? Changed { get; set; }
 }

@@ -125,6 +125,26 @@ namespace DatabricksNetworking.Models
         public override string ToString() => Cidr ?? "";
     }
 
+    /// <summary>An S3 bucket policy that denies every request not arriving over the given private paths (VPC endpoint ids,
+    /// Databricks' serverless VPC endpoint organization path). Not a wire object; <see cref="PolicyJson"/> is ready for
+    /// <c>aws s3api put-bucket-policy --policy</c>.</summary>
+    public sealed class S3BucketPolicy
+    {
+        public string? BucketName { get; set; }
+        /// <summary>VPC endpoint ids the policy lets through (aws:SourceVpce): the NCC rules' endpoints and the customer's gateway endpoints.</summary>
+        public string[] VpcEndpointIds { get; set; } = new string[0];
+        /// <summary>aws:VpceOrgPaths values the policy lets through (serverless compute without naming its endpoint ids).</summary>
+        public string[] VpceOrgPaths { get; set; } = new string[0];
+        /// <summary>NCC private endpoint rules for the bucket that are not usable yet (not ESTABLISHED or no vpc_endpoint_id); left out of the policy.</summary>
+        public string[] PendingRuleIds { get; set; } = new string[0];
+        /// <summary>The policy statements, as ordered dictionaries in the IAM policy grammar.</summary>
+        public object[] Statements { get; set; } = new object[0];
+        /// <summary>The whole policy document as JSON.</summary>
+        public string PolicyJson { get; set; } = "";
+
+        public override string ToString() => PolicyJson;
+    }
+
     // ---- network policies ----------------------------------------------------------------------------
 
     /// <summary>An account network policy (serverless egress control). Unknown fields are kept, so a read-then-PUT never drops them.</summary>

@@ -63,28 +63,28 @@ namespace DatabricksNetworking.Posture
                 int passed = rs.Count(r => r.Outcome == ComplianceControls.Passed), failed = rs.Count(r => r.Outcome == ComplianceControls.Failed), unknown = rs.Count(r => r.Outcome == ComplianceControls.Unknown);
                 sb.Append("<tr data-workspace-id=\"").Append(p.WorkspaceId).Append("\" data-passed=\"").Append(passed).Append("\" data-failed=\"").Append(failed)
                   .Append("\" data-unknown=\"").Append(unknown).Append("\">");
-                Td(sb, p.WorkspaceName ?? "");
-                Td(sb, p.WorkspaceId.ToString(CultureInfo.InvariantCulture));
-                Td(sb, p.Region ?? "");
-                Td(sb, p.Complete ? "Complete" : "Incomplete", p.Complete ? "" : "warn", p.Complete ? null : string.Join("; ", p.IncompleteReasons));
-                Td(sb, passed.ToString(CultureInfo.InvariantCulture), "num");
-                Td(sb, failed.ToString(CultureInfo.InvariantCulture), failed > 0 ? "num bad" : "num");
-                Td(sb, unknown.ToString(CultureInfo.InvariantCulture), unknown > 0 ? "num warn" : "num");
+                Td(sb, "Workspace", p.WorkspaceName ?? "");
+                Td(sb, "Id", p.WorkspaceId.ToString(CultureInfo.InvariantCulture), "id");
+                Td(sb, "Region", p.Region ?? "");
+                Td(sb, "Scan", p.Complete ? "Complete" : "Incomplete", p.Complete ? "" : "warn", p.Complete ? null : string.Join("; ", p.IncompleteReasons));
+                Td(sb, "Passed", passed.ToString(CultureInfo.InvariantCulture), "num");
+                Td(sb, "Failed", failed.ToString(CultureInfo.InvariantCulture), failed > 0 ? "num bad" : "num");
+                Td(sb, "Unknown", unknown.ToString(CultureInfo.InvariantCulture), unknown > 0 ? "num warn" : "num");
                 foreach (var c in controls)
                 {
                     var r = rs.FirstOrDefault(x => x.Control == c);
-                    if (r == null) { sb.Append("<td class=\"ctl na\" data-outcome=\"NotApplicable\" title=\"not in scope\">&ndash;</td>"); continue; }
+                    if (r == null) { sb.Append("<td class=\"ctl na\" data-label=\"").Append(E(c)).Append("\" data-outcome=\"NotApplicable\" title=\"not in scope\">&ndash;</td>"); continue; }
                     var (glyph, cls) = r.Outcome == ComplianceControls.Passed ? ("&#10003;", "pass") : r.Outcome == ComplianceControls.Failed ? ("&#10007;", "fail") : ("?", "unknown");
-                    sb.Append("<td class=\"ctl ").Append(cls).Append("\" data-control=\"").Append(E(c)).Append("\" data-outcome=\"").Append(r.Outcome)
+                    sb.Append("<td class=\"ctl ").Append(cls).Append("\" data-label=\"").Append(E(c)).Append("\" data-control=\"").Append(E(c)).Append("\" data-outcome=\"").Append(r.Outcome)
                       .Append("\" title=\"").Append(E(r.Actual)).Append("\">").Append(glyph).Append("</td>");
                 }
-                Td(sb, p.CustomerManagedVpc ? (p.VpcStatus ?? "?") : "Databricks-managed");
-                Td(sb, YesNo(p.BackEndPrivateLink));
-                Td(sb, YesNo(p.FrontEndPrivateLink));
-                Td(sb, YesNo(p.PublicAccessEnabled));
-                Td(sb, p.IpAccessListsEnabled == null ? "?" : p.IpAccessListsEnabled == true ? $"on ({p.AllowListCount} allow / {p.BlockListCount} block)" : "off");
-                Td(sb, p.NetworkConnectivityConfigId == null ? "none" : (p.NetworkConnectivityConfigName ?? p.NetworkConnectivityConfigId));
-                Td(sb, p.EgressRestrictionMode == null ? "?" : $"{p.NetworkPolicyId}: {p.EgressRestrictionMode}{(p.PolicyEnforcementMode == "DRY_RUN" ? " (dry run)" : "")}");
+                Td(sb, "VPC", p.CustomerManagedVpc ? (p.VpcStatus ?? "?") : "Databricks-managed");
+                Td(sb, "Back-end PL", YesNo(p.BackEndPrivateLink));
+                Td(sb, "Front-end PL", YesNo(p.FrontEndPrivateLink));
+                Td(sb, "Public access", YesNo(p.PublicAccessEnabled));
+                Td(sb, "IP access lists", p.IpAccessListsEnabled == null ? "?" : p.IpAccessListsEnabled == true ? $"on ({p.AllowListCount} allow / {p.BlockListCount} block)" : "off");
+                Td(sb, "NCC", p.NetworkConnectivityConfigId == null ? "none" : (p.NetworkConnectivityConfigName ?? p.NetworkConnectivityConfigId));
+                Td(sb, "Egress policy", p.EgressRestrictionMode == null ? "?" : $"{p.NetworkPolicyId}: {p.EgressRestrictionMode}{(p.PolicyEnforcementMode == "DRY_RUN" ? " (dry run)" : "")}");
                 sb.Append("</tr>\n");
             }
             sb.Append("</tbody></table></div></section>\n");
@@ -100,18 +100,18 @@ namespace DatabricksNetworking.Posture
                 foreach (var f in findings)
                 {
                     sb.Append("<tr data-workspace-id=\"").Append(f.WorkspaceId).Append("\" data-control=\"").Append(E(f.Control)).Append("\" data-severity=\"").Append(f.Severity).Append("\">");
-                    sb.Append("<td class=\"sev-").Append(f.Severity.ToString().ToLowerInvariant()).Append("\" data-sort=\"").Append((int)f.Severity).Append("\">").Append(f.Severity).Append("</td>");
-                    Td(sb, f.WorkspaceName ?? f.WorkspaceId.ToString(CultureInfo.InvariantCulture));
-                    Td(sb, f.Control);
-                    Td(sb, f.Outcome, f.Outcome == ComplianceControls.Unknown ? "warn" : "bad");
-                    Td(sb, f.Actual, "text");
-                    Td(sb, f.Expected, "text");
-                    Td(sb, f.Remediation, "text");
+                    sb.Append("<td class=\"sev-").Append(f.Severity.ToString().ToLowerInvariant()).Append("\" data-label=\"Severity\" data-sort=\"").Append((int)f.Severity).Append("\">").Append(f.Severity).Append("</td>");
+                    Td(sb, "Workspace", f.WorkspaceName ?? f.WorkspaceId.ToString(CultureInfo.InvariantCulture));
+                    Td(sb, "Control", f.Control);
+                    Td(sb, "Status", f.Outcome, f.Outcome == ComplianceControls.Unknown ? "warn" : "bad");
+                    Td(sb, "Actual", f.Actual, "text");
+                    Td(sb, "Expected", f.Expected, "text");
+                    Td(sb, "How to fix", f.Remediation, "text fix");
                     sb.Append("</tr>\n");
                 }
                 sb.Append("</tbody></table></div>\n");
             }
-            sb.Append("</section>\n<footer>DatabricksNetworking &middot; Export-DbxNetworkPostureReport &middot; click a column heading to sort</footer>\n");
+            sb.Append("</section>\n<footer>DatabricksNetworking &middot; Export-DbxNetworkPostureReport<span class=\"js-only\"> &middot; click a column heading to sort, type in a filter box to narrow the rows</span></footer>\n");
             sb.Append("<script>\n").Append(Script).Append("</script>\n</body>\n</html>\n");
             return sb.ToString();
         }
@@ -169,9 +169,10 @@ namespace DatabricksNetworking.Posture
             sb.Append("</th>");
         }
 
-        private static void Td(StringBuilder sb, string text, string? cls = null, string? title = null)
+        // data-label names the cell's column: the narrow (card) layout and print show it before the value.
+        private static void Td(StringBuilder sb, string label, string text, string? cls = null, string? title = null)
         {
-            sb.Append("<td");
+            sb.Append("<td data-label=\"").Append(E(label)).Append('"');
             if (!string.IsNullOrEmpty(cls)) sb.Append(" class=\"").Append(cls).Append('"');
             if (title != null) sb.Append(" title=\"").Append(E(title)).Append('"');
             sb.Append('>').Append(E(text)).Append("</td>");
@@ -185,8 +186,8 @@ namespace DatabricksNetworking.Posture
 :root { --pass: #2e7d32; --fail: #c62828; --unknown: #9e9e9e; --ink: #1f2933; --muted: #5f6b7a; --line: #d9dee4; --bg: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0; padding: 24px 32px; font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: var(--ink); background: #fff; }
-header h1 { margin: 0 0 4px; font-size: 24px; }
-.meta { margin: 0 0 16px; color: var(--muted); }
+header h1 { margin: 0 0 4px; font-size: 24px; overflow-wrap: anywhere; }
+.meta { margin: 0 0 16px; color: var(--muted); overflow-wrap: anywhere; }
 h2 { font-size: 18px; margin: 28px 0 10px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; }
 .card { min-width: 120px; padding: 12px 16px; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); }
@@ -195,13 +196,15 @@ h2 { font-size: 18px; margin: 28px 0 10px; }
 .card.bad .value, .card.sev-critical .value, .card.sev-high .value { color: var(--fail); }
 .card.good .value { color: var(--pass); }
 .card.warn .value, .card.sev-medium .value { color: #b26a00; }
+svg#chart { max-width: 100%; height: auto; }
 svg rect.pass { fill: var(--pass); } svg rect.fail { fill: var(--fail); } svg rect.unknown { fill: var(--unknown); }
 svg text { fill: var(--ink); font-family: inherit; } svg text.count { fill: var(--muted); }
 .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }
-th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; white-space: nowrap; }
-td.text { white-space: normal; min-width: 220px; }
-th { position: sticky; top: 0; background: var(--bg); cursor: pointer; user-select: none; }
+th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th { position: sticky; top: 0; background: var(--bg); cursor: pointer; user-select: none; white-space: normal; overflow-wrap: normal; word-break: keep-all; hyphens: none; }
+td.id, td.num, td.ctl, td[class^=sev-] { white-space: nowrap; }
+td.text { min-width: 12em; }
 th.ctl { vertical-align: bottom; font-weight: 500; } th.ctl span { display: inline-block; writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; }
 th[aria-sort=ascending]::after { content: ' \25B2'; } th[aria-sort=descending]::after { content: ' \25BC'; }
 tbody tr:nth-child(even) { background: #fbfcfd; }
@@ -211,7 +214,41 @@ td.pass { color: var(--pass); } td.fail, td.bad { color: var(--fail); } td.unkno
 td.sev-critical { color: #fff; background: #8e0000; font-weight: 600; } td.sev-high { color: var(--fail); font-weight: 600; }
 td.sev-medium { color: #b26a00; font-weight: 600; } td.sev-low, td.sev-info { color: var(--muted); }
 p.good { color: var(--pass); font-weight: 600; }
+.filter { display: none; margin: 0 0 8px; } html[data-ready] .filter { display: block; }
+.filter input { font: inherit; padding: 4px 8px; width: 20em; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
+.js-only { display: none; } html[data-ready] .js-only { display: inline; }
+tr.filtered-out { display: none; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+@media (max-width: 1500px) { body { padding: 16px; font-size: 12px; } th, td { padding: 4px; } }
+/* Narrow screens: each row becomes a card, each cell is preceded by its column's name. */
+@media screen and (max-width: 700px) {
+  body { padding: 12px; }
+  .scroll { overflow-x: visible; border: 0; }
+  table, tbody, tr, td { display: block; width: 100%; }
+  thead { display: block; }
+  thead tr { display: flex; flex-wrap: wrap; gap: 4px; border: 0; }
+  thead th { position: static; font-size: 12px; padding: 2px 6px; border: 1px solid var(--line); border-radius: 4px; }
+  thead th.ctl span { writing-mode: horizontal-tb; transform: none; }
+  tbody tr { margin: 0 0 12px; border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; background: #fff; }
+  td { border: 0; padding: 2px 0; display: flex; gap: 8px; text-align: left; white-space: normal; overflow-wrap: anywhere; }
+  td.num, td.ctl { text-align: left; }
+  td.text { min-width: 0; }
+  td::before { content: attr(data-label); flex: 0 0 9em; color: var(--muted); font-weight: 600; white-space: normal; }
+}
+/* Print: every column, headers repeated on each page, no scroll boxes or controls. */
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  body { padding: 0; font-size: 9px; }
+  h2 { break-after: avoid; }
+  .scroll { overflow: visible; border: 0; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th { position: static; cursor: auto; }
+  th, td { padding: 2px 3px; }
+  td.text { min-width: 0; }
+  .filter, .js-only { display: none !important; }
+  th[aria-sort]::after { content: ''; }
+}
 ";
 
         private const string Script = @"
@@ -257,6 +294,21 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
     var t = document.getElementById(m[1]);
     if (t) { var i = columnIndex(t, m[2]); if (i >= 0) { sortTable(t, i, m[3]); } }
   }
+  // A filter box per table (made here, so a page without scripts shows no control that does nothing).
+  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
+    var box = document.createElement('div'); box.className = 'filter';
+    var input = document.createElement('input'); input.type = 'search'; input.placeholder = 'Filter rows';
+    input.setAttribute('aria-label', 'Filter the rows of ' + table.id); input.setAttribute('data-table', table.id);
+    input.addEventListener('input', function () {
+      var q = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        r.classList.toggle('filtered-out', q !== '' && r.textContent.toLowerCase().indexOf(q) < 0);
+      });
+    });
+    box.appendChild(input);
+    var holder = table.parentNode.classList.contains('scroll') ? table.parentNode : table;
+    holder.parentNode.insertBefore(box, holder);
+  });
   document.documentElement.setAttribute('data-ready', 'true');
 })();
 ";
