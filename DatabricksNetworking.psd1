@@ -59,6 +59,7 @@
         'New-DbxAwsSecurityGroup'
         'New-DbxAwsVpcEndpoint'
         'New-DbxAwsVpcPeering'
+        'New-DbxIngressRule'
         'New-DbxIpAccessList'
         'New-DbxNetworkConfiguration'
         'New-DbxNetworkConnectivityConfig'
