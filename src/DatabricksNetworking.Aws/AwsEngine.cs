@@ -122,6 +122,11 @@ namespace DatabricksNetworking.Aws.Engine
                 var groups = await DescribeGroups(s, ec2, new Filter("group-id", query.SecurityGroupIds.ToList()), ct).ConfigureAwait(false);
                 facts.SecurityGroups = groups.ToArray();
             }
+            if (query.SecurityGroupNames != null && query.SecurityGroupNames.Count > 0)
+            {
+                var named = await DescribeGroups(s, ec2, new Filter("group-name", query.SecurityGroupNames.ToList()), ct).ConfigureAwait(false);
+                facts.SecurityGroups = facts.SecurityGroups.Concat(named.Where(g => g.VpcId == query.VpcId && !facts.SecurityGroups.Any(x => x.SecurityGroupId == g.SecurityGroupId))).ToArray();
+            }
 
             var tables = new List<AwsRouteTableFacts>();
             string? rtToken = null;

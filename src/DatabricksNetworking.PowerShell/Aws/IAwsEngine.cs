@@ -85,6 +85,8 @@ namespace DatabricksNetworking.Aws
         public IReadOnlyList<string>? SubnetIds { get; set; }
         /// <summary>Null: no security groups.</summary>
         public IReadOnlyList<string>? SecurityGroupIds { get; set; }
+        /// <summary>Also (or instead) the groups of the VPC with these names (a deployment finds its own groups by name).</summary>
+        public IReadOnlyList<string>? SecurityGroupNames { get; set; }
     }
 
     public sealed class AwsSecurityGroupRequest

@@ -153,8 +153,10 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("network_policy_id")] public string? NetworkPolicyId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
         [JsonPropertyName("egress")] public NetworkPolicyEgress? Egress { get; set; }
-        [JsonPropertyName("ingress")] public JsonElement? Ingress { get; set; }
-        [JsonPropertyName("ingress_dry_run")] public JsonElement? IngressDryRun { get; set; }
+        /// <summary>Enforced context-based ingress (see Models/Ingress.cs).</summary>
+        [JsonPropertyName("ingress")] public IngressNetworkPolicy? Ingress { get; set; }
+        /// <summary>Ingress rules in dry run: they never block, they only log what they would decide.</summary>
+        [JsonPropertyName("ingress_dry_run")] public IngressNetworkPolicy? IngressDryRun { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
 
         private NetworkAccessPolicy? Access => Egress?.NetworkAccess;
@@ -169,6 +171,17 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public StorageDestination[] AllowedS3Buckets => Access?.AllowedStorageDestinations?.Where(s => s.StorageDestinationType == "AWS_S3").ToArray() ?? new StorageDestination[0];
         /// <summary>Destinations this policy counts against the 2000 limit (domains and storage).</summary>
         [JsonIgnore] public int DestinationCount => (Access?.AllowedInternetDestinations?.Count ?? 0) + (Access?.BlockedInternetDestinations?.Count ?? 0) + (Access?.AllowedStorageDestinations?.Count ?? 0);
+
+        /// <summary>Public ingress mode: FULL_ACCESS (also when no ingress is set) or RESTRICTED_ACCESS.</summary>
+        [JsonIgnore] public string PublicAccessRestrictionMode => Ingress?.PublicAccess?.RestrictionMode ?? "FULL_ACCESS";
+        /// <summary>The dry-run public ingress mode, or null when there is no dry run.</summary>
+        [JsonIgnore] public string? DryRunPublicAccessRestrictionMode => IngressDryRun?.PublicAccess?.RestrictionMode;
+        [JsonIgnore] public int IngressRuleCount => (Ingress?.PublicAccess?.AllowRules?.Count ?? 0) + (Ingress?.PublicAccess?.DenyRules?.Count ?? 0);
+        [JsonIgnore] public int IngressDryRunRuleCount => (IngressDryRun?.PublicAccess?.AllowRules?.Count ?? 0) + (IngressDryRun?.PublicAccess?.DenyRules?.Count ?? 0);
+
+        /// <summary>One line for confirmations: the public ingress mode and rule counts, enforced and dry run.</summary>
+        [JsonIgnore] public string IngressSummary =>
+            $"public ingress {PublicAccessRestrictionMode} with {IngressRuleCount} rule(s)" + (IngressDryRun?.PublicAccess != null ? $", dry run {DryRunPublicAccessRestrictionMode} with {IngressDryRunRuleCount} rule(s)" : "");
 
         public override string ToString() => NetworkPolicyId ?? "";
     }

@@ -63,7 +63,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             d.StorageDestinationType == NetworkPolicyWire.AwsS3 && string.Equals(d.BucketName, bucket, StringComparison.Ordinal)
             && (region == null || string.Equals(d.Region, region, StringComparison.Ordinal));
 
-        private static string? Property(object o, params string[] names)
+        internal static string? Property(object o, params string[] names)
         {
             if (o is IDictionary dict)
             {
@@ -189,8 +189,26 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [AllowEmptyCollection]
         public NetworkPolicyProduct[]? DryRunProduct { get; set; }
 
-        protected void ApplyParameters(NetworkPolicy policy) =>
+        /// <summary>Public ingress: FullAccess (allowed unless a deny rule matches) or RestrictedAccess (only what an allow rule matches).</summary>
+        [Parameter]
+        public NetworkRestrictionMode? PublicAccessRestrictionMode { get; set; }
+
+        /// <summary>The public ingress rules (from New-DbxIngressRule); they replace the current ones. @() removes all.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public IngressRule[]? IngressRule { get; set; }
+
+        /// <summary>-PublicAccessRestrictionMode and -IngressRule go to ingress_dry_run: they only log what they would decide.</summary>
+        [Parameter]
+        public SwitchParameter IngressDryRun { get; set; }
+
+        protected void ApplyParameters(NetworkPolicy policy, bool quiet = false)
+        {
             NetworkPolicyEdit.Apply(policy, MyInvocation.BoundParameters, RestrictionMode, AllowedDomain, BlockedDomain, AllowedS3Bucket, EnforcementMode, DryRunProduct);
+            if (IngressDryRun && PublicAccessRestrictionMode == null && IngressRule == null)
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "-IngressDryRun says where -PublicAccessRestrictionMode and -IngressRule go: give at least one of them.", policy.NetworkPolicyId);
+            IngressRules.Apply(policy, PublicAccessRestrictionMode, IngressRule, IngressDryRun, quiet ? (Action<string>)(_ => { }) : WriteWarning);
+        }
     }
 
     /// <summary>
@@ -217,7 +235,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             var access = NetworkPolicyEdit.Access(policy);
             access.PolicyEnforcement ??= new PolicyEnforcement { EnforcementMode = "ENFORCED" };
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
-            if (!ShouldProcess(NetworkPolicyId, $"Create network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations)")) return;
+            if (!ShouldProcess(NetworkPolicyId, $"Create network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})")) return;
             var api = new NetworkPoliciesApi(AccountClient);
             // The id is the caller's: after a lost answer, the policy with this id is the one just created.
             WriteObject(CreateOnce($"network policy '{NetworkPolicyId}'", ct => api.CreateAsync(policy, ct), async (notBefore, ct) =>
@@ -245,22 +263,22 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "EnforcementMode", "DryRunProduct" };
+        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" };
 
         protected override void ProcessRecordCore()
         {
             CurrentTarget = NetworkPolicyId;
             ServerlessChecks.PolicyId(NetworkPolicyId);
             if (!ChangeParameters.Any(MyInvocation.BoundParameters.ContainsKey))
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -EnforcementMode or -DryRunProduct.", NetworkPolicyId);
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode or -IngressRule.", NetworkPolicyId);
             // Validate the parameters on their own first, so bad input fails before any request.
-            ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId });
+            ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, quiet: true);
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(NetworkPolicyId, ct));
             policy.NetworkPolicyId = NetworkPolicyId;
             ApplyParameters(policy);
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
-            if (!ShouldProcess(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations)")) return;
+            if (!ShouldProcess(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})")) return;
             var stored = Run(ct => api.ReplaceAsync(policy, ct));
             if (PassThru) WriteObject(stored);
         }

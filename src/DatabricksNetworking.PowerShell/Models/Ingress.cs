@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DatabricksNetworking.Models
+{
+    // Context-based ingress of a network policy (`ingress` and `ingress_dry_run`), typed after the Go SDK's
+    // CustomerFacingIngressNetworkPolicy (service/settings/model.go). Every class keeps unknown fields, and every
+    // optional boolean is nullable, so a read-then-PUT sends back exactly what was read.
+
+    /// <summary>The ingress part of a network policy: public, private (registered endpoints) and cross-workspace access.</summary>
+    public sealed class IngressNetworkPolicy
+    {
+        [JsonPropertyName("cross_workspace_access")] public IngressCrossWorkspaceAccess? CrossWorkspaceAccess { get; set; }
+        [JsonPropertyName("private_access")] public IngressPrivateAccess? PrivateAccess { get; set; }
+        [JsonPropertyName("public_access")] public IngressPublicAccess? PublicAccess { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>Public internet access: FULL_ACCESS or RESTRICTED_ACCESS, deny rules first, then allow rules.</summary>
+    public sealed class IngressPublicAccess
+    {
+        [JsonPropertyName("allow_rules")] public List<IngressPublicRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public List<IngressPublicRule>? DenyRules { get; set; }
+        /// <summary>FULL_ACCESS or RESTRICTED_ACCESS (string: unknown values never break reading).</summary>
+        [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>A public ingress rule: it matches when its origin, destination and authentication all match (an absent part matches all).</summary>
+    public sealed class IngressPublicRule
+    {
+        [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
+        [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
+        [JsonPropertyName("label")] public string? Label { get; set; }
+        [JsonPropertyName("origin")] public IngressPublicOrigin? Origin { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => Label ?? "";
+    }
+
+    public sealed class IngressPublicOrigin
+    {
+        [JsonPropertyName("all_ip_ranges")] public bool? AllIpRanges { get; set; }
+        [JsonPropertyName("excluded_ip_ranges")] public IngressIpRanges? ExcludedIpRanges { get; set; }
+        [JsonPropertyName("included_ip_ranges")] public IngressIpRanges? IncludedIpRanges { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class IngressIpRanges
+    {
+        [JsonPropertyName("ip_ranges")] public List<string>? IpRanges { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>Who a rule applies to: IDENTITY_TYPE_ALL_USERS, IDENTITY_TYPE_ALL_SERVICE_PRINCIPALS or IDENTITY_TYPE_SELECTED_IDENTITIES.</summary>
+    public sealed class IngressAuthentication
+    {
+        [JsonPropertyName("identities")] public List<IngressIdentity>? Identities { get; set; }
+        [JsonPropertyName("identity_type")] public string? IdentityType { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>One principal: its numeric id and PRINCIPAL_TYPE_USER or PRINCIPAL_TYPE_SERVICE_PRINCIPAL.</summary>
+    public sealed class IngressIdentity
+    {
+        [JsonPropertyName("principal_id")] public long? PrincipalId { get; set; }
+        [JsonPropertyName("principal_type")] public string? PrincipalType { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => (PrincipalType == IngressWire.ServicePrincipal ? "servicePrincipal:" : PrincipalType == IngressWire.User ? "user:" : PrincipalType + ":") + PrincipalId;
+    }
+
+    /// <summary>What a rule protects: all destinations, or some of workspace UI/API, apps and Lakebase runtime (account policy: account UI/API).</summary>
+    public sealed class IngressDestination
+    {
+        [JsonPropertyName("account_api")] public IngressApiDestination? AccountApi { get; set; }
+        [JsonPropertyName("account_databricks_one")] public IngressAllDestinations? AccountDatabricksOne { get; set; }
+        [JsonPropertyName("account_ui")] public IngressAllDestinations? AccountUi { get; set; }
+        [JsonPropertyName("all_destinations")] public bool? AllDestinations { get; set; }
+        [JsonPropertyName("apps_runtime")] public IngressAllDestinations? AppsRuntime { get; set; }
+        [JsonPropertyName("lakebase_runtime")] public IngressAllDestinations? LakebaseRuntime { get; set; }
+        [JsonPropertyName("workspace_api")] public IngressApiDestination? WorkspaceApi { get; set; }
+        [JsonPropertyName("workspace_ui")] public IngressAllDestinations? WorkspaceUi { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>A destination without parts (<c>{"all_destinations": true}</c>).</summary>
+    public sealed class IngressAllDestinations
+    {
+        [JsonPropertyName("all_destinations")] public bool? AllDestinations { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>API destinations: scopes ("all-apis" for any) and API_SCOPE_QUALIFIER_ALL / API_SCOPE_QUALIFIER_READ.</summary>
+    public sealed class IngressApiDestination
+    {
+        [JsonPropertyName("scope_qualifier")] public string? ScopeQualifier { get; set; }
+        [JsonPropertyName("scopes")] public List<string>? Scopes { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>Access over private connectivity: ALLOW_ALL_REGISTERED_ENDPOINTS or RESTRICTED_ACCESS with rules.</summary>
+    public sealed class IngressPrivateAccess
+    {
+        [JsonPropertyName("allow_rules")] public List<IngressPrivateRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public List<IngressPrivateRule>? DenyRules { get; set; }
+        [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class IngressPrivateRule
+    {
+        [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
+        [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
+        [JsonPropertyName("label")] public string? Label { get; set; }
+        [JsonPropertyName("origin")] public IngressPrivateOrigin? Origin { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => Label ?? "";
+    }
+
+    public sealed class IngressPrivateOrigin
+    {
+        [JsonPropertyName("all_private_access")] public bool? AllPrivateAccess { get; set; }
+        [JsonPropertyName("all_registered_endpoints")] public bool? AllRegisteredEndpoints { get; set; }
+        [JsonPropertyName("azure_workspace_private_link")] public bool? AzureWorkspacePrivateLink { get; set; }
+        [JsonPropertyName("endpoints")] public IngressEndpoints? Endpoints { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class IngressEndpoints
+    {
+        [JsonPropertyName("endpoint_ids")] public List<string>? EndpointIds { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>Access from other workspaces: FULL_ACCESS, RESTRICTED_ACCESS or LEGACY_MODE.</summary>
+    public sealed class IngressCrossWorkspaceAccess
+    {
+        [JsonPropertyName("allow_rules")] public List<IngressCrossWorkspaceRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public List<IngressCrossWorkspaceRule>? DenyRules { get; set; }
+        [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class IngressCrossWorkspaceRule
+    {
+        [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
+        [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
+        [JsonPropertyName("label")] public string? Label { get; set; }
+        [JsonPropertyName("origin")] public IngressCrossWorkspaceOrigin? Origin { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => Label ?? "";
+    }
+
+    public sealed class IngressCrossWorkspaceOrigin
+    {
+        [JsonPropertyName("all_source_workspaces")] public bool? AllSourceWorkspaces { get; set; }
+        [JsonPropertyName("selected_workspaces")] public IngressWorkspaceIdList? SelectedWorkspaces { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    public sealed class IngressWorkspaceIdList
+    {
+        [JsonPropertyName("workspace_ids")] public List<long>? WorkspaceIds { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+    }
+
+    /// <summary>Wire values of the ingress enums (the Go SDK constants' strings).</summary>
+    public static class IngressWire
+    {
+        public const string FullAccess = "FULL_ACCESS";
+        public const string RestrictedAccess = "RESTRICTED_ACCESS";
+        public const string AllUsers = "IDENTITY_TYPE_ALL_USERS";
+        public const string AllServicePrincipals = "IDENTITY_TYPE_ALL_SERVICE_PRINCIPALS";
+        public const string SelectedIdentities = "IDENTITY_TYPE_SELECTED_IDENTITIES";
+        public const string User = "PRINCIPAL_TYPE_USER";
+        public const string ServicePrincipal = "PRINCIPAL_TYPE_SERVICE_PRINCIPAL";
+        public const string ScopeAll = "API_SCOPE_QUALIFIER_ALL";
+        public const string ScopeRead = "API_SCOPE_QUALIFIER_READ";
+        public const string AccountPolicyId = "account-policy";
+    }
+
+    /// <summary>
+    /// One public ingress rule with its action, as New-DbxIngressRule builds it and Get-DbxNetworkPolicyIngressRule
+    /// streams it (then with the policy id and whether it is enforced or dry run). Not a wire object: <see cref="Rule"/> is.
+    /// </summary>
+    public sealed class IngressRule
+    {
+        /// <summary>Allow or Deny.</summary>
+        public string Action { get; set; } = "Allow";
+        public string? Label => Rule.Label;
+        /// <summary>Workspace or Account: the policy level whose destinations the rule uses.</summary>
+        public string PolicyLevel { get; set; } = "Workspace";
+        /// <summary>The policy the rule was read from (null for a rule not yet in a policy).</summary>
+        public string? NetworkPolicyId { get; set; }
+        /// <summary>Enforced (<c>ingress</c>) or DryRun (<c>ingress_dry_run</c>); null for a rule not yet in a policy.</summary>
+        public string? Mode { get; set; }
+        /// <summary>The wire rule.</summary>
+        public IngressPublicRule Rule { get; set; } = new IngressPublicRule();
+
+        public string[] IpRanges => Rule.Origin?.AllIpRanges == true ? new[] { "*" } : Rule.Origin?.IncludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
+        public string[] ExcludedIpRanges => Rule.Origin?.ExcludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
+        public string[] Destinations => IngressText.Destinations(Rule.Destination);
+        public string[] Identities => IngressText.Identities(Rule.Authentication);
+
+        public override string ToString() => $"{Action} {Label}";
+    }
+
+    internal static class IngressText
+    {
+        public static string[] Destinations(IngressDestination? d)
+        {
+            if (d == null || d.AllDestinations == true) return new[] { "All" };
+            var list = new List<string>();
+            if (d.WorkspaceUi != null) list.Add("WorkspaceUi");
+            if (d.WorkspaceApi != null) list.Add("WorkspaceApi" + Scopes(d.WorkspaceApi));
+            if (d.AppsRuntime != null) list.Add("AppsRuntime");
+            if (d.LakebaseRuntime != null) list.Add("LakebaseRuntime");
+            if (d.AccountUi != null) list.Add("AccountUi");
+            if (d.AccountApi != null) list.Add("AccountApi" + Scopes(d.AccountApi));
+            if (d.AccountDatabricksOne != null) list.Add("AccountDatabricksOne");
+            return list.ToArray();
+        }
+
+        private static string Scopes(IngressApiDestination a) =>
+            (a.Scopes == null || a.Scopes.Count == 0 ? "" : "(" + string.Join(",", a.Scopes) + ")")
+            + (a.ScopeQualifier == IngressWire.ScopeRead ? "[read]" : a.ScopeQualifier == IngressWire.ScopeAll ? "[all]" : "");
+
+        public static string[] Identities(IngressAuthentication? a)
+        {
+            if (a == null) return new[] { "All" };
+            return a.IdentityType switch
+            {
+                IngressWire.AllUsers => new[] { "AllUsers" },
+                IngressWire.AllServicePrincipals => new[] { "AllServicePrincipals" },
+                _ => a.Identities?.Select(i => i.ToString()).ToArray() ?? new string[0],
+            };
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DatabricksNetworking.Aws;
+using DatabricksNetworking.Models;
+
+namespace DatabricksNetworking.Posture
+{
+    /// <summary>What Deploy-DbxPrivateLinkWorkspace is asked to build.</summary>
+    public sealed class PrivateLinkDeploymentRequest
+    {
+        public string Name { get; set; } = "";
+        public string Region { get; set; } = "";
+        public string VpcId { get; set; } = "";
+        public IReadOnlyList<string> SubnetIds { get; set; } = new string[0];
+        public IReadOnlyList<string> EndpointSubnetIds { get; set; } = new string[0];
+        public string CredentialsId { get; set; } = "";
+        public string StorageConfigurationId { get; set; } = "";
+        public bool FrontEnd { get; set; }
+        public bool PublicAccessEnabled { get; set; } = true;
+
+        public string WorkspaceGroupName => "databricks-workspace-" + VpcId;
+        public string EndpointGroupName => "databricks-endpoint-" + VpcId;
+        public string EndpointName(string role) => $"databricks-{role}-{VpcId}";
+        public string RegistrationName(string role) => $"{Name}-{role}";
+        public string NetworkName => Name + "-network";
+        public string PrivateAccessSettingsName => Name + "-pas";
+    }
+
+    /// <summary>What exists already (read by the cmdlet; the planner itself sends nothing).</summary>
+    public sealed class PrivateLinkDeploymentFacts
+    {
+        public AwsVpcFacts Vpc { get; set; } = new AwsVpcFacts();
+        public IReadOnlyList<AwsSecurityGroup> SecurityGroups { get; set; } = new AwsSecurityGroup[0];
+        public IReadOnlyList<VpcEndpoint> Registrations { get; set; } = new VpcEndpoint[0];
+        public IReadOnlyList<Network> Networks { get; set; } = new Network[0];
+        public IReadOnlyList<PrivateAccessSettings> PrivateAccessSettings { get; set; } = new PrivateAccessSettings[0];
+        public IReadOnlyList<Workspace> Workspaces { get; set; } = new Workspace[0];
+    }
+
+    public enum DeploymentStepKind
+    {
+        ReadinessCheck, WorkspaceSecurityGroup, EndpointSecurityGroup, WorkspaceEndpoint, RelayEndpoint, FrontEndEndpoint,
+        WorkspaceEndpointRegistration, RelayEndpointRegistration, FrontEndEndpointRegistration,
+        NetworkConfiguration, PrivateAccessSettings, Workspace, WaitRunning, Reachability,
+        // Extension point: Service Direct (registered endpoints of the networking v1 API) slots in after FrontEndEndpointRegistration.
+    }
+
+    /// <summary>One step of the plan: what it creates or reuses, and (after a run) how it went.</summary>
+    public sealed class DeploymentStep
+    {
+        public int Order { get; set; }
+        public DeploymentStepKind Kind { get; set; }
+        /// <summary>Check, Create, Reuse, Wait or Blocked.</summary>
+        public string Action { get; set; } = "";
+        /// <summary>The name of what the step makes or finds.</summary>
+        public string Target { get; set; } = "";
+        public string? Id { get; set; }
+        public string Detail { get; set; } = "";
+        public string? HowToFix { get; set; }
+        /// <summary>Planned, Done, Failed or NotRun.</summary>
+        public string Status { get; set; } = "Planned";
+        public bool Changes => Action == "Create";
+        public override string ToString() => $"{Order,2}. {Action} {Kind} {Target}{(Id != null ? " (" + Id + ")" : "")}";
+    }
+
+    /// <summary>The result: every id of the deployment, what this run created and what it reused.</summary>
+    public sealed class PrivateLinkDeployment
+    {
+        public string Name { get; set; } = "";
+        public string Region { get; set; } = "";
+        public string VpcId { get; set; } = "";
+        public string? WorkspaceSecurityGroupId { get; set; }
+        public string? EndpointSecurityGroupId { get; set; }
+        public string? WorkspaceAwsVpcEndpointId { get; set; }
+        public string? RelayAwsVpcEndpointId { get; set; }
+        public string? FrontEndAwsVpcEndpointId { get; set; }
+        public string? RestApiVpcEndpointId { get; set; }
+        public string? RelayVpcEndpointId { get; set; }
+        public string? FrontEndVpcEndpointId { get; set; }
+        public string? NetworkId { get; set; }
+        public string? PrivateAccessSettingsId { get; set; }
+        public long? WorkspaceId { get; set; }
+        public string? WorkspaceStatus { get; set; }
+        public string? DeploymentName { get; set; }
+        public string[] Created { get; set; } = new string[0];
+        public string[] Reused { get; set; } = new string[0];
+        public DeploymentStep[] Steps { get; set; } = new DeploymentStep[0];
+    }
+
+    /// <summary>Pure planner of a PrivateLink workspace from an existing VPC: what exists → the ordered steps.
+    /// Everything is found by its natural key (security group name, endpoint Name tag, registration of the AWS
+    /// endpoint, configuration names, workspace name and region), so a second run resumes where the first stopped.</summary>
+    public static class PrivateLinkDeploymentPlanner
+    {
+        private static readonly string[] DeadEndpointStates = { "deleted", "deleting", "failed", "rejected", "expired" };
+
+        public static IReadOnlyList<DeploymentStep> Plan(PrivateLinkDeploymentRequest r, PrivateLinkDeploymentFacts f)
+        {
+            var steps = new List<DeploymentStep>();
+            void Add(DeploymentStepKind kind, string action, string target, string? id, string detail, string? fix = null) =>
+                steps.Add(new DeploymentStep { Order = steps.Count + 1, Kind = kind, Action = action, Target = target, Id = id, Detail = detail, HowToFix = fix });
+
+            // 1. Readiness: the VPC must work before anything is made (DNS, zones, masks; ports are the groups' own rules).
+            // The workspace subnets only (the endpoint subnets are read too); no default route is fine: this plan makes both endpoints.
+            var workspaceSubnets = new AwsVpcFacts
+            {
+                VpcId = f.Vpc.VpcId, Region = f.Vpc.Region, CidrBlocks = f.Vpc.CidrBlocks, EnableDnsHostnames = f.Vpc.EnableDnsHostnames, EnableDnsSupport = f.Vpc.EnableDnsSupport,
+                Subnets = f.Vpc.Subnets.Where(s => r.SubnetIds.Contains(s.SubnetId)).ToArray(),
+                SecurityGroups = f.Vpc.SecurityGroups, RouteTables = f.Vpc.RouteTables, DatabricksEndpoints = f.Vpc.DatabricksEndpoints,
+            };
+            var failed = VpcChecks.Evaluate(workspaceSubnets, r.SubnetIds, null).Where(c => !c.Passed && c.Name != "OutboundRoute").ToList();
+            var endpointSubnetsMissing = r.EndpointSubnetIds.Where(id => !f.Vpc.Subnets.Any(s => s.SubnetId == id && s.VpcId == r.VpcId)).ToList();
+            if (endpointSubnetsMissing.Count > 0)
+                failed.Add(new AwsVpcCheck(r.VpcId, "EndpointSubnetsInVpc", false, $"Endpoint subnets not in {r.VpcId}: {string.Join(", ", endpointSubnetsMissing)}.", $"Give -EndpointSubnetId subnets of {r.VpcId}."));
+            if (!r.PublicAccessEnabled && !r.FrontEnd)
+                failed.Add(new AwsVpcCheck(r.VpcId, "PublicAccess", false, "-PublicAccess Disabled without -FrontEnd leaves the users no way in (Databricks then accepts only PrivateLink connections).", "Add -FrontEnd, or keep -PublicAccess Enabled."));
+            if (failed.Count == 0) Add(DeploymentStepKind.ReadinessCheck, "Check", r.VpcId, null, "DNS hostnames and resolution, subnets in two zones with /17-/26 masks, endpoint subnets in the VPC.");
+            else Add(DeploymentStepKind.ReadinessCheck, "Blocked", r.VpcId, null, string.Join(" ", failed.Select(c => c.Name + ": " + c.Detail)), string.Join(" ", failed.Select(c => c.HowToFix)));
+
+            // 2-3. Security groups, by name in the VPC.
+            Group(DeploymentStepKind.WorkspaceSecurityGroup, r.WorkspaceGroupName, "the workspace group: all traffic within the group, the Databricks ports out");
+            Group(DeploymentStepKind.EndpointSecurityGroup, r.EndpointGroupName, "the endpoint group: the endpoint ports from the workspace group");
+
+            // 4-6. Interface endpoints, by their Name tag in the VPC.
+            var endpoints = new Dictionary<string, AwsVpcEndpoint?>();
+            Endpoint(DeploymentStepKind.WorkspaceEndpoint, "workspace", "Workspace (REST API) service");
+            Endpoint(DeploymentStepKind.RelayEndpoint, "relay", "secure cluster connectivity relay service");
+            if (r.FrontEnd) Endpoint(DeploymentStepKind.FrontEndEndpoint, "frontend", "Workspace service, for the users (front-end)");
+
+            // 7-9. Registrations of those endpoints with the account, by AWS endpoint id and region.
+            var regs = new Dictionary<string, VpcEndpoint?>();
+            Register(DeploymentStepKind.WorkspaceEndpointRegistration, "workspace", "rest");
+            Register(DeploymentStepKind.RelayEndpointRegistration, "relay", "relay");
+            if (r.FrontEnd) Register(DeploymentStepKind.FrontEndEndpointRegistration, "frontend", "frontend");
+
+            // 10. Network configuration, by name.
+            var net = f.Networks.FirstOrDefault(n => n.NetworkName == r.NetworkName);
+            if (net == null) Add(DeploymentStepKind.NetworkConfiguration, "Create", r.NetworkName, null, $"{r.VpcId}, subnets {string.Join(", ", r.SubnetIds)}, the workspace group, REST API and relay registrations.");
+            else if (net.VpcId != r.VpcId || (net.WorkspaceId.HasValue && !f.Workspaces.Any(w => w.WorkspaceId == net.WorkspaceId && w.WorkspaceName == r.Name)))
+                Add(DeploymentStepKind.NetworkConfiguration, "Blocked", r.NetworkName, net.NetworkId,
+                    $"A network configuration named '{r.NetworkName}' exists for {net.VpcId}{(net.WorkspaceId.HasValue ? ", used by workspace " + net.WorkspaceId : "")}.",
+                    "Give the deployment another -Name, or remove that network configuration.");
+            else Add(DeploymentStepKind.NetworkConfiguration, "Reuse", r.NetworkName, net.NetworkId, $"{net.VpcId}, {net.VpcStatus ?? "UNATTACHED"}.");
+
+            // 11. Private access settings, by name.
+            var pas = f.PrivateAccessSettings.FirstOrDefault(p => p.PrivateAccessSettingsName == r.PrivateAccessSettingsName && p.Region == r.Region);
+            var pasDetail = $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ENDPOINT, admitting the {(r.FrontEnd ? "front-end and " : "")}REST API registration.";
+            if (pas == null) Add(DeploymentStepKind.PrivateAccessSettings, "Create", r.PrivateAccessSettingsName, null, pasDetail);
+            else if ((pas.PublicAccessEnabled ?? false) != r.PublicAccessEnabled)
+                Add(DeploymentStepKind.PrivateAccessSettings, "Blocked", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId,
+                    $"The private access settings '{r.PrivateAccessSettingsName}' exist with public access {(pas.PublicAccessEnabled == true ? "on" : "off")}.",
+                    "Change them with Set-DbxPrivateAccessSettings, or give -PublicAccess to match.");
+            else Add(DeploymentStepKind.PrivateAccessSettings, "Reuse", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId, pasDetail);
+
+            // 12-14. Workspace, by name and region; then wait and check.
+            var ws = f.Workspaces.FirstOrDefault(w => w.WorkspaceName == r.Name && string.Equals(w.Region, r.Region, StringComparison.OrdinalIgnoreCase));
+            if (ws == null) Add(DeploymentStepKind.Workspace, "Create", r.Name, null, $"in {r.Region} on the network configuration and private access settings above.");
+            else if (ws.WorkspaceStatus == "FAILED" || ws.WorkspaceStatus == "BANNED" || ws.WorkspaceStatus == "CANCELLING")
+                Add(DeploymentStepKind.Workspace, "Blocked", r.Name, ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"Workspace '{r.Name}' exists and is {ws.WorkspaceStatus}: {ws.WorkspaceStatusMessage}",
+                    "Fix what its status message names, then remove it (Remove-DbxWorkspace) and run the deployment again.");
+            else Add(DeploymentStepKind.Workspace, "Reuse", r.Name, ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{ws.WorkspaceStatus}.");
+            Add(DeploymentStepKind.WaitRunning, ws?.WorkspaceStatus == "RUNNING" ? "Check" : "Wait", r.Name, null, "PROVISIONING to RUNNING.");
+            Add(DeploymentStepKind.Reachability, "Check", r.Name, null, "The network configuration is VALID and the workspace has PrivateLink " + (r.FrontEnd ? "both ways." : "back-end (users over the internet)."));
+            return steps;
+
+            void Group(DeploymentStepKind kind, string name, string what)
+            {
+                var g = f.SecurityGroups.FirstOrDefault(x => x.GroupName == name && x.VpcId == r.VpcId);
+                Add(kind, g == null ? "Create" : "Reuse", name, g?.SecurityGroupId, what);
+            }
+
+            void Endpoint(DeploymentStepKind kind, string role, string what)
+            {
+                var name = r.EndpointName(role);
+                var e = f.Vpc.DatabricksEndpoints.Where(x => x.VpcId == r.VpcId && !DeadEndpointStates.Contains(x.State, StringComparer.OrdinalIgnoreCase)
+                    && x.Tags.TryGetValue("Name", out var n) && n == name).FirstOrDefault();
+                endpoints[role] = e;
+                Add(kind, e == null ? "Create" : "Reuse", name, e?.AwsVpcEndpointId, $"interface endpoint to the {what}, private DNS on, in {string.Join(", ", r.EndpointSubnetIds)}.");
+            }
+
+            void Register(DeploymentStepKind kind, string role, string suffix)
+            {
+                var e = endpoints[role];
+                var reg = e == null ? null : f.Registrations.FirstOrDefault(x => x.AwsVpcEndpointId == e.AwsVpcEndpointId && x.Region == r.Region);
+                regs[role] = reg;
+                Add(kind, reg == null ? "Create" : "Reuse", reg?.VpcEndpointName ?? r.RegistrationName(suffix), reg?.VpcEndpointId,
+                    $"registration of {(e?.AwsVpcEndpointId ?? "the " + role + " endpoint")} with the account.");
+            }
+        }
+    }
+}

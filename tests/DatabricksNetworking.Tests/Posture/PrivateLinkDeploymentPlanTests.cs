@@ -1,0 +1,77 @@
+using DatabricksNetworking.Aws;
+using DatabricksNetworking.Models;
+using DatabricksNetworking.Posture;
+
+namespace DatabricksNetworking.Tests.Posture;
+
+/// <summary>The pure planner of Deploy-DbxPrivateLinkWorkspace: what exists decides Create, Reuse or Blocked, without HTTP.</summary>
+public sealed class PrivateLinkDeploymentPlanTests
+{
+    private const string Vpc = "vpc-0123456789abcdef0";
+
+    private static PrivateLinkDeploymentRequest Request(bool frontEnd = false, bool publicAccess = true) => new()
+    {
+        Name = "ws", Region = "us-east-1", VpcId = Vpc, SubnetIds = new[] { "subnet-aaaaaaaa", "subnet-bbbbbbbb" }, EndpointSubnetIds = new[] { "subnet-cccccccc" },
+        CredentialsId = "c", StorageConfigurationId = "s", FrontEnd = frontEnd, PublicAccessEnabled = publicAccess,
+    };
+
+    private static AwsVpcFacts GoodVpc(bool dns = true) => new()
+    {
+        VpcId = Vpc, Region = "us-east-1", CidrBlocks = new[] { "10.0.0.0/16" }, EnableDnsHostnames = dns, EnableDnsSupport = true,
+        Subnets = new[]
+        {
+            new AwsSubnetFacts { SubnetId = "subnet-aaaaaaaa", VpcId = Vpc, CidrBlock = "10.0.1.0/24", AvailabilityZone = "us-east-1a" },
+            new AwsSubnetFacts { SubnetId = "subnet-bbbbbbbb", VpcId = Vpc, CidrBlock = "10.0.2.0/24", AvailabilityZone = "us-east-1b" },
+            new AwsSubnetFacts { SubnetId = "subnet-cccccccc", VpcId = Vpc, CidrBlock = "10.0.3.0/26", AvailabilityZone = "us-east-1a" },
+        },
+    };
+
+    [Fact]
+    public void An_empty_vpc_plans_every_step_as_create()
+    {
+        var steps = PrivateLinkDeploymentPlanner.Plan(Request(), new PrivateLinkDeploymentFacts { Vpc = GoodVpc() });
+        Assert.Equal(12, steps.Count);
+        Assert.Equal("Check", steps[0].Action);
+        Assert.Equal(9, steps.Count(s => s.Action == "Create"));
+        Assert.Equal(Enumerable.Range(1, 12), steps.Select(s => s.Order));
+    }
+
+    [Fact]
+    public void What_exists_is_reused_by_name_tag_and_endpoint_id()
+    {
+        var vpc = GoodVpc();
+        vpc.DatabricksEndpoints = new[] { new AwsVpcEndpoint { AwsVpcEndpointId = "vpce-11111111", VpcId = Vpc, Service = "Workspace", State = "available", Tags = new() { ["Name"] = "databricks-workspace-" + Vpc } } };
+        var facts = new PrivateLinkDeploymentFacts
+        {
+            Vpc = vpc,
+            SecurityGroups = new[] { new AwsSecurityGroup { SecurityGroupId = "sg-11111111", GroupName = "databricks-workspace-" + Vpc, VpcId = Vpc } },
+            Registrations = new[] { new VpcEndpoint { VpcEndpointId = "r1", AwsVpcEndpointId = "vpce-11111111", Region = "us-east-1", VpcEndpointName = "ws-rest" } },
+        };
+        var steps = PrivateLinkDeploymentPlanner.Plan(Request(), facts);
+        Assert.Equal(("Reuse", "sg-11111111"), (steps.Single(s => s.Kind == DeploymentStepKind.WorkspaceSecurityGroup).Action, steps.Single(s => s.Kind == DeploymentStepKind.WorkspaceSecurityGroup).Id));
+        Assert.Equal("Create", steps.Single(s => s.Kind == DeploymentStepKind.EndpointSecurityGroup).Action);
+        Assert.Equal("vpce-11111111", steps.Single(s => s.Kind == DeploymentStepKind.WorkspaceEndpoint).Id);
+        Assert.Equal("r1", steps.Single(s => s.Kind == DeploymentStepKind.WorkspaceEndpointRegistration).Id);
+        Assert.Equal("Create", steps.Single(s => s.Kind == DeploymentStepKind.RelayEndpointRegistration).Action);
+    }
+
+    [Fact]
+    public void A_vpc_without_dns_hostnames_and_public_access_off_without_front_end_block_the_plan()
+    {
+        var steps = PrivateLinkDeploymentPlanner.Plan(Request(publicAccess: false), new PrivateLinkDeploymentFacts { Vpc = GoodVpc(dns: false) });
+        var ready = steps[0];
+        Assert.Equal("Blocked", ready.Action);
+        Assert.Contains("DnsHostnames", ready.Detail);
+        Assert.Contains("PublicAccess", ready.Detail);
+        Assert.Contains("-FrontEnd", ready.HowToFix);
+    }
+
+    [Fact]
+    public void A_failed_workspace_of_the_same_name_blocks_instead_of_being_reused()
+    {
+        var facts = new PrivateLinkDeploymentFacts { Vpc = GoodVpc(), Workspaces = new[] { new Workspace { WorkspaceId = 7, WorkspaceName = "ws", Region = "us-east-1", WorkspaceStatus = "FAILED" } } };
+        var step = PrivateLinkDeploymentPlanner.Plan(Request(frontEnd: true), facts).Single(s => s.Kind == DeploymentStepKind.Workspace);
+        Assert.Equal("Blocked", step.Action);
+        Assert.Contains("Remove-DbxWorkspace", step.HowToFix);
+    }
+}

@@ -1,0 +1,94 @@
+# Deploy-DbxPrivateLinkWorkspace: plan, run, a failure in the middle and the resume, against moto and the emulator.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'MotoHelpers.psm1') -Force
+    Import-TestModule
+    $script:saved = Set-MotoAwsEnvironment -Region us-east-1
+    $script:emulator = Start-TestEmulator   # own state: this suite adds endpoints, networks and workspaces
+    $script:ctx = Connect-TestAccount -Url $emulator.Url
+    $script:template = Get-DbxWorkspace -WorkspaceId 2222222222222222
+    function Get-DeployArgs([pscustomobject]$Vpc, [string]$Name) {
+        @{ Name = $Name; Region = 'us-east-1'; VpcId = $Vpc.VpcId; SubnetId = $Vpc.SubnetIds; EndpointSubnetId = $Vpc.EndpointSubnetId
+           CredentialsId = $template.CredentialsId; StorageConfigurationId = $template.StorageConfigurationId }
+    }
+    function Get-PostCount { $by = (Get-EmulatorRequests -Url $emulator.Url).by_route; @($by.PSObject.Properties | Where-Object Name -like 'POST*' | ForEach-Object Value | Measure-Object -Sum).Sum + 0 }
+    function Get-DeploymentGroup([string]$VpcId) {
+        @((Invoke-MotoEc2 DescribeSecurityGroups @{ 'Filter.1.Name' = 'vpc-id'; 'Filter.1.Value.1' = $VpcId }).DescribeSecurityGroupsResponse.securityGroupInfo.item |
+            Where-Object { $_.groupName -like 'databricks-*' })
+    }
+}
+
+AfterAll {
+    Invoke-EmulatorControl -Method Post -Path 'chaos?rate=0' -Url $emulator.Url | Out-Null
+    $emulator | Stop-TestService
+    Restore-MotoAwsEnvironment $saved
+}
+
+Describe 'Deploy-DbxPrivateLinkWorkspace' {
+    It 'plans every step from an empty VPC, and -WhatIf creates nothing in moto or the emulator' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName plan)
+        $plan = @(Deploy-DbxPrivateLinkWorkspace @a -PlanOnly)
+        $plan.Kind | Should -Be @('ReadinessCheck', 'WorkspaceSecurityGroup', 'EndpointSecurityGroup', 'WorkspaceEndpoint', 'RelayEndpoint',
+            'WorkspaceEndpointRegistration', 'RelayEndpointRegistration', 'NetworkConfiguration', 'PrivateAccessSettings', 'Workspace', 'WaitRunning', 'Reachability')
+        ($plan | Where-Object Action -eq Create).Count | Should -Be 9
+
+        $before = Get-DbxNetworkConfiguration
+        Reset-EmulatorRequests -Url $emulator.Url
+        $out = Deploy-DbxPrivateLinkWorkspace @a -WhatIf
+        $out | Should -BeNullOrEmpty
+        @(Get-DbxNetworkConfiguration).Count | Should -Be @($before).Count
+        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 0
+        (Get-DeploymentGroup $vpc.VpcId).Count | Should -Be 0
+        Get-PostCount | Should -Be 0
+    }
+
+    It 'refuses a VPC that cannot work before anything is created' {
+        $vpc = New-MotoVpc -Broken
+        $a = Get-DeployArgs $vpc (New-TestName broken)
+        Deploy-DbxPrivateLinkWorkspace @a -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^DbxDeploymentNotReady'
+        $err[0].Exception.Message | Should -Match 'DnsHostnames'
+        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 0
+    }
+
+    It 'stops when the service fails a registration (502), keeps what it made, and a second run resumes and finishes; a third changes nothing' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName resume)
+        Invoke-EmulatorControl -Method Post -Path 'chaos?rate=1&kind=html&method=POST' -Url $emulator.Url | Out-Null
+        try { $first = Deploy-DbxPrivateLinkWorkspace @a -ErrorVariable err -ErrorAction SilentlyContinue }
+        finally { Invoke-EmulatorControl -Method Post -Path 'chaos?rate=0' -Url $emulator.Url | Out-Null }
+        $first | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].TargetObject.Kind | Should -Be 'WorkspaceEndpointRegistration'
+        $err[0].ErrorDetails.Message | Should -Match 'stopped at step 6'
+        $err[0].ErrorDetails.Message | Should -Match 'WorkspaceSecurityGroup'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'run the same command again'
+        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 2
+
+        $second = Deploy-DbxPrivateLinkWorkspace @a
+        $second.Reused.Count | Should -Be 4
+        $second.Created.Count | Should -Be 5
+        $second.WorkspaceStatus | Should -Be 'RUNNING'
+        (Get-DbxNetworkConfiguration -NetworkId $second.NetworkId).VpcStatus | Should -Be 'VALID'
+        (Get-DbxWorkspace -WorkspaceId $second.WorkspaceId).PrivateAccessSettingsId | Should -Be $second.PrivateAccessSettingsId
+        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 2
+
+        Reset-EmulatorRequests -Url $emulator.Url
+        $third = Deploy-DbxPrivateLinkWorkspace @a
+        $third.Created | Should -BeNullOrEmpty
+        $third.WorkspaceId | Should -Be $second.WorkspaceId
+        Get-PostCount | Should -Be 0
+    }
+
+    It 'deploys front-end PrivateLink with public access off' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName front)
+        $d = Deploy-DbxPrivateLinkWorkspace @a -FrontEnd -PublicAccess Disabled
+        $d.WorkspaceStatus | Should -Be 'RUNNING'
+        $d.FrontEndVpcEndpointId | Should -Not -BeNullOrEmpty
+        $pas = Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $d.PrivateAccessSettingsId
+        $pas.PublicAccessEnabled | Should -BeFalse
+        $pas.AllowedVpcEndpointIds | Should -Contain $d.FrontEndVpcEndpointId
+    }
+}

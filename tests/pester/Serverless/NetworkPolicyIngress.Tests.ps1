@@ -1,0 +1,129 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-TestModule
+    $script:wirePath = { param($id) "/api/2.0/accounts/{account_id}/network-policies/$id" }
+}
+
+Describe 'New-DbxIngressRule (local, nothing sent)' {
+    It 'builds the exact wire rule: included minus excluded ranges, destinations with API scopes, selected identities' {
+        $r = New-DbxIngressRule -Action Allow -Label office -IpRange '203.0.113.0/24', '198.51.100.7' -ExcludedIpRange '203.0.113.9' `
+            -Destination WorkspaceUi, WorkspaceApi -ApiScope sql -ApiScopeQualifier Read -Identity 'user:101', @{ PrincipalId = 202; PrincipalType = 'servicePrincipal' }
+        $r.Action | Should -Be 'Allow'
+        $r.Label | Should -Be 'office'
+        $r.PolicyLevel | Should -Be 'Workspace'
+        $r.Rule.Origin.IncludedIpRanges.IpRanges | Should -Be @('203.0.113.0/24', '198.51.100.7')
+        $r.Rule.Origin.ExcludedIpRanges.IpRanges | Should -Be @('203.0.113.9')
+        $r.Rule.Destination.WorkspaceUi.AllDestinations | Should -BeTrue
+        $r.Rule.Destination.WorkspaceApi.Scopes | Should -Be @('sql')
+        $r.Rule.Destination.WorkspaceApi.ScopeQualifier | Should -Be 'API_SCOPE_QUALIFIER_READ'
+        $r.Rule.Authentication.IdentityType | Should -Be 'IDENTITY_TYPE_SELECTED_IDENTITIES'
+        ($r.Rule.Authentication.Identities | ForEach-Object { "$_" }) | Should -Be @('user:101', 'servicePrincipal:202')
+        $r.Identities | Should -Be @('user:101', 'servicePrincipal:202')
+    }
+
+    It 'a rule without destination or identity matches all destinations and everyone' {
+        $r = New-DbxIngressRule Deny blocklist -IpRange '192.0.2.0/24'
+        $r.Rule.Destination.AllDestinations | Should -BeTrue
+        $r.Rule.Authentication | Should -BeNullOrEmpty
+        $r.Destinations | Should -Be @('All')
+        $r.Identities | Should -Be @('All')
+    }
+
+    It 'refuses <Name> with <ErrorId>' -ForEach @(
+        @{ Name = 'a malformed CIDR'; Splat = @{ IpRange = '203.0.113.0/33' }; ErrorId = 'DbxInvalidIngressIpRange' }
+        @{ Name = 'an IPv6 range'; Splat = @{ IpRange = '2001:db8::/32' }; ErrorId = 'DbxInvalidIngressIpRange' }
+        @{ Name = 'a private range in a public rule'; Splat = @{ IpRange = '10.1.0.0/16' }; ErrorId = 'DbxInvalidIngressIpRange' }
+        @{ Name = '-IpRange with -AllIpRanges'; Splat = @{ IpRange = '203.0.113.1'; AllIpRanges = $true }; ErrorId = 'DbxInvalidIngressOrigin' }
+        @{ Name = 'an account destination in a workspace rule'; Splat = @{ Destination = 'AccountUi' }; ErrorId = 'DbxInvalidIngressDestination' }
+        @{ Name = 'a workspace destination in an account rule'; Splat = @{ Destination = 'WorkspaceUi'; Account = $true }; ErrorId = 'DbxInvalidIngressDestination' }
+        @{ Name = 'identities in an account rule'; Splat = @{ Destination = 'AccountUi'; Account = $true; AllUsers = $true }; ErrorId = 'DbxInvalidIngressIdentity' }
+        @{ Name = 'an identity without its type'; Splat = @{ Identity = '101' }; ErrorId = 'DbxInvalidIngressIdentity' }
+        @{ Name = 'a non-numeric principal id'; Splat = @{ Identity = 'user:alice@example.com' }; ErrorId = 'DbxInvalidIngressIdentity' }
+        @{ Name = 'two identity kinds'; Splat = @{ Identity = 'user:1'; AllUsers = $true }; ErrorId = 'DbxInvalidIngressIdentity' }
+        @{ Name = 'an API scope without an API destination'; Splat = @{ Destination = 'WorkspaceUi'; ApiScope = 'sql' }; ErrorId = 'DbxInvalidIngressApiScope' }
+        @{ Name = 'an empty label'; Splat = @{ Label = ' ' }; ErrorId = 'DbxInvalidIngressRuleLabel' }
+    ) {
+        $p = @{ Action = 'Allow'; Label = 'x' }
+        foreach ($k in $Splat.Keys) { $p[$k] = $Splat[$k] }
+        $out = New-DbxIngressRule @p -ErrorAction SilentlyContinue -ErrorVariable err
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId*"
+    }
+
+    It 'an account rule takes account destinations' {
+        $r = New-DbxIngressRule Allow console -Account -Destination AccountUi, AccountApi -IpRange '198.51.100.0/24'
+        $r.PolicyLevel | Should -Be 'Account'
+        $r.Rule.Destination.AccountUi.AllDestinations | Should -BeTrue
+        $r.Rule.Destination.AccountApi.Scopes | Should -Be @('all-apis')
+    }
+}
+
+Describe 'Network policies with ingress (shared emulator)' {
+    BeforeAll {
+        Connect-TestAccount | Out-Null
+        $script:id = New-TestName 'npi'
+        $script:allow = New-DbxIngressRule Allow office -IpRange '203.0.113.0/24' -Destination WorkspaceUi, WorkspaceApi
+        $script:deny = New-DbxIngressRule Deny bad-net -IpRange '198.51.100.0/24'
+    }
+    AfterAll { Remove-DbxNetworkPolicy -NetworkPolicyId $script:id -Force -ErrorAction SilentlyContinue }
+
+    It 'New-DbxNetworkPolicy sends the typed ingress exactly as the SDK declares it' {
+        $p = New-DbxNetworkPolicy -NetworkPolicyId $script:id -RestrictionMode FullAccess -PublicAccessRestrictionMode RestrictedAccess -IngressRule $script:allow, $script:deny
+        $p.PublicAccessRestrictionMode | Should -Be 'RESTRICTED_ACCESS'
+        $p.IngressRuleCount | Should -Be 2
+        $wire = Invoke-DbxApi -Path (& $script:wirePath $script:id)
+        $pub = $wire.ingress.public_access
+        $pub.restriction_mode | Should -Be 'RESTRICTED_ACCESS'
+        $pub.allow_rules[0].label | Should -Be 'office'
+        $pub.allow_rules[0].origin.included_ip_ranges.ip_ranges | Should -Be @('203.0.113.0/24')
+        $pub.allow_rules[0].destination.workspace_ui.all_destinations | Should -BeTrue
+        $pub.allow_rules[0].destination.workspace_api.scopes | Should -Be @('all-apis')
+        $pub.deny_rules[0].label | Should -Be 'bad-net'
+        $pub.deny_rules[0].destination.all_destinations | Should -BeTrue
+        $wire.PSObject.Properties.Name | Should -Not -Contain 'ingress_dry_run'
+    }
+
+    It '-IngressDryRun puts the rules in ingress_dry_run and leaves the enforced ingress alone' {
+        $stage = New-DbxIngressRule Allow vpn -IpRange '192.0.2.10'
+        $after = Set-DbxNetworkPolicy $script:id -IngressDryRun -PublicAccessRestrictionMode RestrictedAccess -IngressRule $stage -PassThru
+        $after.DryRunPublicAccessRestrictionMode | Should -Be 'RESTRICTED_ACCESS'
+        $after.IngressDryRunRuleCount | Should -Be 1
+        $after.IngressRuleCount | Should -Be 2
+        $wire = Invoke-DbxApi -Path (& $script:wirePath $script:id)
+        $wire.ingress_dry_run.public_access.allow_rules[0].label | Should -Be 'vpn'
+        $wire.ingress.public_access.allow_rules[0].label | Should -Be 'office'
+    }
+
+    It 'an egress-only change keeps every ingress field (typed and unknown) on the full replace' {
+        $before = Invoke-DbxApi -Path (& $script:wirePath $script:id)
+        Set-DbxNetworkPolicy $script:id -AllowedDomain 'example.org'
+        $wire = Invoke-DbxApi -Path (& $script:wirePath $script:id)
+        ($wire.ingress | ConvertTo-Json -Depth 20 -Compress) | Should -Be ($before.ingress | ConvertTo-Json -Depth 20 -Compress)
+        ($wire.ingress_dry_run | ConvertTo-Json -Depth 20 -Compress) | Should -Be ($before.ingress_dry_run | ConvertTo-Json -Depth 20 -Compress)
+    }
+
+    It '-IngressRule @() clears the rules; the mode stays' {
+        $after = Set-DbxNetworkPolicy $script:id -IngressRule @() -PublicAccessRestrictionMode FullAccess -PassThru
+        $after.IngressRuleCount | Should -Be 0
+        $after.PublicAccessRestrictionMode | Should -Be 'FULL_ACCESS'
+    }
+
+    It 'refuses an account rule on a workspace policy before anything is sent' {
+        $acct = New-DbxIngressRule Allow console -Account -Destination AccountUi
+        Set-DbxNetworkPolicy $script:id -IngressRule $acct -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidIngressDestination*'
+    }
+
+    It 'refuses two rules with one label' {
+        $a = New-DbxIngressRule Allow same -IpRange '203.0.113.1'
+        $b = New-DbxIngressRule Deny same -IpRange '203.0.113.2'
+        Set-DbxNetworkPolicy $script:id -IngressRule $a, $b -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxDuplicateIngressRuleLabel*'
+    }
+
+    It '-IngressDryRun alone is refused' {
+        Set-DbxNetworkPolicy $script:id -IngressDryRun -AllowedDomain 'example.org' -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidNetworkPolicyChange*'
+    }
+}
