@@ -297,6 +297,36 @@ async function networkPolicies(account, out) {
       workspace_network_option: { workspace_id: regionWorkspaceId, network_policy_id: "default-policy" },
     }));
 
+  // Context-based ingress: the pinned SDK's AccountNetworkPolicy has no ingress/ingress_dry_run fields (the Pester
+  // side checks that), so they go through its declared methods untyped; the JS SDK sends the body as given.
+  const ingressId = `sdk-np-${run}-i`;
+  out.ingressCreate = await attempt(() =>
+    np.createNetworkPolicyRpc({
+      network_policy: {
+        network_policy_id: ingressId,
+        ingress_dry_run: {
+          public_access: {
+            restriction_mode: "RESTRICTED_ACCESS",
+            allow_rules: [{ label: "office", origin: { included_ip_ranges: { ip_ranges: ["203.0.113.0/24"] } },
+              destination: { workspace_api: { scopes: ["all-apis"] } } }],
+          },
+        },
+        ingress: { public_access: { restriction_mode: "FULL_ACCESS" } },
+      },
+    }));
+  out.ingressGet = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: ingressId }));
+  out.ingressInvalid = await attempt(() =>
+    np.createNetworkPolicyRpc({
+      network_policy: {
+        network_policy_id: `sdk-np-${run}-bad`,
+        ingress: { public_access: { restriction_mode: "RESTRICTED_ACCESS",
+          allow_rules: [{ destination: { account_ui: { all_destinations: true } } }] } },
+      },
+    }));
+  out.accountPolicyGet = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: "account-policy" }));
+  out.accountPolicyDelete = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: "account-policy" }));
+  out.ingressDelete = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: ingressId }));
+
   out.policyDelete = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: restricted }));
   out.policyDeleteFull = await attempt(() => np.deleteNetworkPolicyRpc({ network_policy_id: full }));
   out.policyGetDeleted = await attempt(() => np.getNetworkPolicyRpc({ network_policy_id: restricted }));

@@ -225,6 +225,20 @@ Describe 'New-DbxPrivateEndpointRule -Wait and local checks (shared emulator)' {
         ($script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'wait-bucket' -Wait).ConnectionState | Should -Be 'ESTABLISHED'
     }
 
+    It '-Wait -Enabled $false waits for the vpc_endpoint_id as well as ESTABLISHED, then applies enabled' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'enabled-bucket' -Wait -Enabled $false
+        $rule.ConnectionState | Should -Be 'ESTABLISHED'
+        $rule.VpcEndpointId | Should -Match '^vpce-[0-9a-f]{17}$'
+        $rule.Enabled | Should -BeFalse
+        ($rule | Get-DbxPrivateEndpointRule).Enabled | Should -BeFalse -Because 'the service must have stored it'
+    }
+
+    It 'refuses -Enabled without -Wait before anything is sent' {
+        $before = Get-EmulatorRequestCount -Url $script:url
+        { $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'enabled-bucket' -Enabled $true -ErrorAction Stop } | Should -Throw -ErrorId 'DbxEnabledNeedsWait,*'
+        Get-EmulatorRequestCount -Url $script:url | Should -Be $before
+    }
+
     It '-Wait returns a customer-service rule once it has left CREATING' {
         $rule = $script:ncc | New-DbxPrivateEndpointRule -EndpointService $script:service -DomainName 'wait.corp.example.com' -Wait
         $rule.ConnectionState | Should -BeIn 'PENDING', 'ESTABLISHED'

@@ -84,7 +84,12 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Alias("domain_names")]
         public string[] DomainName { get; set; } = new string[0];
 
-        /// <summary>Waits until the rule leaves CREATING; fails on CREATE_FAILED, REJECTED, DISCONNECTED or EXPIRED.</summary>
+        /// <summary>S3 rules only, with -Wait: once the rule is ESTABLISHED with its vpc_endpoint_id, sets enabled to this value
+        /// (the service ignores enabled until then).</summary>
+        [Parameter(ParameterSetName = S3Set)]
+        public bool? Enabled { get; set; }
+
+        /// <summary>Waits until the rule leaves CREATING (S3 rules: until ESTABLISHED with a vpc_endpoint_id); fails on CREATE_FAILED, REJECTED, DISCONNECTED or EXPIRED.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -102,6 +107,9 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             if (ParameterSetName == S3Set)
             {
                 body.ResourceNames = ServerlessChecks.Buckets(S3BucketName, nameof(S3BucketName));
+                if (Enabled.HasValue && !Wait)
+                    throw new DbxValidationException("DbxEnabledNeedsWait",
+                        "-Enabled needs -Wait: the service ignores enabled until the rule is ESTABLISHED with its vpc_endpoint_id, so it is applied after the wait.", Enabled);
             }
             else
             {
@@ -149,7 +157,22 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     "DbxPrivateEndpointRule" + Pascal(rule.ConnectionState!), ErrorCategory.InvalidResult, rule));
                 return;
             }
+            if (Enabled.HasValue && rule.Enabled != Enabled.Value)
+            {
+                var ruleId = rule.RuleId!;
+                var update = new UpdatePrivateEndpointRuleRequest { Enabled = Enabled.Value };
+                try { rule = Run(ct => api.UpdateRuleAsync(nccId, ruleId, update, "enabled", ct)); }
+                catch (DbxApiException ex) { WriteApiError(ex, rule); return; }
+            }
             WriteObject(rule);
+        }
+
+        /// <summary>Still settling: CREATING, or (S3 rules, which -Enabled and bucket policies need) not yet ESTABLISHED with a vpc_endpoint_id.</summary>
+        private bool Settling(PrivateEndpointRule rule)
+        {
+            if (string.Equals(rule.ConnectionState, "CREATING", StringComparison.OrdinalIgnoreCase)) return true;
+            return ParameterSetName == S3Set && !FailedStates.Contains(rule.ConnectionState ?? "", StringComparer.OrdinalIgnoreCase)
+                && !(string.Equals(rule.ConnectionState, "ESTABLISHED", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(rule.VpcEndpointId));
         }
 
         private PrivateEndpointRule? WaitWhileCreating(NetworkConnectivityApi api, PrivateEndpointRule rule)
@@ -159,12 +182,12 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             var progress = new ProgressRecord(1, "Waiting for private endpoint rule " + rule.RuleId, "CREATING");
             try
             {
-                while (string.Equals(rule.ConnectionState, "CREATING", StringComparison.OrdinalIgnoreCase))
+                while (Settling(rule))
                 {
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero)
                     {
-                        WriteError(new ErrorRecord(new TimeoutException($"Private endpoint rule {rule.RuleId} was still CREATING after {TimeoutSec} s. It may still finish: check it with Get-DbxPrivateEndpointRule."),
+                        WriteError(new ErrorRecord(new TimeoutException($"Private endpoint rule {rule.RuleId} was still {rule.ConnectionState}{(string.IsNullOrEmpty(rule.VpcEndpointId) ? " without a vpc_endpoint_id" : "")} after {TimeoutSec} s. It may still finish: check it with Get-DbxPrivateEndpointRule."),
                             "DbxPrivateEndpointRuleTimeout", ErrorCategory.OperationTimeout, rule));
                         return null;
                     }
