@@ -90,6 +90,7 @@
         'Start-DbxEmulator'
         'Stop-DbxEmulator'
         'Test-DbxAwsVpc'
+        'Test-DbxIngressAccess'
         'Test-DbxIpAccess'
         'Test-DbxNetworkCompliance'
         'Update-DbxAccountIpAccessList'

@@ -239,3 +239,28 @@ namespace DatabricksNetworking.Models
         }
     }
 }
+
+namespace DatabricksNetworking.Models
+{
+    /// <summary>The decision Test-DbxIngressAccess computes for one request against one network policy. Not a wire object.</summary>
+    public sealed class IngressAccessDecision
+    {
+        public string? IpAddress { get; set; }
+        public string? Identity { get; set; }
+        public string? Destination { get; set; }
+        public string? ApiScope { get; set; }
+        public long? WorkspaceId { get; set; }
+        public string? NetworkPolicyId { get; set; }
+        /// <summary>Allowed or Denied: what the enforced ingress decides.</summary>
+        public string Decision { get; set; } = "Allowed";
+        public bool Allowed => Decision == "Allowed";
+        /// <summary>The label of the rule that decided, or null when the mode decided.</summary>
+        public string? DecidingRule { get; set; }
+        public string? DecidingRuleAction { get; set; }
+        public string? Reason { get; set; }
+        /// <summary>What the dry-run ingress would decide (null when the policy has no dry run); it never blocks.</summary>
+        public string? DryRunDecision { get; set; }
+        public string? DryRunRule { get; set; }
+        public override string ToString() => $"{Decision} ({Reason})";
+    }
+}

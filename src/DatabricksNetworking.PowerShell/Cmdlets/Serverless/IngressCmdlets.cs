@@ -70,3 +70,91 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         }
     }
 }
+
+namespace DatabricksNetworking.Cmdlets.Serverless
+{
+    using System;
+    using System.Linq;
+    using DatabricksNetworking.Client.Api;
+    using DatabricksNetworking.Validation;
+
+    /// <summary>
+    /// <para type="synopsis">Decides, offline, whether the ingress of a network policy lets one request in: address, identity, destination; returns the deciding rule.</para>
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "DbxIngressAccess", DefaultParameterSetName = "Workspace")]
+    [OutputType(typeof(IngressAccessDecision))]
+    public sealed class TestDbxIngressAccessCommand : DbxCmdlet
+    {
+        /// <summary>The request's public IPv4 source address.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public string IpAddress { get; set; } = "";
+
+        /// <summary>The principal: 'user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;' (or an object with PrincipalId and PrincipalType). Unknown: only rules for everyone match.</summary>
+        [Parameter]
+        public object? Identity { get; set; }
+
+        /// <summary>WorkspaceUi, WorkspaceApi, AppsRuntime, LakebaseRuntime (with -Account: AccountUi, AccountApi).</summary>
+        [Parameter(Mandatory = true)]
+        public IngressDestinationKind Destination { get; set; }
+
+        /// <summary>The API scope of an API request (e.g. sql); without it only rules for all APIs match.</summary>
+        [Parameter]
+        public string? ApiScope { get; set; }
+
+        /// <summary>The workspace whose bound policy is read when no policy is piped in.</summary>
+        [Parameter(ParameterSetName = "Workspace", ValueFromPipelineByPropertyName = true)]
+        [Alias("workspace_id")]
+        [DbxId(DbxIdKind.Workspace)]
+        public long WorkspaceId { get; set; }
+
+        /// <summary>Decide for the account console/API, under the account policy (account-policy).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Account")]
+        public SwitchParameter Account { get; set; }
+
+        /// <summary>Policies to decide against (offline); without them the policy is read from the account.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public NetworkPolicy[]? NetworkPolicy { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            if (!Cidr.TryParseAddress(IpAddress, out var address, out var error))
+                throw new DbxValidationException("DbxInvalidIpAddress", $"-IpAddress: {error}", IpAddress);
+            if (Account != IngressRules.IsAccountLevel(Destination))
+                throw new DbxValidationException("DbxInvalidIngressDestination", Account
+                    ? $"-Destination {Destination} is a workspace destination; with -Account use AccountUi or AccountApi."
+                    : $"-Destination {Destination} belongs to the account console: add -Account (and drop -WorkspaceId).", Destination);
+            IngressIdentity? principal = null;
+            if (Identity != null) principal = IngressRules.Identities(new[] { Identity }, "request").Single();
+            var request = new IngressRequest { Address = address, Principal = principal, Destination = Destination, ApiScope = ApiScope };
+
+            var policies = NetworkPolicy;
+            if (policies == null || policies.Length == 0)
+            {
+                if (!Account && !MyInvocation.BoundParameters.ContainsKey("WorkspaceId"))
+                    throw new DbxValidationException("DbxMissingWorkspaceId", "Give -WorkspaceId (its bound policy is read), -Account, or pipe network policies in (Get-DbxNetworkPolicy).", null);
+                var api = new NetworkPoliciesApi(AccountClient);
+                var id = Account ? IngressWire.AccountPolicyId : Run(ct => api.GetWorkspaceOptionAsync(WorkspaceId, ct)).NetworkPolicyId ?? Names.DefaultPolicyId;
+                CurrentTarget = id;
+                policies = new[] { Run(ct => api.GetAsync(id, ct)) };
+            }
+            foreach (var p in policies)
+            {
+                bool isAccount = string.Equals(p.NetworkPolicyId, IngressWire.AccountPolicyId, StringComparison.OrdinalIgnoreCase);
+                if (isAccount != Account.IsPresent)
+                {
+                    WriteVerbose($"Skipping network policy '{p.NetworkPolicyId}': it does not govern {(Account ? "the account console" : "workspaces")}.");
+                    continue;
+                }
+                var enforced = IngressEvaluator.Evaluate(p.Ingress, request);
+                var dry = p.IngressDryRun == null ? null : IngressEvaluator.Evaluate(p.IngressDryRun, request);
+                WriteObject(new IngressAccessDecision
+                {
+                    IpAddress = IpAddress.Trim(), Identity = principal?.ToString(), Destination = Destination.ToString(), ApiScope = ApiScope,
+                    WorkspaceId = Account ? (long?)null : WorkspaceId == 0 ? (long?)null : WorkspaceId, NetworkPolicyId = p.NetworkPolicyId,
+                    Decision = enforced.Allowed ? "Allowed" : "Denied", DecidingRule = enforced.Rule, DecidingRuleAction = enforced.RuleAction, Reason = enforced.Reason,
+                    DryRunDecision = dry == null ? null : dry.Allowed ? "Allowed" : "Denied", DryRunRule = dry?.Rule,
+                });
+            }
+        }
+    }
+}
