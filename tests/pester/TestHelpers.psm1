@@ -106,6 +106,14 @@ function Get-EmulatorRequestCount {
     (Invoke-EmulatorControl -Path requests -Url $Url).total
 }
 
+function Get-EmulatorWriteCount {
+    # Requests other than GET/HEAD the emulator has served (admin calls and OAuth token requests excluded): what -WhatIf must never send.
+    param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
+    $n = 0
+    foreach ($p in (Get-EmulatorRequests -Url $Url).by_route.PSObject.Properties) { if ($p.Name -notmatch '^(GET|HEAD) ' -and $p.Name -notmatch '^POST /oidc/') { $n += [long]$p.Value } }
+    $n
+}
+
 function Get-EmulatorRequests {
     param([string]$Url = (Get-TestEnvironment).EmulatorUrl)
     Invoke-EmulatorControl -Path requests -Url $Url
@@ -159,14 +167,18 @@ namespace IpAccessTests {
     public override void SetShouldExit(int exitCode) { }
   }
   public sealed class AnsweringUI : PSHostUserInterface {
-    private readonly int answer; public readonly List<string> Prompts = new List<string>();
+    private readonly int answer; public readonly List<string> Prompts = new List<string>(); public readonly List<string> Defaults = new List<string>();
+    public readonly List<string> Lines = new List<string>();
     public AnsweringUI(int answer) { this.answer = answer; }
-    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) { Prompts.Add(caption + ": " + message); return answer; }
+    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) {
+      Prompts.Add(caption + ": " + message);
+      Defaults.Add(defaultChoice >= 0 && defaultChoice < choices.Count ? choices[defaultChoice].Label.Replace("&", "") : "(none)");
+      return answer; }
     public override PSHostRawUserInterface RawUI { get { return null; } }
     public override string ReadLine() { return ""; }
     public override SecureString ReadLineAsSecureString() { return new SecureString(); }
     public override void Write(string value) { } public override void Write(ConsoleColor f, ConsoleColor b, string value) { }
-    public override void WriteLine(string value) { } public override void WriteErrorLine(string value) { }
+    public override void WriteLine(string value) { Lines.Add(value); } public override void WriteErrorLine(string value) { }
     public override void WriteDebugLine(string message) { } public override void WriteProgress(long sourceId, ProgressRecord record) { }
     public override void WriteVerboseLine(string message) { } public override void WriteWarningLine(string message) { }
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) { return new Dictionary<string, PSObject>(); }
@@ -188,14 +200,14 @@ function Invoke-WithAnsweringHost([int]$Answer, [scriptblock]$Script, [object[]]
         [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript($Script)
         foreach ($a in $Arguments) { [void]$ps.AddArgument($a) }
         $out = $ps.Invoke()
-        [pscustomobject]@{ Output = $out; Errors = @($ps.Streams.Error); Prompts = @($h.Answers.Prompts) }
+        [pscustomobject]@{ Output = $out; Errors = @($ps.Streams.Error); Prompts = @($h.Answers.Prompts); Defaults = @($h.Answers.Defaults); Lines = @($h.Answers.Lines); Warnings = @($ps.Streams.Warning) }
     }
     finally { $ps.Dispose(); $rs.Dispose() }
 }
 
 Export-ModuleMember -Function Invoke-WithAnsweringHost, Get-TestSeed, Get-TestEnvironment, Import-TestModule, ConvertTo-TestSecret, Connect-TestAccount,
     Start-TestEmulator, Get-EmulatorRequestCount, Get-EmulatorRequests, Reset-EmulatorRequests, Get-EmulatorState, New-TestName,
-    Get-EmulatorRouteCount, Move-EmulatorClock, Invoke-EmulatorControl, Get-EmulatorAdminToken
+    Get-EmulatorRouteCount, Get-EmulatorWriteCount, Move-EmulatorClock, Invoke-EmulatorControl, Get-EmulatorAdminToken
 
 # ---- moto (AWS EC2) helpers: the EC2 Query API over plain HTTP, no AWS SDK needed -------------------------------
 # moto needs no real signature: it reads the region from the SigV4 credential scope of the Authorization header.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
@@ -88,8 +89,26 @@ namespace DatabricksNetworking.Client
         private static readonly object Gate = new object();
         private static DbxContext? account, workspace;
 
-        public static DbxContext? DefaultAccount { get { lock (Gate) return account; } set { lock (Gate) account = value; } }
-        public static DbxContext? DefaultWorkspace { get { lock (Gate) return workspace; } set { lock (Gate) workspace = value; } }
+        private static readonly List<DbxContext> connected = new List<DbxContext>();
+
+        public static DbxContext? DefaultAccount { get { lock (Gate) return account; } set { lock (Gate) { account = value; if (value != null) Add(value); } } }
+        public static DbxContext? DefaultWorkspace { get { lock (Gate) return workspace; } set { lock (Gate) { workspace = value; if (value != null) Add(value); } } }
+
+        /// <summary>Every context a Connect-* call of this process made (also with -NoDefault) and no Disconnect-* forgot, oldest first.</summary>
+        public static IReadOnlyList<DbxContext> Connected { get { lock (Gate) return connected.ToArray(); } }
+
+        public static void Remember(DbxContext ctx) { lock (Gate) Add(ctx); }
+
+        public static void Forget(DbxContext? ctx)
+        {
+            if (ctx == null) return;
+            lock (Gate) connected.RemoveAll(c => ReferenceEquals(c, ctx));
+        }
+
+        private static void Add(DbxContext ctx)
+        {
+            if (!connected.Any(c => ReferenceEquals(c, ctx))) connected.Add(ctx);
+        }
     }
 
     /// <summary>Builds contexts from a resolved configuration; checks hosts (https, except loopback over http).</summary>

@@ -51,9 +51,10 @@ namespace DatabricksNetworking.Completion
         public string? ListProperty { get; }
         public string? DetailField { get; }
 
-        /// <summary>The cache key of this list (with the workspace for workspace-level lists).</summary>
+        /// <summary>The cache key of this list (with the workspace for workspace-level lists, and the fields read from it).</summary>
         public string Key(long? workspaceId) =>
-            (WorkspaceLevel ? "ws:" + (workspaceId?.ToString(CultureInfo.InvariantCulture) ?? "-") + ":" : "acct:") + Path;
+            (WorkspaceLevel ? "ws:" + (workspaceId?.ToString(CultureInfo.InvariantCulture) ?? "-") + ":" : "acct:") + Path
+            + "#" + IdField + "," + NameField + "," + DetailField; // one list read for two fields (networks: network_id, vpc_id) is two entries
 
         /// <summary>Reads the whole list (following <c>next_page_token</c>, at most <see cref="MaxPages"/> pages).</summary>
         public async Task<IReadOnlyList<IdCandidate>> FetchAsync(DbxClient client, long? workspaceId, CancellationToken ct)

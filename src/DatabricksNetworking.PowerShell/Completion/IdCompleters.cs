@@ -22,6 +22,9 @@ namespace DatabricksNetworking.Completion
 
         protected DbxIdCompleter(IdSource source) { this.source = source; }
 
+        /// <summary>True for completers of names (-Name): the completion text is the object's name, not its id.</summary>
+        protected virtual bool CompletesNames => false;
+
         /// <summary>For completers whose list depends on the command (see <see cref="SourceFor"/>).</summary>
         protected DbxIdCompleter() { }
 
@@ -58,16 +61,29 @@ namespace DatabricksNetworking.Completion
             var candidates = IdCatalog.TryGet(ctx, src, workspaceId);
             if (candidates == null) return Array.Empty<CompletionResult>();
             var prefix = wordToComplete.Trim('\'', '"');
+            if (CompletesNames)
+                return candidates
+                    .Where(c => c.Name != null && c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .GroupBy(c => c.Name!, StringComparer.Ordinal).Select(g => g.First())
+                    .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                    .Select(c => new CompletionResult(Quote(c.Name!), c.Name, CompletionResultType.ParameterValue,
+                        string.Join(" | ", new[] { c.Name, c.Id, c.Detail }.Where(x => !string.IsNullOrEmpty(x)).Distinct())))
+                    .ToList();
             return candidates
+                .GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => g.First())
                 .Where(c => c.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || (c.Name != null && c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(c => c.Name ?? c.Id, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id, StringComparer.Ordinal)
                 .Select(ToResult)
                 .ToList();
         }
 
+        private static string Quote(string value) =>
+            value.Length == 0 || value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ',', ';', '(', ')', '{', '}', '@', '#', '[', ']', '*', '?', '|', '&', '<', '>' }) >= 0 || value[0] == '-'
+                ? "'" + value.Replace("'", "''") + "'" : value;
+
         private static CompletionResult ToResult(IdCandidate c)
         {
-            var text = c.Id.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ',', ';', '(', ')', '{', '}', '@', '#' }) >= 0 ? "'" + c.Id.Replace("'", "''") + "'" : c.Id;
+            var text = Quote(c.Id);
             var list = c.Name != null && c.Name != c.Id ? c.Id + " (" + c.Name + ")" : c.Id;
             var tip = string.Join(" | ", new[] { c.Name, c.Id, c.Detail }.Where(s => !string.IsNullOrEmpty(s)).Distinct());
             return new CompletionResult(text, list, CompletionResultType.ParameterValue, tip);
@@ -116,6 +132,20 @@ namespace DatabricksNetworking.Completion
     public sealed class WorkspaceIdCompleter : DbxIdCompleter
     {
         public WorkspaceIdCompleter() : base(IdSource.Account("workspaces", "workspace_id", "workspace_name", detailField: "aws_region")) { }
+    }
+
+    /// <summary>-Name of Get-DbxWorkspace: the names of the account's workspaces.</summary>
+    public sealed class WorkspaceNameCompleter : DbxIdCompleter
+    {
+        public WorkspaceNameCompleter() : base(IdSource.Account("workspaces", "workspace_id", "workspace_name", detailField: "aws_region")) { }
+
+        protected override bool CompletesNames => true;
+    }
+
+    /// <summary>-VpcId: the VPCs the account's network configurations use (named by their network configuration).</summary>
+    public sealed class VpcIdCompleter : DbxIdCompleter
+    {
+        public VpcIdCompleter() : base(IdSource.Account("networks", "vpc_id", "network_name", detailField: "network_id")) { }
     }
 
     /// <summary>-NetworkId: the network configurations of the account.</summary>

@@ -30,6 +30,12 @@ Describe '-WorkspaceId completion' {
         @((Complete 'Invoke-DbxApi -Path /api/2.0/workspace-conf -WorkspaceId dev').CompletionText) | Should -Be @('3333333333333333')
     }
 
+    It 'Get-DbxWorkspace -Name offers the workspaces'' names, as names' {
+        @((Complete 'Get-DbxWorkspace -Name ').CompletionText) | Should -Be @('dev-us', 'prod-eu', 'prod-us')
+        @((Complete 'Get-DbxWorkspace -Name prod-').CompletionText) | Should -Be @('prod-eu', 'prod-us')
+        (Complete 'Get-DbxWorkspace -Name dev')[0].ToolTip | Should -Match '3333333333333333'
+    }
+
     It 'answers the next Tab from the cache without a request' {
         Complete 'Connect-DbxWorkspace -WorkspaceId ' | Out-Null
         Reset-EmulatorRequests
@@ -61,7 +67,7 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         $script:own = Start-TestEmulator -Arguments @('--quiet')
         $global:dbxIds = Connect-TestAccount -Url $own.Url -NoDefault
         $c = @{ Context = $global:dbxIds }
-        $aws = New-MotoWorkspaceNetwork
+        $script:aws = New-MotoWorkspaceNetwork
         $script:net = New-DbxNetworkConfiguration @c -Name 'tab-net' -VpcId $aws.VpcId -SubnetId $aws.SubnetIds -SecurityGroupId $aws.SecurityGroupIds
         $script:vpce = New-MotoVpcEndpoint -VpcId $aws.VpcId -Service Workspace | New-DbxVpcEndpointRegistration @c -Name 'tab-front'
         $script:pas = New-DbxPrivateAccessSettings @c -Name 'tab-pas' -Region us-east-1
@@ -101,6 +107,15 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         }
         @((Complete ($line + $id.Substring(0, 4))).CompletionText) | Should -Be @($id) -Because 'an id prefix matches'
         @((Complete ($line + 'zz-no-such'))) | Should -BeNullOrEmpty
+    }
+
+    It '-VpcId of <Command> offers the VPCs of the account''s network configurations' -ForEach @(
+        @{ Command = 'Test-DbxAwsVpc' }, @{ Command = 'Get-DbxAwsVpcEndpoint' }, @{ Command = 'New-DbxAwsSecurityGroup' }
+    ) {
+        $m = @(Complete "$Command -Context `$dbxIds -VpcId ")
+        @($m.CompletionText) | Should -Be @($aws.VpcId)
+        $m[0].ListItemText | Should -Be "$($aws.VpcId) (tab-net)"
+        @((Complete "$Command -Context `$dbxIds -VpcId tab-").CompletionText) | Should -Be @($aws.VpcId) -Because 'the network''s name matches'
     }
 
     It 'the workspace lists of another workspace are not offered' {

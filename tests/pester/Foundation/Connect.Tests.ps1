@@ -236,6 +236,39 @@ Describe 'Get-DbxContext and Disconnect-*' {
         @(Get-DbxWorkspace -Context $a).Count | Should -Be 3
     }
 
+    It '-ListAvailable lists every context of the session, also those made with -NoDefault, until disconnected' {
+        $a = Connect-TestAccount
+        $side = Connect-TestAccount -NoDefault
+        $w = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $seed.WorkspaceId -Token (ConvertTo-TestSecret $seed.WorkspaceToken) -NoDefault
+        $all = @(Get-DbxContext -ListAvailable)
+        foreach ($c in $a, $side, $w) { [bool]($all | Where-Object { [object]::ReferenceEquals($_, $c) }) | Should -BeTrue }
+        @(Get-DbxContext) | Should -Not -Contain $side
+        $side | Disconnect-DbxAccount
+        $w | Disconnect-DbxWorkspace
+        $left = @(Get-DbxContext -ListAvailable)
+        [bool]($left | Where-Object { [object]::ReferenceEquals($_, $side) -or [object]::ReferenceEquals($_, $w) }) | Should -BeFalse
+        [bool]($left | Where-Object { [object]::ReferenceEquals($_, $a) }) | Should -BeTrue
+    }
+
+    It 'the "Not connected" error names the DATABRICKS_* variables Connect-DbxAccount would use (never their values)' {
+        Disconnect-DbxAccount
+        Disconnect-DbxWorkspace
+        Clear-DatabricksEnvironment
+        try {
+            $err = $null
+            try { Get-DbxWorkspace -ErrorAction Stop } catch { $err = $_ }
+            $err.Exception.Message | Should -Not -Match 'DATABRICKS_'
+            $env:DATABRICKS_HOST = $url
+            $env:DATABRICKS_TOKEN = 'dapi-not-shown-0123456789'
+            $err = $null
+            try { Get-DbxWorkspace -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'DbxNotConnected*'
+            $err.Exception.Message | Should -Match 'DATABRICKS_HOST, DATABRICKS_TOKEN are set.*Connect-DbxAccount'
+            $err.Exception.Message | Should -Not -Match 'dapi-not-shown'
+        }
+        finally { Clear-DatabricksEnvironment; foreach ($k in $savedEnv.Keys) { Set-Item "env:$k" $savedEnv[$k] } }
+    }
+
     It 'passes -Context into ForEach-Object -Parallel' {
         Disconnect-DbxAccount
         $ctx = Connect-TestAccount -NoDefault

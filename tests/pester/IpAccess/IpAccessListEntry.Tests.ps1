@@ -25,6 +25,15 @@ Describe 'Add-DbxIpAccessListEntry' {
         (Get-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId).IpAddresses | Should -Be $r.IpAddresses
     }
 
+    It 'binds Import-Csv columns named <Column> to -IpAddress' -ForEach @(
+        @{ Column = 'Cidr' }, @{ Column = 'IpRange' }, @{ Column = 'Address' }
+    ) {
+        $file = Join-Path $TestDrive "$Column.csv"
+        Set-Content $file -Value @("Site,$Column", 'lisbon,192.0.2.0/24', 'porto,198.51.100.7')
+        $r = Import-Csv $file | Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -PassThru
+        $r.IpAddresses | Should -Be @('192.0.2.0/24', '198.51.100.7', '203.0.113.0/24')
+    }
+
     It 'takes arrays and binds the list from the pipeline' {
         $r = $l | Add-DbxIpAccessListEntry -IpAddress '10.1.0.0/16', '10.0.0.1' -PassThru
         $r.IpAddresses | Should -Be @('10.0.0.1', '10.1.0.0/16', '203.0.113.0/24')

@@ -4,7 +4,7 @@ BeforeAll {
     $script:seed = Get-TestSeed
     # Bindings are account-wide state: this file works on its own emulator.
     $script:emu = Start-TestEmulator
-    Connect-TestAccount -Url $script:emu.Url | Out-Null
+    $script:ctx = Connect-TestAccount -Url $script:emu.Url
     $script:putRoute = 'PUT /api/2.0/accounts/*/workspaces/*/network'
 }
 AfterAll { $script:emu | Stop-TestService }
@@ -32,6 +32,7 @@ Describe 'Workspace network option' {
 
         $bound = $ws | Set-DbxWorkspaceNetworkPolicy -NetworkPolicyId egress-lockdown -PassThru
         $bound.WorkspaceId | Should -Be 2222222222222222
+        $bound.WorkspaceName | Should -Be 'prod-us'
         $bound.NetworkPolicyId | Should -Be 'egress-lockdown'
         $policy = $ws | Get-DbxWorkspaceNetworkPolicy | Get-DbxNetworkPolicy
         $policy.NetworkPolicyId | Should -Be 'egress-lockdown'
@@ -57,6 +58,16 @@ Describe 'Workspace network option' {
         Set-DbxWorkspaceNetworkPolicy -WorkspaceId 3333333333333333 -NetworkPolicyId no-such-policy -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
         (Get-DbxWorkspaceNetworkPolicy 3333333333333333).NetworkPolicyId | Should -Be 'default-policy'
+    }
+
+    It '-WhatIf reads: a mistyped policy fails with the real run''s error, the target names the workspace, nothing is written' {
+        $writes = Get-EmulatorWriteCount -Url $script:emu.Url
+        Set-DbxWorkspaceNetworkPolicy -WorkspaceId 3333333333333333 -NetworkPolicyId no-such-policy -WhatIf -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
+        $r = Invoke-WithAnsweringHost 1 { param($c) Set-DbxWorkspaceNetworkPolicy -Context $c -WorkspaceId 3333333333333333 -NetworkPolicyId default-policy -WhatIf } @($script:ctx)
+        $r.Errors | Should -BeNullOrEmpty
+        ($r.Lines -join "`n") | Should -Match "workspace 'dev-us' \(3333333333333333\)"
+        Get-EmulatorWriteCount -Url $script:emu.Url | Should -Be $writes
     }
 
     It 'refuses a malformed policy id before sending' {

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Aws;
 using DatabricksNetworking.Validation;
 
@@ -19,6 +20,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     {
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
+        [ArgumentCompleter(typeof(VpcIdCompleter))]
         public string VpcId { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 0)]

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using System.Threading;
 using DatabricksNetworking.Aws;
 using DatabricksNetworking.Data;
@@ -56,6 +57,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
+        [ArgumentCompleter(typeof(VpcIdCompleter))]
         public string VpcId { get; set; } = "";
 
         /// <summary>The subnets the endpoint's network interfaces go into (one per availability zone; Databricks advises a dedicated endpoint subnet).</summary>
@@ -187,6 +189,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
         /// <summary>The VPC whose Databricks endpoints to list (all of the region when omitted).</summary>
         [Parameter(ParameterSetName = ByVpc, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
+        [ArgumentCompleter(typeof(VpcIdCompleter))]
         public string? VpcId { get; set; }
 
         /// <summary>Only endpoints to this Databricks service.</summary>

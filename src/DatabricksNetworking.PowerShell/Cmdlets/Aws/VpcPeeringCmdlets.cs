@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Aws;
 
 namespace DatabricksNetworking.Cmdlets.Aws
@@ -17,6 +18,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
+        [ArgumentCompleter(typeof(VpcIdCompleter))]
         public string VpcId { get; set; } = "";
 
         [Parameter(Mandatory = true, Position = 1)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Aws;
 
 namespace DatabricksNetworking.Cmdlets.Aws
@@ -15,6 +16,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
+        [ArgumentCompleter(typeof(VpcIdCompleter))]
         public string VpcId { get; set; } = "";
 
         /// <summary>The workspace subnets to check (all subnets of the VPC when omitted).</summary>

@@ -29,6 +29,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
         [Parameter(ParameterSetName = ByName, Position = 0)]
         [Alias("workspace_name")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(WorkspaceNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessRecordCore()
@@ -115,13 +116,14 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id (a positive number).", WorkspaceId);
             CheckUuids(fields.Values, "Databricks object", "DbxInvalidId");
 
-            // Read before ShouldProcess: the running-compute check answers -WhatIf too.
+            // Everything that only reads comes before ShouldProcess, so -WhatIf gives the error the real run would
+            // (a referenced object missing, the update table's rules, regions, running compute) and sends no write.
             var workspaces = new WorkspacesApi(AccountClient);
             var ws = Run(ct => workspaces.GetAsync(WorkspaceId, ct));
-            CheckNoRunningCompute(ws);
-            if (!ShouldProcess($"workspace {WorkspaceId}", "Set " + string.Join(", ", fields.Select(kv => kv.Key + "=" + kv.Value)))) return;
-
             var newPas = CheckUpdate(ws);
+            CheckNoRunningCompute(ws);
+            if (!ShouldProcess(WorkspaceTarget(ws), "Set " + string.Join(", ", fields.Select(kv => kv.Key + "=" + kv.Value)))) return;
+
             if (!PassesPublicAccessGuard(ws, newPas)) return;
             var updated = Run(ct => workspaces.UpdateAsync(WorkspaceId, fields, ct));
             if (!Wait) { WriteObject(updated); return; }

@@ -162,6 +162,32 @@ namespace DatabricksNetworking.Cmdlets
                 ? (w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w))
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+        /// <summary>A workspace as an admin knows it, for confirmation and -WhatIf targets: <c>workspace 'prod-us' (2222222222222222)</c>.</summary>
+        protected static string WorkspaceTarget(Models.Workspace ws) => WorkspaceTarget(ws.WorkspaceId, ws.WorkspaceName);
+
+        protected static string WorkspaceTarget(long id, string? name) =>
+            string.IsNullOrEmpty(name) ? "workspace " + Validation.Ids.Format(id) : $"workspace '{name}' ({Validation.Ids.Format(id)})";
+
+        /// <summary>
+        /// Whether ShouldProcess would show something to the user (-WhatIf, -Confirm, or a ConfirmImpact at or above
+        /// $ConfirmPreference without -Force): a name worth a read for the message is looked up only then.
+        /// </summary>
+        protected bool WouldAsk(bool force)
+        {
+            if (WhatIfInEffect) return true;
+            if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var c))
+                return c is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(c);
+            if (force) return false;
+            var attr = (CmdletAttribute?)Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute));
+            var impact = attr?.ConfirmImpact ?? ConfirmImpact.Medium;
+            var pref = GetVariableValue("ConfirmPreference");
+            if (pref is PSObject p) pref = p.BaseObject;
+            ConfirmImpact threshold;
+            if (pref is ConfirmImpact ci) threshold = ci;
+            else if (pref == null || !Enum.TryParse(pref.ToString(), true, out threshold)) threshold = ConfirmImpact.High;
+            return threshold != ConfirmImpact.None && impact >= threshold;
+        }
+
         /// <summary>
         /// ShouldProcess with the module's -Force semantics: -WhatIf always only reports and changes nothing; otherwise
         /// -Force skips the confirmation prompt.

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using DatabricksNetworking.Client;
@@ -89,7 +90,21 @@ namespace DatabricksNetworking.Cmdlets
         }
 
         public static ErrorRecord NotConnected(string what) =>
-            new ErrorRecord(new InvalidOperationException(what), "DbxNotConnected", ErrorCategory.ConnectionError, null);
+            new ErrorRecord(new InvalidOperationException(what + EnvironmentHint()), "DbxNotConnected", ErrorCategory.ConnectionError, null);
+
+        /// <summary>The variables Connect-DbxAccount would read (names only, never values), or empty when none is set.</summary>
+        internal static string EnvironmentHint()
+        {
+            var set = EnvironmentNames.Where(n => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n))).ToList();
+            if (set.Count == 0) return "";
+            return $" {string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set in the environment: Connect-DbxAccount (or Connect-DbxWorkspace) without parameters would use {(set.Count == 1 ? "it" : "them")}.";
+        }
+
+        private static readonly string[] EnvironmentNames =
+        {
+            "DATABRICKS_HOST", "DATABRICKS_ACCOUNT_ID", "DATABRICKS_WORKSPACE_ID", "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID",
+            "DATABRICKS_CLIENT_SECRET", "DATABRICKS_AUTH_TYPE", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CONFIG_FILE",
+        };
 
         private static string? Recommend(DbxApiException ex)
         {

@@ -249,6 +249,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
                 return;
             }
             Finish(ctx, ct => new WorkspacesApi(ctx.Client).ListAsync(ct).GetAwaiter().GetResult());
+            DbxSession.Remember(ctx);
             if (!NoDefault) DbxSession.DefaultAccount = ctx;
         }
     }
@@ -288,11 +289,12 @@ namespace DatabricksNetworking.Cmdlets.Connection
                 return;
             }
             Finish(ctx, ct => ctx.Client.SendRawAsync(System.Net.Http.HttpMethod.Get, "/api/2.0/workspace-conf", null, ct, ("keys", "enableIpAccessLists")).GetAwaiter().GetResult());
+            DbxSession.Remember(ctx);
             if (!NoDefault) DbxSession.DefaultWorkspace = ctx;
         }
     }
 
-    /// <summary><para type="synopsis">Shows the session's default Databricks contexts.</para></summary>
+    /// <summary><para type="synopsis">Shows the session's default Databricks contexts, or with -ListAvailable every context of the session.</para></summary>
     [Cmdlet(VerbsCommon.Get, "DbxContext", DefaultParameterSetName = "All")]
     [OutputType(typeof(DbxContext))]
     public sealed class GetDbxContextCommand : PSCmdlet
@@ -303,8 +305,17 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter(ParameterSetName = "Workspace", Mandatory = true)]
         public SwitchParameter Workspace { get; set; }
 
+        /// <summary>Every context connected in this session (also with -NoDefault) and not disconnected, oldest first.</summary>
+        [Parameter(ParameterSetName = "ListAvailable", Mandatory = true)]
+        public SwitchParameter ListAvailable { get; set; }
+
         protected override void EndProcessing()
         {
+            if (ParameterSetName == "ListAvailable")
+            {
+                foreach (var ctx in DbxSession.Connected) WriteObject(ctx);
+                return;
+            }
             if (ParameterSetName != "Workspace" && DbxSession.DefaultAccount != null) WriteObject(DbxSession.DefaultAccount);
             if (ParameterSetName != "Account" && DbxSession.DefaultWorkspace != null) WriteObject(DbxSession.DefaultWorkspace);
         }
@@ -322,6 +333,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         {
             var target = Context ?? DbxSession.DefaultAccount;
             if (Context == null || ReferenceEquals(Context, DbxSession.DefaultAccount)) DbxSession.DefaultAccount = null;
+            DbxSession.Forget(target);
             ConnectCmdletBase.ForgetSignIn(this, target);
         }
     }
@@ -338,6 +350,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
         {
             var target = Context ?? DbxSession.DefaultWorkspace;
             if (Context == null || ReferenceEquals(Context, DbxSession.DefaultWorkspace)) DbxSession.DefaultWorkspace = null;
+            DbxSession.Forget(target);
             ConnectCmdletBase.ForgetSignIn(this, target);
         }
     }

@@ -34,9 +34,10 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         [DbxId(DbxIdKind.IpAccessList)]
         public string ListId { get; set; } = "";
 
-        /// <summary>IPv4 addresses and CIDRs; blank lines and lines starting with # are skipped.</summary>
+        /// <summary>IPv4 addresses and CIDRs; blank lines and lines starting with # are skipped. Import-Csv columns named
+        /// Cidr, IpRange or Address bind here too.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ip_addresses", "IpAddresses")]
+        [Alias("ip_addresses", "IpAddresses", "Cidr", "IpRange", "Address")]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] IpAddress { get; set; } = new string[0];

@@ -19,7 +19,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
 
         /// <summary>The IPv4 addresses to test.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ip_address", "CallerIpAddress")]
+        [Alias("ip_address", "CallerIpAddress", "Address")]
         public string[] IpAddress { get; set; } = new string[0];
 
         [Parameter(ParameterSetName = WorkspaceSet, ValueFromPipelineByPropertyName = true)]

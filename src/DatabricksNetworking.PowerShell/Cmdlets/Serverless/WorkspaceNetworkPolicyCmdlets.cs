@@ -71,9 +71,19 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             CurrentTarget = WorkspaceId;
             if (WorkspaceId <= 0) throw new DbxValidationException("DbxInvalidWorkspaceId", $"{WorkspaceId} is not a workspace id.", WorkspaceId);
             ServerlessChecks.PolicyId(NetworkPolicyId);
-            if (!ShouldProcess($"workspace {WorkspaceId}", $"Bind network policy '{NetworkPolicyId}'")) return;
+            // Reads first, so -WhatIf fails as the real run would (a workspace or policy that does not exist) and names
+            // the workspace; the binding itself is the only write.
             var api = new NetworkPoliciesApi(AccountClient);
+            var ws = Run(ct => new WorkspacesApi(AccountClient).GetAsync(WorkspaceId, ct));
+            if (!string.Equals(NetworkPolicyId, DatabricksNetworking.Posture.PostureBuilder.DefaultPolicyId, System.StringComparison.Ordinal))
+            {
+                CurrentTarget = NetworkPolicyId;
+                Run(ct => api.GetAsync(NetworkPolicyId, ct));
+                CurrentTarget = WorkspaceId;
+            }
+            if (!ShouldProcess(WorkspaceTarget(ws), $"Bind network policy '{NetworkPolicyId}'")) return;
             var option = Run(ct => api.SetWorkspaceOptionAsync(WorkspaceId, NetworkPolicyId, ct));
+            option.WorkspaceName ??= ws.WorkspaceName;
             if (PassThru) WriteObject(option);
         }
     }
