@@ -38,4 +38,18 @@ public class ErrorParserTests
         Assert.Empty(ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"Source IP address: 1.2.3.4 is blocked\"}"), "application/json").ErrorInfo);
         Assert.Equal("403", ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"x\"}"), "application/json").ErrorCode);
     }
+
+    [Theory]
+    [InlineData("/login.html?error=private-link-validation-error", true)]
+    [InlineData("https://dbc-1.cloud.databricks.com/login.html?o=1&error=private-link-validation-error", true)]
+    [InlineData("/login.html", false)]
+    [InlineData("/login.html?error=other", false)]
+    [InlineData("/api/login.html?error=private-link-validation-error", false)]
+    public void A_PrivateLink_validation_redirect_is_recognised_as_the_SDKs_do(string location, bool expected)
+    {
+        // databricks-sdk-go apierr/private_link.go isPrivateLinkRedirect: path /login.html and that error in the query.
+        Assert.Equal(expected, ErrorParser.IsPrivateLinkRedirect(new Uri(location, UriKind.RelativeOrAbsolute)));
+        Assert.False(ErrorParser.IsPrivateLinkRedirect(null));
+        Assert.Contains("AWS PrivateLink", ErrorParser.PrivateLinkMessage);
+    }
 }

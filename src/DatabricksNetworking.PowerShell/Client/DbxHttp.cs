@@ -222,6 +222,9 @@ namespace DatabricksNetworking.Client
                         return new DbxResponse(204, Array.Empty<byte>(), requestId, method, request.Path);
                     }
 
+                    if (status >= 300 && status < 400 && ErrorParser.IsPrivateLinkRedirect(resp.Headers.Location))
+                        throw new DbxApiException(403, "PRIVATE_LINK_VALIDATION_ERROR", ErrorParser.PrivateLinkMessage, requestId, method, request.Path) { Attempts = attempt };
+
                     var parsed = ErrorParser.Parse(status, resp.ReasonPhrase, body, resp.Content?.Headers.ContentType?.MediaType);
                     lastError = new DbxApiException(status, parsed.ErrorCode, SecretRegistry.Redact(parsed.Message), parsed.RequestId ?? requestId, method, request.Path) { Attempts = attempt, ErrorInfo = parsed.ErrorInfo };
                     if (!RetryPolicy.ShouldRetryStatus(request.Method, status)) throw lastError;

@@ -29,6 +29,23 @@ namespace DatabricksNetworking.Client
             public IReadOnlyList<DbxErrorInfo> ErrorInfo { get; }
         }
 
+        /// <summary>The message the SDKs give a PrivateLink validation redirect (databricks-sdk-go apierr/private_link.go, AWS).</summary>
+        public const string PrivateLinkMessage = "The requested workspace has AWS PrivateLink enabled and is not accessible from the current network. " +
+            "Ensure that AWS PrivateLink is properly configured and that your device has access to the AWS VPC endpoint. " +
+            "For more information, see https://docs.databricks.com/en/security/network/classic/privatelink.html.";
+
+        /// <summary>
+        /// A workspace with PrivateLink (public access off) answers a request from another network with a redirect to
+        /// <c>/login.html?error=private-link-validation-error</c>, not an error body (databricks-sdk-go apierr/private_link.go
+        /// isPrivateLinkRedirect: that path and that query). The SDKs make it 403 PRIVATE_LINK_VALIDATION_ERROR.
+        /// </summary>
+        public static bool IsPrivateLinkRedirect(Uri? location)
+        {
+            if (location == null) return false;
+            var abs = location.IsAbsoluteUri ? location : new Uri(new Uri("https://workspace.invalid"), location);
+            return abs.AbsolutePath == "/login.html" && abs.Query.IndexOf("error=private-link-validation-error", StringComparison.Ordinal) >= 0;
+        }
+
         public static ParsedError Parse(int status, string? reasonPhrase, byte[]? body, string? contentType)
         {
             var reason = string.IsNullOrEmpty(reasonPhrase) ? DefaultReason(status) : reasonPhrase!;
