@@ -40,6 +40,7 @@
         'Get-DbxNetworkConfiguration'
         'Get-DbxNetworkConnectivityConfig'
         'Get-DbxNetworkPolicy'
+        'Get-DbxNetworkPolicyIngressRule'
         'Get-DbxNetworkPosture'
         'Get-DbxPrivateAccessSettings'
         'Get-DbxPrivateEndpointRule'

@@ -53,3 +53,36 @@ Describe 'Test-DbxIngressAccess' {
         $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId*"
     }
 }
+
+Describe 'Get-DbxNetworkPolicyIngressRule' {
+    BeforeAll {
+        Connect-TestAccount | Out-Null
+        $script:gid = New-TestName 'npr'
+        $rules = @(
+            New-DbxIngressRule Allow office -IpRange '203.0.113.0/24' -Destination WorkspaceUi
+            New-DbxIngressRule Deny bad-host -IpRange '203.0.113.66'
+        )
+        New-DbxNetworkPolicy -NetworkPolicyId $script:gid -RestrictionMode FullAccess -PublicAccessRestrictionMode RestrictedAccess -IngressRule $rules | Out-Null
+        Set-DbxNetworkPolicy $script:gid -IngressDryRun -PublicAccessRestrictionMode RestrictedAccess -IngressRule (New-DbxIngressRule Allow vpn -IpRange '192.0.2.10') -Confirm:$false | Out-Null
+    }
+    AfterAll { Remove-DbxNetworkPolicy -NetworkPolicyId $script:gid -Force -ErrorAction SilentlyContinue }
+
+    It 'streams enforced and dry-run rules, one object each, with the policy id and mode' {
+        $all = @(Get-DbxNetworkPolicyIngressRule $script:gid)
+        $all.Count | Should -Be 3
+        ($all | Where-Object Label -eq 'bad-host').Action | Should -Be 'Deny'
+        ($all | Where-Object Label -eq 'vpn').Mode | Should -Be 'DryRun'
+        ($all | Where-Object Label -eq 'office').Mode | Should -Be 'Enforced'
+        $all.NetworkPolicyId | Select-Object -Unique | Should -Be $script:gid
+    }
+
+    It 'lists piped policies offline and filters by -Mode' {
+        $dry = @(Get-DbxNetworkPolicy $script:gid | Get-DbxNetworkPolicyIngressRule -Mode DryRun)
+        $dry.Label | Should -Be @('vpn')
+    }
+
+    It 'reports a missing policy as an error and goes on' {
+        Get-DbxNetworkPolicyIngressRule 'no-such-policy-x' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+        $err.Count | Should -BeGreaterThan 0
+    }
+}

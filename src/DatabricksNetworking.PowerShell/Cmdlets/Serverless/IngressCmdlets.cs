@@ -158,3 +158,62 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         }
     }
 }
+
+namespace DatabricksNetworking.Cmdlets.Serverless
+{
+    using System.Collections.Generic;
+    using DatabricksNetworking.Client;
+    using DatabricksNetworking.Client.Api;
+    using DatabricksNetworking.Validation;
+
+    /// <summary>
+    /// <para type="synopsis">Lists the ingress rules of network policies, one object per rule, enforced and dry run, with the policy id and mode.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkPolicyIngressRule", DefaultParameterSetName = "Id")]
+    [OutputType(typeof(IngressRule))]
+    public sealed class GetDbxNetworkPolicyIngressRuleCommand : DbxCmdlet
+    {
+        /// <summary>The policy to read (account-policy for the account console/API).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
+        [Alias("network_policy_id")]
+        [DbxId(DbxIdKind.NetworkPolicy)]
+        public string NetworkPolicyId { get; set; } = "";
+
+        /// <summary>Policies already read (Get-DbxNetworkPolicy): listed offline.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Policy", ValueFromPipeline = true)]
+        public NetworkPolicy[]? NetworkPolicy { get; set; }
+
+        /// <summary>Enforced or DryRun only; both when not given.</summary>
+        [Parameter]
+        [ValidateSet("Enforced", "DryRun")]
+        public string? Mode { get; set; }
+
+        protected override void ProcessRecordCore()
+        {
+            IEnumerable<NetworkPolicy> policies;
+            if (NetworkPolicy != null) policies = NetworkPolicy;
+            else
+            {
+                CurrentTarget = NetworkPolicyId;
+                var api = new NetworkPoliciesApi(AccountClient);
+                try { policies = new[] { Run(ct => api.GetAsync(NetworkPolicyId, ct)) }; }
+                catch (DbxApiException ex) { WriteApiError(ex, NetworkPolicyId); return; }
+            }
+            foreach (var policy in policies)
+            {
+                if (policy == null) continue;
+                if (Mode != "DryRun") Emit(policy, policy.Ingress, "Enforced");
+                if (Mode != "Enforced") Emit(policy, policy.IngressDryRun, "DryRun");
+            }
+        }
+
+        private void Emit(NetworkPolicy policy, IngressNetworkPolicy? ingress, string mode)
+        {
+            string level = string.Equals(policy.NetworkPolicyId, IngressWire.AccountPolicyId, System.StringComparison.OrdinalIgnoreCase) ? "Account" : "Workspace";
+            foreach (var r in ingress?.PublicAccess?.DenyRules ?? new List<IngressPublicRule>())
+                WriteObject(new IngressRule { Action = "Deny", PolicyLevel = level, NetworkPolicyId = policy.NetworkPolicyId, Mode = mode, Rule = r });
+            foreach (var r in ingress?.PublicAccess?.AllowRules ?? new List<IngressPublicRule>())
+                WriteObject(new IngressRule { Action = "Allow", PolicyLevel = level, NetworkPolicyId = policy.NetworkPolicyId, Mode = mode, Rule = r });
+        }
+    }
+}
