@@ -107,8 +107,13 @@ BeforeAll {
         Run Update-DbxPrivateEndpointRule { Update-DbxPrivateEndpointRule -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -RuleId $rule.RuleId -Enabled $false -PassThru }
         Run Remove-DbxPrivateEndpointRule { Remove-DbxPrivateEndpointRule -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -RuleId $rule.RuleId -Force -PassThru }
         Run Get-DbxServerlessEgressIp { Get-DbxServerlessEgressIp -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId }
+        Run Get-DbxS3BucketPolicy { Get-DbxS3BucketPolicy -BucketName secrets-bucket -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -WarningAction SilentlyContinue }
         Run New-DbxNetworkPolicy { New-DbxNetworkPolicy -NetworkPolicyId secrets -RestrictionMode RestrictedAccess -AllowedDomain pypi.org }
         Run Get-DbxNetworkPolicy { Get-DbxNetworkPolicy }
+        $ir = Run New-DbxIngressRule { New-DbxIngressRule -Action Allow -Label secrets-ingress -AllIpRanges }
+        $ir
+        Run Get-DbxNetworkPolicyIngressRule { Get-DbxNetworkPolicyIngressRule -NetworkPolicyId secrets }
+        Run Test-DbxIngressAccess { Test-DbxIngressAccess -IpAddress 203.0.113.9 -Destination WorkspaceApi -WorkspaceId $ws }
         Run Set-DbxNetworkPolicy { Set-DbxNetworkPolicy -NetworkPolicyId secrets -BlockedDomain bad.example.com -PassThru }
         Run Add-DbxNetworkPolicyDestination { Add-DbxNetworkPolicyDestination -NetworkPolicyId secrets -Domain files.pythonhosted.org -PassThru }
         Run Remove-DbxNetworkPolicyDestination { Remove-DbxNetworkPolicyDestination -NetworkPolicyId secrets -Domain files.pythonhosted.org -Force -PassThru }
@@ -153,6 +158,7 @@ BeforeAll {
         $sg = Run New-DbxAwsSecurityGroup { New-DbxAwsSecurityGroup -Purpose Workspace -VpcId $vpc.VpcId }
         $sg
         Run Test-DbxAwsVpc { Test-DbxAwsVpc -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -SecurityGroupId $sg.SecurityGroupId }
+        Run Deploy-DbxPrivateLinkWorkspace { try { Deploy-DbxPrivateLinkWorkspace -Name secrets-pl -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -EndpointSubnetId $vpc.SubnetIds[0] -CredentialsId ([Guid]::NewGuid()) -StorageConfigurationId ([Guid]::NewGuid()) -PlanOnly -ErrorAction Stop } catch { $_ } }
         Run New-DbxAwsVpcEndpoint { New-DbxAwsVpcEndpoint -Service Workspace -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -SecurityGroupId $sg.SecurityGroupId -WhatIf }
         Run Get-DbxAwsVpcEndpoint { Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId }
         Run New-DbxAwsVpcPeering { New-DbxAwsVpcPeering -VpcId $vpc.VpcId -PeerVpcId $peer.VpcId -WhatIf }

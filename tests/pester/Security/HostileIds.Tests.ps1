@@ -55,7 +55,7 @@ BeforeAll {
         if ($attr) { return Get-ValidId ([string]$attr.Kind) $Name }
         switch ($Name) {
             'IpAddress' { '203.0.113.7' } 'Label' { 'hostile-probe' } 'Name' { 'hostile-probe' } 'Region' { 'us-east-1' }
-            'S3BucketName' { 'hostile-probe-bucket' } 'Baseline' { @{ Controls = @{ ForbidOpenCidr = 'High' } } }
+            'S3BucketName' { 'hostile-probe-bucket' } 'BucketName' { 'hostile-probe-bucket' } 'Baseline' { @{ Controls = @{ ForbidOpenCidr = 'High' } } }
             'Path' { if ($Command -eq 'Invoke-DbxApi') { '/api/2.0/ip-access-lists' } else { $script:reportPath } }
             default { if ($Name -match 'Id$') { Get-ValidId $null $Name } else { throw "no filler for mandatory -${Name} of $Command" } }
         }

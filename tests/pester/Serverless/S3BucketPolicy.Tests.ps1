@@ -18,7 +18,7 @@ Describe 'Get-DbxS3BucketPolicy' {
         Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
         $rule = $rule | Get-DbxPrivateEndpointRule
         $rule.ConnectionState | Should -Be 'ESTABLISHED'
-        $p = $ncc | Get-DbxS3BucketPolicy -BucketName bucket-two -VpcEndpointId $script:gateway -Region us-east-1 -WarningVariable warn
+        $p = $ncc | Get-DbxS3BucketPolicy -BucketName bucket-two -AwsVpcEndpointId $script:gateway -Region us-east-1 -WarningVariable warn
         $warn.Count | Should -Be 0
         $p | Should -BeOfType DatabricksNetworking.Models.S3BucketPolicy
         $p.VpcEndpointIds | Should -Be @($script:gateway, $rule.VpcEndpointId)
@@ -52,14 +52,14 @@ Describe 'Get-DbxS3BucketPolicy' {
 
     It 'warns when the NCC has no rule for the bucket' {
         $ncc = New-DbxNetworkConnectivityConfig -Name (New-TestName 's3pol') -Region us-east-1
-        $p = $ncc | Get-DbxS3BucketPolicy -BucketName bucket-four -VpcEndpointId $script:gateway -WarningVariable warn -WarningAction SilentlyContinue
+        $p = $ncc | Get-DbxS3BucketPolicy -BucketName bucket-four -AwsVpcEndpointId $script:gateway -WarningVariable warn -WarningAction SilentlyContinue
         $p.VpcEndpointIds | Should -Be @($script:gateway)
         "$warn" | Should -Match 'no active S3 private endpoint rule for bucket-four'
     }
 
     It 'refuses bad input before anything is sent: <Why>' -ForEach @(
-        @{ Why = 'bucket name'; Call = { Get-DbxS3BucketPolicy -BucketName 'Bad_Bucket' -VpcEndpointId vpce-0a1b2c3d4e5f60718 }; Id = 'DbxInvalidS3BucketName' }
-        @{ Why = 'endpoint id'; Call = { Get-DbxS3BucketPolicy -BucketName good-bucket -VpcEndpointId vpc-0a1b2c3d }; Id = 'DbxInvalidVpcEndpointId' }
+        @{ Why = 'bucket name'; Call = { Get-DbxS3BucketPolicy -BucketName 'Bad_Bucket' -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 }; Id = 'DbxInvalidS3BucketName' }
+        @{ Why = 'endpoint id'; Call = { Get-DbxS3BucketPolicy -BucketName good-bucket -AwsVpcEndpointId vpc-0a1b2c3d }; Id = 'DbxInvalidVpcEndpointId' }
         @{ Why = 'no path at all'; Call = { Get-DbxS3BucketPolicy -BucketName good-bucket }; Id = 'DbxS3BucketPolicyNoPath' }
     ) {
         $before = Get-EmulatorRequestCount -Url $script:emu.Url

@@ -104,6 +104,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>The workspace whose bound policy is read when no policy is piped in.</summary>
         [Parameter(ParameterSetName = "Workspace", ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
+        [ArgumentCompleter(typeof(DatabricksNetworking.Completion.WorkspaceIdCompleter))]
         [DbxId(DbxIdKind.Workspace)]
         public long WorkspaceId { get; set; }
 

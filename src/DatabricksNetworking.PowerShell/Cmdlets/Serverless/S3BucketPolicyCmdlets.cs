@@ -36,8 +36,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         /// <summary>Your S3 gateway (or interface) VPC endpoint ids, vpce-…, that classic compute uses.</summary>
         [Parameter]
-        [Alias("vpc_endpoint_id")]
-        public string[]? VpcEndpointId { get; set; }
+        [Alias("aws_vpc_endpoint_id")]
+        public string[]? AwsVpcEndpointId { get; set; }
 
         /// <summary>The bucket's region; the NCCs must be in it (S3 private endpoint rules reach buckets of their own region).</summary>
         [Parameter]
@@ -56,16 +56,16 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidS3BucketName", $"-BucketName '{Text.Printable(BucketName)}' is not a valid S3 bucket name: {problem}.", BucketName);
             if (Region != null) ServerlessChecks.Region(Region);
             var endpointIds = new List<string>();
-            foreach (var id in VpcEndpointId ?? new string[0])
+            foreach (var id in AwsVpcEndpointId ?? new string[0])
             {
                 if (!Ids.IsAwsId(id, "vpce"))
-                    throw new DbxValidationException("DbxInvalidVpcEndpointId", $"-VpcEndpointId '{Text.Printable(id)}' is not a VPC endpoint id: expected vpce- and 8 or 17 lowercase hex digits.", id);
+                    throw new DbxValidationException("DbxInvalidVpcEndpointId", $"-AwsVpcEndpointId '{Text.Printable(id)}' is not a VPC endpoint id: expected vpce- and 8 or 17 lowercase hex digits.", id);
                 if (!endpointIds.Contains(id)) endpointIds.Add(id);
             }
             var nccIds = (NetworkConnectivityConfigId ?? new string[0]).Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (nccIds.Count == 0 && endpointIds.Count == 0 && !UseVpceOrgPath)
                 throw new DbxValidationException("DbxS3BucketPolicyNoPath",
-                    "Give -NetworkConnectivityConfigId (serverless), -VpcEndpointId (classic compute through your S3 gateway endpoint) or -UseVpceOrgPath: a policy with no private path would deny every request to the bucket.", BucketName);
+                    "Give -NetworkConnectivityConfigId (serverless), -AwsVpcEndpointId (classic compute through your S3 gateway endpoint) or -UseVpceOrgPath: a policy with no private path would deny every request to the bucket.", BucketName);
 
             var api = new NetworkConnectivityApi(AccountClient);
             var pending = new List<string>();
@@ -104,7 +104,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             if (endpointIds.Count == 0 && orgPaths.Length == 0)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException(
-                    $"No usable private path to {BucketName} yet (every S3 private endpoint rule is still pending or missing, and no -VpcEndpointId was given): a policy now would deny every request to the bucket. Wait for the rules (New-DbxPrivateEndpointRule -Wait), give -VpcEndpointId, or use -UseVpceOrgPath."),
+                    $"No usable private path to {BucketName} yet (every S3 private endpoint rule is still pending or missing, and no -AwsVpcEndpointId was given): a policy now would deny every request to the bucket. Wait for the rules (New-DbxPrivateEndpointRule -Wait), give -VpcEndpointId, or use -UseVpceOrgPath."),
                     "DbxS3BucketPolicyNoUsablePath", ErrorCategory.ResourceUnavailable, BucketName));
                 return;
             }
