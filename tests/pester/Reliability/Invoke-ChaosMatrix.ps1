@@ -27,7 +27,7 @@ New-DbxIpAccessList -WorkspaceId $ws -Label chaos -ListType Block -IpAddress 192
 New-DbxAccountIpAccessList -Label chaos -ListType Block -IpAddress 192.0.2.0/24 -CallerIpAddress 127.0.0.1 | Out-Null
 $ncc = New-DbxNetworkConnectivityConfig -Name chaos-ncc -Region us-east-1
 New-DbxPrivateEndpointRule -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -S3BucketName chaos-bucket | Out-Null
-New-DbxNetworkPolicy -NetworkPolicyId chaos -RestrictionMode RestrictedAccess -AllowedDomain pypi.org | Out-Null
+New-DbxNetworkPolicy -NetworkPolicyId chaos -RestrictionMode RestrictedAccess -AllowedDomain pypi.org -IngressRule (New-DbxIngressRule -Action Allow -Label chaos-ingress -AllIpRanges) -PublicAccessRestrictionMode FullAccess | Out-Null
 New-DbxNetworkConfiguration -Name chaos-net -VpcId vpc-0a1b2c3d -SubnetId subnet-0a1b2c3d, subnet-1a1b2c3d -SecurityGroupId sg-0a1b2c3d | Out-Null
 New-DbxPrivateAccessSettings -Name chaos-pas -Region eu-west-1 | Out-Null
 New-DbxVpcEndpointRegistration -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -Region eu-west-1 -Name chaos-vpce | Out-Null
@@ -48,8 +48,8 @@ $calls = [ordered]@{
     'Get-DbxIpAccessListFeature'       = { Get-DbxIpAccessListFeature -WorkspaceId $ws }
     'Get-DbxNetworkConnectivityConfig -Id' = { Get-DbxNetworkConnectivityConfig -NetworkConnectivityConfigId $nccId }
     'Get-DbxPrivateEndpointRule'       = { Get-DbxPrivateEndpointRule -NetworkConnectivityConfigId $nccId }
-    'Get-DbxS3BucketPolicy'            = { Get-DbxS3BucketPolicy -BucketName chaos-bucket -NetworkConnectivityConfigId $nccId -WarningAction SilentlyContinue }
-    'Get-DbxNetworkPolicyIngressRule'  = { Get-DbxNetworkPolicyIngressRule -NetworkPolicyId default-policy }
+    'Get-DbxS3BucketPolicy'            = { Get-DbxS3BucketPolicy -BucketName chaos-bucket -NetworkConnectivityConfigId $nccId -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -WarningAction SilentlyContinue }
+    'Get-DbxNetworkPolicyIngressRule'  = { Get-DbxNetworkPolicyIngressRule -NetworkPolicyId chaos }
     'Get-DbxServerlessEgressIp'        = { Get-DbxServerlessEgressIp -NetworkConnectivityConfigId $nccId -PublishedIpRangeUri "$EmulatorUrl/_emulator/ip-ranges.json" }
     'Get-DbxWorkspace -WorkspaceId'    = { Get-DbxWorkspace -WorkspaceId $ws }
     'Get-DbxWorkspaceNetworkPolicy -WorkspaceId' = { Get-DbxWorkspaceNetworkPolicy -WorkspaceId $ws }

@@ -177,6 +177,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>The policy to read (account-policy for the account console/API).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
+        [ArgumentCompleter(typeof(DatabricksNetworking.Completion.NetworkPolicyIdCompleter))]
         [DbxId(DbxIdKind.NetworkPolicy)]
         public string NetworkPolicyId { get; set; } = "";
 
