@@ -51,6 +51,9 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         public DateTimeOffset StartedAt { get; }
         /// <summary>The account context when started with -Connect.</summary>
         public DbxContext? Context { get; internal set; }
+
+        /// <summary>True when Start-DbxEmulator connected a context to it (the default unless -NoConnect).</summary>
+        public bool Connected => Context != null;
         public bool HasExited { get { try { return Process.HasExited; } catch (InvalidOperationException) { return true; } } }
 
         internal Process Process { get; }

@@ -1,0 +1,146 @@
+# The default table view of every output type (the merged DatabricksNetworking.Format.ps1xml), rendered at 80 and 160
+# columns from a sample object whose ids have their real lengths (GUIDs 36, workspace ids 16): every column label is a
+# property (Where-Object/Format-Table work on what the table shows), no header is cut, no id is cut at 160, and at 80
+# the main types keep their name and the id the next cmdlet takes whole. No emulator: the views and types only.
+BeforeDiscovery {
+    $moduleDir = Split-Path $env:DBX_TEST_MODULE -Parent
+    [xml]$formats = Get-Content (Join-Path $moduleDir 'DatabricksNetworking.Format.ps1xml') -Raw
+    $script:viewCases = @(foreach ($v in $formats.Configuration.ViewDefinitions.View) {
+            @{ View = $v.Name; TypeName = [string]$v.ViewSelectedBy.TypeName }
+        })
+    # The id the next cmdlet takes (and the name an admin reads first) of the main types, whole at 80 columns.
+    $script:keyCases = @(
+        @{ TypeName = 'DatabricksNetworking.Models.IpAccessList'; Name = 'Label'; Id = 'ListId' }
+        @{ TypeName = 'DatabricksNetworking.Models.Workspace'; Name = 'WorkspaceName'; Id = 'WorkspaceId' }
+        @{ TypeName = 'DatabricksNetworking.Models.NetworkConnectivityConfig'; Name = 'Name'; Id = 'NetworkConnectivityConfigId' }
+        @{ TypeName = 'DatabricksNetworking.Models.PrivateEndpointRule'; Name = $null; Id = 'RuleId' }
+        @{ TypeName = 'DatabricksNetworking.Models.CredentialConfiguration'; Name = 'CredentialsName'; Id = 'CredentialsId' }
+        @{ TypeName = 'DatabricksNetworking.Models.StorageConfiguration'; Name = 'StorageConfigurationName'; Id = 'StorageConfigurationId' }
+        @{ TypeName = 'DatabricksNetworking.Models.WorkspaceNetworkOption'; Name = 'WorkspaceName'; Id = 'WorkspaceId' }
+        @{ TypeName = 'DatabricksNetworking.Models.IpAccessListFeature'; Name = $null; Id = 'WorkspaceId' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-TestModule
+    $moduleDir = Split-Path (Get-TestEnvironment).Module -Parent
+    [xml]$script:formats = Get-Content (Join-Path $moduleDir 'DatabricksNetworking.Format.ps1xml') -Raw
+    [xml]$script:types = Get-Content (Join-Path $moduleDir 'DatabricksNetworking.Types.ps1xml') -Raw
+    $script:guid = 'b1000000-0000-4000-8000-'
+    $script:n = 0
+
+    function Get-View([string]$Name) { $formats.Configuration.ViewDefinitions.View | Where-Object Name -eq $Name }
+
+    function New-Sample([type]$T) {
+        # An object of the type with every writable property set to a value of its real length; $null when the type
+        # has no public parameterless constructor (those are listed in the test below).
+        if (-not $T.GetConstructor([type[]]@())) { return $null }
+        $o = [Activator]::CreateInstance($T)
+        foreach ($p in $T.GetProperties() | Where-Object { $_.CanWrite -and $_.SetMethod.IsPublic }) {
+            $name = $p.Name; $pt = $p.PropertyType
+            $u = [Nullable]::GetUnderlyingType($pt); if ($u) { $pt = $u }
+            # Every value unique, so a cut id can never be matched by another column's whole one.
+            $script:n++
+            $n = $script:n
+            $v = if ($pt -eq [string]) {
+                if ($name -match 'WorkspaceId$') { [string](2222222222220000 + $n) }
+                elseif ($name -match '^Aws\w*Id$|^(Peer)?VpcId$|SecurityGroupId$|RouteTableId$|SubnetId$|ServiceId$|PeeringConnectionId$') { 'vpce-0a1b2c3d4' + $n.ToString('D8') }
+                elseif ($name -eq 'NetworkPolicyId') { 'egress-policy-' + $n.ToString('D3') }   # named by the admin, not a GUID
+                elseif ($name -match 'Id$') { $guid + $n.ToString('D12') }
+                elseif ($name -match 'Name$|^Label$') { 'prod-us-east-' + $n.ToString('D3') }
+                elseif ($name -match 'Region') { 'us-east-1' }
+                else { "value$n" }
+            }
+            elseif ($pt -eq [long]) { if ($name -match 'WorkspaceId') { [long](2222222222220000 + $n) } else { [long]1767225600000 } }
+            elseif ($pt -eq [int]) { 3 }
+            elseif ($pt -eq [bool]) { $true }
+            elseif ($pt -eq [string[]]) { [string[]]@(($guid + $n.ToString('D12')), ($guid + (100000 + $n).ToString('D12'))) }
+            elseif ($pt.IsEnum) { [Enum]::GetValues($pt)[0] }
+            else { $null }
+            if ($null -ne $v) { try { $p.SetValue($o, $v) } catch { } }
+        }
+        $o
+    }
+
+    function Get-Table($Object, [int]$Width) {
+        # The header line (above the dashes) and the first row, as rendered by the default view.
+        $lines = @((@($Object) | Format-Table | Out-String -Width $Width) -split "`r?`n")
+        $dash = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^\s*-+( +-+)*\s*$' })
+        [pscustomobject]@{ Header = $lines[$dash - 1]; Dashes = $lines[$dash]; Row = $lines[$dash + 1]; Lines = $lines }
+    }
+
+    # Types built only by the module (no public parameterless constructor): not rendered here.
+    $script:unsampled = @('DatabricksNetworking.Data.PrivateLinkServiceInfo', 'DatabricksNetworking.Aws.AwsVpcCheck', 'DatabricksNetworking.Client.DbxContext', 'DatabricksNetworking.Cmdlets.Emulator.DbxEmulatorInstance')
+
+    function Test-HeaderBroken([string]$View, $Sample, [int]$Width) {
+        # True when a header is split over lines (a word above the dashes that is not a column label) or cut with '…'.
+        $labels = @((Get-View $View).TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
+        $tab = Get-Table $Sample $Width
+        $dash = [array]::IndexOf([string[]]$tab.Lines, $tab.Dashes)
+        # Group headers (GroupBy) come first and are followed by a blank line; only the lines right above the dashes count.
+        $head = @(); for ($i = $dash - 1; $i -ge 0 -and $tab.Lines[$i].Trim(); $i--) { $head += $tab.Lines[$i] }
+        $words = @($head | ForEach-Object { $_ -split '\s+' } | Where-Object { $_ })
+        @($words | Where-Object { $_ -notin $labels }).Count -gt 0 -or $head.Count -gt 1
+    }
+
+    function Test-Whole($Table, [string]$Value) {
+        # The value appears whole in the row (PowerShell cuts a value that does not fit with '…').
+        @($Table.Row -split '\s+') -contains $Value
+    }
+}
+
+Describe 'The default table views' {
+    It 'there is a table view for every view case (<_.Count> views)' -ForEach @(, $viewCases) {
+        $_.Count | Should -BeGreaterOrEqual 30
+    }
+
+    It '<View>: every column label is a property of <TypeName>' -ForEach $viewCases {
+        $v = Get-View $View
+        $T = $TypeName -as [type]
+        $T | Should -Not -BeNullOrEmpty
+        $members = @($T.GetProperties().Name) + @($types.Types.Type | Where-Object Name -eq $TypeName | ForEach-Object { $_.Members.ChildNodes } | Where-Object { $_.LocalName -in 'AliasProperty', 'ScriptProperty', 'NoteProperty' } | ForEach-Object Name)
+        $labels = @($v.TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
+        @($labels | Where-Object { $_ -notin $members }) | Should -BeNullOrEmpty -Because 'Where-Object and Format-Table take the names the table shows'
+        # A column that shows a property under its own name names it (no script block copying it).
+        $items = @($v.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+        for ($i = 0; $i -lt $labels.Count; $i++) {
+            if ($items[$i].PropertyName) { $items[$i].PropertyName | Should -Be $labels[$i] -Because "column $($i + 1) of $View is labelled $($labels[$i])" }
+        }
+    }
+
+    It '<View>: no header is broken at 160 columns, and no id is cut' -ForEach $viewCases {
+        $type = $TypeName -as [type]
+        $sample = New-Sample $type
+        if ($null -eq $sample) {
+            # Types built only by the module (no public constructor): their labels are checked above.
+            $TypeName | Should -BeIn $unsampled
+            return
+        }
+        Test-HeaderBroken $View $sample 160 | Should -BeFalse -Because 'every header of a view fits on one line at 160 columns'
+        $tab = Get-Table $sample 160
+        $labels = @((Get-View $View).TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
+        $ids = @($labels | Where-Object { $_ -match 'Id$' -and $type.GetProperty($_) -and ($type.GetProperty($_).PropertyType -in [string], [long], [Nullable[long]]) })
+        foreach ($id in $ids) {
+            Test-Whole $tab ([string]$type.GetProperty($id).GetValue($sample)) | Should -BeTrue -Because "$id is shown whole at 160 columns ($($tab.Row))"
+        }
+    }
+
+    It 'at 80 columns no header breaks inside a word (the columns that do not fit are left out whole)' {
+        # PowerShell squeezes the last column that partly fits and wraps its header (WorkspaceNam/e): the leading
+        # columns of a view have widths that fill 80 columns exactly, so the next one is dropped instead.
+        $broken = foreach ($c in $viewCases) {
+            $sample = New-Sample ($c.TypeName -as [type])
+            if ($null -ne $sample -and (Test-HeaderBroken $c.View $sample 80)) { $c.View }
+        }
+        Write-Host "views whose headers break inside a word at 80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { $null -eq (New-Sample ($_.TypeName -as [type])) }).Count) not rendered)"
+        @($broken) | Should -BeNullOrEmpty
+    }
+
+    It '<TypeName> at 80 columns shows <Name> and the whole <Id>' -ForEach $keyCases {
+        $sample = New-Sample ($TypeName -as [type])
+        $tab = Get-Table $sample 80
+        Test-Whole $tab ([string]$sample.$Id) | Should -BeTrue -Because "$Id is whole at 80 columns ($($tab.Row))"
+        if ($Name) { Test-Whole $tab ([string]$sample.$Name) | Should -BeTrue -Because "$Name is whole at 80 columns ($($tab.Row))" }
+    }
+}
