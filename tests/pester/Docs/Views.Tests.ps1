@@ -122,6 +122,7 @@ Describe 'The default table views' {
         $labels = @((Get-View $View).TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
         $ids = @($labels | Where-Object { $_ -match 'Id$' -and $type.GetProperty($_) -and ($type.GetProperty($_).PropertyType -in [string], [long], [Nullable[long]]) })
         foreach ($id in $ids) {
+            if (-not [string]$type.GetProperty($id).GetValue($sample)) { continue }   # computed from other fields; not set by the sample
             Test-Whole $tab ([string]$type.GetProperty($id).GetValue($sample)) | Should -BeTrue -Because "$id is shown whole at 160 columns ($($tab.Row))"
         }
     }
