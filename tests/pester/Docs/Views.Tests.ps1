@@ -70,6 +70,8 @@ BeforeAll {
         [pscustomobject]@{ Header = $lines[$dash - 1]; Dashes = $lines[$dash]; Row = $lines[$dash + 1]; Lines = $lines }
     }
 
+    # Views selected by a type name a cmdlet inserts on a model object (not a .NET type).
+    $script:decorated = @('DatabricksNetworking.AccountIngressPolicy')
     # Types built only by the module (no public parameterless constructor): not rendered here.
     $script:unsampled = @('DatabricksNetworking.Data.PrivateLinkServiceInfo', 'DatabricksNetworking.Aws.AwsVpcCheck', 'DatabricksNetworking.Client.DbxContext', 'DatabricksNetworking.Cmdlets.Emulator.DbxEmulatorInstance')
 
@@ -98,7 +100,12 @@ Describe 'The default table views' {
     It '<View>: every column label is a property of <TypeName>' -ForEach $viewCases {
         $v = Get-View $View
         $T = $TypeName -as [type]
-        $T | Should -Not -BeNullOrEmpty
+        if ($null -eq $T) {
+            # A view for a type name a cmdlet inserts on a model object (PSObject.TypeNames), not a .NET type: not checked
+            # here yet. Listed, so a new one is seen.
+            $TypeName | Should -BeIn $decorated
+            return
+        }
         $members = @($T.GetProperties().Name) + @($types.Types.Type | Where-Object Name -eq $TypeName | ForEach-Object { $_.Members.ChildNodes } | Where-Object { $_.LocalName -in 'AliasProperty', 'ScriptProperty', 'NoteProperty' } | ForEach-Object Name)
         $labels = @($v.TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
         @($labels | Where-Object { $_ -notin $members }) | Should -BeNullOrEmpty -Because 'Where-Object and Format-Table take the names the table shows'
@@ -111,6 +118,7 @@ Describe 'The default table views' {
 
     It '<View>: no header is broken at 160 columns, and no id is cut' -ForEach $viewCases {
         $type = $TypeName -as [type]
+        if ($null -eq $type) { $TypeName | Should -BeIn $decorated; return }
         $sample = New-Sample $type
         if ($null -eq $sample) {
             # Types built only by the module (no public constructor): their labels are checked above.
@@ -131,10 +139,10 @@ Describe 'The default table views' {
         # PowerShell squeezes the last column that partly fits and wraps its header (WorkspaceNam/e): the leading
         # columns of a view have widths that fill 80 columns exactly, so the next one is dropped instead.
         $broken = foreach ($c in $viewCases) {
-            $sample = New-Sample ($c.TypeName -as [type])
+            $sample = if ($c.TypeName -as [type]) { New-Sample ($c.TypeName -as [type]) }
             if ($null -ne $sample -and (Test-HeaderBroken $c.View $sample 80)) { $c.View }
         }
-        Write-Host "views whose headers break inside a word at 80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { $null -eq (New-Sample ($_.TypeName -as [type])) }).Count) not rendered)"
+        Write-Host "views whose headers break inside a word at 80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { -not ($_.TypeName -as [type]) -or $null -eq (New-Sample ($_.TypeName -as [type])) }).Count) not rendered)"
         @($broken) | Should -BeNullOrEmpty
     }
 
