@@ -17,7 +17,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     {
         private ComplianceBaseline? baseline;
         private readonly Dictionary<ComplianceSeverity, int> counts = new Dictionary<ComplianceSeverity, int>();
-        private readonly HashSet<long> failingWorkspaces = new HashSet<long>();
+        private readonly HashSet<string> failingWorkspaces = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>The baseline: the path of a .psd1 or .json file, or a hashtable.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -41,7 +41,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             if (over.Count == 0) return;
             var total = over.Sum(kv => kv.Value);
             var detail = string.Join(", ", over.Select(kv => kv.Value.ToString(CultureInfo.InvariantCulture) + " " + kv.Key));
-            var message = $"The network compliance check failed: {total} finding(s) at or above {FailOn.Value} ({detail}) in {failingWorkspaces.Count} workspace(s), against {baseline!.Source}.";
+            var message = $"The network compliance check failed: {total} finding(s) at or above {FailOn.Value} ({detail}) in {string.Join(" and ", Scopes())}, against {baseline!.Source}.";
             var record = new ErrorRecord(new InvalidOperationException(message), "DbxComplianceFailed", ErrorCategory.SecurityError, baseline.Source)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the findings (see their Remediation), or lower -FailOn." },
@@ -51,15 +51,27 @@ namespace DatabricksNetworking.Cmdlets.Posture
             throw new RuntimeException(message, null, record) { WasThrownFromThrowStatement = true };
         }
 
+        private IEnumerable<string> Scopes()
+        {
+            var ws = failingWorkspaces.Count(s => s.StartsWith("workspace ", StringComparison.Ordinal));
+            if (ws > 0 || !failingWorkspaces.Contains("the account")) yield return ws.ToString(CultureInfo.InvariantCulture) + " workspace(s)";
+            if (failingWorkspaces.Contains("the account")) yield return "the account";
+        }
+
         protected override void OnPosture(NetworkPosture posture)
         {
-            foreach (var f in ComplianceControls.Findings(posture, baseline!))
+            // Account-level controls once per account: on the first of its postures in the baseline's scope.
+            var account = ComplianceControls.EvaluateAccount(posture, baseline!).Any() && accountsChecked.Add(posture.AccountId ?? "")
+                ? ComplianceControls.AccountFindings(posture, baseline!) : Enumerable.Empty<ComplianceFinding>();
+            foreach (var f in ComplianceControls.Findings(posture, baseline!).Concat(account))
             {
                 counts.TryGetValue(f.Severity, out var n);
                 counts[f.Severity] = n + 1;
-                if (FailOn.HasValue && f.Severity >= FailOn.Value) failingWorkspaces.Add(f.WorkspaceId);
+                if (FailOn.HasValue && f.Severity >= FailOn.Value) failingWorkspaces.Add(f.WorkspaceId.HasValue ? "workspace " + f.WorkspaceId.Value : "the account");
                 WriteObject(f);
             }
         }
+
+        private readonly HashSet<string> accountsChecked = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
 }
