@@ -37,8 +37,10 @@ namespace DatabricksNetworking.Posture
         public AccountData(string? accountId, Fetched<List<Network>> networks, Fetched<List<VpcEndpoint>> vpcEndpoints,
             Fetched<List<PrivateAccessSettings>> privateAccessSettings, Fetched<List<NetworkConnectivityConfig>> nccs,
             IReadOnlyDictionary<string, Fetched<List<PrivateEndpointRule>>> rulesByNcc, Fetched<List<NetworkPolicy>> policies,
-            Fetched<List<IpAccessList>> accountLists, Fetched<AccountIpAclEnableSetting> accountFeature, Fetched<NetworkPolicy>? accountIngress = null)
+            Fetched<List<IpAccessList>> accountLists, Fetched<AccountIpAclEnableSetting> accountFeature,
+            Fetched<List<NetworkEndpoint>>? networkEndpoints = null, Fetched<NetworkPolicy>? accountIngress = null)
         {
+            NetworkEndpoints = networkEndpoints ?? Fetched<List<NetworkEndpoint>>.Of(new List<NetworkEndpoint>());
             // Not read (tests of other facts): an account-policy without ingress, as a service that never had one.
             AccountIngress = accountIngress ?? Fetched<NetworkPolicy>.Of(null);
             AccountIngressPosture = PostureBuilder.AccountIngress(accountId, AccountIngress.Value);
@@ -55,6 +57,8 @@ namespace DatabricksNetworking.Posture
         public string? AccountId { get; }
         public Fetched<List<Network>> Networks { get; }
         public Fetched<List<VpcEndpoint>> VpcEndpoints { get; }
+        /// <summary>Registered endpoints of the networking v1 API (Service Direct front-end PrivateLink).</summary>
+        public Fetched<List<NetworkEndpoint>> NetworkEndpoints { get; }
         public Fetched<List<PrivateAccessSettings>> PrivateAccessSettings { get; }
         public Fetched<List<NetworkConnectivityConfig>> Nccs { get; }
         public IReadOnlyDictionary<string, Fetched<List<PrivateEndpointRule>>> RulesByNcc { get; }
@@ -210,6 +214,8 @@ namespace DatabricksNetworking.Posture
             var policies = TryAsync<List<NetworkPolicy>>("the account's network policies", () => AllPagesAsync<NetworkPolicy>(policyApi.ListPageAsync, ct));
             var lists = TryAsync<List<IpAccessList>>("the account's IP access lists", () => Limit(() => new IpAccessListsApi(account, true).ListAsync(ct), ct));
             var feature = ReadAccountFeatureAsync(ct);
+            var endpointApi = new NetworkEndpointsApi(account);
+            var networkEndpoints = TryAsync<List<NetworkEndpoint>>("the account's registered endpoints (Service Direct)", () => AllPagesAsync<NetworkEndpoint>(endpointApi.ListPageAsync, ct));
             var accountIngress = ReadAccountIngressAsync(policies, policyApi, ct);
 
             var nccList = await nccs.ConfigureAwait(false);
@@ -224,7 +230,7 @@ namespace DatabricksNetworking.Posture
 
             return new AccountData(account.AccountId, await networks.ConfigureAwait(false), await endpoints.ConfigureAwait(false), await pas.ConfigureAwait(false),
                 nccList, rules, await policies.ConfigureAwait(false), await lists.ConfigureAwait(false), await feature.ConfigureAwait(false),
-                await accountIngress.ConfigureAwait(false));
+                await networkEndpoints.ConfigureAwait(false), await accountIngress.ConfigureAwait(false));
         }
 
         // The account-policy from the policy list when it is listed (no extra request), else read by id as the Go SDK's

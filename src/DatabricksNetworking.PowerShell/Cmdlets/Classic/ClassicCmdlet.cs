@@ -53,8 +53,25 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 $"Not changed: {change} was declined at the lockout prompt.");
         }
 
-        /// <summary>The account's VPC endpoint registrations, read once per record, for the public-access guard.</summary>
-        protected List<VpcEndpoint> ReadRegistrations() => Run(ct => new VpcEndpointsApi(AccountClient).ListAsync(ct));
+        /// <summary>
+        /// The account's VPC endpoint registrations and its registered (Service Direct) endpoints as registrations, read
+        /// once per record, for the public-access guard. Registered endpoints that cannot be read (an account or service
+        /// without the networking v1 API) are left out with a verbose line: the guard then only warns more.
+        /// </summary>
+        protected List<VpcEndpoint> ReadRegistrations()
+        {
+            var all = Run(ct => new VpcEndpointsApi(AccountClient).ListAsync(ct));
+            try
+            {
+                var api = new NetworkEndpointsApi(AccountClient);
+                all.AddRange(PrivateLinkCoverage.AsRegistrations(RunPaged<NetworkEndpoint>((token, ct) => api.ListPageAsync(token, ct)).ToList()));
+            }
+            catch (DbxApiException ex) when (ex.StatusCode >= 400 && ex.StatusCode < 500)
+            {
+                WriteVerbose($"Registered endpoints (Service Direct) not read: {ex.Message}");
+            }
+            return all;
+        }
 
         protected static void CheckName(string? name, string what, string errorId)
         {
@@ -157,6 +174,26 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 return null;
             }
             return final;
+        }
+
+        /// <summary>
+        /// -Wait of a create: <see cref="WaitFor"/> until an end state; a timeout (message + <paramref name="timeoutHint"/>)
+        /// or a failed end state (<paramref name="failMessage"/>, ErrorId <paramref name="failErrorId"/>) is written as an
+        /// error record and gives null.
+        /// </summary>
+        protected T? WaitForEnd<T>(string activity, Func<T> poll, Func<T, string?> describe, Func<T, WaitOutcome?> classify, int timeoutSec,
+            object created, string timeoutHint, string failErrorId, Func<T, string> failMessage) where T : class
+        {
+            T final;
+            try { final = WaitFor(activity, poll, describe, classify, timeoutSec); }
+            catch (TimeoutException ex)
+            {
+                WriteWaitError("DbxWaitTimeout", ex.Message + " " + timeoutHint, ErrorCategory.OperationTimeout, created);
+                return null;
+            }
+            if (classify(final) != WaitOutcome.Failed) return final;
+            WriteWaitError(failErrorId, failMessage(final), ErrorCategory.InvalidResult, final);
+            return null;
         }
 
         protected void WriteWaitError(string errorId, string message, ErrorCategory category, object? target) =>

@@ -236,7 +236,9 @@ namespace DatabricksNetworking.Cmdlets
             try
             {
                 if (Host?.UI == null) throw new PSInvalidOperationException("no host user interface");
-                yes = ShouldContinue(warning + " Make the change anyway?", caption);
+                // hasSecurityImpact: true makes "No" the prompt's default answer (the two-argument ShouldContinue defaults to Yes).
+                bool yesToAll = false, noToAll = false;
+                yes = ShouldContinue(warning + " Make the change anyway?", caption, true, ref yesToAll, ref noToAll);
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
             {
