@@ -263,16 +263,17 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
     [Fact]
     public async Task A_running_databricks_managed_vpc_workspace_cannot_take_a_network_or_privatelink()
     {
+        // dev-us (3333333333333333) runs in a Databricks-managed VPC; prod-us has a customer-managed one in the demo seed.
         var net = await CreateNetwork(6);
-        var (s1, b1) = await Send(HttpMethod.Patch, Acc + "workspaces/2222222222222222?update_mask=network_id", new { network_id = net });
+        var (s1, b1) = await Send(HttpMethod.Patch, Acc + "workspaces/3333333333333333?update_mask=network_id", new { network_id = net });
         Assert.Equal(HttpStatusCode.BadRequest, s1);
         Assert.Equal("INVALID_STATE", (string)b1!["error_code"]!);
         var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-p", region = "us-east-1" });
-        var (s2, b2) = await Send(HttpMethod.Patch, Acc + "workspaces/2222222222222222?update_mask=private_access_settings_id", new { private_access_settings_id = (string)pas!["private_access_settings_id"]! });
+        var (s2, b2) = await Send(HttpMethod.Patch, Acc + "workspaces/3333333333333333?update_mask=private_access_settings_id", new { private_access_settings_id = (string)pas!["private_access_settings_id"]! });
         Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Contains("customer-managed VPC", (string)b2!["message"]!);
         // An NCC re-provisions a Databricks-managed VPC workspace.
-        var (s3, b3) = await Send(HttpMethod.Patch, Acc + "workspaces/2222222222222222?update_mask=network_connectivity_config_id", new { network_connectivity_config_id = NccUse1 });
+        var (s3, b3) = await Send(HttpMethod.Patch, Acc + "workspaces/3333333333333333?update_mask=network_connectivity_config_id", new { network_connectivity_config_id = NccUse1 });
         Assert.Equal(HttpStatusCode.OK, s3);
         Assert.Equal("PROVISIONING", (string)b3!["workspace_status"]!);
     }

@@ -39,6 +39,18 @@ public class ErrorParserTests
         Assert.Equal("403", ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"x\"}"), "application/json").ErrorCode);
     }
 
+    [Fact]
+    public void A_numeric_code_answer_keeps_its_code_and_the_request_id_of_its_message()
+    {
+        // databricks-sdk-go#853: 403 {"error_code": 403, "message": "Invalid access to Org: ..."}; omnigent#4463: "... [ReqId: ...]".
+        var org = ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\": 403, \"message\": \"Invalid access to Org: 3352391956719492\"}"), "application/json");
+        Assert.Equal("403", org.ErrorCode);
+        Assert.Equal("Invalid access to Org: 3352391956719492", org.Message);
+        Assert.Null(org.RequestId);
+        var block = ErrorParser.Parse(403, "Forbidden", Encoding.UTF8.GetBytes("{\"error_code\":403,\"message\":\"Source IP address: 1.2.3.4 is blocked by Databricks IP ACL for workspace: 7 [ReqId: 5c1a-77]\"}"), "application/json");
+        Assert.Equal("5c1a-77", block.RequestId);
+    }
+
     [Theory]
     [InlineData("/login.html?error=private-link-validation-error", true)]
     [InlineData("https://dbc-1.cloud.databricks.com/login.html?o=1&error=private-link-validation-error", true)]

@@ -146,7 +146,8 @@ function Move-EmulatorClock {
 
 function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid().ToString('N').Substring(0, 10) }
 
-# A host whose UI answers ShouldContinue with a fixed choice (0 = Yes, 1 = No) and records the prompts.
+# A host whose UI answers prompts with a fixed choice (0 = Yes, 1 = No, -1 = the prompt's default; Yes and No are found
+# by label, so a prompt with "Yes to All"/"No to All" gets the same answer) and records the prompts and their defaults.
 if (-not ('IpAccessTests.AnsweringHost' -as [type])) {
     Add-Type -TypeDefinition @'
 using System; using System.Collections.Generic; using System.Collections.ObjectModel; using System.Globalization;
@@ -173,6 +174,9 @@ namespace IpAccessTests {
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) {
       Prompts.Add(caption + ": " + message);
       Defaults.Add(defaultChoice >= 0 && defaultChoice < choices.Count ? choices[defaultChoice].Label.Replace("&", "") : "(none)");
+      if (answer < 0) return defaultChoice;
+      string want = answer == 0 ? "Yes" : answer == 1 ? "No" : null;
+      for (int i = 0; i < choices.Count; i++) if (want != null && choices[i].Label.Replace("&", "") == want) return i;
       return answer; }
     public override PSHostRawUserInterface RawUI { get { return null; } }
     public override string ReadLine() { return ""; }

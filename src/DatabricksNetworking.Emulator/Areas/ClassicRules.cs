@@ -15,6 +15,8 @@ public static class ClassicRules
     public const string Networks = "networks";
     public const string VpcEndpoints = "vpc-endpoints";
     public const string PrivateAccessSettings = "private-access-settings";
+    /// <summary>Registered endpoints of the networking v1 API (NetworkEndpointsArea).</summary>
+    public const string NetworkEndpoints = "networking-endpoints";
     /// <summary>Kept by the serverless area; read here for the workspace binding rules.</summary>
     public const string Nccs = "network-connectivity-configs";
     public const int MaxWorkspacesPerNcc = 50;
@@ -45,7 +47,7 @@ public static class ClassicRules
     public static void Settle(EmulatorServices s, AccountState acc)
     {
         var now = s.NowMs;
-        foreach (var o in acc.Workspaces.Values.Select(w => w.Workspace).Concat(acc.Collection(VpcEndpoints).Values))
+        foreach (var o in acc.Workspaces.Values.Select(w => w.Workspace).Concat(acc.Collection(VpcEndpoints).Values).Concat(acc.Collection(NetworkEndpoints).Values))
         {
             if (!PendingChanges.TryGetValue(o, out var p) || p.AtMs > now) continue;
             o[p.Field] = p.Value;

@@ -303,13 +303,14 @@ public static class IngressRules
             .Select(n => n is JsonValue v && v.TryGetValue<string>(out var t) && IpAccessRules.TryParse(t, out var net) ? (IPNetwork?)net : null)
             .Where(n => n.HasValue).Select(n => n!.Value);
 
-    /// <summary>Public: not private (RFC 1918), loopback, link-local, shared (RFC 6598) or unspecified.</summary>
+    /// <summary>Public: not private (RFC 1918), loopback, link-local, shared (RFC 6598), unspecified, multicast or reserved
+    /// (224.0.0.0/3: never the source of a request).</summary>
     public static bool IsPublic(IPAddress a)
     {
         if (a.AddressFamily != AddressFamily.InterNetwork) return false;
         var b = a.GetAddressBytes();
         return !(b[0] == 10 || b[0] == 127 || b[0] == 0 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168) ||
-                 (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64));
+                 (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xC0) == 64) || b[0] >= 224);
     }
 
     private static bool OriginMatches(JsonObject? o, IPAddress address)

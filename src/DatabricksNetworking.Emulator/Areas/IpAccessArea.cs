@@ -341,8 +341,7 @@ public sealed class IpAccessCheck : IAccessCheck
     {
         // The real message ends in " [ReqId: ...]"; the emulator leaves it out (the request id is in the header) so that
         // messages stay the same between runs (exports record them).
-        var body = new JsonObject { ["error_code"] = 403, ["message"] = $"Source IP address: {ip} is blocked by Databricks IP ACL for {scope}" };
-        return Results.Text(body.ToJsonString(), "application/json", statusCode: 403);
+        return Emu.NumericError(http, 403, $"Source IP address: {ip} is blocked by Databricks IP ACL for {scope}", reasonPhraseHeader: false);
     }
 
     public IResult? Check(HttpContext http, EmuRequest request, EmulatorServices services)

@@ -63,7 +63,9 @@ public static class Auth
                 return (null, Emu.Error(http, 404, "RESOURCE_DOES_NOT_EXIST", $"Workspace {workspaceId} does not exist."));
             var owner = state.AccountOfWorkspace(workspaceId)!;
             if (info.Principal.AccountId != owner.AccountId || (info.WorkspaceId.HasValue && info.WorkspaceId != workspaceId))
-                return (null, Emu.Error(http, 403, "PERMISSION_DENIED", $"The principal {info.Principal.Name} has no access to workspace {workspaceId}."));
+                // The real answer for a workspace the token cannot reach (another account's principal, or a PAT of another
+                // workspace): the numeric code and this message (databricks-sdk-go#853, #928; fidelity row 14).
+                return (null, Emu.NumericError(http, 403, $"Invalid access to Org: {workspaceId}", reasonPhraseHeader: true));
             return (new EmuRequest { Principal = info.Principal, Account = owner, Workspace = ws, ClientIp = ip, RequestId = rid }, null);
         }
     }

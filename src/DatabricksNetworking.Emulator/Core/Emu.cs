@@ -77,6 +77,19 @@ public static class Emu
     }
 
     /// <summary>
+    /// The legacy gateway's error answer: a <em>numeric</em> <c>error_code</c> equal to the status and no details, e.g.
+    /// <c>403 {"error_code": 403, "message": "Invalid access to Org: &lt;id&gt;"}</c> with the message repeated in an
+    /// <c>X-Databricks-Reason-Phrase</c> header (databricks-sdk-go#853, #928 wire logs). The request id stays in the
+    /// x-request-id header only.
+    /// </summary>
+    public static IResult NumericError(HttpContext http, int status, string message, bool reasonPhraseHeader)
+    {
+        if (reasonPhraseHeader) http.Response.Headers["X-Databricks-Reason-Phrase"] = message;
+        var body = new JsonObject { ["error_code"] = status, ["message"] = message };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    }
+
+    /// <summary>
     /// The error body with a <c>google.rpc.ErrorInfo</c> detail before the RequestInfo one (e.g. the settings API's
     /// current etag in <c>metadata.etag</c> of a 409 RESOURCE_CONFLICT).
     /// </summary>

@@ -182,7 +182,7 @@ public sealed class EmulatorState
     public static readonly string[] IdFields =
     {
         "rule_id", "network_id", "vpc_endpoint_id", "private_access_settings_id", "list_id", "network_connectivity_config_id",
-        "network_policy_id", "credentials_id", "storage_configuration_id", "id",
+        "network_policy_id", "credentials_id", "storage_configuration_id", "endpoint_id", "id",
     };
 
     /// <summary>Writes the state in the seed format, so a state file can be used as a seed.</summary>

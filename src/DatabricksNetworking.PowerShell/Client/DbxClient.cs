@@ -48,11 +48,16 @@ namespace DatabricksNetworking.Client
         public string WorkspaceUrlTemplate { get; }
 
         /// <summary><c>/api/2.0/accounts/{account_id}/{rest}</c>; fails clearly when the context has no account id.</summary>
-        public string AccountPath(string rest)
+        public string AccountPath(string rest) => AccountRoot("/api/2.0/accounts/") + rest;
+
+        /// <summary><c>/api/networking/v1/accounts/{account_id}/{rest}</c> (the networking v1 API, e.g. registered endpoints).</summary>
+        public string NetworkingAccountPath(string rest) => AccountRoot("/api/networking/v1/accounts/") + rest;
+
+        private string AccountRoot(string prefix)
         {
             if (string.IsNullOrEmpty(AccountId))
                 throw new InvalidOperationException("This context has no account id. Connect with Connect-DbxAccount -AccountId, or set DATABRICKS_ACCOUNT_ID.");
-            return "/api/2.0/accounts/" + RequestGuard.Segment(Validation.DbxIdKind.Account, AccountId) + "/" + rest;
+            return prefix + RequestGuard.Segment(Validation.DbxIdKind.Account, AccountId) + "/";
         }
 
         public DbxRequest NewRequest(HttpMethod method, string path)

@@ -16,6 +16,8 @@ namespace DatabricksNetworking.Client
     {
         private static readonly Regex PlainText = new Regex(@"^([A-Z_]+): (.*)$", RegexOptions.Singleline | RegexOptions.CultureInvariant);
         private static readonly Regex Pre = new Regex(@"<pre>(.*?)</pre>", RegexOptions.Singleline | RegexOptions.IgnoreCase);
+        /// <summary>The legacy gateway's numeric-code answers put the request id in the message: "... [ReqId: &lt;id&gt;]".</summary>
+        private static readonly Regex ReqIdInMessage = new Regex(@"\[ReqId: ([^\]\s]+)\]\s*$", RegexOptions.CultureInvariant);
         private static readonly Regex Title = new Regex(@"<title>(.*?)</title>", RegexOptions.Singleline | RegexOptions.IgnoreCase);
 
         public readonly struct ParsedError
@@ -108,6 +110,7 @@ namespace DatabricksNetworking.Client
                     }
                 }
                 if (code == null && message == null) return null;
+                if (requestId == null && message != null && ReqIdInMessage.Match(message) is { Success: true } reqId) requestId = reqId.Groups[1].Value;
                 return new ParsedError(code, message ?? "", requestId, errorInfo);
             }
             catch (JsonException)

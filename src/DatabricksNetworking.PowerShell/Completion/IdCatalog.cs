@@ -30,8 +30,9 @@ namespace DatabricksNetworking.Completion
         /// <summary>At most this many pages are read for a completion list.</summary>
         public const int MaxPages = 20;
 
-        private IdSource(bool workspaceLevel, string path, string idField, string? nameField, string? listProperty, string? detailField)
+        private IdSource(bool workspaceLevel, string path, string idField, string? nameField, string? listProperty, string? detailField, bool networkingApi = false)
         {
+            NetworkingApi = networkingApi;
             WorkspaceLevel = workspaceLevel; Path = path; IdField = idField; NameField = nameField; ListProperty = listProperty; DetailField = detailField;
         }
 
@@ -39,11 +40,17 @@ namespace DatabricksNetworking.Completion
         public static IdSource Account(string relativePath, string idField, string? nameField = null, string? listProperty = null, string? detailField = null) =>
             new IdSource(false, relativePath, idField, nameField, listProperty, detailField);
 
+        /// <summary>An account-level list of the networking v1 API: <paramref name="relativePath"/> is under <c>/api/networking/v1/accounts/{account_id}/</c>.</summary>
+        public static IdSource NetworkingAccount(string relativePath, string idField, string? nameField = null, string? detailField = null) =>
+            new IdSource(false, relativePath, idField, nameField, null, detailField, networkingApi: true);
+
         /// <summary>A workspace-level list at an absolute path such as <c>/api/2.0/ip-access-lists</c>.</summary>
         public static IdSource Workspace(string path, string idField, string? nameField = null, string? listProperty = null, string? detailField = null) =>
             new IdSource(true, path, idField, nameField, listProperty, detailField);
 
         public bool WorkspaceLevel { get; }
+        /// <summary>Under <c>/api/networking/v1/accounts/{account_id}/</c> rather than <c>/api/2.0/accounts/{account_id}/</c>.</summary>
+        public bool NetworkingApi { get; }
         public string Path { get; }
         public string IdField { get; }
         public string? NameField { get; }
@@ -53,7 +60,7 @@ namespace DatabricksNetworking.Completion
 
         /// <summary>The cache key of this list (with the workspace for workspace-level lists, and the fields read from it).</summary>
         public string Key(long? workspaceId) =>
-            (WorkspaceLevel ? "ws:" + (workspaceId?.ToString(CultureInfo.InvariantCulture) ?? "-") + ":" : "acct:") + Path
+            (WorkspaceLevel ? "ws:" + (workspaceId?.ToString(CultureInfo.InvariantCulture) ?? "-") + ":" : NetworkingApi ? "net:" : "acct:") + Path
             + "#" + IdField + "," + NameField + "," + DetailField; // one list read for two fields (networks: network_id, vpc_id) is two entries
 
         /// <summary>Reads the whole list (following <c>next_page_token</c>, at most <see cref="MaxPages"/> pages).</summary>
@@ -74,7 +81,7 @@ namespace DatabricksNetworking.Completion
             else
             {
                 if (string.IsNullOrEmpty(client.AccountId)) return Array.Empty<IdCandidate>();
-                path = client.AccountPath(Path);
+                path = NetworkingApi ? client.NetworkingAccountPath(Path) : client.AccountPath(Path);
             }
 
             var result = new List<IdCandidate>();

@@ -160,6 +160,20 @@ namespace DatabricksNetworking.Completion
         public VpcEndpointIdCompleter() : base(IdSource.Account("vpc-endpoints", "vpc_endpoint_id", "vpc_endpoint_name", detailField: "aws_vpc_endpoint_id")) { }
     }
 
+    /// <summary>-EndpointId: the registered endpoints (networking v1, e.g. Service Direct) of the account.</summary>
+    public sealed class NetworkEndpointIdCompleter : DbxIdCompleter
+    {
+        public NetworkEndpointIdCompleter() : base(IdSource.NetworkingAccount("endpoints", "endpoint_id", "display_name", detailField: "region")) { }
+    }
+
+    /// <summary>-Name of Get-DbxNetworkEndpoint: the display names of the account's registered endpoints.</summary>
+    public sealed class NetworkEndpointNameCompleter : DbxIdCompleter
+    {
+        public NetworkEndpointNameCompleter() : base(IdSource.NetworkingAccount("endpoints", "endpoint_id", "display_name", detailField: "region")) { }
+
+        protected override bool CompletesNames => true;
+    }
+
     /// <summary>-PrivateAccessSettingsId: the private access settings of the account.</summary>
     public sealed class PrivateAccessSettingsIdCompleter : DbxIdCompleter
     {

@@ -111,8 +111,8 @@ namespace DatabricksNetworking.Data
                 || string.Equals(s.ServiceId, serviceName, StringComparison.OrdinalIgnoreCase));
         }
 
-        /// <summary>The services of a region (GovCloud's civilian shard first).</summary>
+        /// <summary>The services of a region (GovCloud's civilian shard first), Service Direct last where the region has it.</summary>
         public static IEnumerable<PrivateLinkServiceInfo> ForRegion(string region) =>
-            All.Where(s => string.Equals(s.Region, region, StringComparison.Ordinal));
+            All.Concat(ServiceDirect).Where(s => string.Equals(s.Region, region, StringComparison.Ordinal));
     }
 }

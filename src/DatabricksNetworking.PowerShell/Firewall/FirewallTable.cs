@@ -156,7 +156,8 @@ namespace DatabricksNetworking.Firewall
             if (f.RelayPrivateLink != null)
                 r.Add(p, "SCC relay over PrivateLink, FIPS (compliance security profile)", f.RelayPrivateLink, "Fqdn", DatabricksPorts.Egress(DatabricksPorts.FipsRelay), "Outbound", null);
             var pl = f.PrivateLink!;
-            foreach (var svc in PrivateLinkServices.ForRegion(f.Region))
+            // Service Direct is front-end (FrontEnd below), not a back-end service.
+            foreach (var svc in PrivateLinkServices.ForRegion(f.Region).Where(s => s.Kind != PrivateLinkServiceKind.ServiceDirect))
             {
                 var shard = svc.Variant == null ? "" : (svc.Variant == "dod" ? "GovCloud DoD shard" : "GovCloud civilian shard");
                 var fact = new Fact(svc.ServiceName, pl.Source, pl.Confirmed, pl.Note, shard);

@@ -251,12 +251,22 @@ namespace DatabricksNetworking.Models
         public string? ApiScope { get; set; }
         public long? WorkspaceId { get; set; }
         public string? NetworkPolicyId { get; set; }
-        /// <summary>Allowed or Denied: what the enforced ingress decides.</summary>
+        /// <summary>Allowed or Denied: the enforced ingress and the IP access lists together (both must allow).</summary>
         public string Decision { get; set; } = "Allowed";
         public bool Allowed => Decision == "Allowed";
-        /// <summary>The label of the rule that decided, or null when the mode decided.</summary>
+        /// <summary>NetworkPolicy or IpAccessList: which control decided.</summary>
+        public string? DecidedBy { get; set; }
+        /// <summary>The label of the rule (or, when an IP access list refused, of the list) that decided, or null when the mode decided.</summary>
         public string? DecidingRule { get; set; }
+        /// <summary>Allow/Deny for a rule; ALLOW/BLOCK for a list.</summary>
         public string? DecidingRuleAction { get; set; }
+        /// <summary>What the policy's enforced ingress alone decides.</summary>
+        public string? IngressDecision { get; set; }
+        /// <summary>Allowed, Denied, NotEnforced (the switch is off), NotChecked (no lists given offline, or -SkipIpAccessList) or Unknown (could not be read).</summary>
+        public string? IpAccessDecision { get; set; }
+        /// <summary>The label of the IP access list that decided (block list hit or allow list match).</summary>
+        public string? IpAccessList { get; set; }
+        public string? IpAccessReason { get; set; }
         public string? Reason { get; set; }
         /// <summary>What the dry-run ingress would decide (null when the policy has no dry run); it never blocks.</summary>
         public string? DryRunDecision { get; set; }

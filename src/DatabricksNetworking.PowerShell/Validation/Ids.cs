@@ -29,6 +29,8 @@ namespace DatabricksNetworking.Validation
         Credentials,
         /// <summary>Storage configuration id: a UUID.</summary>
         StorageConfiguration,
+        /// <summary>Registered endpoint id (networking v1 <c>endpoints</c>, e.g. Service Direct): a UUID.</summary>
+        NetworkEndpoint,
     }
 
     /// <summary>Shapes of Databricks and AWS identifiers, checked before anything is sent.</summary>
@@ -123,6 +125,7 @@ namespace DatabricksNetworking.Validation
                 case DbxIdKind.IpAccessList: return "IP access list";
                 case DbxIdKind.Credentials: return "credential configuration";
                 case DbxIdKind.StorageConfiguration: return "storage configuration";
+                case DbxIdKind.NetworkEndpoint: return "registered network endpoint";
                 default: return kind.ToString();
             }
         }

@@ -19,6 +19,12 @@ namespace DatabricksNetworking.Validation
         /// <summary>The reserved policy every account has; it can be updated but not deleted.</summary>
         public const string DefaultPolicyId = "default-policy";
 
+        private static readonly Regex Rfc1034Label = new Regex("^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\z", RegexOptions.CultureInvariant);
+
+        /// <summary>Registered endpoint display_name (networking v1): an RFC 1034 label, letters, digits and '-', first a letter,
+        /// last a letter or digit, at most 63 characters (Go SDK networking.Endpoint.DisplayName).</summary>
+        public static bool IsEndpointDisplayName(string? value) => value != null && Rfc1034Label.IsMatch(value);
+
         /// <summary>NCC name: 3–30 of letters, digits, <c>-</c> and <c>_</c>.</summary>
         public static bool IsNccName(string? value) => value != null && NccName.IsMatch(value);
 

@@ -133,7 +133,20 @@ public class FoundationEmulatorTests
         var otherToken = await emu.OAuthToken(InProcessEmulator.OtherAccountId, InProcessEmulator.OtherClientId, InProcessEmulator.OtherSecret);
         var body = await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, Workspaces, otherToken), 403, "PERMISSION_DENIED");
         Assert.Contains(InProcessEmulator.AccountId, (string)body["message"]!);
-        await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", otherToken, 1111111111111111), 403, "PERMISSION_DENIED");
+        await InvalidAccessToOrg(await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", otherToken, 1111111111111111), 1111111111111111);
+    }
+
+    /// <summary>The real answer for a workspace the token cannot reach (databricks-sdk-go#853): numeric code, no details,
+    /// the message in X-Databricks-Reason-Phrase too.</summary>
+    private static async Task InvalidAccessToOrg(HttpResponseMessage resp, long workspaceId)
+    {
+        Assert.Equal(403, (int)resp.StatusCode);
+        var body = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, body["error_code"]!.GetValueKind());
+        Assert.Equal(403, (int)body["error_code"]!);
+        Assert.Equal($"Invalid access to Org: {workspaceId}", (string?)body["message"]);
+        Assert.Equal($"Invalid access to Org: {workspaceId}", resp.Headers.GetValues("X-Databricks-Reason-Phrase").Single());
+        Assert.False(string.IsNullOrEmpty(resp.Headers.GetValues("x-request-id").Single()));
     }
 
     [Fact]
@@ -142,7 +155,7 @@ public class FoundationEmulatorTests
         await using var emu = await InProcessEmulator.Start();
         Assert.Equal(HttpStatusCode.OK, (await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", InProcessEmulator.WorkspaceToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", InProcessEmulator.WorkspaceToken, 1111111111111111)).StatusCode);
-        await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", InProcessEmulator.WorkspaceToken, 2222222222222222), 403, "PERMISSION_DENIED");
+        await InvalidAccessToOrg(await emu.Call(HttpMethod.Get, "/api/2.0/workspace-conf?keys=enableIpAccessLists", InProcessEmulator.WorkspaceToken, 2222222222222222), 2222222222222222);
         await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, Workspaces, InProcessEmulator.WorkspaceToken), 403, "PERMISSION_DENIED");
     }
 

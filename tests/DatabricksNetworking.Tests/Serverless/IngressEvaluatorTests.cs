@@ -57,6 +57,39 @@ public class IngressEvaluatorTests
     }
 
     [Fact]
+    public void Excluded_ranges_alone_match_public_addresses_outside_them_only()
+    {
+        // Go SDK: excluded_ip_ranges "means: all public IP ranges except this one"; all_ip_ranges covers private ones too.
+        var p = Policy("FULL_ACCESS", Rule(IngressRuleAction.Deny, "not-office", excluded: new[] { "203.0.113.0/24" }));
+        Assert.False(IngressEvaluator.Evaluate(p, Req("198.51.100.1")).Allowed);
+        Assert.True(IngressEvaluator.Evaluate(p, Req("203.0.113.5")).Allowed);
+        foreach (var notPublic in new[] { "10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1", "100.64.0.1", "169.254.1.1", "0.0.0.1", "224.0.0.1", "255.255.255.255" })
+            Assert.True(IngressEvaluator.Evaluate(p, Req(notPublic)).Allowed);
+        Assert.True(IngressEvaluator.IsPublic(0x08080808));
+        var all = new IngressNetworkPolicy { PublicAccess = new IngressPublicAccess { RestrictionMode = "FULL_ACCESS", DenyRules = new() { new IngressPublicRule
+        {
+            Label = "all-but", Origin = new IngressPublicOrigin { AllIpRanges = true, ExcludedIpRanges = new IngressIpRanges { IpRanges = new() { "203.0.113.0/24" } } },
+        } } } };
+        Assert.False(IngressEvaluator.Evaluate(all, Req("10.1.2.3")).Allowed);
+        Assert.True(IngressEvaluator.Evaluate(all, Req("203.0.113.5")).Allowed);
+    }
+
+    [Fact]
+    public void Read_qualifier_matches_read_only_requests_only()
+    {
+        var p = Policy("RESTRICTED_ACCESS", IngressRules.Build(new IngressRules.Spec
+        {
+            Action = IngressRuleAction.Allow, Label = "readers", Destination = new[] { IngressDestinationKind.WorkspaceApi },
+            ApiScope = new[] { "clusters" }, ApiScopeQualifier = IngressApiScopeQualifier.Read,
+        }));
+        var read = Req("198.51.100.1", IngressDestinationKind.WorkspaceApi, scope: "clusters");
+        read.ReadOnly = true;
+        Assert.True(IngressEvaluator.Evaluate(p, read).Allowed);
+        read.ReadOnly = false;
+        Assert.False(IngressEvaluator.Evaluate(p, read).Allowed);
+    }
+
+    [Fact]
     public void Destination_and_identity_must_match()
     {
         var p = Policy("RESTRICTED_ACCESS",

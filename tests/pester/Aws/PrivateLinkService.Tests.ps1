@@ -4,9 +4,14 @@ BeforeAll {
 }
 
 Describe 'Get-DbxPrivateLinkService' {
-    It 'lists a Workspace and a Relay service for every supported region, two shards in GovCloud' {
+    It 'lists a Workspace and a Relay service for every supported region, two shards in GovCloud, and Service Direct outside GovCloud' {
         $all = @(Get-DbxPrivateLinkService)
-        $all.Count | Should -Be 36
+        $all.Count | Should -Be 52
+        $sd = @($all | Where-Object Kind -eq ServiceDirect)
+        $sd.Count | Should -Be 16
+        $sd.Region | Should -Not -Contain 'us-gov-west-1'
+        ($sd | Where-Object Region -eq 'eu-west-1').ServiceName | Should -Be 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a5d3be4f026f5bd7'
+        $all = @($all | Where-Object Kind -ne ServiceDirect)
         ($all | Group-Object Region | Where-Object Count -ne 2).Name | Should -Be 'us-gov-west-1'
         @($all | Where-Object Region -eq 'us-gov-west-1').Variant | Sort-Object -Unique | Should -Be @('civilian', 'dod')
         $all | ForEach-Object { $_.ServiceName | Should -Match "^com\.amazonaws\.vpce\.$($_.Region)\.vpce-svc-[0-9a-f]{17}$" }

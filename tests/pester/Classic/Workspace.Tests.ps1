@@ -44,7 +44,7 @@ Describe 'Get-DbxWorkspace' {
 
 Describe 'Set-DbxWorkspaceNetwork -WhatIf validates as far as reading allows' {
     It '<What> fails under -WhatIf with <ErrorId>, and nothing is written' -ForEach @(
-        @{ What = 'a network for a running Databricks-managed VPC workspace'; Params = @{ WorkspaceId = 2222222222222222; NetworkId = '7d2f7b7e-1c3a-4c55-9a0e-0f1e2d3c4b5a' }; ErrorId = 'DbxInvalidWorkspaceState' }
+        @{ What = 'a network for a running Databricks-managed VPC workspace'; Params = @{ WorkspaceId = 3333333333333333; NetworkId = '7d2f7b7e-1c3a-4c55-9a0e-0f1e2d3c4b5a' }; ErrorId = 'DbxInvalidWorkspaceState' }
         @{ What = 'a network connectivity configuration that does not exist'; Params = @{ WorkspaceId = 2222222222222222; NetworkConnectivityConfigId = '0d3a4f5e-1234-4c8a-9f00-123456789abc' }; ErrorId = 'DbxApiResourceDoesNotExist' }
     ) {
         $writes = Get-EmulatorWriteCount

@@ -144,6 +144,16 @@ Describe 'The public-access guard (public access off needs PrivateLink both ways
         $script:closed = $pas
     }
 
+    It 'asks interactively with No as the default answer; the default binds nothing' {
+        $before = Get-EmulatorRouteCount $patch -Url $emu.Url
+        $r = Invoke-WithAnsweringHost -1 { param($c, $p) Set-DbxWorkspaceNetwork -Context $c -WorkspaceId 5000000000000001 -PrivateAccessSettingsId $p } @($ctx, $closed.PrivateAccessSettingsId)
+        $r.Prompts.Count | Should -Be 1
+        $r.Prompts[0] | Should -BeLike 'Workspace access lockout:*no back-end PrivateLink*'
+        $r.Defaults | Should -Be @('No')
+        $r.Errors | Should -BeNullOrEmpty
+        Get-EmulatorRouteCount $patch -Url $emu.Url | Should -Be $before
+    }
+
     It 'binds with -Force and a warning that names what is missing' {
         $pas = New-DbxPrivateAccessSettings -Name 'forced-pas' -Region us-east-1
         $ws = Set-DbxWorkspaceNetwork -WorkspaceId 5000000000000002 -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Force -WarningVariable warn -WarningAction SilentlyContinue

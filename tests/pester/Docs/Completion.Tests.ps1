@@ -80,8 +80,8 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
     AfterAll { $own | Stop-TestService }
 
     It '-<Parameter> of <Command> offers <What>' -ForEach @(
-        @{ Command = 'Get-DbxNetworkConfiguration'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net' }
-        @{ Command = 'Set-DbxWorkspaceNetwork -WorkspaceId 3333333333333333'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net' }
+        @{ Command = 'Get-DbxNetworkConfiguration'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net'; Also = '7c3d5e96-0ab1-4243-8f65-3a8b9cadbec4' }
+        @{ Command = 'Set-DbxWorkspaceNetwork -WorkspaceId 3333333333333333'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net'; Also = '7c3d5e96-0ab1-4243-8f65-3a8b9cadbec4' }
         @{ Command = 'Remove-DbxVpcEndpointRegistration'; Parameter = 'VpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
         @{ Command = 'New-DbxNetworkConfiguration'; Parameter = 'RestApiVpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
         @{ Command = 'Set-DbxPrivateAccessSettings'; Parameter = 'PrivateAccessSettingsId'; What = 'private access settings'; Id = { $pas.PrivateAccessSettingsId }; Name = 'tab-pas' }
@@ -98,11 +98,12 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         $line = "$cmdText -Context `$dbxIds -$Parameter "
         $id = & $Id
         $m = @(Complete $line)
-        # Each account has a default-policy of its own; of every other kind the emulator has only the object made above.
+        # Each account has a default-policy of its own, and the demo account a network configuration for prod-us; of every
+        # other kind the emulator has only the object made above.
         $all = @(@($Also | Where-Object { $_ }) + $id)
         @($m.CompletionText) | Should -Be $all -Because "those are the emulator's objects of this kind ($line)"
         if ($Name) {
-            $m[0].ListItemText | Should -Be "$id ($Name)"
+            ($m | Where-Object CompletionText -eq $id).ListItemText | Should -Be "$id ($Name)"
             @((Complete ($line + $Name.Substring(0, 5))).CompletionText) | Should -Be @($id) -Because 'a name prefix matches'
         }
         @((Complete ($line + $id.Substring(0, 4))).CompletionText) | Should -Be @($id) -Because 'an id prefix matches'
@@ -113,8 +114,9 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         @{ Command = 'Test-DbxAwsVpc' }, @{ Command = 'Get-DbxAwsVpcEndpoint' }, @{ Command = 'New-DbxAwsSecurityGroup' }
     ) {
         $m = @(Complete "$Command -Context `$dbxIds -VpcId ")
-        @($m.CompletionText) | Should -Be @($aws.VpcId)
-        $m[0].ListItemText | Should -Be "$($aws.VpcId) (tab-net)"
+        # The demo account's prod-us runs in vpc-0c1b2c3d4e5f60718 (its network configuration prod-us-vpc).
+        @($m.CompletionText) | Should -Be @('vpc-0c1b2c3d4e5f60718', $aws.VpcId)
+        ($m | Where-Object CompletionText -eq $aws.VpcId).ListItemText | Should -Be "$($aws.VpcId) (tab-net)"
         @((Complete "$Command -Context `$dbxIds -VpcId tab-").CompletionText) | Should -Be @($aws.VpcId) -Because 'the network''s name matches'
     }
 

@@ -14,6 +14,15 @@ BeforeAll {
         foreach ($p in $by.PSObject.Properties) { if ($p.Name -like 'POST /oidc/*') { $n += $p.Value } }
         $n
     }
+    # A workspace the credential cannot reach: the real 403 with a numeric error_code (databricks-sdk-go#853).
+    function Assert-InvalidAccessToOrg($err, $workspaceId) {
+        $err | Should -Not -BeNullOrEmpty
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApi403,*'
+        $err.Exception.ServiceMessage | Should -Be "Invalid access to Org: $workspaceId"
+        $err.Exception.Message | Should -Match 'error_code: 403, HTTP 403, request id: [0-9a-f-]{36}'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'cannot reach this workspace'
+    }
     $script:savedEnv = @{}
     Get-ChildItem env: | Where-Object Name -like 'DATABRICKS_*' | ForEach-Object { $script:savedEnv[$_.Name] = $_.Value }
 }
@@ -148,7 +157,7 @@ client_secret = $($seed.ClientSecret)
         try {
             Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $seed.WorkspaceId -AccountId $seed.OtherAccountId -ClientId $seed.OtherClientId -ClientSecret (ConvertTo-TestSecret $seed.OtherSecret) -ErrorAction Stop
         } catch { $err = $_ }
-        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        Assert-InvalidAccessToOrg $err $seed.WorkspaceId
     }
 
     It 're-acquires an expired OAuth token once and the call still works' {
@@ -207,7 +216,7 @@ Describe 'Connect-DbxWorkspace' {
     It 'refuses a workspace PAT for another workspace' {
         $err = $null
         try { Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId 2222222222222222 -Token (ConvertTo-TestSecret $seed.WorkspaceToken) -ErrorAction Stop } catch { $err = $_ }
-        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        Assert-InvalidAccessToOrg $err 2222222222222222
     }
 }
 

@@ -115,10 +115,12 @@ Describe 'Official Databricks JS SDK against the emulator (unified host)' {
         $result.workspaceConfPat.value.PSObject.Properties.Name | Should -Contain 'enableIpAccessLists'
     }
 
-    It 'refuses a workspace of another account with PERMISSION_DENIED' {
+    It 'refuses a workspace of another account as the real service does: 403, numeric error_code 403, "Invalid access to Org"' {
+        # databricks-sdk-go#853: 403 {"error_code": 403, "message": "Invalid access to Org: ..."}
         $result.workspaceOtherAccount.ok | Should -BeFalse
         $result.workspaceOtherAccount.error.statusCode | Should -Be 403
-        $result.workspaceOtherAccount.error.errorCode | Should -Be 'PERMISSION_DENIED'
+        $result.workspaceOtherAccount.error.errorCode | Should -Be 403
+        $result.workspaceOtherAccount.error.message | Should -Match '^Invalid access to Org: \d+$'
     }
 }
 

@@ -85,10 +85,11 @@ Describe 'Add-DbxIpAccessListEntry' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist,*'
     }
 
-    It '-WhatIf sends nothing' {
-        $before = Get-EmulatorRequestCount
+    It '-WhatIf reads but writes nothing' {
+        $before = Get-EmulatorWriteCount
         Add-DbxIpAccessListEntry -ListId $l.ListId -WorkspaceId $ws -IpAddress '192.0.2.1' -WhatIf
-        Get-EmulatorRequestCount | Should -Be $before
+        Get-EmulatorWriteCount | Should -Be $before
+        (Get-DbxIpAccessList -WorkspaceId $ws -ListId $l.ListId).IpAddresses | Should -Be @('203.0.113.0/24')
     }
 
     It 'guards a BLOCK entry that would block the caller: refused without a prompt, done with -Force' {

@@ -161,9 +161,10 @@ BeforeAll {
         if ($Interactive) {
             $r = Invoke-WithAnsweringHost 1 $Case.Change @($ctx, $ws, $id, $snap)
             $errors = $r.Errors; $prompts = $r.Prompts
+            $defaults = @(for ($i = 0; $i -lt $r.Prompts.Count; $i++) { if ($r.Prompts[$i] -like '*lockout*') { $r.Defaults[$i] } })
         }
         else {
-            $prompts = @()
+            $prompts = @(); $defaults = @()
             $ErrorActionPreference = 'Continue'
             $errors = @(& $Case.Change $ctx $ws $id $snap 2>&1 3>$null | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         }
@@ -171,6 +172,7 @@ BeforeAll {
             Unchanged = ((Get-State) -eq $before)
             Lockout   = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'DbxIpAccessLockout,*' })
             Prompts   = @($prompts | Where-Object { $_ -like '*lockout*' })
+            Defaults  = @($defaults)
             Errors    = @($errors)
         }
     }
@@ -199,12 +201,13 @@ Describe 'Every lockout path with the caller''s address unknown' {
         $refused | Should -Be $cases.Count
     }
 
-    It 'interactive: each asks, and answering No changes nothing' {
+    It 'interactive: each asks, with No as the default answer, and answering No changes nothing' {
         $asked = 0
         $failures = foreach ($case in $cases) {
             $r = Invoke-Case $case -Interactive
-            if ($r.Unchanged -and $r.Prompts.Count -ge 1 -and $r.Lockout.Count -eq 0) { $asked++ }
-            else { "$($case.Name): unchanged=$($r.Unchanged) prompts=$($r.Prompts.Count) errors=$(($r.Errors | ForEach-Object FullyQualifiedErrorId) -join '; ')" }
+            # Each lockout question's default answer is No (a tired admin pressing Enter changes nothing).
+            if ($r.Unchanged -and $r.Prompts.Count -ge 1 -and $r.Lockout.Count -eq 0 -and @($r.Defaults | Where-Object { $_ -ne 'No' }).Count -eq 0) { $asked++ }
+            else { "$($case.Name): unchanged=$($r.Unchanged) prompts=$($r.Prompts.Count) defaults=$($r.Defaults -join ',') errors=$(($r.Errors | ForEach-Object FullyQualifiedErrorId) -join '; ')" }
         }
         Write-Host "lockout paths (interactive): $asked asked and declined of $($cases.Count)"
         # The reliability report's row for this suite: 32 paths, each run non-interactively (refused) and interactively (declined).

@@ -36,6 +36,55 @@ Describe 'Test-DbxIngressAccess' {
         $d.NetworkPolicyId | Should -Not -BeNullOrEmpty
     }
 
+    It 'combines piped IP access lists with the policy: both must allow, and the deciding list is named' {
+        $ws = [long](Get-TestSeed).WorkspaceId
+        $allow = [DatabricksNetworking.Models.IpAccessList]@{ ListId = 'l1'; Label = 'corp'; ListType = 'ALLOW'; IpAddresses = [System.Collections.Generic.List[string]]@('203.0.113.0/25'); Enabled = $true; WorkspaceId = $ws }
+        $block = [DatabricksNetworking.Models.IpAccessList]@{ ListId = 'l2'; Label = 'bad'; ListType = 'BLOCK'; IpAddresses = [System.Collections.Generic.List[string]]@('203.0.113.20'); Enabled = $true; WorkspaceId = $ws }
+        $ok = @($script:policy, $allow, $block) | Test-DbxIngressAccess -IpAddress 203.0.113.10 -Destination WorkspaceUi -WorkspaceId $ws
+        $ok.Decision | Should -Be 'Allowed'
+        $ok.IpAccessDecision | Should -Be 'Allowed'
+        $ok.IpAccessList | Should -Be 'corp'
+        # The policy allows 203.0.113.200 (office /24) but no ALLOW list holds it.
+        $out = @($script:policy, $allow) | Test-DbxIngressAccess -IpAddress 203.0.113.200 -Destination WorkspaceUi -WorkspaceId $ws
+        $out.IngressDecision | Should -Be 'Allowed'
+        $out.Decision | Should -Be 'Denied'
+        $out.DecidedBy | Should -Be 'IpAccessList'
+        $blocked = $script:policy | Test-DbxIngressAccess -IpAddress 203.0.113.20 -Destination WorkspaceUi -WorkspaceId $ws -IpAccessList $allow, $block
+        $blocked.Decision | Should -Be 'Denied'
+        $blocked.DecidingRule | Should -Be 'bad'
+        $blocked.DecidingRuleAction | Should -Be 'BLOCK'
+        # Ingress refuses first: the policy's rule is named even when a list would refuse too.
+        $both = @($script:policy, $block) | Test-DbxIngressAccess -IpAddress 198.51.100.1 -Destination WorkspaceUi -WorkspaceId $ws
+        $both.DecidedBy | Should -Be 'NetworkPolicy'
+        ($script:policy | Test-DbxIngressAccess -IpAddress 203.0.113.200 -Destination WorkspaceUi -IpAccessList $allow -SkipIpAccessList).Decision | Should -Be 'Allowed'
+        ($script:policy | Test-DbxIngressAccess -IpAddress 203.0.113.200 -Destination WorkspaceUi).IpAccessDecision | Should -Be 'NotChecked'
+    }
+
+    It 'reads the IP access lists live with the policy, and says when they are not enforced' {
+        $ws = [long](Get-TestSeed).WorkspaceId
+        $d = Test-DbxIngressAccess -IpAddress 198.51.100.1 -Destination WorkspaceApi -WorkspaceId $ws
+        $d.IpAccessDecision | Should -Be 'NotEnforced'
+        $d.Decision | Should -Be 'Allowed'
+    }
+
+    It 'a rule with only excluded ranges matches public addresses outside them, never private ones (Go SDK)' {
+        $p = New-DbxNetworkPolicy -NetworkPolicyId (New-TestName 'npx') -RestrictionMode FullAccess -PublicAccessRestrictionMode FullAccess -IngressRule (New-DbxIngressRule Deny outside-office -ExcludedIpRange '203.0.113.0/24')
+        try {
+            ($p | Test-DbxIngressAccess -IpAddress 198.51.100.1 -Destination WorkspaceUi).Decision | Should -Be 'Denied'
+            ($p | Test-DbxIngressAccess -IpAddress 203.0.113.5 -Destination WorkspaceUi).Decision | Should -Be 'Allowed'
+            ($p | Test-DbxIngressAccess -IpAddress 10.1.2.3 -Destination WorkspaceUi).Decision | Should -Be 'Allowed'
+        }
+        finally { Remove-DbxNetworkPolicy -NetworkPolicyId $p.NetworkPolicyId -Force }
+    }
+
+    It '-ReadOnly: a Read-qualified API rule matches reads only' {
+        $p = [DatabricksNetworking.Models.NetworkPolicy]@{ NetworkPolicyId = 'offline'; Ingress = [DatabricksNetworking.Models.IngressNetworkPolicy]@{ PublicAccess = [DatabricksNetworking.Models.IngressPublicAccess]@{
+                    RestrictionMode = 'RESTRICTED_ACCESS'; AllowRules = [System.Collections.Generic.List[DatabricksNetworking.Models.IngressPublicRule]]@(
+                        (New-DbxIngressRule Allow readers -Destination WorkspaceApi -ApiScope jobs -ApiScopeQualifier Read).Rule) } } }
+        ($p | Test-DbxIngressAccess -IpAddress 198.51.100.1 -Destination WorkspaceApi -ApiScope jobs -ReadOnly).Decision | Should -Be 'Allowed'
+        ($p | Test-DbxIngressAccess -IpAddress 198.51.100.1 -Destination WorkspaceApi -ApiScope jobs).Decision | Should -Be 'Denied'
+    }
+
     It 'reports the dry-run decision next to the enforced one' {
         $stage = New-DbxIngressRule Allow vpn -IpRange '192.0.2.10'
         $p = Set-DbxNetworkPolicy $script:id -IngressDryRun -PublicAccessRestrictionMode RestrictedAccess -IngressRule $stage -PassThru

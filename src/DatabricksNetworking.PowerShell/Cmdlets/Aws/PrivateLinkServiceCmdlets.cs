@@ -7,7 +7,7 @@ using DatabricksNetworking.Validation;
 namespace DatabricksNetworking.Cmdlets.Aws
 {
     /// <summary>
-    /// <para type="synopsis">Lists the Databricks PrivateLink endpoint services (workspace/REST API and secure cluster connectivity relay) per AWS region, GovCloud included.</para>
+    /// <para type="synopsis">Lists the Databricks PrivateLink endpoint services (workspace/REST API, secure cluster connectivity relay and the front-end Service Direct) per AWS region, GovCloud included.</para>
     /// <para type="description">Read from the table in the module: no AWS call, no AWS assembly loaded.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DbxPrivateLinkService")]
@@ -19,7 +19,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string[]? Region { get; set; }
 
-        /// <summary>Only the Workspace (front-end and back-end REST) or the Relay (secure cluster connectivity) service.</summary>
+        /// <summary>Only the Workspace (front-end and back-end REST), the Relay (secure cluster connectivity) or the Service Direct (front-end; not in GovCloud) service.</summary>
         [Parameter]
         public PrivateLinkServiceKind? Service { get; set; }
 

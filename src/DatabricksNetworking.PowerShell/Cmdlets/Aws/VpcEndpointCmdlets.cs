@@ -45,8 +45,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
     }
 
     /// <summary>
-    /// <para type="synopsis">Creates the interface VPC endpoint to the region's Databricks Workspace (REST API) or Relay (secure cluster connectivity) service.</para>
-    /// <para type="description">Private DNS is enabled, as Databricks requires. The output carries AwsVpcEndpointId and Region, so it pipes into New-DbxVpcEndpointRegistration.</para>
+    /// <para type="synopsis">Creates the interface VPC endpoint to the region's Databricks Workspace (REST API), Relay (secure cluster connectivity) or Service Direct (front-end) service.</para>
+    /// <para type="description">Private DNS is enabled, as Databricks requires. The output carries AwsVpcEndpointId and Region, so it pipes into New-DbxVpcEndpointRegistration (Workspace, Relay) or New-DbxNetworkEndpoint (Service Direct).</para>
     /// </summary>
     [Cmdlet(VerbsCommon.New, "DbxAwsVpcEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AwsVpcEndpoint))]
@@ -125,6 +125,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
             if (GovCloudShard != null && !AwsPlans.IsGovCloud(region))
                 throw new DbxValidationException("DbxInvalidGovCloudShard", "-GovCloudShard applies to us-gov-west-1 only.", GovCloudShard);
             var candidates = PrivateLinkServices.ForRegion(region).Where(s => s.Kind == Service).ToList();
+            if (candidates.Count == 0)
+                throw new DbxValidationException("DbxInvalidRegion", $"Databricks publishes no {Service} endpoint service for {region}; Service Direct (front-end) is not offered there. Use -Service Workspace for front-end PrivateLink in this region.", region);
             var variant = GovCloudShard?.ToLowerInvariant();
             return candidates.FirstOrDefault(s => variant == null || s.Variant == variant) ?? candidates.First();
         }

@@ -159,6 +159,26 @@ namespace DatabricksNetworking.Cmdlets.Classic
             return final;
         }
 
+        /// <summary>
+        /// -Wait of a create: <see cref="WaitFor"/> until an end state; a timeout (message + <paramref name="timeoutHint"/>)
+        /// or a failed end state (<paramref name="failMessage"/>, ErrorId <paramref name="failErrorId"/>) is written as an
+        /// error record and gives null.
+        /// </summary>
+        protected T? WaitForEnd<T>(string activity, Func<T> poll, Func<T, string?> describe, Func<T, WaitOutcome?> classify, int timeoutSec,
+            object created, string timeoutHint, string failErrorId, Func<T, string> failMessage) where T : class
+        {
+            T final;
+            try { final = WaitFor(activity, poll, describe, classify, timeoutSec); }
+            catch (TimeoutException ex)
+            {
+                WriteWaitError("DbxWaitTimeout", ex.Message + " " + timeoutHint, ErrorCategory.OperationTimeout, created);
+                return null;
+            }
+            if (classify(final) != WaitOutcome.Failed) return final;
+            WriteWaitError(failErrorId, failMessage(final), ErrorCategory.InvalidResult, final);
+            return null;
+        }
+
         protected void WriteWaitError(string errorId, string message, ErrorCategory category, object? target) =>
             WriteError(new ErrorRecord(new InvalidOperationException(message), errorId, category, target) { ErrorDetails = new ErrorDetails(message) });
 

@@ -89,24 +89,10 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(e => e.AwsVpcEndpointId == body.AwsVpcEndpointId && e.Region == body.Region && e.VpcEndpointName == body.VpcEndpointName));
             if (!Wait) { WriteObject(created); return; }
 
-            VpcEndpoint final;
-            try
-            {
-                final = WaitFor($"Registering {AwsVpcEndpointId}", () => Run(ct => api.GetAsync(created.VpcEndpointId!, ct)), e => e.State, e => Classify(e.State), TimeoutSec);
-            }
-            catch (TimeoutException ex)
-            {
-                WriteWaitError("DbxWaitTimeout", $"{ex.Message} The registration {created.VpcEndpointId} exists; check it with Get-DbxVpcEndpointRegistration.", ErrorCategory.OperationTimeout, created);
-                return;
-            }
-            if (Classify(final.State) == WaitOutcome.Failed)
-            {
-                WriteWaitError("DbxVpcEndpointNotAvailable",
-                    $"VPC endpoint registration '{final.VpcEndpointName}' ({final.VpcEndpointId}) for {final.AwsVpcEndpointId} ended in state '{final.State}', not 'available'. Check the endpoint in AWS (service name, region, acceptance), then remove the registration with Remove-DbxVpcEndpointRegistration.",
-                    ErrorCategory.InvalidResult, final);
-                return;
-            }
-            WriteObject(final);
+            var final = WaitForEnd($"Registering {AwsVpcEndpointId}", () => Run(ct => api.GetAsync(created.VpcEndpointId!, ct)), e => e.State, e => Classify(e.State), TimeoutSec,
+                created, $"The registration {created.VpcEndpointId} exists; check it with Get-DbxVpcEndpointRegistration.", "DbxVpcEndpointNotAvailable",
+                f => $"VPC endpoint registration '{f.VpcEndpointName}' ({f.VpcEndpointId}) for {f.AwsVpcEndpointId} ended in state '{f.State}', not 'available'. Check the endpoint in AWS (service name, region, acceptance), then remove the registration with Remove-DbxVpcEndpointRegistration.");
+            if (final != null) WriteObject(final);
         }
 
         /// <summary>available → done; pending / pendingAcceptance → keep waiting; anything else (rejected, failed, expired, deleted …) → failed.</summary>

@@ -236,13 +236,9 @@ namespace DatabricksNetworking.Cmdlets
             try
             {
                 if (Host?.UI == null) throw new PSInvalidOperationException("no host user interface");
-                // Yes/No with No as the default answer (ShouldContinue's default is Yes). A host that cannot prompt throws.
-                var choices = new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.ChoiceDescription>
-                {
-                    new System.Management.Automation.Host.ChoiceDescription("&Yes", "Make the change anyway."),
-                    new System.Management.Automation.Host.ChoiceDescription("&No", "Do not make the change (default)."),
-                };
-                yes = Host.UI.PromptForChoice(caption, warning + " Make the change anyway?", choices, 1) == 0;
+                // hasSecurityImpact: true makes "No" the prompt's default answer (the two-argument ShouldContinue defaults to Yes).
+                bool yesToAll = false, noToAll = false;
+                yes = ShouldContinue(warning + " Make the change anyway?", caption, true, ref yesToAll, ref noToAll);
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException || ex is NullReferenceException)
             {

@@ -111,7 +111,10 @@ namespace DatabricksNetworking.Cmdlets
             switch (ex.StatusCode)
             {
                 case 401: return "Check the token or the OAuth client id and secret of the context (Get-DbxContext), then connect again.";
-                case 403: return "The principal lacks the permission for this call, or an IP access list blocks the caller's address.";
+                case 403:
+                    return ex.ServiceMessage.StartsWith("Invalid access to Org", StringComparison.Ordinal)
+                        ? "The credential cannot reach this workspace: its principal is not a member of the workspace (or of its account), or it is a personal access token of another workspace. Check -WorkspaceId and the host of the context (Get-DbxContext)."
+                        : "The principal lacks the permission for this call, or an IP access list blocks the caller's address.";
                 case 404: return "Check the id; list the existing objects with the matching Get- cmdlet.";
                 case 429: return "The service is rate limiting; raise $ctx.Retry.MaxRetryTime or lower the parallelism.";
                 case 0: return "Check the host and the network path to it; the request was retried where that was safe.";

@@ -249,6 +249,46 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             return null;
         }
 
+        /// <summary>A list as an admin knows it in prompts and -WhatIf: <c>IP access list 'office' (id)</c>, the id alone when not found.</summary>
+        protected static string ListText(IpAccessList? list, string id) =>
+            string.IsNullOrEmpty(list?.Label) ? $"IP access list {id}" : $"IP access list '{Validation.Text.Printable(list!.Label)}' ({id})";
+
+        /// <summary>An ALLOW entry with a shorter prefix than this (a wider network) is questioned, as posture reports it.</summary>
+        internal const int WideAllowPrefix = 8;
+
+        private static bool LetsIn(IpAccessList? l) =>
+            l != null && string.Equals(l.ListType, "ALLOW", StringComparison.OrdinalIgnoreCase) && (l.Enabled ?? true);
+
+        private static IEnumerable<Ipv4Cidr> WideValues(IpAccessList? l) =>
+            !LetsIn(l) ? Enumerable.Empty<Ipv4Cidr>()
+            : (l!.IpAddresses ?? new List<string>()).Select(a => (Ok: Cidr.TryParse(a, out var c, out _), Value: c)).Where(t => t.Ok && t.Value.Prefix < WideAllowPrefix).Select(t => t.Value);
+
+        /// <summary>
+        /// The warning for ALLOW entries wider than /8 that take effect through the change (in <paramref name="after"/> and
+        /// not already in force in <paramref name="before"/>), or null. 0.0.0.0/0 lets every address in.
+        /// </summary>
+        internal static string? WideAllowWarning(IpAccessList? before, IpAccessList after, string change, string scope)
+        {
+            var had = new HashSet<Ipv4Cidr>(WideValues(before));
+            var wide = WideValues(after).Where(c => !had.Contains(c)).Distinct().ToList();
+            if (wide.Count == 0) return null;
+            var shown = string.Join(", ", wide.Select(c => c.Prefix == 0
+                ? $"{c.Wire} (every address)"
+                : $"{c.Wire} ({c.Size.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} addresses)"));
+            return $"{change} lets in {shown}: an ALLOW entry wider than /{WideAllowPrefix} opens {scope} to a large part of the internet.";
+        }
+
+        /// <summary>Under -WhatIf the wide ALLOW warning is written at once (the real run would ask).</summary>
+        protected void WarnWideAllowUnderWhatIf(string? warning)
+        {
+            if (warning != null && WhatIfInEffect) WriteWarning(Validation.Text.Printable(warning));
+        }
+
+        /// <summary>The wide ALLOW question (after ShouldProcess): asks with No as the default, refuses non-interactively without -Force. True = go on.</summary>
+        protected bool PassesWideAllowCheck(string? warning, object? target, string change) =>
+            warning == null || ContinueDespite(warning, "Wide ALLOW entry", Force, "DbxIpAccessWideAllow", target,
+                $"Not changed: {change} was declined at the wide ALLOW prompt.");
+
         /// <summary>The lists as they would be after replacing (or adding, or with null removing) one of them.</summary>
         protected static List<IpAccessList> With(IEnumerable<IpAccessList> current, string? listId, IpAccessList? replacement)
         {

@@ -76,10 +76,13 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var api = ListsApi();
             var scope = ScopeText(api);
             var type = WireType(ListType);
+            var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
+            var wide = WideAllowWarning(null, proposed, $"Creating ALLOW list '{label}'", scope);
+            WarnWideAllowUnderWhatIf(wide);
             if (!ShouldChange(scope, $"Create {type} IP access list '{label}' with {addresses.Count} value(s)")) return;
+            if (!PassesWideAllowCheck(wide, label, $"creating list '{label}'")) return;
             var current = Run(ct => api.ListAsync(ct));
             CheckQuota(current, null, addresses.Count, scope, label);
-            var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
             if (!PassesLockoutGuard(current, With(current, null, proposed), $"Creating {type} list '{label}'", scope)) return;
             // A lost answer: the new list is one that was not there before, with this label and these addresses. Not
             // matched on list_type: an enum whose value the service may extend (or spell otherwise) cannot identify it.
@@ -141,11 +144,17 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var api = ListsApi();
             var scope = ScopeText(api);
             var type = WireType(ListType);
-            if (!ShouldChange($"IP access list {ListId} of {scope}", $"Replace with {type} list '{label}' ({addresses.Count} value(s), {(Enabled ? "enabled" : "disabled")})")) return;
+            // Read first (also under -WhatIf): the prompt names the list as the admin knows it.
             var current = Run(ct => api.ListAsync(ct));
-            CheckQuota(current, ListId, addresses.Count, scope, ListId);
+            var existing = current.FirstOrDefault(l => l.ListId == ListId);
+            var named = ListText(existing, ListId);
             var proposed = new IpAccessList { ListId = ListId, Label = label, ListType = type, IpAddresses = addresses, Enabled = Enabled };
-            if (!PassesLockoutGuard(current, With(current, ListId, proposed), $"Replacing list {ListId}", scope)) return;
+            var wide = WideAllowWarning(existing, proposed, "Replacing " + named, scope);
+            WarnWideAllowUnderWhatIf(wide);
+            if (!ShouldChange($"{named} of {scope}", $"Replace with {type} list '{label}' ({addresses.Count} value(s), {(Enabled ? "enabled" : "disabled")})")) return;
+            if (!PassesWideAllowCheck(wide, ListId, "replacing " + named)) return;
+            CheckQuota(current, ListId, addresses.Count, scope, ListId);
+            if (!PassesLockoutGuard(current, With(current, ListId, proposed), "Replacing " + named, scope)) return;
             var id = ListId;
             var replaced = Change(ct => api.ReplaceAsync(id, label, type, Enabled, addresses, ct), id, scope);
             if (replaced != null) WriteObject(replaced);
@@ -194,22 +203,24 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 throw new DbxValidationException("DbxNothingToUpdate", "Give at least one of -Label, -ListType, -IpAddress or -Enabled.", ListId);
             var api = ListsApi();
             var scope = ScopeText(api);
-            if (!ShouldChange($"IP access list {ListId} of {scope}", "Update: " + string.Join(", ", described))) return;
+            // Read first (also under -WhatIf): the prompt names the list as the admin knows it.
             var current = Run(ct => api.ListAsync(ct));
             var existing = current.FirstOrDefault(l => l.ListId == ListId);
-            if (changes.IpAddresses != null) CheckQuota(current, ListId, changes.IpAddresses.Count, scope, ListId);
-            if (existing != null)
+            var named = ListText(existing, ListId);
+            var proposed = existing == null ? null : new IpAccessList
             {
-                var proposed = new IpAccessList
-                {
-                    ListId = ListId,
-                    Label = changes.Label ?? existing.Label,
-                    ListType = changes.ListType ?? existing.ListType,
-                    IpAddresses = changes.IpAddresses ?? existing.IpAddresses,
-                    Enabled = changes.Enabled ?? existing.Enabled,
-                };
-                if (!PassesLockoutGuard(current, With(current, ListId, proposed), $"Updating list '{existing.Label}' ({ListId})", scope)) return;
-            }
+                ListId = ListId,
+                Label = changes.Label ?? existing.Label,
+                ListType = changes.ListType ?? existing.ListType,
+                IpAddresses = changes.IpAddresses ?? existing.IpAddresses,
+                Enabled = changes.Enabled ?? existing.Enabled,
+            };
+            var wide = proposed == null ? null : WideAllowWarning(existing, proposed, "Updating " + named, scope);
+            WarnWideAllowUnderWhatIf(wide);
+            if (!ShouldChange($"{named} of {scope}", "Update: " + string.Join(", ", described))) return;
+            if (!PassesWideAllowCheck(wide, ListId, "updating " + named)) return;
+            if (changes.IpAddresses != null) CheckQuota(current, ListId, changes.IpAddresses.Count, scope, ListId);
+            if (proposed != null && !PassesLockoutGuard(current, With(current, ListId, proposed), "Updating " + named, scope)) return;
             var id = ListId;
             var updated = Change(ct => api.UpdateAsync(id, changes, ct), id, scope);
             if (updated != null) WriteObject(updated);
@@ -233,12 +244,15 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             foreach (var id in ListId)
             {
                 CurrentTarget = id;
-                if (!ShouldChange($"IP access list {id} of {scope}", "Remove")) continue;
                 try
                 {
+                    // Read first (also under -WhatIf): the prompt names the list, and a missing one is an error before any prompt.
                     current ??= Run(ct => api.ListAsync(ct));
-                    var existing = current.FirstOrDefault(l => l.ListId == id);
-                    if (existing != null && !PassesLockoutGuard(current, With(current, id, null), $"Removing list '{existing.Label}' ({id})", scope)) continue;
+                    var listId0 = id;
+                    var existing = current.FirstOrDefault(l => l.ListId == id) ?? Run(ct => api.GetAsync(listId0, ct));
+                    var named = ListText(existing, id);
+                    if (!ShouldChange($"{named} of {scope}", "Remove")) continue;
+                    if (!PassesLockoutGuard(current, With(current, id, null), "Removing " + named, scope)) continue;
                     var listId = id;
                     if (Change(async ct => { await api.DeleteAsync(listId, ct).ConfigureAwait(false); return "ok"; }, id, scope) != null)
                         current = With(current, id, null);

@@ -99,10 +99,39 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             WarnHostBits(batch.Values);
             var api = ListsApi();
             var scope = ScopeText(api);
-            var shown = string.Join(", ", values.Take(10)) + (values.Count > 10 ? $" (and {values.Count - 10} more)" : "");
-            if (!ShouldChange($"IP access list {batch.ListId} of {scope}", (Adding ? "Add " : "Remove ") + shown)) return;
             // Distinct by the block covered, the first spelling kept: the value is sent as typed.
             var wanted = batch.Values.Distinct().ToList();
+
+            // Read first (also under -WhatIf): the prompt names the list, values to remove must be there, and nothing
+            // is asked when nothing would change.
+            var first = Run(ct => api.ListAsync(ct));
+            var firstList = first.FirstOrDefault(l => l.ListId == batch.ListId) ?? Run(ct => api.GetAsync(batch.ListId, ct));
+            var named = ListText(firstList, batch.ListId);
+            var firstResult = Merge(firstList.IpAddresses ?? new List<string>(), wanted, Adding, out var absent);
+            if (!Adding && firstResult == null)
+                throw new DbxValidationException("DbxIpAccessListEntryNotFound",
+                    $"{(absent.Count == 1 ? absent[0] + " is" : "None of " + string.Join(", ", absent.Take(10)) + (absent.Count > 10 ? $" (and {absent.Count - 10} more) is" : " is"))} not in {named} of {scope}; nothing was sent.",
+                    batch.ListId, ErrorCategory.ObjectNotFound);
+            foreach (var missing in absent) WriteWarning($"{missing} is not in {named}.");
+            if (firstResult == null)
+            {
+                WriteVerbose($"{named} already holds every value given; nothing was sent.");
+                if (PassThru) WriteObject(firstList);
+                return;
+            }
+            if (!Adding)
+            {
+                var gone = new HashSet<string>(absent, StringComparer.Ordinal);
+                values = Cidr.Normalise(wanted.Where(w => !gone.Contains(w.Wire)));
+            }
+            var shown = string.Join(", ", values.Take(10)) + (values.Count > 10 ? $" (and {values.Count - 10} more)" : "");
+            string? wide = null;
+            if (Adding)
+                wide = WideAllowWarning(firstList, new IpAccessList { ListType = firstList.ListType, Enabled = firstList.Enabled, IpAddresses = firstResult },
+                    $"Adding {shown} to {named}", scope);
+            WarnWideAllowUnderWhatIf(wide);
+            if (!ShouldChange($"{named} of {scope}", (Adding ? "Add " : "Remove ") + shown)) return;
+            if (!PassesWideAllowCheck(wide, batch.ListId, $"adding {shown} to {named}")) return;
             var key = api.ScopeKey + "|" + batch.ListId;
 
             lock (ListLocks.GetOrAdd(key, _ => new object()))
@@ -114,13 +143,11 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     var current = Run(ct => api.ListAsync(ct));
                     var list = current.FirstOrDefault(l => l.ListId == batch.ListId) ?? Run(ct => api.GetAsync(batch.ListId, ct));
                     var before = list.IpAddresses ?? new List<string>();
-                    var result = Merge(before, wanted, Adding, out var absent);
-                    if (attempt == 1)
-                        foreach (var missing in absent) WriteWarning($"{missing} is not in IP access list '{list.Label}' ({batch.ListId}).");
-
+                    var result = Merge(before, wanted, Adding, out _);
                     if (result == null)
                     {
-                        if (attempt == 1) WriteVerbose($"IP access list '{list.Label}' ({batch.ListId}) already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
+                        // Changed by someone else since the first read: nothing is left to do.
+                        WriteVerbose($"{named} now already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
                         if (PassThru) WriteObject(list);
                         return;
                     }

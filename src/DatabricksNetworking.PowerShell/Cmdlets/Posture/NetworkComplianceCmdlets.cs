@@ -18,6 +18,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
         private ComplianceBaseline? baseline;
         private readonly Dictionary<ComplianceSeverity, int> counts = new Dictionary<ComplianceSeverity, int>();
         private readonly HashSet<long> failingWorkspaces = new HashSet<long>();
+        private readonly HashSet<long> checkedWorkspaces = new HashSet<long>();
+        private int passedChecks, failedChecks, unknownChecks;
 
         /// <summary>The baseline: the path of a .psd1 or .json file, or a hashtable.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -36,6 +38,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
         protected override void EndProcessingCore()
         {
             ScanIfNeeded();
+            WriteSummary();
             if (!FailOn.HasValue) return;
             var over = counts.Where(kv => kv.Key >= FailOn.Value).OrderByDescending(kv => kv.Key).ToList();
             if (over.Count == 0) return;
@@ -51,9 +54,27 @@ namespace DatabricksNetworking.Cmdlets.Posture
             throw new RuntimeException(message, null, record) { WasThrownFromThrowStatement = true };
         }
 
+        /// <summary>
+        /// One line for the log of a scheduled run (never empty, even when every control passes): shown on the host as
+        /// Write-Host is, kept in the information stream (6, -InformationVariable), never among the findings.
+        /// </summary>
+        private void WriteSummary()
+        {
+            var bySeverity = counts.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Key)
+                .Select(kv => kv.Value.ToString(CultureInfo.InvariantCulture) + " " + kv.Key).ToList();
+            var line = $"Network compliance against {baseline!.Source}: {checkedWorkspaces.Count} workspace(s), {passedChecks} check(s) passed, {failedChecks} failed, {unknownChecks} unknown"
+                + (bySeverity.Count > 0 ? $"; findings: {string.Join(", ", bySeverity)}." : "; no findings.");
+            WriteInformation(new HostInformationMessage { Message = line }, new[] { "PSHOST", "DbxComplianceSummary" });
+        }
+
         protected override void OnPosture(NetworkPosture posture)
         {
-            foreach (var f in ComplianceControls.Findings(posture, baseline!))
+            checkedWorkspaces.Add(posture.WorkspaceId);
+            var results = ComplianceControls.Evaluate(posture, baseline!).ToList();
+            passedChecks += results.Count(r => r.Outcome == ComplianceControls.Passed);
+            failedChecks += results.Count(r => r.Outcome == ComplianceControls.Failed);
+            unknownChecks += results.Count(r => r.Outcome == ComplianceControls.Unknown);
+            foreach (var f in results.Where(r => r.Outcome != ComplianceControls.Passed).Select(r => r.ToFinding()))
             {
                 counts.TryGetValue(f.Severity, out var n);
                 counts[f.Severity] = n + 1;

@@ -15,6 +15,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public IngressDestinationKind Destination;
         /// <summary>The API scope of an API request, or null (then only rules for all APIs match).</summary>
         public string? ApiScope;
+        /// <summary>A read-only API request (GET/HEAD): the only kind a rule with API_SCOPE_QUALIFIER_READ matches.</summary>
+        public bool ReadOnly;
     }
 
     /// <summary>What one part of a policy (enforced or dry run) decides, and the rule that decided it.</summary>
@@ -50,13 +52,37 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public static bool Matches(IngressPublicRule rule, IngressRequest request) =>
             OriginMatches(rule.Origin, request.Address) && DestinationMatches(rule.Destination, request) && AuthenticationMatches(rule.Authentication, request.Principal);
 
+        /// <summary>
+        /// Origin, as the Go SDK (v0.175.0, CustomerFacingIngressNetworkPolicyPublicRequestOrigin) words it: all_ip_ranges
+        /// "matches all IPv4 and IPv6 ranges (both public and private)"; excluded_ip_ranges "means: all public IP ranges
+        /// except this one", so a rule with only excluded ranges matches public addresses outside them and never a private,
+        /// loopback or other special-purpose address; included minus excluded otherwise.
+        /// </summary>
         public static bool OriginMatches(IngressPublicOrigin? origin, uint address)
         {
-            if (origin == null || origin.AllIpRanges == true) return origin?.ExcludedIpRanges == null || !InAny(origin.ExcludedIpRanges.IpRanges, address);
+            if (origin == null) return true;
+            if (InAny(origin.ExcludedIpRanges?.IpRanges, address)) return false;
+            if (origin.AllIpRanges == true) return true;
             var included = origin.IncludedIpRanges?.IpRanges;
-            if (included != null && included.Count > 0 && !InAny(included, address)) return false;
-            return !InAny(origin.ExcludedIpRanges?.IpRanges, address);
+            if (included != null && included.Count > 0) return InAny(included, address);
+            if (origin.ExcludedIpRanges != null) return IsPublic(address);
+            return true;
         }
+
+        private static readonly Ipv4Cidr[] NotPublic =
+        {
+            new Ipv4Cidr(0x00000000, 8),  // "this network"
+            new Ipv4Cidr(0x0A000000, 8),  // RFC 1918
+            new Ipv4Cidr(0x64400000, 10), // RFC 6598 shared address space
+            new Ipv4Cidr(0x7F000000, 8),  // loopback
+            new Ipv4Cidr(0xA9FE0000, 16), // link-local
+            new Ipv4Cidr(0xAC100000, 12), // RFC 1918
+            new Ipv4Cidr(0xC0A80000, 16), // RFC 1918
+            new Ipv4Cidr(0xE0000000, 3),  // multicast (224/4) and reserved (240/4), never a request's source
+        };
+
+        /// <summary>A public (internet-routable) IPv4 source address.</summary>
+        public static bool IsPublic(uint address) => !NotPublic.Any(n => n.Contains(address));
 
         private static bool InAny(IEnumerable<string>? ranges, uint address) =>
             ranges != null && ranges.Any(r => Cidr.TryParse(r, out var c, out _) && c.Contains(address));
@@ -70,16 +96,18 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 case IngressDestinationKind.AppsRuntime: return d.AppsRuntime != null;
                 case IngressDestinationKind.LakebaseRuntime: return d.LakebaseRuntime != null;
                 case IngressDestinationKind.AccountUi: return d.AccountUi != null;
-                case IngressDestinationKind.WorkspaceApi: return ApiMatches(d.WorkspaceApi, request.ApiScope);
-                case IngressDestinationKind.AccountApi: return ApiMatches(d.AccountApi, request.ApiScope);
+                case IngressDestinationKind.WorkspaceApi: return ApiMatches(d.WorkspaceApi, request.ApiScope, request.ReadOnly);
+                case IngressDestinationKind.AccountApi: return ApiMatches(d.AccountApi, request.ApiScope, request.ReadOnly);
                 default: return false;
             }
         }
 
-        private static bool ApiMatches(IngressApiDestination? api, string? scope)
+        private static bool ApiMatches(IngressApiDestination? api, string? scope, bool readOnly)
         {
             if (api == null) return false;
             if (api.ScopeQualifier == IngressWire.ScopeAll) return true;
+            // API_SCOPE_QUALIFIER_READ "narrows matching to read-only variants of the listed scopes" (Go SDK).
+            if (api.ScopeQualifier == IngressWire.ScopeRead && !readOnly) return false;
             var scopes = api.Scopes ?? new List<string>();
             if (scopes.Count == 0 || scopes.Contains("all-apis", StringComparer.OrdinalIgnoreCase)) return true;
             return scope != null && scopes.Contains(scope, StringComparer.OrdinalIgnoreCase);
