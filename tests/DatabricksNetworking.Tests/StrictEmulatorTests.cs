@@ -166,6 +166,28 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Allowed_databricks_destinations_take_workspace_ids_and_count_as_destinations()
+    {
+        // databricks-sdk-go settings/model.go: allowed_databricks_destinations []{workspace_ids []int64} (fidelity row 21).
+        var id = "dbx-dest-" + Guid.NewGuid().ToString("N")[..6];
+        object Policy(object destinations) => new { network_policy_id = id, egress = new { network_access = new { restriction_mode = "RESTRICTED_ACCESS", allowed_databricks_destinations = destinations } } };
+        var (status, body, text) = await Send(HttpMethod.Post, Acc + "network-policies", Policy(new[] { new { workspace_ids = new object[] { 1111111111111111L, "2222222222222222" } } }));
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(2, body!["egress"]!["network_access"]!["allowed_databricks_destinations"]![0]!["workspace_ids"]!.AsArray().Count);
+        // The client reads both the number and the proto-JSON string form, and counts each workspace.
+        var policy = System.Text.Json.JsonSerializer.Deserialize<DatabricksNetworking.Models.NetworkPolicy>(text, DatabricksNetworking.Client.Json.Options)!;
+        Assert.Equal(new[] { 1111111111111111L, 2222222222222222L }, policy.AllowedWorkspaceIds);
+        Assert.Equal(2, policy.DestinationCount);
+        foreach (var bad in new object[] { new[] { new { workspace_ids = new object[] { -5 } } }, new[] { new { workspace_ids = new object[] { "abc" } } }, new[] { new { workspace_ids = 7 } }, new { workspace_ids = new[] { 7 } } })
+        {
+            var (s2, _, t2) = await Send(HttpMethod.Put, Acc + "network-policies/" + id, Policy(bad));
+            Assert.True(s2 == HttpStatusCode.BadRequest, t2);
+            Assert.Contains("allowed_databricks_destinations", t2);
+        }
+        await Send(HttpMethod.Delete, Acc + "network-policies/" + id);
+    }
+
+    [Fact]
     public async Task The_bodiless_409_chaos_kind_answers_a_refused_delete_of_a_network_in_use_with_an_empty_409()
     {
         var net = await CreateNetwork(3);

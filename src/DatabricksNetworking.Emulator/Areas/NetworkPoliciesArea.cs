@@ -183,6 +183,13 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
         return o;
     }
 
+    private static bool IsWorkspaceId(JsonNode? n) => n is JsonValue v && (v.GetValueKind() switch
+    {
+        System.Text.Json.JsonValueKind.Number => v.TryGetValue<long>(out var l) && l > 0,
+        System.Text.Json.JsonValueKind.String => long.TryParse((string)v!, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) && l > 0,
+        _ => false,
+    });
+
     /// <summary>Checks the egress part of a policy body; the reason it is refused, or null.</summary>
     public static string? Validate(JsonObject body)
     {
@@ -221,6 +228,21 @@ public sealed class NetworkPoliciesArea : IEmulatorArea
                 count++;
             }
         else if (access["allowed_storage_destinations"] != null) return "allowed_storage_destinations must be a list.";
+        // allowed_databricks_destinations: [{workspace_ids: [int64]}] (databricks-sdk-go settings/model.go
+        // EgressNetworkPolicyNetworkAccessPolicyDatabricksDestination); int64 as a JSON number or, proto-JSON style, a string.
+        if (access["allowed_databricks_destinations"] is JsonArray databricks)
+            foreach (var item in databricks)
+            {
+                if (item is not JsonObject d) return "allowed_databricks_destinations items must be objects.";
+                if (d["workspace_ids"] is null) continue;
+                if (d["workspace_ids"] is not JsonArray ids) return "allowed_databricks_destinations.workspace_ids must be a list of workspace ids.";
+                foreach (var wid in ids)
+                {
+                    if (!IsWorkspaceId(wid)) return $"'{wid?.ToJsonString()}' in allowed_databricks_destinations.workspace_ids is not a workspace id (a positive 64-bit integer).";
+                    count++;
+                }
+            }
+        else if (access["allowed_databricks_destinations"] != null) return "allowed_databricks_destinations must be a list.";
         if (count > ServerlessRules.PolicyDestinations)
             return $"A network policy holds at most {ServerlessRules.PolicyDestinations} destinations; this one has {count}.";
         if (access["policy_enforcement"] is JsonObject pe)

@@ -169,8 +169,14 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public string[] AllowedDomains => Access?.AllowedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
         [JsonIgnore] public string[] BlockedDomains => Access?.BlockedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
         [JsonIgnore] public StorageDestination[] AllowedS3Buckets => Access?.AllowedStorageDestinations?.Where(s => s.StorageDestinationType == "AWS_S3").ToArray() ?? new StorageDestination[0];
-        /// <summary>Destinations this policy counts against the 2000 limit (domains and storage).</summary>
-        [JsonIgnore] public int DestinationCount => (Access?.AllowedInternetDestinations?.Count ?? 0) + (Access?.BlockedInternetDestinations?.Count ?? 0) + (Access?.AllowedStorageDestinations?.Count ?? 0);
+        /// <summary>Databricks workspaces serverless compute may reach (allowed_databricks_destinations[].workspace_ids, RestrictedAccess).</summary>
+        [JsonIgnore] public long[] AllowedWorkspaceIds => Access?.AllowedDatabricksDestinations?.SelectMany(d => d.WorkspaceIds ?? new List<long>()).Distinct().ToArray() ?? new long[0];
+        /// <summary>Blocked destinations (blocked domains), part of <see cref="DestinationCount"/>.</summary>
+        [JsonIgnore] public int BlockedDestinationCount => Access?.BlockedInternetDestinations?.Count ?? 0;
+        /// <summary>Destinations this policy counts against the 2000 limit: allowed and blocked domains, storage of every
+        /// kind, and each allowed Databricks workspace.</summary>
+        [JsonIgnore] public int DestinationCount => (Access?.AllowedInternetDestinations?.Count ?? 0) + BlockedDestinationCount
+            + (Access?.AllowedStorageDestinations?.Count ?? 0) + AllowedWorkspaceIds.Length;
 
         /// <summary>Public ingress mode: FULL_ACCESS (also when no ingress is set) or RESTRICTED_ACCESS.</summary>
         [JsonIgnore] public string PublicAccessRestrictionMode => Ingress?.PublicAccess?.RestrictionMode ?? "FULL_ACCESS";
@@ -198,7 +204,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("allowed_internet_destinations")] public List<InternetDestination>? AllowedInternetDestinations { get; set; }
         [JsonPropertyName("blocked_internet_destinations")] public List<InternetDestination>? BlockedInternetDestinations { get; set; }
         [JsonPropertyName("allowed_storage_destinations")] public List<StorageDestination>? AllowedStorageDestinations { get; set; }
-        [JsonPropertyName("allowed_databricks_destinations")] public JsonElement? AllowedDatabricksDestinations { get; set; }
+        [JsonPropertyName("allowed_databricks_destinations")] public List<DatabricksDestination>? AllowedDatabricksDestinations { get; set; }
         [JsonPropertyName("policy_enforcement")] public PolicyEnforcement? PolicyEnforcement { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
@@ -208,6 +214,17 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("destination")] public string? Destination { get; set; }
         [JsonPropertyName("internet_destination_type")] public string? InternetDestinationType { get; set; }
         public override string ToString() => Destination ?? "";
+    }
+
+    /// <summary>Allowed Databricks workspaces (databricks-sdk-go settings EgressNetworkPolicyNetworkAccessPolicyDatabricksDestination).</summary>
+    public sealed class DatabricksDestination
+    {
+        /// <summary>int64 values; read from strings too (proto JSON writes int64 so in some answers).</summary>
+        [JsonPropertyName("workspace_ids")]
+        [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+        public List<long>? WorkspaceIds { get; set; }
+        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => string.Join(",", WorkspaceIds ?? new List<long>());
     }
 
     /// <summary>An allowed storage destination; for S3 the bucket name and its region.</summary>

@@ -62,6 +62,29 @@ Describe 'Network policies (shared emulator)' {
         $cleared.AllowedDomains.Count | Should -Be 2
     }
 
+    It 'allows Databricks workspaces (-AllowedWorkspaceId, allowed_databricks_destinations) and counts every kind of destination' {
+        # databricks-sdk-go settings/model.go: allowed_databricks_destinations []{workspace_ids []int64} (fidelity row 21).
+        $before = Get-DbxNetworkPolicy $script:id
+        $after = Set-DbxNetworkPolicy $script:id -AllowedWorkspaceId 1111111111111111, 2222222222222222, 1111111111111111 -PassThru
+        $after.AllowedWorkspaceIds | Should -Be @(1111111111111111, 2222222222222222)
+        $after.DestinationCount | Should -Be ($before.DestinationCount + 2)
+        $after.DestinationCount | Should -Be ($after.AllowedDomains.Count + $after.BlockedDomains.Count + $after.AllowedS3Buckets.Count + 2)
+        $after.BlockedDestinationCount | Should -Be $after.BlockedDomains.Count
+        $wire = Invoke-DbxApi -Path "/api/2.0/accounts/{account_id}/network-policies/$($script:id)"
+        @($wire.egress.network_access.allowed_databricks_destinations).Count | Should -Be 1
+        $wire.egress.network_access.allowed_databricks_destinations[0].workspace_ids | Should -Be @(1111111111111111, 2222222222222222)
+        $blocked = Set-DbxNetworkPolicy $script:id -BlockedDomain 'evil.example.com' -PassThru
+        $blocked.AllowedWorkspaceIds.Count | Should -Be 2 -Because 'a Set without -AllowedWorkspaceId keeps them'
+        $row = ($blocked | Format-Table | Out-String) -split "`n" | Where-Object { $_ -match [regex]::Escape($script:id) }
+        $row | Should -Match "\b$($blocked.DestinationCount) \(1 blocked\)"
+        (Set-DbxNetworkPolicy $script:id -AllowedWorkspaceId @() -PassThru).AllowedWorkspaceIds.Count | Should -Be 0
+        (Invoke-DbxApi -Path "/api/2.0/accounts/{account_id}/network-policies/$($script:id)").egress.network_access.PSObject.Properties.Name | Should -Not -Contain 'allowed_databricks_destinations'
+        $puts = Get-EmulatorRouteCount (& $script:putRoute $script:id)
+        Set-DbxNetworkPolicy $script:id -AllowedWorkspaceId 0 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidWorkspaceId*'
+        Get-EmulatorRouteCount (& $script:putRoute $script:id) | Should -Be $puts
+    }
+
     It 'Set keeps fields the module does not model (ingress) on the full replace' {
         $pid2 = New-TestName 'np'
         $body = @{ network_policy_id = $pid2; egress = @{ network_access = @{ restriction_mode = 'FULL_ACCESS' } }

@@ -86,7 +86,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             if (policy.DestinationCount > ServerlessChecks.MaxPolicyDestinations)
                 throw new DbxValidationException("DbxInvalidDestinationCount",
-                    $"A network policy holds at most {ServerlessChecks.MaxPolicyDestinations} destinations (domains and storage, Unity Catalog locations included); this one would have {policy.DestinationCount}.", policy.NetworkPolicyId);
+                    $"A network policy holds at most {ServerlessChecks.MaxPolicyDestinations} destinations (allowed and blocked domains, storage, Databricks workspaces; Unity Catalog locations included); this one would have {policy.DestinationCount}.", policy.NetworkPolicyId);
             var enforcement = Access(policy).PolicyEnforcement;
             if (enforcement?.DryRunModeProductFilter?.Count > 0 && enforcement.EnforcementMode != "DRY_RUN")
                 throw new DbxValidationException("DbxInvalidDryRunProduct",
@@ -101,6 +101,11 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             if (mode.HasValue) access.RestrictionMode = NetworkPolicyWire.ToWire(mode.Value);
             if (bound.ContainsKey("AllowedDomain")) access.AllowedInternetDestinations = DomainDestinations(allowed ?? new string[0], "AllowedDomain");
             if (bound.ContainsKey("BlockedDomain")) access.BlockedInternetDestinations = DomainDestinations(blocked ?? new string[0], "BlockedDomain");
+            if (bound.TryGetValue("AllowedWorkspaceId", out var workspaces))
+            {
+                var ids = ((long[]?)workspaces ?? new long[0]).Distinct().ToList();
+                access.AllowedDatabricksDestinations = ids.Count == 0 ? null : new List<DatabricksDestination> { new DatabricksDestination { WorkspaceIds = ids } };
+            }
             if (bound.ContainsKey("AllowedS3Bucket"))
             {
                 var others = (access.AllowedStorageDestinations ?? new List<StorageDestination>()).Where(d => d.StorageDestinationType != NetworkPolicyWire.AwsS3);
@@ -121,7 +126,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         public static void WarnIfAllowListsIdle(Cmdlet cmdlet, NetworkPolicy policy)
         {
-            if (policy.RestrictionMode == "FULL_ACCESS" && (policy.AllowedDomains.Length > 0 || policy.AllowedS3Buckets.Length > 0))
+            if (policy.RestrictionMode == "FULL_ACCESS" && (policy.AllowedDomains.Length > 0 || policy.AllowedS3Buckets.Length > 0 || policy.AllowedWorkspaceIds.Length > 0))
                 cmdlet.WriteWarning($"Network policy '{policy.NetworkPolicyId}' is FullAccess: its allowed destinations take effect only with -RestrictionMode RestrictedAccess.");
         }
     }
@@ -179,6 +184,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         [AllowEmptyCollection]
         public object[]? AllowedS3Bucket { get; set; }
+
+        /// <summary>Databricks workspaces serverless compute may reach (RestrictedAccess); they replace the current ones. @() removes all.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(WorkspaceIdCompleter))]
+        [DbxId(DbxIdKind.Workspace)]
+        public long[]? AllowedWorkspaceId { get; set; }
 
         /// <summary>Enforced blocks; DryRun only logs what would be blocked.</summary>
         [Parameter]
@@ -275,14 +287,14 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>Skip the confirmation prompts, including the lockout guard's (which then only warns); never -WhatIf.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
-        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" };
+        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" };
 
         protected override void ProcessRecordCore()
         {
             CurrentTarget = NetworkPolicyId;
             ServerlessChecks.PolicyId(NetworkPolicyId);
             if (!ChangeParameters.Any(MyInvocation.BoundParameters.ContainsKey))
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode or -IngressRule.", NetworkPolicyId);
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -AllowedWorkspaceId, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode or -IngressRule.", NetworkPolicyId);
             // Validate the parameters on their own first, so bad input fails before any request.
             ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, quiet: true);
             var api = new NetworkPoliciesApi(AccountClient);
