@@ -88,8 +88,11 @@ namespace DatabricksNetworking.Posture
             p.PrivateAccessLevel = pas.PrivateAccessLevel ?? "ACCOUNT";
             p.PublicAccessEnabled = pas.PublicAccessEnabled ?? false;
             if (!a.VpcEndpoints.Ok) { reasons.Add(a.VpcEndpoints.Reason!); return; }
-            p.FrontEndVpcEndpointIds = PrivateLinkCoverage.FrontEndEndpointIds(w.Region, pas, a.VpcEndpoints.Value ?? new List<VpcEndpoint>(), backEndRest);
+            var registrations = (a.VpcEndpoints.Value ?? new List<VpcEndpoint>()).Concat(PrivateLinkCoverage.AsRegistrations(a.NetworkEndpoints.Value));
+            p.FrontEndVpcEndpointIds = PrivateLinkCoverage.FrontEndEndpointIds(w.Region, pas, registrations, backEndRest);
             p.FrontEndPrivateLink = p.FrontEndVpcEndpointIds.Length > 0;
+            // Not knowing the Service Direct endpoints leaves "no front-end PrivateLink" unproven.
+            if (p.FrontEndPrivateLink != true && !a.NetworkEndpoints.Ok) reasons.Add(a.NetworkEndpoints.Reason!);
         }
 
         private static void WorkspaceIpAccess(NetworkPosture p, WorkspaceData d, int maxPrefix)

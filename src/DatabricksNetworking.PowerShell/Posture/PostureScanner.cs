@@ -37,8 +37,10 @@ namespace DatabricksNetworking.Posture
         public AccountData(string? accountId, Fetched<List<Network>> networks, Fetched<List<VpcEndpoint>> vpcEndpoints,
             Fetched<List<PrivateAccessSettings>> privateAccessSettings, Fetched<List<NetworkConnectivityConfig>> nccs,
             IReadOnlyDictionary<string, Fetched<List<PrivateEndpointRule>>> rulesByNcc, Fetched<List<NetworkPolicy>> policies,
-            Fetched<List<IpAccessList>> accountLists, Fetched<AccountIpAclEnableSetting> accountFeature)
+            Fetched<List<IpAccessList>> accountLists, Fetched<AccountIpAclEnableSetting> accountFeature,
+            Fetched<List<NetworkEndpoint>>? networkEndpoints = null)
         {
+            NetworkEndpoints = networkEndpoints ?? Fetched<List<NetworkEndpoint>>.Of(new List<NetworkEndpoint>());
             AccountId = accountId;
             Networks = networks; VpcEndpoints = vpcEndpoints; PrivateAccessSettings = privateAccessSettings; Nccs = nccs;
             RulesByNcc = rulesByNcc; Policies = policies; AccountLists = accountLists; AccountFeature = accountFeature;
@@ -52,6 +54,8 @@ namespace DatabricksNetworking.Posture
         public string? AccountId { get; }
         public Fetched<List<Network>> Networks { get; }
         public Fetched<List<VpcEndpoint>> VpcEndpoints { get; }
+        /// <summary>Registered endpoints of the networking v1 API (Service Direct front-end PrivateLink).</summary>
+        public Fetched<List<NetworkEndpoint>> NetworkEndpoints { get; }
         public Fetched<List<PrivateAccessSettings>> PrivateAccessSettings { get; }
         public Fetched<List<NetworkConnectivityConfig>> Nccs { get; }
         public IReadOnlyDictionary<string, Fetched<List<PrivateEndpointRule>>> RulesByNcc { get; }
@@ -203,6 +207,8 @@ namespace DatabricksNetworking.Posture
             var policies = TryAsync<List<NetworkPolicy>>("the account's network policies", () => AllPagesAsync<NetworkPolicy>(policyApi.ListPageAsync, ct));
             var lists = TryAsync<List<IpAccessList>>("the account's IP access lists", () => Limit(() => new IpAccessListsApi(account, true).ListAsync(ct), ct));
             var feature = ReadAccountFeatureAsync(ct);
+            var endpointApi = new NetworkEndpointsApi(account);
+            var networkEndpoints = TryAsync<List<NetworkEndpoint>>("the account's registered endpoints (Service Direct)", () => AllPagesAsync<NetworkEndpoint>(endpointApi.ListPageAsync, ct));
 
             var nccList = await nccs.ConfigureAwait(false);
             var ruleTasks = (nccList.Value ?? new List<NetworkConnectivityConfig>())
@@ -215,7 +221,8 @@ namespace DatabricksNetworking.Posture
             foreach (var (id, task) in ruleTasks) rules[id] = await task.ConfigureAwait(false);
 
             return new AccountData(account.AccountId, await networks.ConfigureAwait(false), await endpoints.ConfigureAwait(false), await pas.ConfigureAwait(false),
-                nccList, rules, await policies.ConfigureAwait(false), await lists.ConfigureAwait(false), await feature.ConfigureAwait(false));
+                nccList, rules, await policies.ConfigureAwait(false), await lists.ConfigureAwait(false), await feature.ConfigureAwait(false),
+                await networkEndpoints.ConfigureAwait(false));
         }
 
         // 404: never set, the default (on) applies: a null value, not an error.

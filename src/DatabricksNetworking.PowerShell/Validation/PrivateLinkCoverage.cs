@@ -12,8 +12,29 @@ namespace DatabricksNetworking.Validation
     /// </summary>
     public static class PrivateLinkCoverage
     {
-        /// <summary>VPC endpoint registration use cases that carry REST API (front-end or back-end) traffic.</summary>
-        private static readonly string[] RestUseCases = { "GENERAL_ACCESS", "WORKSPACE_ACCESS" };
+        /// <summary>Registration use cases that carry REST API (front-end or back-end) traffic; SERVICE_DIRECT is front-end only
+        /// (registered endpoints of the networking v1 API, see <see cref="AsRegistrations"/>).</summary>
+        private static readonly string[] RestUseCases = { "GENERAL_ACCESS", "WORKSPACE_ACCESS", "SERVICE_DIRECT" };
+
+        /// <summary>
+        /// Registered endpoints (networking v1, Service Direct) in the shape of VPC endpoint registrations, so the front-end
+        /// rules below read both: id = endpoint_id, use case SERVICE_DIRECT, APPROVED counts as 'available'. A workspace's
+        /// private access settings admit them as they admit registrations (all of the region at ACCOUNT level, the listed
+        /// ids at ENDPOINT level).
+        /// </summary>
+        public static IEnumerable<VpcEndpoint> AsRegistrations(IEnumerable<NetworkEndpoint>? endpoints) =>
+            (endpoints ?? Enumerable.Empty<NetworkEndpoint>()).Select(e => new VpcEndpoint
+            {
+                VpcEndpointId = e.EndpointId,
+                VpcEndpointName = e.DisplayName,
+                AccountId = e.AccountId,
+                AwsVpcEndpointId = e.AwsVpcEndpointId,
+                AwsEndpointServiceId = e.AwsVpcEndpointInfo?.AwsEndpointServiceId,
+                AwsAccountId = e.AwsVpcEndpointInfo?.AwsAccountId,
+                Region = e.Region,
+                State = string.Equals(e.State, "APPROVED", StringComparison.OrdinalIgnoreCase) ? "available" : e.State?.ToLowerInvariant(),
+                UseCase = e.UseCase ?? "SERVICE_DIRECT",
+            });
 
         /// <summary>Back-end PrivateLink: the network configuration names both a REST API and a relay endpoint.</summary>
         public static bool HasBackEnd(Network? network) =>
@@ -50,7 +71,7 @@ namespace DatabricksNetworking.Validation
             var missing = new List<string>();
             if (!HasBackEnd(network)) missing.Add("back-end PrivateLink (its network configuration names no REST API and relay endpoints), so its clusters cannot reach the control plane");
             if (FrontEndEndpointIds(workspace.Region, pas, registrations, network?.RestApiVpcEndpointIds ?? new string[0]).Length == 0)
-                missing.Add("front-end PrivateLink (no available workspace endpoint registration of its region that these settings admit, besides its back-end one), so its users cannot reach it");
+                missing.Add("front-end PrivateLink (no available workspace endpoint registration or approved Service Direct endpoint of its region that these settings admit, besides its back-end one), so its users cannot reach it");
             return missing.Count == 0 ? null : $"workspace '{workspace.WorkspaceName}' ({workspace.WorkspaceId}) has no " + string.Join(", and no ", missing);
         }
     }

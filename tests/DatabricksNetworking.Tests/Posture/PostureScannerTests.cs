@@ -45,7 +45,7 @@ public sealed class PostureScannerTests
                 if (path == "/api/2.0/ip-access-lists") return Json(200, "{\"ip_access_lists\":[{\"list_id\":\"l1\",\"label\":\"all\",\"list_type\":\"ALLOW\",\"ip_addresses\":[\"0.0.0.0/0\"],\"enabled\":true}]}");
                 if (path.EndsWith("/ip-access-lists")) return Json(200, "{}");
                 if (path.EndsWith("/names/default")) return Json(404, "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"not set\"}");
-                if (path.EndsWith("/network-connectivity-configs") || path.EndsWith("/network-policies")) return Json(200, "{\"items\":[]}");
+                if (path.EndsWith("/network-connectivity-configs") || path.EndsWith("/network-policies") || path.EndsWith("/endpoints")) return Json(200, "{\"items\":[]}");
                 return Json(200, "[]");
             }
             finally { Interlocked.Decrement(ref inFlight); }
@@ -95,7 +95,7 @@ public sealed class PostureScannerTests
         Assert.True(service.Peak <= throttle, $"peak {service.Peak} > throttle {throttle}");
         Assert.Equal(throttle, service.Peak);
         Assert.Equal(throttle, scanner.PeakInFlight);
-        Assert.Equal(1 + 7 + 40 * 3, service.Total);
+        Assert.Equal(1 + 8 + 40 * 3, service.Total); // account: 8 lists (networking v1 endpoints included)
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class PostureScannerTests
         var postures = await ScanAll(scanner);
         Assert.All(postures, p => Assert.True(p.Complete));
         Assert.Equal(new[] { TimeSpan.FromSeconds(1) }, waits);
-        Assert.Equal(1 + 7 + 1 + 3 * 3, service.Total);
+        Assert.Equal(1 + 8 + 1 + 3 * 3, service.Total);
     }
 
     [Fact]

@@ -111,6 +111,7 @@ Describe 'Get-DbxNetworkPosture' {
         $by.'GET /api/2.0/accounts/*/workspaces' | Should -Be 1
         $by.'GET /api/2.0/accounts/*/networks' | Should -Be 1
         $by.'GET /api/2.0/accounts/*/vpc-endpoints' | Should -Be 1
+        $by.'GET /api/networking/v1/accounts/*/endpoints' | Should -Be 1 -Because 'Service Direct registered endpoints are front-end PrivateLink too'
         $by.'GET /api/2.0/accounts/*/private-access-settings' | Should -Be 1
         $by.'GET /api/2.0/accounts/*/network-connectivity-configs' | Should -Be 1
         $by.'GET /api/2.0/accounts/*/network-connectivity-configs/*/private-endpoint-rules' | Should -Be 2
@@ -144,7 +145,7 @@ Describe 'Get-DbxNetworkPosture' {
     It 'keeps at most -ThrottleLimit requests in flight and says so' {
         $verbose = Get-DbxNetworkPosture -Context $pctx -ThrottleLimit 2 -ErrorAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $line = @($verbose | Where-Object { $_.Message -match 'workspaces read with' })[0].Message
-        $line | Should -Match '^4 workspaces read with 22 requests, at most [12] in flight \(throttle 2\)'
+        $line | Should -Match '^4 workspaces read with 23 requests, at most [12] in flight \(throttle 2\)'
     }
 
     It 'shows progress with the count of workspaces done, from the pipeline thread' {

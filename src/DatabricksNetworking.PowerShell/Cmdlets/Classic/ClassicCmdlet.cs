@@ -53,8 +53,25 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 $"Not changed: {change} was declined at the lockout prompt.");
         }
 
-        /// <summary>The account's VPC endpoint registrations, read once per record, for the public-access guard.</summary>
-        protected List<VpcEndpoint> ReadRegistrations() => Run(ct => new VpcEndpointsApi(AccountClient).ListAsync(ct));
+        /// <summary>
+        /// The account's VPC endpoint registrations and its registered (Service Direct) endpoints as registrations, read
+        /// once per record, for the public-access guard. Registered endpoints that cannot be read (an account or service
+        /// without the networking v1 API) are left out with a verbose line: the guard then only warns more.
+        /// </summary>
+        protected List<VpcEndpoint> ReadRegistrations()
+        {
+            var all = Run(ct => new VpcEndpointsApi(AccountClient).ListAsync(ct));
+            try
+            {
+                var api = new NetworkEndpointsApi(AccountClient);
+                all.AddRange(PrivateLinkCoverage.AsRegistrations(RunPaged<NetworkEndpoint>((token, ct) => api.ListPageAsync(token, ct)).ToList()));
+            }
+            catch (DbxApiException ex) when (ex.StatusCode >= 400 && ex.StatusCode < 500)
+            {
+                WriteVerbose($"Registered endpoints (Service Direct) not read: {ex.Message}");
+            }
+            return all;
+        }
 
         protected static void CheckName(string? name, string what, string errorId)
         {
