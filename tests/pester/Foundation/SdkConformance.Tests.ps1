@@ -239,7 +239,7 @@ Describe 'Official Databricks JS SDK: network connectivity configurations and pr
         $r.endpoint_service | Should -Be "com.amazonaws.$region.s3"
         @($r.resource_names).Count | Should -Be 1
         $r.resource_names[0] | Should -Match '^sdk-bucket-[0-9a-f]{8}-1$'
-        $r.enabled | Should -BeTrue
+        $r.enabled | Should -BeFalse -Because 'S3 rules start disabled: enabled is ignored at create time'
         $r.connection_state | Should -Be 'CREATING'
         $ids = @($result.ruleList.value)
         $ids.Count | Should -Be 3
