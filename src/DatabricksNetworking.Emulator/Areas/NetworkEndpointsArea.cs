@@ -15,7 +15,7 @@ namespace DatabricksNetworking.Emulator.Areas;
 /// endpoint within a few minutes"); use_case SERVICE_DIRECT is derived from the endpoint service. With --aws-endpoint
 /// the AWS endpoint must exist in the region and connect to that region's Service Direct service (the workspace and
 /// relay services are registered through vpc-endpoints instead); an AWS endpoint that AWS reports rejected or failed
-/// makes the registration FAILED. Test hook: POST /_emulator/accounts/{id}/network-endpoints/{endpoint_id}/state
+/// makes the registration FAILED, and one deleted in AWS later turns it DISCONNECTED (read on every GET). Test hook: POST /_emulator/accounts/{id}/network-endpoints/{endpoint_id}/state
 /// {"state": "FAILED"} fixes a state.
 /// </summary>
 public sealed class NetworkEndpointsArea : IEmulatorArea
@@ -27,9 +27,10 @@ public sealed class NetworkEndpointsArea : IEmulatorArea
     {
         var aws = AwsEc2.For(s.Options.AwsEndpoint);
 
-        app.MapGet(Base, (HttpContext http, string? page_token, string? page_size) =>
+        app.MapGet(Base, async (HttpContext http, string? page_token, string? page_size) =>
         {
             var acc = Emu.Req(http).Account!;
+            await RefreshFromAws(s, aws, acc, null);
             var size = s.Options.PageSize;
             if (page_size != null && (!int.TryParse(page_size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size < 0))
                 return Emu.BadRequest(http, $"page_size '{page_size}' is not a non-negative integer.");
@@ -43,9 +44,10 @@ public sealed class NetworkEndpointsArea : IEmulatorArea
             }
         });
 
-        app.MapGet(Base + "/{id}", (HttpContext http, string id) =>
+        app.MapGet(Base + "/{id}", async (HttpContext http, string id) =>
         {
             var acc = Emu.Req(http).Account!;
+            await RefreshFromAws(s, aws, acc, id);
             lock (s.State.Sync)
             {
                 Settle(s, acc);
@@ -86,6 +88,34 @@ public sealed class NetworkEndpointsArea : IEmulatorArea
             }
         });
     }
+
+    /// <summary>An endpoint whose AWS endpoint is gone is DISCONNECTED; one AWS reports rejected or failed is FAILED (one Describe call per region).</summary>
+    private static async Task RefreshFromAws(EmulatorServices s, AwsEc2? aws, AccountState acc, string? onlyId)
+    {
+        if (aws == null) return;
+        List<(string Region, string AwsId)> wanted;
+        lock (s.State.Sync)
+            wanted = acc.Collection(NetworkEndpoints).Values
+                .Where(e => (onlyId == null || Str(e, "endpoint_id") == onlyId) && !IsForced(e) && Str(e, "region") != null && AwsIdOf(e) != null)
+                .Select(e => (Str(e, "region")!, AwsIdOf(e)!)).ToList();
+        foreach (var group in wanted.GroupBy(w => w.Region))
+        {
+            IReadOnlyList<VpceFacts> facts;
+            try { facts = await aws.DescribeVpcEndpointsAsync(group.Key, group.Select(g => g.AwsId).Distinct().ToList()); }
+            catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or TimeoutException) { continue; }
+            lock (s.State.Sync)
+                foreach (var e in acc.Collection(NetworkEndpoints).Values.Where(e => Str(e, "region") == group.Key && !IsForced(e) && group.Any(g => g.AwsId == AwsIdOf(e))))
+                {
+                    var state = facts.FirstOrDefault(f => f.VpcEndpointId == AwsIdOf(e))?.State;
+                    var next = state == null || state is "deleted" or "deleting" ? "DISCONNECTED" : state is "rejected" or "failed" or "expired" ? "FAILED" : null;
+                    if (next == null) continue;
+                    Unschedule(e);
+                    e["state"] = next;
+                }
+        }
+    }
+
+    private static string? AwsIdOf(JsonObject e) => e["aws_vpc_endpoint_info"] is JsonObject i ? Str(i, "aws_vpc_endpoint_id") : null;
 
     private static IResult NotFound(HttpContext http, AccountState acc, string id) =>
         Emu.NotFound(http, $"Endpoint accounts/{acc.AccountId}/endpoints/{id} does not exist.");
@@ -156,7 +186,7 @@ public sealed class NetworkEndpointsArea : IEmulatorArea
         lock (s.State.Sync)
         {
             var items = acc.Collection(NetworkEndpoints);
-            var twin = items.Values.FirstOrDefault(e => Str(e, "region") == region && (string?)e["aws_vpc_endpoint_info"]?["aws_vpc_endpoint_id"] == awsId);
+            var twin = items.Values.FirstOrDefault(e => Str(e, "region") == region && AwsIdOf(e) == awsId);
             if (twin != null)
                 return Emu.Error(http, 409, "ALREADY_EXISTS", $"VPC endpoint {awsId} is already registered as endpoint {Str(twin, "name")}.");
             items[id] = o;

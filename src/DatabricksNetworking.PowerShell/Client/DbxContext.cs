@@ -73,6 +73,12 @@ namespace DatabricksNetworking.Client
         /// <summary>The lookup URL that last failed and when (not asked again for a while).</summary>
         internal (string Url, DateTimeOffset At)? CallerIpLookupFailure { get; set; }
         internal void SetCallerIpAddress(string? ip, string? source) { lock (callerGate) { callerIp = ip; callerIpSource = ip == null ? null : source; } }
+        /// <summary>Your own principal for the ingress lockout guard: 'user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;' (numeric SCIM id); null = unknown (identity-scoped rules are read against you).</summary>
+        public string? CallerIdentity { get; set; }
+        /// <summary>Break-glass public addresses the ingress lockout guard keeps able to reach workspaces and the account console.</summary>
+        public string[]? BreakGlassIpAddress { get; set; }
+        /// <summary>Break-glass principals ('user:&lt;id&gt;' / 'servicePrincipal:&lt;id&gt;') the ingress lockout guard keeps able to get in.</summary>
+        public string[]? BreakGlassIdentity { get; set; }
         public DateTimeOffset ConnectedAt { get; }
 
         internal DbxClient Client { get; }

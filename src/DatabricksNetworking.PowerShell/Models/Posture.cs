@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace DatabricksNetworking.Models
 {
@@ -78,6 +79,23 @@ namespace DatabricksNetworking.Models
         public string? PolicyEnforcementMode { get; set; }
         public string[] DryRunProducts { get; set; } = new string[0];
 
+        // ---- context-based ingress: the network policy the workspace uses (NetworkPolicyId) -------------------
+        /// <summary><c>Bound</c> (the workspace is bound to <see cref="NetworkPolicyId"/>) or <c>DefaultPolicy</c> (no binding: default-policy applies).</summary>
+        public string? NetworkPolicySource { get; set; }
+        /// <summary>Enforced public ingress: <c>FullAccess</c>, <c>RestrictedAccess</c> or <c>None</c> (no ingress configured: every address reaches the workspace). Null when unreadable.</summary>
+        public string? PublicIngressMode { get; set; }
+        /// <summary>The dry-run public ingress mode (<c>ingress_dry_run</c>), null when the policy has no dry run.</summary>
+        public string? DryRunPublicIngressMode { get; set; }
+        /// <summary>Enforced public ingress rules (allow and deny).</summary>
+        public int? IngressRuleCount { get; set; }
+        /// <summary>Public ingress rules in dry run (they only log).</summary>
+        public int? IngressDryRunRuleCount { get; set; }
+        /// <summary>Public ALLOW rules, enforced or dry run, whose origin is every address.</summary>
+        public OpenIngressRule[] OpenIngressRules { get; set; } = new OpenIngressRule[0];
+
+        /// <summary>The account ingress policy (account-policy), read once per scan: the same object on every posture of the scan. Null when unreadable.</summary>
+        public AccountIngressPosture? AccountIngress { get; set; }
+
         // ---- account-level facts (the same on every workspace of a scan) ----------------------------------
         public bool? AccountIpAccessListsEnabled { get; set; }
         public int? AccountAllowListCount { get; set; }
@@ -89,14 +107,53 @@ namespace DatabricksNetworking.Models
         public override string ToString() => $"{WorkspaceName} ({WorkspaceId}): {Status}";
     }
 
+    /// <summary>A public ALLOW ingress rule that admits every address (origin absent, all_ip_ranges, or a /0 range, with no excluded range).</summary>
+    public sealed class OpenIngressRule
+    {
+        public string? NetworkPolicyId { get; set; }
+        public string? Label { get; set; }
+        /// <summary><c>Enforced</c> (<c>ingress</c>) or <c>DryRun</c> (<c>ingress_dry_run</c>).</summary>
+        public string Mode { get; set; } = "Enforced";
+        /// <summary>Who the rule admits: All, AllUsers, AllServicePrincipals or the selected identities.</summary>
+        public string[] Identities { get; set; } = new string[0];
+        public string[] Destinations { get; set; } = new string[0];
+        /// <summary>True when authentication narrows the rule to selected identities.</summary>
+        public bool SelectedIdentitiesOnly { get; set; }
+
+        public override string ToString() =>
+            $"{(string.IsNullOrEmpty(Label) ? "(no label)" : Label)} ({Mode}; identities {string.Join(",", Identities)}; destinations {string.Join(",", Destinations)})";
+    }
+
+    /// <summary>The account ingress policy (fixed id account-policy: the account console and account APIs), as a posture scan reads it once.</summary>
+    public sealed class AccountIngressPosture
+    {
+        public string? AccountId { get; set; }
+        public string NetworkPolicyId { get; set; } = IngressWire.AccountPolicyId;
+        /// <summary>Enforced public ingress of the account: <c>FullAccess</c>, <c>RestrictedAccess</c> or <c>None</c> (no account ingress policy configured).</summary>
+        public string PublicIngressMode { get; set; } = "None";
+        public string? DryRunPublicIngressMode { get; set; }
+        public int IngressRuleCount { get; set; }
+        public int IngressDryRunRuleCount { get; set; }
+        public OpenIngressRule[] OpenIngressRules { get; set; } = new OpenIngressRule[0];
+
+        public override string ToString() =>
+            $"{NetworkPolicyId}: {PublicIngressMode}, {IngressRuleCount} enforced and {IngressDryRunRuleCount} dry-run rule(s)"
+            + (DryRunPublicIngressMode != null ? $", dry run {DryRunPublicIngressMode}" : "")
+            + (OpenIngressRules.Length > 0 ? $", open to all addresses: {string.Join(", ", OpenIngressRules.Select(r => r.Label))}" : "");
+    }
+
     /// <summary>How serious a violated control is (baseline severities, -FailOn).</summary>
     public enum ComplianceSeverity { Info = 0, Low = 1, Medium = 2, High = 3, Critical = 4 }
 
     /// <summary>One violated (or unverifiable) control of one workspace (Test-DbxNetworkCompliance).</summary>
     public sealed class ComplianceFinding
     {
-        public long WorkspaceId { get; set; }
+        /// <summary>The workspace; null for a finding of an account-level control (<see cref="Scope"/> Account).</summary>
+        public long? WorkspaceId { get; set; }
         public string? WorkspaceName { get; set; }
+        public string? AccountId { get; set; }
+        /// <summary><c>Workspace</c>, or <c>Account</c> for an account-level control (reported once per account).</summary>
+        public string Scope { get; set; } = "Workspace";
         public string Control { get; set; } = "";
         public ComplianceSeverity Severity { get; set; }
         /// <summary><c>Failed</c> (the facts violate the control) or <c>Unknown</c> (the facts could not be read).</summary>
@@ -106,7 +163,7 @@ namespace DatabricksNetworking.Models
         /// <summary>How to fix it, with the module's cmdlets.</summary>
         public string Remediation { get; set; } = "";
 
-        public override string ToString() => $"{WorkspaceName} {Control} ({Severity}): {Actual}";
+        public override string ToString() => $"{(Scope == "Account" ? "account " + AccountId : WorkspaceName)} {Control} ({Severity}): {Actual}";
     }
 
     /// <summary>One difference between two network configuration snapshots (Compare-DbxNetworkConfiguration).</summary>

@@ -293,6 +293,8 @@ namespace DatabricksNetworking.Posture
                     var sev = Get(kv.Value, "Severity") ?? throw Invalid(source, kv.Value.Line, key + ".Severity", "the control has no Severity.");
                     severity = ParseSeverity(sev, source, key + ".Severity");
                     controlScope = ParseScope(kv.Value, source, key);
+                    if (control.AccountLevel && (controlScope.WorkspaceNames.Count > 0 || controlScope.ExcludeWorkspaceNames.Count > 0 || controlScope.Tags.Count > 0))
+                        throw Invalid(source, kv.Value.Line, key, $"{control.Name} is a control of the account (checked once per account), so it takes no WorkspaceName, ExcludeWorkspaceName or Tag.");
                 }
                 else severity = ParseSeverity(kv.Value, source, key);
                 controls.Add(new BaselineControl(control, severity, controlScope));

@@ -16,10 +16,13 @@ namespace DatabricksNetworking.Posture
     /// <summary>One control a baseline can require: its rule over a posture, what it expects and how to fix a violation.</summary>
     public sealed class ComplianceControl
     {
-        public ComplianceControl(string name, ComplianceSeverity defaultSeverity, string expected, string remediation, Func<NetworkPosture, ControlVerdict> check)
+        public ComplianceControl(string name, ComplianceSeverity defaultSeverity, string expected, string remediation, Func<NetworkPosture, ControlVerdict> check, bool accountLevel = false)
         {
-            Name = name; DefaultSeverity = defaultSeverity; Expected = expected; Remediation = remediation; Check = check;
+            Name = name; DefaultSeverity = defaultSeverity; Expected = expected; Remediation = remediation; Check = check; AccountLevel = accountLevel;
         }
+
+        /// <summary>A control of the account itself: evaluated once per account (its finding targets the account), never per workspace.</summary>
+        public bool AccountLevel { get; }
 
         public string Name { get; }
         public ComplianceSeverity DefaultSeverity { get; }
@@ -31,7 +34,11 @@ namespace DatabricksNetworking.Posture
     /// <summary>The outcome of one control for one workspace (Passed, Failed or Unknown), for findings and the report.</summary>
     public sealed class ControlResult
     {
-        public long WorkspaceId { get; set; }
+        /// <summary>The workspace; null for an account-level control.</summary>
+        public long? WorkspaceId { get; set; }
+        public string? AccountId { get; set; }
+        /// <summary><c>Workspace</c> or <c>Account</c>: what the result is about.</summary>
+        public string Scope { get; set; } = "Workspace";
         public string? WorkspaceName { get; set; }
         public string Control { get; set; } = "";
         public ComplianceSeverity Severity { get; set; }
@@ -42,7 +49,7 @@ namespace DatabricksNetworking.Posture
 
         public ComplianceFinding ToFinding() => new ComplianceFinding
         {
-            WorkspaceId = WorkspaceId, WorkspaceName = WorkspaceName, Control = Control, Severity = Severity,
+            WorkspaceId = WorkspaceId, WorkspaceName = WorkspaceName, AccountId = AccountId, Scope = Scope, Control = Control, Severity = Severity,
             Status = Outcome, Actual = Actual, Expected = Expected, Remediation = Remediation,
         };
     }
@@ -157,7 +164,42 @@ namespace DatabricksNetworking.Posture
                     var wide = p.AccountWideAllowEntries.Length > 0 ? $", ALLOW entries wider than /{p.MaxAllowPrefixLength}: {List(p.AccountWideAllowEntries)}" : "";
                     return new ControlVerdict(ok, $"account enforcement {(p.AccountIpAccessListsEnabled == true ? "on" : "off")}, {p.AccountAllowListCount} ALLOW and {p.AccountBlockListCount} BLOCK list(s){wide}");
                 }),
+            new ComplianceControl("RequireRestrictedIngress", ComplianceSeverity.High,
+                "public ingress restricted and enforced: the workspace's network policy has ingress.public_access.restriction_mode RESTRICTED_ACCESS",
+                "Stage the rules in dry run (Set-DbxNetworkPolicy -IngressDryRun -PublicAccessRestrictionMode RestrictedAccess -IngressRule ...), check the denial log, then enforce them (Set-DbxNetworkPolicy -PublicAccessRestrictionMode RestrictedAccess -IngressRule ...) on the policy bound to the workspace (Set-DbxWorkspaceNetworkPolicy).",
+                p =>
+                {
+                    if (p.PublicIngressMode == null) return Unknowable(p);
+                    var ok = p.PublicIngressMode == "RestrictedAccess";
+                    var dry = p.DryRunPublicIngressMode != null ? $", dry run {p.DryRunPublicIngressMode} with {p.IngressDryRunRuleCount} rule(s)" : "";
+                    return new ControlVerdict(ok, $"network policy {p.NetworkPolicyId} ({Source(p)}): public ingress {p.PublicIngressMode} with {p.IngressRuleCount} enforced rule(s){dry}");
+                }),
+            new ComplianceControl("ForbidOpenIngress", ComplianceSeverity.Critical,
+                "no enforced public ingress ALLOW rule for all IP ranges that admits every identity (not narrowed to selected identities)",
+                "Narrow the rule to the networks that need access (-IpRange) or to selected identities (-Identity): Remove-/Add-DbxNetworkPolicyIngressRule, or Set-DbxNetworkPolicy -IngressRule.",
+                p =>
+                {
+                    if (p.PublicIngressMode == null) return Unknowable(p);
+                    var open = p.OpenIngressRules.Where(r => r.Mode == "Enforced" && !r.SelectedIdentitiesOnly).ToList();
+                    return open.Count == 0
+                        ? new ControlVerdict(true, $"network policy {p.NetworkPolicyId}: no enforced ALLOW rule open to all addresses and identities")
+                        : new ControlVerdict(false, $"network policy {p.NetworkPolicyId}: enforced ALLOW rule(s) open to all addresses and identities: {List(open.Select(r => r.ToString()))}");
+                }),
+            new ComplianceControl("RequireAccountIngressPolicy", ComplianceSeverity.High,
+                "the account ingress policy (account-policy) restricts public access to the account console and APIs (RESTRICTED_ACCESS, enforced) with no ALLOW rule open to all addresses",
+                "Stage and then enforce account rules: Set-DbxAccountIngressPolicy -PublicAccessRestrictionMode RestrictedAccess -IngressRule (New-DbxIngressRule -Account ...), first with -IngressDryRun.",
+                p =>
+                {
+                    var a = p.AccountIngress;
+                    if (a == null) return Unknowable(p);
+                    var open = a.OpenIngressRules.Where(r => r.Mode == "Enforced").ToList();
+                    var ok = a.PublicIngressMode == "RestrictedAccess" && open.Count == 0;
+                    var wide = open.Count > 0 ? $", open to all addresses: {List(open.Select(r => r.Label ?? ""))}" : "";
+                    return new ControlVerdict(ok, a.ToString().Split(new[] { ", open to" }, StringSplitOptions.None)[0] + wide);
+                }, accountLevel: true),
         };
+
+        private static string Source(NetworkPosture p) => p.NetworkPolicySource == "Bound" ? "bound" : "default-policy, no binding";
 
         private static bool FailedState(string ruleState) =>
             PostureBuilder.FailedRuleStates.Any(s => ruleState.EndsWith(": " + s, StringComparison.OrdinalIgnoreCase));
@@ -165,32 +207,53 @@ namespace DatabricksNetworking.Posture
         public static ComplianceControl? Find(string name) =>
             All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
-        /// <summary>The outcome of every control of the baseline whose scope includes the workspace, in the baseline's order.</summary>
+        /// <summary>The outcome of every workspace-level control of the baseline whose scope includes the workspace, in the baseline's order.</summary>
         public static IEnumerable<ControlResult> Evaluate(NetworkPosture p, ComplianceBaseline baseline)
         {
             if (!baseline.Scope.Matches(p.WorkspaceName, p.CustomTags)) yield break;
             foreach (var bc in baseline.Controls)
             {
-                if (!bc.Scope.Matches(p.WorkspaceName, p.CustomTags)) continue;
-                var v = bc.Control.Check(p);
-                yield return new ControlResult
-                {
-                    WorkspaceId = p.WorkspaceId,
-                    WorkspaceName = p.WorkspaceName,
-                    Control = bc.Control.Name,
-                    Severity = bc.Severity,
-                    Outcome = v.Passed == true ? Passed : v.Passed == false ? Failed : Unknown,
-                    Actual = v.Actual,
-                    Expected = bc.Control.Name == "ForbidOpenCidr" || bc.Control.Name == "RequireAccountIpAccessLists"
-                        ? bc.Control.Expected.Replace("the allowed prefix", "/" + p.MaxAllowPrefixLength)
-                        : bc.Control.Expected,
-                    Remediation = bc.Control.Remediation,
-                };
+                if (bc.Control.AccountLevel || !bc.Scope.Matches(p.WorkspaceName, p.CustomTags)) continue;
+                yield return Result(p, bc, workspace: true);
             }
+        }
+
+        /// <summary>
+        /// The outcome of the account-level controls, from the account facts of <paramref name="p"/> (a posture of the account
+        /// in the baseline's scope). Callers evaluate them once per account; the results target the account, not the workspace.
+        /// </summary>
+        public static IEnumerable<ControlResult> EvaluateAccount(NetworkPosture p, ComplianceBaseline baseline)
+        {
+            if (!baseline.Scope.Matches(p.WorkspaceName, p.CustomTags)) yield break;
+            foreach (var bc in baseline.Controls.Where(c => c.Control.AccountLevel)) yield return Result(p, bc, workspace: false);
+        }
+
+        private static ControlResult Result(NetworkPosture p, BaselineControl bc, bool workspace)
+        {
+            var v = bc.Control.Check(p);
+            return new ControlResult
+            {
+                WorkspaceId = workspace ? p.WorkspaceId : (long?)null,
+                WorkspaceName = workspace ? p.WorkspaceName : null,
+                AccountId = p.AccountId,
+                Scope = workspace ? "Workspace" : "Account",
+                Control = bc.Control.Name,
+                Severity = bc.Severity,
+                Outcome = v.Passed == true ? Passed : v.Passed == false ? Failed : Unknown,
+                Actual = v.Actual,
+                Expected = bc.Control.Name == "ForbidOpenCidr" || bc.Control.Name == "RequireAccountIpAccessLists"
+                    ? bc.Control.Expected.Replace("the allowed prefix", "/" + p.MaxAllowPrefixLength)
+                    : bc.Control.Expected,
+                Remediation = bc.Control.Remediation,
+            };
         }
 
         /// <summary>The findings: every control that did not pass.</summary>
         public static IEnumerable<ComplianceFinding> Findings(NetworkPosture p, ComplianceBaseline baseline) =>
             Evaluate(p, baseline).Where(r => r.Outcome != Passed).Select(r => r.ToFinding());
+
+        /// <summary>The account-level findings (call once per account).</summary>
+        public static IEnumerable<ComplianceFinding> AccountFindings(NetworkPosture p, ComplianceBaseline baseline) =>
+            EvaluateAccount(p, baseline).Where(r => r.Outcome != Passed).Select(r => r.ToFinding());
     }
 }

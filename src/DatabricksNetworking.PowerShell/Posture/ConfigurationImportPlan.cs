@@ -40,6 +40,12 @@ namespace DatabricksNetworking.Posture
         internal int SubPhase { get; set; }
         /// <summary>IP access list kinds: the scope whose lockout guard covers this step.</summary>
         public string? IpScope { get; set; }
+        /// <summary>
+        /// The step changes enforced context-based ingress: a network policy whose <c>ingress</c> changes (every workspace
+        /// bound to it, or the account console for account-policy), or a binding that moves a workspace to a policy with
+        /// other ingress. Such steps go through the ingress lockout check. Dry-run ingress never blocks, so it does not count.
+        /// </summary>
+        public bool ChangesIngress { get; set; }
         public override string ToString() => $"{Action} {Kind} {Key}";
     }
 
@@ -293,7 +299,19 @@ namespace DatabricksNetworking.Posture
                 return;
             }
             var access = policy?.Egress?.NetworkAccess;
-            if (access == null) { add(o, "egress.network_access is missing."); return; }
+            foreach (var (part, ingress) in new[] { ("ingress", policy?.Ingress), ("ingress_dry_run", policy?.IngressDryRun) })
+            {
+                var m = ingress?.PublicAccess?.RestrictionMode;
+                if (m != null && m != IngressWire.FullAccess && m != IngressWire.RestrictedAccess)
+                    add(o, $"{part}.public_access.restriction_mode must be FULL_ACCESS or RESTRICTED_ACCESS, not '{m}'.");
+            }
+            // egress is optional on the wire (the account-policy has none; a policy may carry only ingress).
+            if (access == null)
+            {
+                if (policy?.Egress != null || (policy?.Ingress == null && policy?.IngressDryRun == null && o.Id != IngressWire.AccountPolicyId))
+                    add(o, "egress.network_access is missing.");
+                return;
+            }
             if (access.RestrictionMode != "FULL_ACCESS" && access.RestrictionMode != "RESTRICTED_ACCESS")
                 add(o, $"egress.network_access.restriction_mode must be FULL_ACCESS or RESTRICTED_ACCESS, not '{access.RestrictionMode}'.");
             foreach (var d in (access.AllowedInternetDestinations ?? new List<InternetDestination>()).Concat(access.BlockedInternetDestinations ?? new List<InternetDestination>()))
@@ -451,7 +469,7 @@ namespace DatabricksNetworking.Posture
                 else
                 {
                     // Singletons (switches, bindings, default-policy) always exist: they are updated, never created.
-                    var singleton = IsFeature(w.Type) || w.Type == "WorkspaceNetworkOption" || (w.Type == "NetworkPolicy" && w.Key == Names.DefaultPolicyId);
+                    var singleton = IsFeature(w.Type) || w.Type == "WorkspaceNetworkOption" || (w.Type == "NetworkPolicy" && IsFixedPolicy(w.Key));
                     steps.Add(Step(w, singleton ? ImportStepAction.Update : ImportStepAction.Create, null));
                 }
             }
@@ -461,7 +479,7 @@ namespace DatabricksNetworking.Posture
                 foreach (var l in liveByKey.Values.SelectMany(x => x).Where(x => !claimed.Contains(x)))
                 {
                     if (IsFeature(l.Type) || l.Type == "WorkspaceNetworkOption") continue;
-                    if (l.Type == "NetworkPolicy" && l.Key == Names.DefaultPolicyId) continue;
+                    if (l.Type == "NetworkPolicy" && IsFixedPolicy(l.Key)) continue;
                     if (l.WorkspaceId.HasValue && !targetWorkspaces.Contains(l.WorkspaceId.Value)) continue;
                     if (options.Unreadable.Contains(l.Type + "|" + (l.WorkspaceId?.ToString(CultureInfo.InvariantCulture) ?? ""))) continue;
                     var step = Step(l, ImportStepAction.Remove, "Not in the snapshot (-RemoveExtra).");
@@ -471,12 +489,39 @@ namespace DatabricksNetworking.Posture
                 }
             }
 
+            MarkIngressChanges(steps, live);
             foreach (var s in steps) Order(s);
             var scopes = Scopes(steps, live, options);
             var ordered = steps.OrderBy(s => s.Phase).ThenBy(s => s.IpScope == null ? 0 : s.WorkspaceId ?? 0).ThenBy(s => s.SubPhase)
                 .ThenBy(s => s.WorkspaceId ?? 0).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
             return new ImportPlan(ordered, scopes);
         }
+
+        private static void MarkIngressChanges(List<ImportStep> steps, ConfigurationSnapshotData live)
+        {
+            var livePolicies = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            foreach (var o in live.Objects.Where(o => o.Type == "NetworkPolicy")) livePolicies[o.Id] = o.Properties["ingress"];
+            var after = new Dictionary<string, JsonNode?>(livePolicies, StringComparer.Ordinal);
+            var writes = steps.Where(s => s.Action == ImportStepAction.Create || s.Action == ImportStepAction.Update).ToList();
+            foreach (var s in writes.Where(s => s.Kind == "NetworkPolicy")) after[s.Key] = s.Desired?["ingress"];
+            JsonNode? Ingress(Dictionary<string, JsonNode?> d, string id) => d.TryGetValue(id, out var n) ? n : null;
+            bool Same(JsonNode? a, JsonNode? b) => JsonNode.DeepEquals(ConfigurationSnapshot.Canonical(a), ConfigurationSnapshot.Canonical(b));
+            foreach (var s in writes)
+            {
+                if (s.Kind == "NetworkPolicy" && s.Action == ImportStepAction.Update)
+                    s.ChangesIngress = !Same(Ingress(livePolicies, s.Key), s.Desired?["ingress"]);
+                else if (s.Kind == "WorkspaceNetworkOption" && s.WorkspaceId.HasValue)
+                {
+                    var from = live.Objects.FirstOrDefault(o => o.Type == "WorkspaceNetworkOption" && o.WorkspaceId == s.WorkspaceId) is SnapshotObject b
+                        ? Str(b.Properties, "network_policy_id") ?? Names.DefaultPolicyId : Names.DefaultPolicyId;
+                    var to = Str(s.Desired!, "network_policy_id") ?? Names.DefaultPolicyId;
+                    s.ChangesIngress = from != to && !Same(Ingress(livePolicies, from), Ingress(after, to));
+                }
+            }
+        }
+
+        /// <summary>default-policy and account-policy exist in every account and cannot be created or deleted.</summary>
+        private static bool IsFixedPolicy(string id) => id == Names.DefaultPolicyId || id == IngressWire.AccountPolicyId;
 
         private static ImportStep Step(Portable p, ImportStepAction action, string? detail) => new ImportStep
         {

@@ -91,6 +91,9 @@ namespace DatabricksNetworking.Posture
                 foreach (var r in kv.Value.Value ?? new List<PrivateEndpointRule>())
                     yield return Make("PrivateEndpointRule", r.RuleId, null, r.EndpointService, ToNode(r, "updated_time"));
             foreach (var p in a.Policies.Value ?? new List<NetworkPolicy>()) yield return Make("NetworkPolicy", p.NetworkPolicyId, null, p.NetworkPolicyId, ToNode(p));
+            // The account ingress policy, read by id when the list does not carry it.
+            if (a.Policies.Ok && a.AccountIngress.Value is NetworkPolicy ap && !(a.Policies.Value ?? new List<NetworkPolicy>()).Any(p => p.NetworkPolicyId == IngressWire.AccountPolicyId))
+                yield return Make("NetworkPolicy", IngressWire.AccountPolicyId, null, IngressWire.AccountPolicyId, ToNode(ap));
             if (a.AccountFeature.Ok)
                 yield return Make("AccountIpAccessListFeature", "acct_ip_acl_enable", null, "acct_ip_acl_enable",
                     new JsonObject { ["enabled"] = a.AccountFeature.Value?.AcctIpAclEnable?.Value ?? true });

@@ -36,6 +36,7 @@ namespace DatabricksNetworking.Posture
             Classic(p, w, account, reasons);
             WorkspaceIpAccess(p, data, maxAllowPrefixLength);
             Serverless(p, w, data, account, reasons);
+            Ingress(p, data, account, reasons);
             AccountIpAccess(p, account, maxAllowPrefixLength, reasons);
 
             p.IncompleteReasons = reasons.Distinct(StringComparer.Ordinal).ToArray();
@@ -159,6 +160,68 @@ namespace DatabricksNetworking.Posture
                 p.PolicyEnforcementMode = "ENFORCED";
             }
             else reasons.Add($"network policy {p.NetworkPolicyId} of the workspace is not in the account's list");
+        }
+
+        private static void Ingress(NetworkPosture p, WorkspaceData d, AccountData a, List<string> reasons)
+        {
+            if (a.AccountIngress.Ok) p.AccountIngress = a.AccountIngressPosture;
+            else reasons.Add(a.AccountIngress.Reason!);
+            if (!d.NetworkOption.Ok || !a.Policies.Ok || p.NetworkPolicyId == null) return;
+            p.NetworkPolicySource = Blank(d.NetworkOption.Value?.NetworkPolicyId) is string bound && bound != DefaultPolicyId ? "Bound" : "DefaultPolicy";
+            a.PolicyById.TryGetValue(p.NetworkPolicyId, out var policy);
+            // A default-policy the service does not list has no ingress: full access, as an unconfigured policy.
+            if (policy == null && p.NetworkPolicyId != DefaultPolicyId) return;
+            var (mode, dryMode, enforced, dry, open) = IngressFacts(policy);
+            p.PublicIngressMode = mode;
+            p.DryRunPublicIngressMode = dryMode;
+            p.IngressRuleCount = enforced;
+            p.IngressDryRunRuleCount = dry;
+            p.OpenIngressRules = open;
+        }
+
+        /// <summary>The account ingress policy as a posture reports it (once per scan).</summary>
+        public static AccountIngressPosture AccountIngress(string? accountId, NetworkPolicy? policy)
+        {
+            var (mode, dryMode, enforced, dry, open) = IngressFacts(policy);
+            return new AccountIngressPosture
+            {
+                AccountId = accountId, PublicIngressMode = mode, DryRunPublicIngressMode = dryMode,
+                IngressRuleCount = enforced, IngressDryRunRuleCount = dry, OpenIngressRules = open,
+            };
+        }
+
+        private static (string Mode, string? DryMode, int Enforced, int Dry, OpenIngressRule[] Open) IngressFacts(NetworkPolicy? policy)
+        {
+            var open = OpenRules(policy?.NetworkPolicyId, policy?.Ingress, "Enforced").Concat(OpenRules(policy?.NetworkPolicyId, policy?.IngressDryRun, "DryRun")).ToArray();
+            return (Mode(policy?.Ingress) ?? "None", Mode(policy?.IngressDryRun), policy?.IngressRuleCount ?? 0, policy?.IngressDryRunRuleCount ?? 0, open);
+        }
+
+        /// <summary>FullAccess or RestrictedAccess (an unknown wire value as it is); null when there is no public ingress.</summary>
+        private static string? Mode(IngressNetworkPolicy? ingress)
+        {
+            var m = ingress?.PublicAccess?.RestrictionMode;
+            if (ingress?.PublicAccess == null) return null;
+            return m == IngressWire.RestrictedAccess ? "RestrictedAccess" : m == IngressWire.FullAccess || string.IsNullOrEmpty(m) ? "FullAccess" : m;
+        }
+
+        private static IEnumerable<OpenIngressRule> OpenRules(string? policyId, IngressNetworkPolicy? ingress, string mode) =>
+            (ingress?.PublicAccess?.AllowRules ?? new List<IngressPublicRule>()).Where(OpenToAllAddresses).Select(r => new OpenIngressRule
+            {
+                NetworkPolicyId = policyId, Label = r.Label, Mode = mode,
+                Identities = IngressText.Identities(r.Authentication), Destinations = IngressText.Destinations(r.Destination),
+                SelectedIdentitiesOnly = r.Authentication?.IdentityType == IngressWire.SelectedIdentities,
+            });
+
+        /// <summary>An origin that matches every address: none given, all_ip_ranges, or an included /0, and nothing excluded.</summary>
+        public static bool OpenToAllAddresses(IngressPublicRule rule)
+        {
+            var o = rule.Origin;
+            if (o == null) return true;
+            if ((o.ExcludedIpRanges?.IpRanges?.Count ?? 0) > 0) return false;
+            if (o.AllIpRanges == true) return true;
+            var included = o.IncludedIpRanges?.IpRanges;
+            if (included == null || included.Count == 0) return o.AllIpRanges == null && o.IncludedIpRanges == null;
+            return included.Any(r => r.Trim() == "::/0" || (Cidr.TryParse(r, out var c, out _) && c.Prefix == 0));
         }
 
         private static bool IsAllow(IpAccessList l) => string.Equals(l.ListType, "ALLOW", StringComparison.OrdinalIgnoreCase);

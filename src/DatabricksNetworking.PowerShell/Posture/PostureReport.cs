@@ -19,8 +19,12 @@ namespace DatabricksNetworking.Posture
         public static string Render(IReadOnlyList<NetworkPosture> postures, ComplianceBaseline baseline, string title, DateTimeOffset generatedAt)
         {
             var results = postures.Select(p => (Posture: p, Results: ComplianceControls.Evaluate(p, baseline).ToList())).ToList();
-            var controls = baseline.Controls.Select(c => c.Control.Name).ToList();
-            var findings = results.SelectMany(r => r.Results.Where(x => x.Outcome != ComplianceControls.Passed))
+            var controls = baseline.Controls.Where(c => !c.Control.AccountLevel).Select(c => c.Control.Name).ToList();
+            // Account-level controls once per account, from its first posture in the baseline's scope.
+            var accountResults = postures.GroupBy(p => p.AccountId ?? "", StringComparer.OrdinalIgnoreCase)
+                .SelectMany(g => g.Select(p => ComplianceControls.EvaluateAccount(p, baseline).ToList()).FirstOrDefault(r => r.Count > 0) ?? new List<ControlResult>())
+                .ToList();
+            var findings = results.SelectMany(r => r.Results).Concat(accountResults).Where(x => x.Outcome != ComplianceControls.Passed)
                 .OrderByDescending(f => f.Severity).ThenBy(f => f.WorkspaceName, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Control, StringComparer.Ordinal).ToList();
             var accountId = postures.Select(p => p.AccountId).FirstOrDefault(a => a != null);
 
@@ -51,12 +55,22 @@ namespace DatabricksNetworking.Posture
             Chart(sb, controls, results.SelectMany(r => r.Results).ToList());
             sb.Append("</section>\n");
 
+            // ---- the account: its ingress policy and the account-level controls, once
+            var accountPosture = postures.Select(p => p.AccountIngress).FirstOrDefault(a => a != null);
+            sb.Append("<section id=\"account\" data-account-ingress-mode=\"").Append(E(accountPosture?.PublicIngressMode ?? "unknown")).Append("\"><h2>Account</h2>\n<ul class=\"facts\">");
+            sb.Append("<li data-fact=\"account-ingress\">Account ingress policy: ").Append(E(accountPosture?.ToString() ?? "unknown (not read)")).Append("</li>");
+            foreach (var r in accountResults)
+                sb.Append("<li data-control=\"").Append(E(r.Control)).Append("\" data-outcome=\"").Append(r.Outcome).Append("\" class=\"")
+                  .Append(r.Outcome == ComplianceControls.Passed ? "pass" : r.Outcome == ComplianceControls.Failed ? "fail" : "unknown").Append("\">")
+                  .Append(E(r.Control)).Append(" (").Append(r.Severity).Append("): ").Append(r.Outcome).Append(" &ndash; ").Append(E(r.Actual)).Append("</li>");
+            sb.Append("</ul></section>\n");
+
             // ---- workspace table
             sb.Append("<section><h2>Workspaces</h2>\n<div class=\"scroll\"><table class=\"sortable\" id=\"workspaces\">\n<thead><tr>");
             foreach (var h in new[] { "Workspace", "Id", "Region", "Scan", "Passed", "Failed", "Unknown" })
                 Th(sb, h, h == "Id" || h == "Passed" || h == "Failed" || h == "Unknown");
             foreach (var c in controls) Th(sb, c, false, "ctl");
-            foreach (var h in new[] { "VPC", "Back-end PL", "Front-end PL", "Public access", "IP access lists", "NCC", "Egress policy" }) Th(sb, h, false);
+            foreach (var h in new[] { "VPC", "Back-end PL", "Front-end PL", "Public access", "IP access lists", "NCC", "Egress policy", "Ingress" }) Th(sb, h, false);
             sb.Append("</tr></thead>\n<tbody>\n");
             foreach (var (p, rs) in results.OrderBy(r => r.Posture.WorkspaceName, StringComparer.OrdinalIgnoreCase))
             {
@@ -85,6 +99,10 @@ namespace DatabricksNetworking.Posture
                 Td(sb, "IP access lists", p.IpAccessListsEnabled == null ? "?" : p.IpAccessListsEnabled == true ? $"on ({p.AllowListCount} allow / {p.BlockListCount} block)" : "off");
                 Td(sb, "NCC", p.NetworkConnectivityConfigId == null ? "none" : (p.NetworkConnectivityConfigName ?? p.NetworkConnectivityConfigId));
                 Td(sb, "Egress policy", p.EgressRestrictionMode == null ? "?" : $"{p.NetworkPolicyId}: {p.EgressRestrictionMode}{(p.PolicyEnforcementMode == "DRY_RUN" ? " (dry run)" : "")}");
+                // The policy is the egress one's (one network policy holds both); the cell says when it applies by default.
+                Td(sb, "Ingress", IngressText(p), p.OpenIngressRules.Any(r => r.Mode == "Enforced" && !r.SelectedIdentitiesOnly) ? "bad" : "",
+                    p.NetworkPolicySource == null ? null : $"network policy {p.NetworkPolicyId} ({(p.NetworkPolicySource == "Bound" ? "bound" : "default-policy, no binding")})"
+                        + (p.OpenIngressRules.Length > 0 ? "; open to all addresses: " + string.Join("; ", p.OpenIngressRules.Select(r => r.ToString())) : ""));
                 sb.Append("</tr>\n");
             }
             sb.Append("</tbody></table></div></section>\n");
@@ -99,9 +117,10 @@ namespace DatabricksNetworking.Posture
                 sb.Append("</tr></thead>\n<tbody>\n");
                 foreach (var f in findings)
                 {
-                    sb.Append("<tr data-workspace-id=\"").Append(f.WorkspaceId).Append("\" data-control=\"").Append(E(f.Control)).Append("\" data-severity=\"").Append(f.Severity).Append("\">");
+                    sb.Append(f.WorkspaceId.HasValue ? "<tr data-workspace-id=\"" + f.WorkspaceId.Value.ToString(CultureInfo.InvariantCulture) : "<tr data-account-id=\"" + E(f.AccountId ?? ""))
+                      .Append("\" data-control=\"").Append(E(f.Control)).Append("\" data-severity=\"").Append(f.Severity).Append("\">");
                     sb.Append("<td class=\"sev-").Append(f.Severity.ToString().ToLowerInvariant()).Append("\" data-label=\"Severity\" data-sort=\"").Append((int)f.Severity).Append("\">").Append(f.Severity).Append("</td>");
-                    Td(sb, "Workspace", f.WorkspaceName ?? f.WorkspaceId.ToString(CultureInfo.InvariantCulture));
+                    Td(sb, "Workspace", f.Scope == "Account" ? "(account)" : f.WorkspaceName ?? f.WorkspaceId?.ToString(CultureInfo.InvariantCulture) ?? "");
                     Td(sb, "Control", f.Control);
                     Td(sb, "Status", f.Outcome, f.Outcome == ComplianceControls.Unknown ? "warn" : "bad");
                     Td(sb, "Actual", f.Actual, "text");
@@ -178,6 +197,18 @@ namespace DatabricksNetworking.Posture
             sb.Append('>').Append(E(text)).Append("</td>");
         }
 
+        // Short words, so the column stays narrow: "restricted, 2 rules; dry run full, 1; 1 open; default".
+        private static string IngressText(NetworkPosture p)
+        {
+            if (p.PublicIngressMode == null) return "?";
+            string Short(string? m) => m == "RestrictedAccess" ? "restricted" : m == "FullAccess" ? "full" : m == "None" ? "none" : m ?? "?";
+            var t = Short(p.PublicIngressMode) + (p.IngressRuleCount > 0 ? $", {p.IngressRuleCount} rule{(p.IngressRuleCount == 1 ? "" : "s")}" : "");
+            if (p.DryRunPublicIngressMode != null) t += $"; dry run {Short(p.DryRunPublicIngressMode)}, {p.IngressDryRunRuleCount}";
+            if (p.OpenIngressRules.Length > 0) t += $"; {p.OpenIngressRules.Length} open";
+            if (p.NetworkPolicySource == "DefaultPolicy") t += "; default";
+            return t;
+        }
+
         private static string YesNo(bool? b) => b == null ? "?" : b.Value ? "yes" : "no";
         private static string E(string s) => WebUtility.HtmlEncode(s);
         private static string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
@@ -214,12 +245,13 @@ td.pass { color: var(--pass); } td.fail, td.bad { color: var(--fail); } td.unkno
 td.sev-critical { color: #fff; background: #8e0000; font-weight: 600; } td.sev-high { color: var(--fail); font-weight: 600; }
 td.sev-medium { color: #b26a00; font-weight: 600; } td.sev-low, td.sev-info { color: var(--muted); }
 p.good { color: var(--pass); font-weight: 600; }
+ul.facts { margin: 0; padding-left: 20px; } ul.facts li.pass { color: var(--pass); } ul.facts li.fail { color: var(--fail); } ul.facts li.unknown { color: #b26a00; }
 .filter { display: none; margin: 0 0 8px; } html[data-ready] .filter { display: block; }
 .filter input { font: inherit; padding: 4px 8px; width: 20em; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
 .js-only { display: none; } html[data-ready] .js-only { display: inline; }
 tr.filtered-out { display: none; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
-@media (max-width: 1500px) { body { padding: 16px; font-size: 12px; } th, td { padding: 4px; } }
+@media (max-width: 1500px) { body { padding: 16px; font-size: 12px; } th, td { padding: 4px 3px; } }
 /* Narrow screens: each row becomes a card, each cell is preceded by its column's name. */
 @media screen and (max-width: 700px) {
   body { padding: 12px; }

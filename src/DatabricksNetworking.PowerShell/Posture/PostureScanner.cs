@@ -38,9 +38,12 @@ namespace DatabricksNetworking.Posture
             Fetched<List<PrivateAccessSettings>> privateAccessSettings, Fetched<List<NetworkConnectivityConfig>> nccs,
             IReadOnlyDictionary<string, Fetched<List<PrivateEndpointRule>>> rulesByNcc, Fetched<List<NetworkPolicy>> policies,
             Fetched<List<IpAccessList>> accountLists, Fetched<AccountIpAclEnableSetting> accountFeature,
-            Fetched<List<NetworkEndpoint>>? networkEndpoints = null)
+            Fetched<List<NetworkEndpoint>>? networkEndpoints = null, Fetched<NetworkPolicy>? accountIngress = null)
         {
             NetworkEndpoints = networkEndpoints ?? Fetched<List<NetworkEndpoint>>.Of(new List<NetworkEndpoint>());
+            // Not read (tests of other facts): an account-policy without ingress, as a service that never had one.
+            AccountIngress = accountIngress ?? Fetched<NetworkPolicy>.Of(null);
+            AccountIngressPosture = PostureBuilder.AccountIngress(accountId, AccountIngress.Value);
             AccountId = accountId;
             Networks = networks; VpcEndpoints = vpcEndpoints; PrivateAccessSettings = privateAccessSettings; Nccs = nccs;
             RulesByNcc = rulesByNcc; Policies = policies; AccountLists = accountLists; AccountFeature = accountFeature;
@@ -63,6 +66,10 @@ namespace DatabricksNetworking.Posture
         public Fetched<List<IpAccessList>> AccountLists { get; }
         /// <summary>acct_ip_acl_enable; Value null when never set (the default, on, applies).</summary>
         public Fetched<AccountIpAclEnableSetting> AccountFeature { get; }
+        /// <summary>The account ingress policy (account-policy); Value null when the service has none (404).</summary>
+        public Fetched<NetworkPolicy> AccountIngress { get; }
+        /// <summary>The account ingress facts, built once per scan and shared by every posture of it.</summary>
+        public AccountIngressPosture AccountIngressPosture { get; }
 
         public IReadOnlyDictionary<string, Network> NetworkById { get; }
         public IReadOnlyDictionary<string, VpcEndpoint> VpcEndpointById { get; }
@@ -74,7 +81,7 @@ namespace DatabricksNetworking.Posture
         public IEnumerable<string> FailureReasons(bool stable = false)
         {
             foreach (var f in new[] { Networks.ReasonText(stable), VpcEndpoints.ReasonText(stable), PrivateAccessSettings.ReasonText(stable), Nccs.ReasonText(stable),
-                Policies.ReasonText(stable), AccountLists.ReasonText(stable), AccountFeature.ReasonText(stable) })
+                Policies.ReasonText(stable), AccountLists.ReasonText(stable), AccountFeature.ReasonText(stable), AccountIngress.ReasonText(stable) })
                 if (f != null) yield return f;
             foreach (var kv in RulesByNcc.OrderBy(k => k.Key, StringComparer.Ordinal))
                 if (kv.Value.ReasonText(stable) is string r) yield return r;
@@ -209,6 +216,7 @@ namespace DatabricksNetworking.Posture
             var feature = ReadAccountFeatureAsync(ct);
             var endpointApi = new NetworkEndpointsApi(account);
             var networkEndpoints = TryAsync<List<NetworkEndpoint>>("the account's registered endpoints (Service Direct)", () => AllPagesAsync<NetworkEndpoint>(endpointApi.ListPageAsync, ct));
+            var accountIngress = ReadAccountIngressAsync(policies, policyApi, ct);
 
             var nccList = await nccs.ConfigureAwait(false);
             var ruleTasks = (nccList.Value ?? new List<NetworkConnectivityConfig>())
@@ -222,7 +230,19 @@ namespace DatabricksNetworking.Posture
 
             return new AccountData(account.AccountId, await networks.ConfigureAwait(false), await endpoints.ConfigureAwait(false), await pas.ConfigureAwait(false),
                 nccList, rules, await policies.ConfigureAwait(false), await lists.ConfigureAwait(false), await feature.ConfigureAwait(false),
-                await networkEndpoints.ConfigureAwait(false));
+                await networkEndpoints.ConfigureAwait(false), await accountIngress.ConfigureAwait(false));
+        }
+
+        // The account-policy from the policy list when it is listed (no extra request), else read by id as the Go SDK's
+        // AccountNetworkPolicies.Get does (GET .../network-policies/account-policy); 404: no account policy, no restriction.
+        private async Task<Fetched<NetworkPolicy>> ReadAccountIngressAsync(Task<Fetched<List<NetworkPolicy>>> policies, NetworkPoliciesApi api, CancellationToken ct)
+        {
+            const string what = "the account ingress policy (account-policy)";
+            var listed = (await policies.ConfigureAwait(false)).Value?.FirstOrDefault(p => p.NetworkPolicyId == IngressWire.AccountPolicyId);
+            if (listed != null) return Fetched<NetworkPolicy>.Of(listed);
+            try { return Fetched<NetworkPolicy>.Of(await Limit(() => api.GetAsync(IngressWire.AccountPolicyId, ct), ct).ConfigureAwait(false)); }
+            catch (DbxApiException ex) when (ex.StatusCode == 404) { return Fetched<NetworkPolicy>.Of(null); }
+            catch (DbxApiException ex) { return Fetched<NetworkPolicy>.Failed(what, ex); }
         }
 
         // 404: never set, the default (on) applies: a null value, not an error.

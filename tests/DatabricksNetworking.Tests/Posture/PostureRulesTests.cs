@@ -239,4 +239,23 @@ public sealed class PostureRulesTests
         Assert.DoesNotContain("http", html);
         Assert.Equal(1, html.Split("<script>").Length - 1);
     }
+
+    [Theory]
+    [InlineData(null, null, null, true)]
+    [InlineData(true, null, null, true)]
+    [InlineData(null, "0.0.0.0/0", null, true)]
+    [InlineData(null, "203.0.113.0/24", null, false)]
+    [InlineData(true, null, "198.51.100.0/24", false)]   // all but excluded ranges is not every address
+    public void Ingress_rule_is_open_to_all_addresses_only_when_its_origin_matches_every_address(bool? all, string? included, string? excluded, bool open)
+    {
+        var rule = new IngressPublicRule { Label = "r" };
+        if (all != null || included != null || excluded != null)
+            rule.Origin = new IngressPublicOrigin
+            {
+                AllIpRanges = all,
+                IncludedIpRanges = included == null ? null : new IngressIpRanges { IpRanges = new() { included } },
+                ExcludedIpRanges = excluded == null ? null : new IngressIpRanges { IpRanges = new() { excluded } },
+            };
+        Assert.Equal(open, PostureBuilder.OpenToAllAddresses(rule));
+    }
 }

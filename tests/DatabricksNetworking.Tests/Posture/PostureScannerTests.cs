@@ -44,6 +44,7 @@ public sealed class PostureScannerTests
                 if (path == "/api/2.0/workspace-conf") return Json(200, "{\"enableIpAccessLists\":\"true\"}");
                 if (path == "/api/2.0/ip-access-lists") return Json(200, "{\"ip_access_lists\":[{\"list_id\":\"l1\",\"label\":\"all\",\"list_type\":\"ALLOW\",\"ip_addresses\":[\"0.0.0.0/0\"],\"enabled\":true}]}");
                 if (path.EndsWith("/ip-access-lists")) return Json(200, "{}");
+                if (path.EndsWith("/network-policies/account-policy")) return Json(404, "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"no account policy\"}");
                 if (path.EndsWith("/names/default")) return Json(404, "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"not set\"}");
                 if (path.EndsWith("/network-connectivity-configs") || path.EndsWith("/network-policies") || path.EndsWith("/endpoints")) return Json(200, "{\"items\":[]}");
                 return Json(200, "[]");
@@ -95,7 +96,7 @@ public sealed class PostureScannerTests
         Assert.True(service.Peak <= throttle, $"peak {service.Peak} > throttle {throttle}");
         Assert.Equal(throttle, service.Peak);
         Assert.Equal(throttle, scanner.PeakInFlight);
-        Assert.Equal(1 + 8 + 40 * 3, service.Total); // account: 8 lists (networking v1 endpoints included)
+        Assert.Equal(1 + 9 + 40 * 3, service.Total); // account: 8 lists (networking v1 endpoints included) and account-policy (not listed)
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class PostureScannerTests
         var postures = await ScanAll(scanner);
         Assert.All(postures, p => Assert.True(p.Complete));
         Assert.Equal(new[] { TimeSpan.FromSeconds(1) }, waits);
-        Assert.Equal(1 + 8 + 1 + 3 * 3, service.Total);
+        Assert.Equal(1 + 9 + 1 + 3 * 3, service.Total);
     }
 
     [Fact]

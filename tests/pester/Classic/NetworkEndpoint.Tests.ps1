@@ -58,6 +58,15 @@ Describe 'Service Direct registered endpoints' {
         Remove-DbxNetworkEndpoint $first.EndpointId -Force
     }
 
+    It 'follows AWS: an endpoint deleted in AWS turns its registration DISCONNECTED' {
+        $gone = New-DbxAwsVpcEndpoint -Service ServiceDirect -VpcId $vpc.VpcId -SubnetId $vpc.EndpointSubnetId -SecurityGroupId $sg.SecurityGroupId -Name 'sd-gone'
+        $reg = $gone | New-DbxNetworkEndpoint
+        Invoke-MotoEc2 DeleteVpcEndpoints @{ VpcEndpointId = @($gone.AwsVpcEndpointId) } | Out-Null
+        (Get-DbxNetworkEndpoint -EndpointId $reg.EndpointId).State | Should -Be 'DISCONNECTED'
+        (Get-DbxNetworkEndpoint -Name 'sd-gone').State | Should -Be 'DISCONNECTED'
+        Remove-DbxNetworkEndpoint $reg.EndpointId -Force
+    }
+
     It 'the emulator refuses <What> with the real error body' -ForEach @(
         @{ What = 'no display_name'; Body = @{ region = 'us-east-1'; aws_vpc_endpoint_info = @{ aws_vpc_endpoint_id = 'vpce-0123456789abcdef0' } }; Match = 'display_name' }
         @{ What = 'a display_name that is not an RFC 1034 label'; Body = @{ display_name = '1-bad_name'; region = 'us-east-1'; aws_vpc_endpoint_info = @{ aws_vpc_endpoint_id = 'vpce-0123456789abcdef0' } }; Match = 'RFC-1034' }

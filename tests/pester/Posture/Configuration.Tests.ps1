@@ -34,7 +34,7 @@ Describe 'Export-DbxNetworkConfiguration' {
         $count['PrivateAccessSettings'].Count | Should -Be 2
         $count['NetworkConnectivityConfig'].Count | Should -Be 2
         $count['PrivateEndpointRule'].Count | Should -Be 2
-        $count['NetworkPolicy'].Count | Should -Be 3
+        $count['NetworkPolicy'].Count | Should -Be 4 -Because 'default-policy, the two seeded ones and the account ingress policy (account-policy)'
         $count['AccountIpAccessListFeature'].Count | Should -Be 1
         $count['AccountIpAccessList'].Count | Should -Be 1
         $count['IpAccessListFeature'].Count | Should -Be 3 -Because 'the blocked workspace cannot be read'

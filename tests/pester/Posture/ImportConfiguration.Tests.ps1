@@ -163,7 +163,7 @@ Describe 'Import-DbxNetworkConfiguration refusals and failures' {
         (Get-DbxIpAccessListFeature -Context $ctxC -WorkspaceId $ws1).Enabled | Should -BeFalse
     }
 
-    It 'writes an error and a Failed result for an object the service refuses, goes on, and never removes default-policy' {
+    It 'writes an error and a Failed result for an object the service refuses, goes on, and never removes default-policy or account-policy' {
         New-DbxNetworkPolicy -Context $ctxC -NetworkPolicyId extra-bound -RestrictionMode FullAccess -Confirm:$false | Out-Null
         New-DbxNetworkPolicy -Context $ctxC -NetworkPolicyId extra-free -RestrictionMode FullAccess -Confirm:$false | Out-Null
         Set-DbxWorkspaceNetworkPolicy -Context $ctxC -WorkspaceId $ws3 -NetworkPolicyId extra-bound -Confirm:$false | Out-Null
@@ -178,7 +178,8 @@ Describe 'Import-DbxNetworkConfiguration refusals and failures' {
         $bound.Detail | Should -Match 'used by workspace'
         ($out | Where-Object Key -eq 'extra-free').Action | Should -Be 'Removed'
         ($out | Where-Object Key -eq 'default-policy').Action | Should -Be 'Unchanged'
-        @(Get-DbxNetworkPolicy -Context $ctxC).NetworkPolicyId | Sort-Object | Should -Be @('default-policy', 'extra-bound', 'strict')
+        ($out | Where-Object Key -eq 'account-policy').Action | Should -Be 'Unchanged' -Because 'the fixed account ingress policy is never removed either'
+        @(Get-DbxNetworkPolicy -Context $ctxC).NetworkPolicyId | Sort-Object | Should -Be @('account-policy', 'default-policy', 'extra-bound', 'strict')
     }
 }
 

@@ -171,7 +171,8 @@ Describe 'Get-DbxNetworkPosture' {
 
     It 'shows a table with the facts an auditor scans first' {
         $text = Get-Posture 'prod-public' | Out-String -Width 200
-        $text | Should -Match 'WorkspaceName\s+Region\s+Vpc\s+BackEndPL\s+FrontEndPL\s+Public\s+IpAcl\s+Ncc\s+Egress\s+Status'
-        $text | Should -Match 'prod-public\s+us-east-1\s+VALID\s+False\s+True\s+True\s+on 1/1 wide!\s+RESTRICTED_ACCESS \(dry run\)\s+Complete'
+        $text | Should -Match 'Account ingress: account-policy: None, 0 enforced and 0 dry-run rule\(s\)' -Because 'the account policy is shown once, above the table'
+        $text | Should -Match 'WorkspaceName\s+Region\s+Vpc\s+BackEndPL\s+FrontEndPL\s+Public\s+IpAcl\s+Ncc\s+Egress\s+Ingress\s+Status'
+        $text | Should -Match 'prod-public\s+us-east-1\s+VALID\s+False\s+True\s+True\s+on 1/1 wide!\s+RESTRICTED_ACCESS \(dry run\)\s+None 0/0 dry\s+Complete'
     }
 }

@@ -17,7 +17,7 @@ namespace DatabricksNetworking.Cmdlets
     /// Warning streams, and turns failures into ErrorRecords so one failed record does not stop the others.
     /// Derived cmdlets implement <see cref="ProcessRecordCore"/> and never touch HTTP or JSON.
     /// </summary>
-    public abstract class DbxCmdlet : PSCmdlet
+    public abstract partial class DbxCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
@@ -248,6 +248,30 @@ namespace DatabricksNetworking.Cmdlets
             }
             if (!yes) WriteWarning(declined);
             return yes;
+        }
+
+        /// <summary>The caller's public address looked up for a lockout guard (never under -WhatIf: guards run after ShouldProcess), kept on <paramref name="ctx"/>; the lookup URL comes from the context or DBX_CALLER_IP_URL.</summary>
+        protected (string? Address, string? Source) LookUpCallerAddress(DbxContext? ctx)
+        {
+            var url = CallerAddress.LookupUrlFor(ctx, Environment.GetEnvironmentVariable);
+            if (url == null)
+            {
+                WriteVerbose("Lockout guard: the caller address lookup is off (-NoCallerIpLookup, or " + CallerAddress.LookupUrlVariable + "=off).");
+                return (null, null);
+            }
+            if (ctx?.CallerIpLookupFailure is (string failedUrl, DateTimeOffset failed) && failedUrl == url && DateTimeOffset.UtcNow - failed < CallerAddress.FailureMemory)
+            {
+                WriteVerbose($"Lockout guard: the caller address lookup at {url} failed a moment ago; not asking again.");
+                return (null, null);
+            }
+            var ip = Run(ct => CallerAddress.LookUpAsync(url, ct));
+            var source = "lookup " + url;
+            if (ctx != null)
+            {
+                if (ip != null) { ctx.SetCallerIpAddress(ip, source); ctx.CallerIpLookupFailure = null; }
+                else ctx.CallerIpLookupFailure = (url, DateTimeOffset.UtcNow);
+            }
+            return (ip, source);
         }
 
         /// <summary>Writes an error for one record and lets the pipeline go on.</summary>

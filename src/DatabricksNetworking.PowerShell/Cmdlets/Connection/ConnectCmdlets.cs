@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -105,8 +106,28 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Parameter]
         public SwitchParameter NoCallerIpLookup { get; set; }
 
+        // ---- who the ingress lockout guard keeps able to get in ----
+        /// <summary>Your own principal, 'user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;' (numeric SCIM id), for the ingress lockout guard.</summary>
+        [Parameter]
+        public string? CallerIdentity { get; set; }
+
+        /// <summary>Break-glass public IPv4 addresses the ingress lockout guard keeps able to reach workspaces and the account console.</summary>
+        [Parameter]
+        public string[]? BreakGlassIpAddress { get; set; }
+
+        /// <summary>Break-glass principals ('user:&lt;id&gt;' / 'servicePrincipal:&lt;id&gt;') the ingress lockout guard keeps able to get in.</summary>
+        [Parameter]
+        public string[]? BreakGlassIdentity { get; set; }
+
         private void ApplyCallerAddress(DbxContext ctx)
         {
+            try
+            {
+                ctx.CallerIdentity = CallerIdentity == null ? null : Serverless.IngressGuardPeople.ParseIdentity(CallerIdentity, "CallerIdentity").ToString();
+                ctx.BreakGlassIdentity = BreakGlassIdentity?.Select(i => Serverless.IngressGuardPeople.ParseIdentity(i, "BreakGlassIdentity").ToString()).ToArray();
+                ctx.BreakGlassIpAddress = BreakGlassIpAddress?.Select(a => Validation.Cidr.FormatAddress(Serverless.IngressGuardPeople.ParseAddress(a, "BreakGlassIpAddress"))).ToArray();
+            }
+            catch (DbxValidationException ex) { ThrowTerminatingError(ErrorRecords.FromValidation(ex)); }
             if (CallerIpAddress != null)
             {
                 if (!Validation.Cidr.TryParseAddress(CallerIpAddress, out var a, out var error))

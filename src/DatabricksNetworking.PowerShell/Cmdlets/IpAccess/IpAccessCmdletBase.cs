@@ -232,29 +232,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         }
 
         /// <summary>Looks the caller's address up (never under -WhatIf: the guard runs after ShouldProcess) and keeps it on the context.</summary>
-        private (string? Address, string? Source) LookUpCaller()
-        {
-            var ctx = EffectiveContext();
-            var url = CallerAddress.LookupUrlFor(ctx, Environment.GetEnvironmentVariable);
-            if (url == null)
-            {
-                WriteVerbose("Lockout guard: the caller address lookup is off (-NoCallerIpLookup, or " + CallerAddress.LookupUrlVariable + "=off).");
-                return (null, null);
-            }
-            if (ctx?.CallerIpLookupFailure is (string failedUrl, DateTimeOffset failed) && failedUrl == url && DateTimeOffset.UtcNow - failed < CallerAddress.FailureMemory)
-            {
-                WriteVerbose($"Lockout guard: the caller address lookup at {url} failed a moment ago; not asking again.");
-                return (null, null);
-            }
-            var ip = Run(ct => CallerAddress.LookUpAsync(url, ct));
-            var source = "lookup " + url;
-            if (ctx != null)
-            {
-                if (ip != null) { ctx.SetCallerIpAddress(ip, source); ctx.CallerIpLookupFailure = null; }
-                else ctx.CallerIpLookupFailure = (url, DateTimeOffset.UtcNow);
-            }
-            return (ip, source);
-        }
+        private (string? Address, string? Source) LookUpCaller() => LookUpCallerAddress(EffectiveContext());
 
         /// <summary>Runs a change; the service's INVALID_STATE and QUOTA_EXCEEDED refusals become errors in plain words.</summary>
         protected T? Change<T>(Func<CancellationToken, Task<T>> operation, object? target, string scope) where T : class

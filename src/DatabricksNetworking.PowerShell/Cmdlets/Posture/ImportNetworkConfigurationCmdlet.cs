@@ -78,6 +78,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             };
             var plan = ConfigurationImportPlan.Build(snapshot, live, options);
             var refused = Guard(plan);
+            var ingressRefused = IngressGuard(plan);
             var nccIds = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var n in live.Objects.Where(o => o.Type == "NetworkConnectivityConfig").OrderByDescending(o => o.Id, StringComparer.Ordinal))
                 nccIds[ConfigurationImportPlan.NccKeyOf(n)] = n.Id;
@@ -92,6 +93,11 @@ namespace DatabricksNetworking.Cmdlets.Posture
                 if (step.IpScope != null && refused.TryGetValue(step.IpScope, out var why))
                 {
                     WriteObject(Result(step, why.Action, step.LiveId, why.Detail));
+                    continue;
+                }
+                if (ingressRefused.Contains(step))
+                {
+                    WriteObject(Result(step, "Skipped", step.LiveId, $"Not changed: {Describe(step)} changes enforced context-based ingress, which the import cannot check for lockout; -Force imports it."));
                     continue;
                 }
                 var (verb, done) = step.Action == ImportStepAction.Create ? ("Create", "Created") : step.Action == ImportStepAction.Update ? ("Update", "Updated") : ("Remove", "Removed");
@@ -184,6 +190,37 @@ namespace DatabricksNetworking.Cmdlets.Posture
                     WriteError(ErrorRecords.FromValidation(ex));
                     refused[scope.Scope] = ("Failed", ex.Message);
                 }
+            }
+            return refused;
+        }
+
+        /// <summary>
+        /// Steps that change enforced ingress (a policy's <c>ingress</c>, the account-policy, or a binding to a policy with
+        /// other ingress) could lock the caller out of a workspace or the account console. Until the ingress lockout guard
+        /// evaluates them they are refused with an error unless -Force (never under -WhatIf, which writes nothing); with
+        /// -Force a warning says they were written unchecked.
+        /// </summary>
+        private HashSet<ImportStep> IngressGuard(ImportPlan plan)
+        {
+            var refused = new HashSet<ImportStep>();
+            if (WhatIfInEffect) return refused;
+            foreach (var step in plan.Steps.Where(s => s.ChangesIngress && (s.Action == ImportStepAction.Create || s.Action == ImportStepAction.Update)))
+            {
+                var target = Describe(step);
+                var reach = step.Kind == "NetworkPolicy" && step.Key == IngressWire.AccountPolicyId ? "the account console and account APIs"
+                    : step.Kind == "NetworkPolicy" ? $"the workspaces bound to network policy {step.Key}" : $"workspace {step.WorkspaceId}";
+                if (Force)
+                {
+                    WriteWarning($"{target} changes enforced context-based ingress of {reach}; imported with -Force without an ingress lockout check.");
+                    continue;
+                }
+                refused.Add(step);
+                var message = $"Not changed: {target} changes enforced context-based ingress of {reach}, and the import cannot check that you (and any break-glass identity) keep access. "
+                    + "Check the imported rules first (pipe the policy to Test-DbxIngressAccess -IpAddress <your address>), stage them with ingress_dry_run, or import with -Force.";
+                WriteError(new ErrorRecord(new InvalidOperationException(message), "DbxIngressLockoutUnchecked", ErrorCategory.SecurityError, Result(step, "Skipped", step.LiveId, null))
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Verify the ingress rules with Test-DbxIngressAccess, then rerun with -Force." },
+                });
             }
             return refused;
         }

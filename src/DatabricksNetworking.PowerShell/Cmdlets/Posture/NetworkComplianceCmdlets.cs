@@ -17,7 +17,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     {
         private ComplianceBaseline? baseline;
         private readonly Dictionary<ComplianceSeverity, int> counts = new Dictionary<ComplianceSeverity, int>();
-        private readonly HashSet<long> failingWorkspaces = new HashSet<long>();
+        private readonly HashSet<string> failingWorkspaces = new HashSet<string>(StringComparer.Ordinal);
         private readonly HashSet<long> checkedWorkspaces = new HashSet<long>();
         private int passedChecks, failedChecks, unknownChecks;
 
@@ -44,7 +44,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             if (over.Count == 0) return;
             var total = over.Sum(kv => kv.Value);
             var detail = string.Join(", ", over.Select(kv => kv.Value.ToString(CultureInfo.InvariantCulture) + " " + kv.Key));
-            var message = $"The network compliance check failed: {total} finding(s) at or above {FailOn.Value} ({detail}) in {failingWorkspaces.Count} workspace(s), against {baseline!.Source}.";
+            var message = $"The network compliance check failed: {total} finding(s) at or above {FailOn.Value} ({detail}) in {string.Join(" and ", Scopes())}, against {baseline!.Source}.";
             var record = new ErrorRecord(new InvalidOperationException(message), "DbxComplianceFailed", ErrorCategory.SecurityError, baseline.Source)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the findings (see their Remediation), or lower -FailOn." },
@@ -52,6 +52,13 @@ namespace DatabricksNetworking.Cmdlets.Posture
             // Script-terminating, as PowerShell's own throw statement: a scheduled `pwsh -File` run stops here and exits
             // with a non-zero code even when the call is not the script's last statement (try/catch still catches it).
             throw new RuntimeException(message, null, record) { WasThrownFromThrowStatement = true };
+        }
+
+        private IEnumerable<string> Scopes()
+        {
+            var ws = failingWorkspaces.Count(s => s.StartsWith("workspace ", StringComparison.Ordinal));
+            if (ws > 0 || !failingWorkspaces.Contains("the account")) yield return ws.ToString(CultureInfo.InvariantCulture) + " workspace(s)";
+            if (failingWorkspaces.Contains("the account")) yield return "the account";
         }
 
         /// <summary>
@@ -71,6 +78,9 @@ namespace DatabricksNetworking.Cmdlets.Posture
         {
             checkedWorkspaces.Add(posture.WorkspaceId);
             var results = ComplianceControls.Evaluate(posture, baseline!).ToList();
+            // Account-level controls once per account: on the first of its postures in the baseline's scope.
+            if (ComplianceControls.EvaluateAccount(posture, baseline!).Any() && accountsChecked.Add(posture.AccountId ?? ""))
+                results.AddRange(ComplianceControls.EvaluateAccount(posture, baseline!));
             passedChecks += results.Count(r => r.Outcome == ComplianceControls.Passed);
             failedChecks += results.Count(r => r.Outcome == ComplianceControls.Failed);
             unknownChecks += results.Count(r => r.Outcome == ComplianceControls.Unknown);
@@ -78,9 +88,11 @@ namespace DatabricksNetworking.Cmdlets.Posture
             {
                 counts.TryGetValue(f.Severity, out var n);
                 counts[f.Severity] = n + 1;
-                if (FailOn.HasValue && f.Severity >= FailOn.Value) failingWorkspaces.Add(f.WorkspaceId);
+                if (FailOn.HasValue && f.Severity >= FailOn.Value) failingWorkspaces.Add(f.WorkspaceId.HasValue ? "workspace " + f.WorkspaceId.Value : "the account");
                 WriteObject(f);
             }
         }
+
+        private readonly HashSet<string> accountsChecked = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
 }

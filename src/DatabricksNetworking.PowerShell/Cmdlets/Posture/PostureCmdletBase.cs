@@ -130,7 +130,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
         private void AccountErrors(AccountData a, Action<Action> post)
         {
             foreach (var f in new[] { (a.Networks.Error, a.Networks.What), (a.VpcEndpoints.Error, a.VpcEndpoints.What), (a.PrivateAccessSettings.Error, a.PrivateAccessSettings.What),
-                (a.Nccs.Error, a.Nccs.What), (a.Policies.Error, a.Policies.What), (a.AccountLists.Error, a.AccountLists.What), (a.AccountFeature.Error, a.AccountFeature.What) }
+                (a.Nccs.Error, a.Nccs.What), (a.Policies.Error, a.Policies.What), (a.AccountLists.Error, a.AccountLists.What), (a.AccountFeature.Error, a.AccountFeature.What),
+                (a.AccountIngress.Error, a.AccountIngress.What) }
                 .Concat(a.RulesByNcc.Values.Select(r => (r.Error, r.What))))
             {
                 if (f.Error == null) continue;

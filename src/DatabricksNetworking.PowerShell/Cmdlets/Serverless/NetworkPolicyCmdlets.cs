@@ -275,6 +275,18 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        // The ingress lockout guard's parameters (as IngressGuardedCmdlet; this cmdlet shares New-'s base instead).
+        /// <summary>Your own public IPv4 address, for the ingress lockout guard; default: the context's (given, learned, or looked up).</summary>
+        [Parameter] public string? CallerIpAddress { get; set; }
+        /// <summary>Your own principal ('user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;'), for the guard; default: the context's CallerIdentity.</summary>
+        [Parameter] public string? CallerIdentity { get; set; }
+        /// <summary>Public addresses that must keep reaching the workspace UI and API; default: the context's.</summary>
+        [Parameter] public string[]? BreakGlassIpAddress { get; set; }
+        /// <summary>Principals that must keep getting in; default: the context's BreakGlassIdentity.</summary>
+        [Parameter] public string[]? BreakGlassIdentity { get; set; }
+        /// <summary>Skip the confirmation prompts, including the lockout guard's (which then only warns); never -WhatIf.</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+
         private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" };
 
         protected override void ProcessRecordCore()
@@ -288,9 +300,12 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(NetworkPolicyId, ct));
             policy.NetworkPolicyId = NetworkPolicyId;
+            var before = IngressLockoutGuard.Copy(policy.Ingress);
             ApplyParameters(policy);
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
-            if (!ShouldProcess(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})")) return;
+            var guard = new IngressGuardOptions { CallerIpAddress = CallerIpAddress, CallerIdentity = CallerIdentity, BreakGlassIpAddress = BreakGlassIpAddress, BreakGlassIdentity = BreakGlassIdentity, Force = Force };
+            if (!ConfirmIngressChange(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})",
+                $"Set-DbxNetworkPolicy '{NetworkPolicyId}'", () => IngressTargetsOfPolicy(NetworkPolicyId, before, policy.Ingress), guard)) return;
             var stored = Run(ct => api.ReplaceAsync(policy, ct));
             if (PassThru) WriteObject(stored);
         }

@@ -48,7 +48,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(WorkspaceNetworkOption))]
-    public sealed class SetDbxWorkspaceNetworkPolicyCommand : DbxCmdlet
+    public sealed class SetDbxWorkspaceNetworkPolicyCommand : IngressGuardedCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("workspace_id")]
@@ -75,16 +75,28 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             // the workspace; the binding itself is the only write.
             var api = new NetworkPoliciesApi(AccountClient);
             var ws = Run(ct => new WorkspacesApi(AccountClient).GetAsync(WorkspaceId, ct));
-            if (!string.Equals(NetworkPolicyId, DatabricksNetworking.Posture.PostureBuilder.DefaultPolicyId, System.StringComparison.Ordinal))
+            bool isDefault = string.Equals(NetworkPolicyId, DatabricksNetworking.Posture.PostureBuilder.DefaultPolicyId, System.StringComparison.Ordinal);
+            CurrentTarget = NetworkPolicyId;
+            var after = isDefault ? ReadIngress(api, NetworkPolicyId) : Run(ct => api.GetAsync(NetworkPolicyId, ct)).Ingress;
+            CurrentTarget = WorkspaceId;
+            // The guard compares the enforced ingress of the policy bound now with the one bound after.
+            IngressGuardTarget Target()
             {
-                CurrentTarget = NetworkPolicyId;
-                Run(ct => api.GetAsync(NetworkPolicyId, ct));
-                CurrentTarget = WorkspaceId;
+                var boundNow = Run(ct => api.GetWorkspaceOptionAsync(WorkspaceId, ct)).NetworkPolicyId ?? DatabricksNetworking.Posture.PostureBuilder.DefaultPolicyId;
+                return IngressGuardTarget.ForWorkspace(WorkspaceId, ws.WorkspaceName, boundNow, boundNow == NetworkPolicyId ? after : ReadIngress(api, boundNow), NetworkPolicyId, after);
             }
-            if (!ShouldProcess(WorkspaceTarget(ws), $"Bind network policy '{NetworkPolicyId}'")) return;
+            if (!ConfirmIngressChange(WorkspaceTarget(ws), $"Bind network policy '{NetworkPolicyId}'", $"Set-DbxWorkspaceNetworkPolicy '{NetworkPolicyId}' on {WorkspaceTarget(ws)}",
+                () => new[] { Target() }, GuardOptions)) return;
             var option = Run(ct => api.SetWorkspaceOptionAsync(WorkspaceId, NetworkPolicyId, ct));
             option.WorkspaceName ??= ws.WorkspaceName;
             if (PassThru) WriteObject(option);
+        }
+
+        /// <summary>A policy's enforced ingress; null when it has none or does not exist (an unset default-policy: full access).</summary>
+        private IngressNetworkPolicy? ReadIngress(NetworkPoliciesApi api, string policyId)
+        {
+            try { return Run(ct => api.GetAsync(policyId, ct)).Ingress; }
+            catch (DbxApiException ex) when (ex.StatusCode == 404) { return null; }
         }
     }
 }
