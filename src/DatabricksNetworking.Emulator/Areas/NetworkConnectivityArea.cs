@@ -190,7 +190,10 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                 else
                 {
                     rule["resource_names"] = new JsonArray(buckets!.Distinct().Select(b => (JsonNode)JsonValue.Create(b)!).ToArray());
-                    rule["enabled"] = true;
+                    // A new S3 rule starts disabled: "enabled = true is silently ignored at create time; it can only be set
+                    // via an update after the rule's connection_state = ESTABLISHED" (databricks-solutions/
+                    // technical-services-solutions workspace-setup/terraform-examples/aws/aws-serverless-ncc/README.md).
+                    rule["enabled"] = false;
                 }
                 rule["connection_state"] = "CREATING";
                 rule["deactivated"] = false;
@@ -254,8 +257,13 @@ public sealed class NetworkConnectivityArea : IEmulatorArea
                             var bad = buckets.FirstOrDefault(b => !ServerlessRules.IsBucketName(b));
                             if (bad != null) return Emu.BadRequest(http, $"'{bad}' is not a valid S3 bucket name.");
                         }
-                        else if (body!["enabled"] is not JsonValue ev || !ev.TryGetValue<bool>(out _))
+                        else if (body!["enabled"] is not JsonValue ev || !ev.TryGetValue<bool>(out var wanted))
                             return Emu.BadRequest(http, "enabled must be true or false.");
+                        // The real refusal (same README, troubleshooting table): "Field enabled can only be updated when
+                        // connection_state is ESTABLISHED". Its error code is not quoted anywhere; INVALID_STATE is an
+                        // inference. Sending the value the rule already has changes nothing and is let through.
+                        else if (wanted != (rule["enabled"]?.GetValue<bool>() ?? false) && Emu.Str(rule, "connection_state") != "ESTABLISHED")
+                            return Emu.Error(http, 400, "INVALID_STATE", "Field enabled can only be updated when connection_state is ESTABLISHED");
                     }
                 }
                 foreach (var f in fields) rule[f] = body![f]!.DeepClone();

@@ -239,7 +239,7 @@ Describe 'Official Databricks JS SDK: network connectivity configurations and pr
         $r.endpoint_service | Should -Be "com.amazonaws.$region.s3"
         @($r.resource_names).Count | Should -Be 1
         $r.resource_names[0] | Should -Match '^sdk-bucket-[0-9a-f]{8}-1$'
-        $r.enabled | Should -BeTrue
+        $r.enabled | Should -BeFalse -Because 'S3 rules start disabled: enabled is ignored at create time'
         $r.connection_state | Should -Be 'CREATING'
         $ids = @($result.ruleList.value)
         $ids.Count | Should -Be 3
@@ -256,7 +256,7 @@ Describe 'Official Databricks JS SDK: network connectivity configurations and pr
         $result.ruleUpdate.error.statusCode | Should -Be 400
         $result.ruleUpdate.error.errorCode | Should -Be 'MALFORMED_REQUEST'
         $result.ruleUpdate.error.message | Should -Match 'does not contain any JSON tokens'
-        $result.ruleGetAfterUpdate.value.enabled | Should -BeTrue -Because 'the refused update changed nothing'
+        $result.ruleGetAfterUpdate.value.enabled | Should -BeFalse -Because 'a new S3 rule starts disabled and the refused update changed nothing'
     }
 
     It 'deletes a rule (deactivated: only PENDING or EXPIRED rules go at once) and then the configurations' {

@@ -27,12 +27,18 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         $rule.ConnectionState | Should -Be 'CREATING'
         $rule.EndpointService | Should -Be 'com.amazonaws.eu-west-3.s3'
         $rule.ResourceNames | Should -Be @('lake-raw', 'lake-curated')
-        $rule.Enabled | Should -BeTrue
+        $rule.Enabled | Should -BeFalse -Because 'the real service creates S3 rules disabled (enabled is ignored at create time)'
         $rule.Target | Should -Be 'S3'
+        # Before ESTABLISHED the service refuses to change enabled (the real message; re-sending the current value is a no-op).
+        $rule | Update-DbxPrivateEndpointRule -Enabled $true -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidState,*'
+        $err[0].Exception.Message | Should -Match 'Field enabled can only be updated when connection_state is ESTABLISHED'
+        ($rule | Update-DbxPrivateEndpointRule -Enabled $false -PassThru).Enabled | Should -BeFalse
         Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
         $now = $rule | Get-DbxPrivateEndpointRule
         $now.ConnectionState | Should -Be 'ESTABLISHED'
         $now.VpcEndpointId | Should -Match '^vpce-[0-9a-f]{17}$'
+        $now.Enabled | Should -BeFalse
         $script:s3Rule = $now
     }
 
@@ -88,10 +94,11 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         @(Get-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId).RuleId | Should -Not -Contain $rule.RuleId
     }
 
-    It 'updates domain names, and disables an S3 rule, through update_mask' {
+    It 'updates domain names, and enables then disables an ESTABLISHED S3 rule, through update_mask' {
         $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'a.corp.example.com'
         $updated = $rule | Update-DbxPrivateEndpointRule -DomainName 'b.corp.example.com', 'c.corp.example.com' -PassThru
         $updated.DomainNames | Should -Be @('b.corp.example.com', 'c.corp.example.com')
+        ($script:s3Rule | Update-DbxPrivateEndpointRule -Enabled $true -PassThru).Enabled | Should -BeTrue
         $s3 = $script:s3Rule | Update-DbxPrivateEndpointRule -Enabled $false -S3BucketName 'lake-raw' -PassThru
         $s3.Enabled | Should -BeFalse
         $s3.ResourceNames | Should -Be @('lake-raw')
@@ -225,12 +232,12 @@ Describe 'New-DbxPrivateEndpointRule -Wait and local checks (shared emulator)' {
         ($script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'wait-bucket' -Wait).ConnectionState | Should -Be 'ESTABLISHED'
     }
 
-    It '-Wait -Enabled $false waits for the vpc_endpoint_id as well as ESTABLISHED, then applies enabled' {
-        $rule = $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'enabled-bucket' -Wait -Enabled $false
+    It '-Wait -Enabled $true waits for the vpc_endpoint_id as well as ESTABLISHED, then applies enabled' {
+        $rule = $script:ncc | New-DbxPrivateEndpointRule -S3BucketName 'enabled-bucket' -Wait -Enabled $true
         $rule.ConnectionState | Should -Be 'ESTABLISHED'
         $rule.VpcEndpointId | Should -Match '^vpce-[0-9a-f]{17}$'
-        $rule.Enabled | Should -BeFalse
-        ($rule | Get-DbxPrivateEndpointRule).Enabled | Should -BeFalse -Because 'the service must have stored it'
+        $rule.Enabled | Should -BeTrue
+        ($rule | Get-DbxPrivateEndpointRule).Enabled | Should -BeTrue -Because 'the service must have stored it'
     }
 
     It 'refuses -Enabled without -Wait before anything is sent' {

@@ -109,7 +109,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 body.ResourceNames = ServerlessChecks.Buckets(S3BucketName, nameof(S3BucketName));
                 if (Enabled.HasValue && !Wait)
                     throw new DbxValidationException("DbxEnabledNeedsWait",
-                        "-Enabled needs -Wait: the service ignores enabled until the rule is ESTABLISHED with its vpc_endpoint_id, so it is applied after the wait.", Enabled);
+                        "-Enabled needs -Wait: new S3 rules start disabled and the service refuses to change enabled until the rule is ESTABLISHED, so it is applied after the wait.", Enabled);
             }
             else
             {
