@@ -24,7 +24,7 @@ Describe 'Every exposure and lockout prompt defaults to No' {
         # Every question of the module goes through DbxCmdlet.ContinueDespite; these are its call sites' captions.
         $script:sites = foreach ($f in Get-ChildItem $src -Recurse -Filter *.cs) {
             $text = Get-Content $f.FullName -Raw
-            foreach ($m in [regex]::Matches($text, 'ContinueDespite\((?:[^;]*?),\s*"(?<caption>[^"]+)",\s*\w+,\s*"(?<id>Dbx\w+)"')) {
+            foreach ($m in [regex]::Matches($text, 'ContinueDespite\((?:[^;]*?),\s*"(?<caption>[^"]+)",\s*[\w.]+,\s*"(?<id>Dbx\w+)"')) {
                 [pscustomobject]@{ File = $f.Name; Caption = $m.Groups['caption'].Value; ErrorId = $m.Groups['id'].Value }
             }
         }
@@ -34,6 +34,8 @@ Describe 'Every exposure and lockout prompt defaults to No' {
             'Wide ALLOW entry'                             = 'here'
             'Remove an object the snapshot does not have'  = 'here'
             'Workspace access lockout'                     = 'Classic/WorkspaceBinding.Tests.ps1'
+            'Ingress lockout'                              = 'Serverless/IngressLockout.Tests.ps1 (every path answered with the default)'
+            'Account console lockout'                      = 'here'
         }
     }
 
@@ -61,6 +63,15 @@ Describe 'Every exposure and lockout prompt defaults to No' {
         $r.Defaults | Should -Be @('No')
         $r.Errors | Should -BeNullOrEmpty
         (Get-DbxIpAccessListFeature -Context $ctx -WorkspaceId $ws).Enabled | Should -BeFalse
+    }
+
+    It 'the account console lockout question defaults to No, and the default changes nothing' {
+        $before = Get-DbxAccountIngressPolicy -Context $ctx | ConvertTo-Json -Depth 10 -Compress
+        $r = Invoke-WithAnsweringHost -1 { param($c) Set-DbxAccountIngressPolicy -Context $c -PublicAccessRestrictionMode RestrictedAccess -CallerIpAddress 192.0.2.10 -Confirm:$false } @($ctx)
+        $i = [array]::FindIndex([string[]]$r.Prompts, [Predicate[string]] { param($p) $p -like 'Account console lockout:*' })
+        $i | Should -BeGreaterOrEqual 0 -Because 'restricted access with no allow rule locks 192.0.2.10 out of the account console'
+        $r.Defaults[$i] | Should -Be 'No'
+        Get-DbxAccountIngressPolicy -Context $ctx | ConvertTo-Json -Depth 10 -Compress | Should -Be $before
     }
 
     It 'the wide ALLOW question defaults to No, and the default creates nothing' {
