@@ -31,6 +31,7 @@ New-DbxNetworkPolicy -NetworkPolicyId chaos -RestrictionMode RestrictedAccess -A
 New-DbxNetworkConfiguration -Name chaos-net -VpcId vpc-0a1b2c3d -SubnetId subnet-0a1b2c3d, subnet-1a1b2c3d -SecurityGroupId sg-0a1b2c3d | Out-Null
 New-DbxPrivateAccessSettings -Name chaos-pas -Region eu-west-1 | Out-Null
 New-DbxVpcEndpointRegistration -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -Region eu-west-1 -Name chaos-vpce | Out-Null
+New-DbxNetworkEndpoint -AwsVpcEndpointId vpce-0b1b2c3d4e5f60718 -Region us-east-1 -Name chaos-endpoint | Out-Null
 Set-DbxWorkspaceNetworkPolicy -WorkspaceId $ws -NetworkPolicyId chaos | Out-Null
 
 # Short limits, so a hostile answer costs a second, not minutes: 2 attempts, half a second each.

@@ -135,6 +135,9 @@ BeforeAll {
         Run Remove-DbxPrivateAccessSettings { Remove-DbxPrivateAccessSettings -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Force }
         Run New-DbxVpcEndpointRegistration { New-DbxVpcEndpointRegistration -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -Region us-east-1 -WhatIf }
         Run Get-DbxVpcEndpointRegistration { Get-DbxVpcEndpointRegistration }
+        Run New-DbxNetworkEndpoint { New-DbxNetworkEndpoint -AwsVpcEndpointId vpce-0a1b2c3d4e5f60718 -Region us-east-1 -WhatIf }
+        Run Get-DbxNetworkEndpoint { Get-DbxNetworkEndpoint }
+        Run Remove-DbxNetworkEndpoint { Remove-DbxNetworkEndpoint -EndpointId 00000000-0000-4000-8000-000000000000 -Force }
         Run Remove-DbxVpcEndpointRegistration { Remove-DbxVpcEndpointRegistration -VpcEndpointId 00000000-0000-4000-8000-000000000000 -Force }
         Run Remove-DbxNetworkConnectivityConfig { Remove-DbxNetworkConnectivityConfig -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -Force }
 
