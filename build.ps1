@@ -199,6 +199,7 @@ function Invoke-Demo {
         $emulator = Start-DbxTestEmulator -EmulatorDll $EmulatorDll -Arguments @('--aws-endpoint', $moto.Url, '--quiet')
         $services += $emulator
         $pwsh = @(Get-PwshCommand)
+        $env:DBX_EMULATOR_ADMIN_TOKEN = $emulator.AdminToken   # the ingress scene reads the emulator's decision log
         $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'demo/Invoke-Demo.ps1'),
             '-ModulePath', $ModuleManifest, '-EmulatorUrl', $emulator.Url, '-MotoUrl', $moto.Url)
         & $pwsh[0] @pwshArgs
