@@ -235,7 +235,7 @@ Describe 'Mixed operations against an emulator with faults, rate limiting and dr
             AcctList = @(Items $acc.collections 'ip-access-lists' | ForEach-Object { [pscustomobject]@{ Key = $_.label; Obj = $_ } })
             Ncc      = @(Items $acc.collections 'network-connectivity-configs' | ForEach-Object { [pscustomobject]@{ Key = $_.name; Obj = $_ } })
             Policy   = @(Items $acc.collections 'network-policies' | Where-Object network_policy_id -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.network_policy_id; Obj = $_ } })
-            Network  = @(Items $acc.collections 'networks' | ForEach-Object { [pscustomobject]@{ Key = $_.network_name; Obj = $_ } })
+            Network  = @(Items $acc.collections 'networks' | Where-Object network_name -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.network_name; Obj = $_ } })
             Pas      = @(Items $acc.collections 'private-access-settings' | ForEach-Object { [pscustomobject]@{ Key = $_.private_access_settings_name; Obj = $_ } })
             Vpce     = @(Items $acc.collections 'vpc-endpoints' | ForEach-Object { [pscustomobject]@{ Key = $_.vpc_endpoint_name; Obj = $_ } })
         }
