@@ -138,7 +138,11 @@ public sealed class ServerlessEmulatorTests : IAsyncLifetime
         Assert.Contains("com.amazonaws.us-west-2.s3", await Refused(new { endpoint_service = "com.amazonaws.us-east-1.s3", resource_names = new[] { "bkt" } }));
         var (ok, s3) = await Send(HttpMethod.Post, path, new { endpoint_service = "com.amazonaws.us-west-2.s3", resource_names = new[] { "good-bucket" } });
         Assert.Equal(HttpStatusCode.OK, ok);
-        Assert.True((bool)s3["enabled"]!);
+        // An S3 rule starts disabled; enabled can change only once the connection is ESTABLISHED (the new rule is CREATING).
+        Assert.False((bool)s3["enabled"]!);
+        var (early, earlyBody) = await Send(new HttpMethod("PATCH"), $"{path}/{s3["rule_id"]}?update_mask=enabled", new { enabled = true });
+        Assert.Equal(HttpStatusCode.BadRequest, early);
+        Assert.Contains("only be updated when connection_state is ESTABLISHED", (string)earlyBody["message"]!);
         var (noMask, _) = await Send(new HttpMethod("PATCH"), $"{path}/{s3["rule_id"]}", new { enabled = false });
         Assert.Equal(HttpStatusCode.BadRequest, noMask);
         var (masked, patched) = await Send(new HttpMethod("PATCH"), $"{path}/{s3["rule_id"]}?update_mask=enabled", new { enabled = false, resource_names = new[] { "ignored-bucket" } });

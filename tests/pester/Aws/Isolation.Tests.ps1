@@ -46,7 +46,7 @@ Import-Module '$($envi.Module)'
 "@
         $r.AfterImport | Should -Be 0
         $r.Workspaces | Should -Be 3
-        $r.Services | Should -Be 2
+        $r.Services | Should -Be 3 -Because 'us-east-1 has a Workspace, a Relay and a Service Direct endpoint service'
         $r.AfterDatabricks | Should -Be 0
         # The proof that the test can see AWS assemblies at all: after an AWS cmdlet they are there, in the private context.
         @($r.AfterAws | Where-Object Name -eq 'AWSSDK.Core').Context | Should -Be 'DatabricksNetworking.Aws'
