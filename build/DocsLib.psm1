@@ -256,6 +256,7 @@ function Export-DocsCommandMetadata {
         }
         [ordered]@{
             Name                  = $cmd.Name
+            HelpUri               = [string]$cmd.HelpUri
             Verb                  = $cmd.Verb
             Noun                  = $cmd.Noun
             DefaultParameterSet   = $cmd.DefaultParameterSet
@@ -355,6 +356,9 @@ function Test-DocsCmdletPage {
     if ($Page.FrontMatter.Contains('external help file') -and $Page.FrontMatter['external help file'] -ne $script:HelpFileName) { $p.Add("front matter: 'external help file' is '$($Page.FrontMatter['external help file'])', expected '$script:HelpFileName'") }
     if ($Page.FrontMatter.Contains('Module Name') -and $Page.FrontMatter['Module Name'] -ne $script:ModuleName) { $p.Add("front matter: 'Module Name' is '$($Page.FrontMatter['Module Name'])', expected '$script:ModuleName'") }
     if ($Page.FrontMatter.Contains('schema') -and $Page.FrontMatter['schema'] -ne '2.0.0') { $p.Add("front matter: 'schema' is '$($Page.FrontMatter['schema'])', expected '2.0.0'") }
+    if ($Page.FrontMatter.Contains('online version') -and $Command.PSObject.Properties['HelpUri'] -and $Page.FrontMatter['online version'] -cne $Command.HelpUri) {
+        $p.Add("front matter: 'online version' is '$($Page.FrontMatter['online version'])', the cmdlet's HelpUri is '$($Command.HelpUri)' (Get-Help -Online opens it)")
+    }
     if ($Page.Title -and $Page.Title -cne $cmdName) { $p.Add("title is '# $($Page.Title)', expected '# $cmdName'") }
 
     $order = @($Page.SectionNames)
@@ -582,11 +586,18 @@ function Test-DocsSet {
 # Compiling: MAML and about_*.help.txt
 # ---------------------------------------------------------------------------------------------------------------
 
+function ConvertFrom-DocsInline([string]$Text) {
+    # Markdown inline markup as plain text for Get-Help: `code` and **bold** lose their markers, links read "text (url)".
+    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)]+)\)', '$1 ($2)')
+    $Text = [regex]::Replace($Text, '(`+)(.+?)\1', '$2')
+    [regex]::Replace($Text, '\*\*(\S(?:.*?\S)?)\*\*', '$1')
+}
+
 function Get-DocsParagraphs {
-    # Markdown prose -> paragraphs for MAML: blank-line separated, list items separate, links as "text (url)".
+    # Markdown prose -> paragraphs for MAML: blank-line separated, list items separate, inline markup as plain text.
     param([string]$Text)
     if (-not $Text) { return @() }
-    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)]+)\)', '$1 ($2)')
+    $Text = ConvertFrom-DocsInline $Text
     $paras = [System.Collections.Generic.List[string]]::new()
     $current = [System.Collections.Generic.List[string]]::new()
     $flush = { if ($current.Count) { $paras.Add(($current -join ' ').Trim()); $current.Clear() } }
@@ -611,7 +622,7 @@ function Get-DocsSectionText {
                 foreach ($x in (Get-DocsParagraphs (Get-DocsProse $prose.ToArray()))) { $out.Add($x) }
                 $prose.Clear(); $code = [System.Collections.Generic.List[string]]::new()
             }
-            else { $out.Add((($code | ForEach-Object { "    $_" }) -join "`n")); $code = $null }
+            else { $out.Add((((Format-DocsMamlCode ($code -join "`n") 66) -split "`n" | ForEach-Object { "    $_" }) -join "`n")); $code = $null }
             continue
         }
         if ($null -ne $code) { $code.Add($l.Text) } else { $prose.Add($l) }
@@ -620,10 +631,64 @@ function Get-DocsSectionText {
     $out
 }
 
+# Get-Help indents a paragraph by 4 or 8 columns and cuts it at the console width wherever the width falls, inside
+# a word too. Prose paragraphs are therefore wrapped here, between words, short enough for 80 columns at the deepest
+# indent; code paragraphs (indented, or several lines) are kept as written.
+$script:MamlParaWidth = 70
+
+function Format-DocsMamlPara([string]$Para) {
+    if (-not $Para -or $Para.Contains("`n") -or $Para -match '^\s') { return $Para }
+    ConvertTo-DocsWrapped $Para '' $script:MamlParaWidth
+}
+
+function Format-DocsMamlCode([string]$Code, [int]$Width) {
+    <# Example code as Get-Help shows it: a line longer than $Width is broken where PowerShell lets a line go on,
+       after a pipe or a comma, or before a parameter with a backtick continuation, so a copied example still
+       runs and no id or parameter name is cut in two. A line with nowhere to break is kept. #>
+    $out = foreach ($line in ($Code -split "`n")) {
+        $indent = ($line -replace '^(\s*).*$', '$1') + '    '
+        while ($line.Length -gt $Width) {
+            $tokens = $null; $errors = $null
+            [void][System.Management.Automation.Language.Parser]::ParseInput($line, [ref]$tokens, [ref]$errors)
+            $cut = -1; $tick = $false; $any = -1
+            foreach ($t in $tokens) {
+                $start = $t.Extent.StartOffset; $end = $t.Extent.EndOffset
+                if ($t.Kind -in 'Pipe', 'Comma', 'Semi', 'LCurly', 'AtCurly', 'Plus', 'And', 'Or', 'Equals' -and $end -le $Width -and $end -gt $indent.Length -and $end -lt $line.TrimEnd().Length) { if ($end -gt $cut) { $cut = $end; $tick = $false } }
+                elseif ($t.Kind -eq 'Parameter' -and $start + 2 -le $Width -and $start -gt $indent.Length) { if ($start -gt $cut) { $cut = $start; $tick = $true } }
+                elseif ($t.Kind -eq 'Comment' -and $start -le $Width -and $start -gt $indent.Length) { if ($start -gt $cut) { $cut = $start; $tick = $false } }
+                if ($t.Kind -notin 'EndOfInput', 'NewLine', 'Comment' -and $start + 2 -le $Width -and $start -gt $indent.Length -and $line[$start - 1] -eq ' ') { $any = [Math]::Max($any, $start) }
+            }
+            # Any other token that follows a space will do, with a backtick, when there is no better place.
+            if ($cut -lt $Width / 2 -and $any -gt $cut) { $cut = $any; $tick = $true }
+            $comment = $tokens | Where-Object { $_.Kind -eq 'Comment' -and $_.Extent.StartOffset -lt $Width -and $_.Extent.EndOffset -gt $Width -and $_.Text -notmatch "`n" } | Select-Object -First 1
+            if ($comment -and $cut -le $comment.Extent.StartOffset) {
+                # A comment that crosses the width goes on, as a comment, on the next line.
+                $space = $line.LastIndexOf(' ', $Width - 1)
+                if ($space -gt $comment.Extent.StartOffset + 1) {
+                    $line.Substring(0, $space).TrimEnd()
+                    $line = $indent + '# ' + $line.Substring($space).TrimStart()
+                    continue
+                }
+            }
+            if ($cut -lt 0) { break }
+            $line.Substring(0, $cut).TrimEnd() + $(if ($tick) { ' `' } else { '' })
+            $line = $indent + $line.Substring($cut).TrimStart()
+        }
+        $line
+    }
+    $wrapped = $out -join "`n"
+    # Only a display change: if the wrapped code does not parse as the original did, show the original.
+    $e1 = $null; $e2 = $null; $t = $null
+    [void][System.Management.Automation.Language.Parser]::ParseInput($Code, [ref]$t, [ref]$e1)
+    [void][System.Management.Automation.Language.Parser]::ParseInput($wrapped, [ref]$t, [ref]$e2)
+    if (@($e2).Count -gt @($e1).Count) { return $Code }
+    $wrapped
+}
+
 function Write-MamlParas([System.Xml.XmlWriter]$W, [string[]]$Paras, [string]$Element = 'maml:description') {
     $W.WriteStartElement($Element.Split(':')[0], $Element.Split(':')[1], $script:Ns[$Element.Split(':')[0]])
     if (-not $Paras -or $Paras.Count -eq 0) { $W.WriteElementString('maml', 'para', $script:Ns.maml, '') }
-    foreach ($para in $Paras) { $W.WriteElementString('maml', 'para', $script:Ns.maml, $para) }
+    foreach ($para in $Paras) { $W.WriteElementString('maml', 'para', $script:Ns.maml, (Format-DocsMamlPara $para)) }
     $W.WriteEndElement()
 }
 
@@ -668,7 +733,7 @@ function Write-MamlParameter([System.Xml.XmlWriter]$W, $View, [bool]$InSyntax) {
     $W.WriteAttributeString('globbing', $View.Globbing.ToString().ToLowerInvariant())
     $W.WriteAttributeString('pipelineInput', $View.Pipeline)
     $W.WriteAttributeString('position', $View.Position)
-    $W.WriteAttributeString('aliases', $(if ($View.Aliases) { $View.Aliases } else { 'none' }))
+    $W.WriteAttributeString('aliases', $(if ($View.Aliases) { (ConvertTo-DocsWrapped $View.Aliases (' ' * 37) 78).TrimStart() -replace "`n {8}", "`n" } else { 'none' }))
     $W.WriteElementString('maml', 'name', $ns.maml, $View.Name)
     Write-MamlParas $W $View.Paras
     if ($View.Accepted.Count) {
@@ -735,16 +800,18 @@ function Write-MamlCommand([System.Xml.XmlWriter]$W, $Page) {
 
     $W.WriteStartElement('maml', 'alertSet', $ns.maml)
     $W.WriteStartElement('maml', 'alert', $ns.maml)
-    foreach ($para in (Get-DocsSectionText @($Page.Sections['NOTES'].Lines))) { $W.WriteElementString('maml', 'para', $ns.maml, $para) }
+    foreach ($para in (Get-DocsSectionText @($Page.Sections['NOTES'].Lines))) { $W.WriteElementString('maml', 'para', $ns.maml, (Format-DocsMamlPara $para)) }
     $W.WriteEndElement(); $W.WriteEndElement()
 
     $W.WriteStartElement('command', 'examples', $ns.command)
     foreach ($e in $Page.Examples) {
         $W.WriteStartElement('command', 'example', $ns.command)
-        $W.WriteElementString('maml', 'title', $ns.maml, "-------------------------- $($e.Title) --------------------------")
-        $W.WriteElementString('dev', 'code', $ns.dev, $e.Code)
+        $dashes = "-" * [Math]::Max(0, [Math]::Min(26, [Math]::Floor((70 - $e.Title.Length) / 2)))
+        $title = if ($dashes.Length -ge 2) { "$dashes $($e.Title) $dashes" } else { ConvertTo-DocsWrapped $e.Title '' 72 }
+        $W.WriteElementString('maml', 'title', $ns.maml, $title)
+        $W.WriteElementString('dev', 'code', $ns.dev, (Format-DocsMamlCode $e.Code 74))
         $W.WriteStartElement('dev', 'remarks', $ns.dev)
-        foreach ($para in (Get-DocsParagraphs $e.Remarks)) { $W.WriteElementString('maml', 'para', $ns.maml, $para) }
+        foreach ($para in (Get-DocsParagraphs $e.Remarks)) { $W.WriteElementString('maml', 'para', $ns.maml, (Format-DocsMamlPara $para)) }
         $W.WriteElementString('maml', 'para', $ns.maml, '')
         $W.WriteEndElement()
         $W.WriteEndElement()
@@ -757,8 +824,15 @@ function Write-MamlCommand([System.Xml.XmlWriter]$W, $Page) {
         $W.WriteStartElement('maml', 'navigationLink', $ns.maml); $W.WriteElementString('maml', 'linkText', $ns.maml, 'Online Version:'); $W.WriteElementString('maml', 'uri', $ns.maml, $online); $W.WriteEndElement()
     }
     foreach ($l in $Page.RelatedLinks) {
-        $W.WriteStartElement('maml', 'navigationLink', $ns.maml); $W.WriteElementString('maml', 'linkText', $ns.maml, $l.Text)
-        $W.WriteElementString('maml', 'uri', $ns.maml, $(if ($l.Uri -match '^https?://') { $l.Uri } else { '' })); $W.WriteEndElement()
+        $uri = if ($l.Uri -match '^https?://') { $l.Uri } else { '' }
+        # Get-Help shows "text uri" on one line; a pair too long for 80 columns gets the address on a line of its own.
+        $links = [System.Collections.Generic.List[object]]::new()
+        if ($uri -and $l.Text.Length + $uri.Length -gt 70) { $links.Add(@{ Text = $l.Text; Uri = '' }); $links.Add(@{ Text = ''; Uri = $uri }) }
+        else { $links.Add(@{ Text = $l.Text; Uri = $uri }) }
+        foreach ($x in $links) {
+            $W.WriteStartElement('maml', 'navigationLink', $ns.maml); $W.WriteElementString('maml', 'linkText', $ns.maml, $x.Text)
+            $W.WriteElementString('maml', 'uri', $ns.maml, $x.Uri); $W.WriteEndElement()
+        }
     }
     $W.WriteEndElement()
     $W.WriteEndElement()
@@ -805,7 +879,7 @@ function ConvertTo-DocsAboutText {
     $indent = '    '
     $flush = {
         if ($para.Count) {
-            $text = [regex]::Replace(($para -join ' '), '\[([^\]]+)\]\(([^)]+)\)', '$1 ($2)')
+            $text = ConvertFrom-DocsInline ($para -join ' ')
             $bullet = $text -match '^([-*]|\d+\.)\s+'
             if ($bullet) { $w = ConvertTo-DocsWrapped $text ($indent) 80; $w = ($w -split "`n" | ForEach-Object -Begin { $first = $true } -Process { if ($first) { $first = $false; $_ } else { "  $_" } }) -join "`n" }
             else { $w = ConvertTo-DocsWrapped $text $indent 80 }
@@ -943,7 +1017,7 @@ function New-DocsPageText {
     param([Parameter(Mandatory)]$Command)
     $sb = [System.Text.StringBuilder]::new()
     $nl = "`n"
-    [void]$sb.Append("---$nl" + "external help file: $script:HelpFileName$nl" + "Module Name: $script:ModuleName$nl" + "online version:$nl" + "schema: 2.0.0$nl---$nl$nl")
+    [void]$sb.Append("---$nl" + "external help file: $script:HelpFileName$nl" + "Module Name: $script:ModuleName$nl" + "online version: $($Command.HelpUri)$nl" + "schema: 2.0.0$nl---$nl$nl")
     [void]$sb.Append("# $($Command.Name)$nl$nl## SYNOPSIS$nl{{ Fill in the Synopsis }}$nl$nl## SYNTAX$nl$nl")
     $sets = @($Command.ParameterSets)
     foreach ($set in $sets) {

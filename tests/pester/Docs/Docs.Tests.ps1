@@ -192,6 +192,84 @@ Describe 'Compiled help' {
     }
 }
 
+Describe 'Get-Help as a user reads it' {
+    BeforeAll {
+        Import-TestModule
+        $script:module = Get-Module DatabricksNetworking
+        $script:cmdletPages = @{}
+        foreach ($pg in (Get-DocsPages $docs | Where-Object Kind -eq 'Cmdlet')) { $script:cmdletPages[$pg.Name] = $pg }
+    }
+
+    It 'every exported cmdlet has a HelpUri (Get-Help -Online) equal to its page''s online version' {
+        $bad = foreach ($c in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
+            $page = $cmdletPages[$c.Name]
+            $online = $page.FrontMatter['online version']
+            if ($c.HelpUri -notmatch "^https://github\.com/[\w-]+/[\w-]+/blob/main/docs/cmdlets/$([regex]::Escape($c.Name))\.md$") { "$($c.Name): HelpUri '$($c.HelpUri)' is not its docs page" }
+            if ($c.HelpUri -cne $online) { "$($c.Name): HelpUri '$($c.HelpUri)', online version '$online'" }
+            $first = @((Get-Help $c.Name).relatedLinks.navigationLink | Where-Object { $_.uri })[0].uri
+            if ($first -cne $c.HelpUri) { "$($c.Name): the compiled help's first link is '$first'" }
+        }
+        $bad | Should -BeNullOrEmpty
+        @($module.ExportedCmdlets.Values.HelpUri | ForEach-Object { $_ -replace '[\w-]+\.md$' } | Sort-Object -Unique).Count | Should -Be 1 -Because 'one base address'
+    }
+
+    It 'every Default value on a page is the parameter''s real default' {
+        # The real default is the property of a fresh instance of the cmdlet class: a value shown must be that value
+        # (a switch or bool False/True, an enum by name). 'None' claims no value: right for null, an empty array, a
+        # required parameter, and a parameter read only when given (Set-/Update- "unchanged"), which the class
+        # cannot tell, so 'None' is accepted where a value exists; a wrong value (the -WorkspaceId '16') is not.
+        $show = {
+            param($v)
+            if ($null -eq $v -or ($v -is [string] -and $v -eq '')) { return @('None') }
+            if ($v -is [System.Management.Automation.SwitchParameter]) { return @("$($v.IsPresent)") }
+            if ($v -is [bool]) { return @("$v") }
+            if ($v -is [array]) { if ($v.Count -eq 0) { return @('None') }; return @(($v | ForEach-Object { [string]$_ }) -join ', ') }
+            if ($v -is [enum]) { return @("$v") }
+            if ($v -is [ValueType] -and $v -eq [Activator]::CreateInstance($v.GetType())) { return @('None', [Convert]::ToString($v, [Globalization.CultureInfo]::InvariantCulture)) }
+            @([Convert]::ToString($v, [Globalization.CultureInfo]::InvariantCulture))
+        }
+        $bad = foreach ($c in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
+            $instance = [Activator]::CreateInstance($c.ImplementingType)
+            foreach ($prm in $cmdletPages[$c.Name].Parameters) {
+                $prop = $c.ImplementingType.GetProperty($prm.Name)
+                if (-not $prop) { continue } # -WhatIf, -Confirm: common parameters
+                $want = @(& $show ($prop.GetValue($instance)))
+                foreach ($y in $prm.Yaml) {
+                    if ($y['Required'] -match '^\s*True' -and $y['Type'] -ne 'SwitchParameter' -and $y['Default value'] -ne 'None') { "$($c.Name) -$($prm.Name): required, but the page shows the default '$($y['Default value'])'" }
+                    elseif ($y['Default value'] -notin @($want) + 'None') { "$($c.Name) -$($prm.Name): the page says '$($y['Default value'])', the cmdlet's default is '$($want[-1])'" }
+                }
+            }
+        }
+        $bad | Should -BeNullOrEmpty
+    }
+
+    It 'Get-Help -Full at 80 columns shows no markdown markup and cuts no word the page has whole' {
+        # PowerShell cuts every help line at the width, inside words too. The compiler wraps prose and example code
+        # itself; what may still be cut is a word longer than the line (a long URL or ARN). SYNTAX is left out: the
+        # syntax lines are composed and cut by PowerShell from the parameters, the help file cannot break them.
+        $attributeRow = '^(\s+)(Required\?|Position\?|Default value|Accept pipeline input\?|Aliases|Accept wildcard characters\?)\s+'
+        $bad = foreach ($c in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
+            $lines = @((Get-Help $c.Name -Full | Out-String -Width 80) -split '\r?\n')
+            $words = @(($cmdletPages[$c.Name].Raw -split '\s+') | ForEach-Object { $_.Trim('`''"()[]{},.;:*') } | Where-Object { $_.Length -gt 1 } | Sort-Object -Unique)
+            $section = ''
+            for ($i = 0; $i -lt $lines.Count; $i++) {
+                $l = $lines[$i]
+                if ($l -match '^[A-Z][A-Z ]+$') { $section = $l; continue }
+                if ($l -match '`(?!\s*$)' -or $l -match '\*\*\S') { "$($c.Name): markdown markup in '$($l.Trim())'" }
+                if ($section -eq 'SYNTAX' -or $l.Length -lt 79 -or $i + 1 -ge $lines.Count) { continue }
+                $tail = if ($l -match '(\S+)$') { $Matches[1] } else { continue }
+                $head = if ($lines[$i + 1] -match '^\s*(\S+)') { $Matches[1] } else { continue }
+                $joined = ($tail + $head).Trim('`''"()[]{},.;:*')
+                if ($joined.Length -le $tail.Trim('`''"()[]{},.;:*').Length + 1) { continue } # the line ended at a word's end
+                $column = if ($l -match $attributeRow) { 37 } else { ($l -replace '^(\s*).*$', '$1').Length }
+                $whole = $words | Where-Object { $_.Contains($joined) -and $column + $_.Length -le 80 } | Select-Object -First 1
+                if ($whole) { "$($c.Name) [$section]: '$whole' is cut at 80 columns: '$($l.Trim())' / '$($lines[$i + 1].Trim())'" }
+            }
+        }
+        $bad | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'The example runner' {
     It 'reports an example that writes an error, and skips a block marked as illustration' {
         $seed = Get-TestSeed

@@ -6,7 +6,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <summary>
     /// <para type="synopsis">Shows which AWS account and principal the AWS cmdlets act as (STS GetCallerIdentity).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxAwsCallerIdentity")]
+    [Cmdlet(VerbsCommon.Get, "DbxAwsCallerIdentity", HelpUri = DbxCmdlet.HelpBase + "Get-DbxAwsCallerIdentity.md")]
     [OutputType(typeof(AwsCallerIdentity))]
     public sealed class GetDbxAwsCallerIdentityCommand : DbxAwsCmdlet
     {

@@ -26,7 +26,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Deploys a PrivateLink workspace into an existing VPC in one resumable command: readiness checks, security groups, interface endpoints, their registrations, the network configuration, private access settings, the workspace, the wait for RUNNING and a final check.</para>
     /// <para type="description">Reads what exists, plans every step (-PlanOnly writes the plan; -WhatIf prints it and changes nothing), then runs the steps in order. Everything is found by its name or natural key, so a run after a failure picks up where the failed one stopped, and a run on a finished deployment changes nothing. A failed step stops the run with one error naming the step, the cause and what to do; what was made stays for the next run.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Deploy-DbxPrivateLinkWorkspace.md")]
     [OutputType(typeof(PrivateLinkDeployment), typeof(DeploymentStep))]
     public sealed class DeployDbxPrivateLinkWorkspaceCommand : DbxAwsCmdlet
     {

@@ -14,7 +14,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="description">By -ServiceId or -ServiceName, or all of the region. DatabricksAllowed says whether the region's Databricks
     /// serverless principal (or its account, or *) is allowed; EndpointService is the name New-DbxPrivateEndpointRule -EndpointService takes.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxAwsEndpointService")]
+    [Cmdlet(VerbsCommon.Get, "DbxAwsEndpointService", HelpUri = DbxCmdlet.HelpBase + "Get-DbxAwsEndpointService.md")]
     [OutputType(typeof(AwsEndpointService))]
     public sealed class GetDbxAwsEndpointServiceCommand : DbxAwsCmdlet
     {
@@ -86,7 +86,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="description">Step 2 of the Databricks guide "Configure private connectivity to resources in your VPC". If allowing the principal
     /// fails, the service is deleted again. The output's EndpointService is what New-DbxPrivateEndpointRule -EndpointService takes.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxAwsEndpointService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxAwsEndpointService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxAwsEndpointService.md")]
     [OutputType(typeof(AwsEndpointService))]
     public sealed class NewDbxAwsEndpointServiceCommand : DbxAwsCmdlet
     {
@@ -213,7 +213,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Allows principals — by default the Databricks serverless principal(s) of the region — to connect to a VPC endpoint service.</para>
     /// <para type="description">Adds only the principals not yet on the allow list; when all are, nothing is sent. -PassThru writes the service afterwards.</para>
     /// </summary>
-    [Cmdlet(VerbsSecurity.Grant, "DbxAwsEndpointServiceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsSecurity.Grant, "DbxAwsEndpointServiceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Grant-DbxAwsEndpointServiceAccess.md")]
     [OutputType(typeof(AwsEndpointService))]
     public sealed class GrantDbxAwsEndpointServiceAccessCommand : EndpointServiceAccessCmdlet
     {
@@ -224,7 +224,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Removes principals — by default the Databricks serverless principal(s) of the region — from a VPC endpoint service's allow list.</para>
     /// <para type="description">Removes only principals that are on the list; existing endpoint connections are not affected. ConfirmImpact High; -Force skips the prompt.</para>
     /// </summary>
-    [Cmdlet(VerbsSecurity.Revoke, "DbxAwsEndpointServiceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsSecurity.Revoke, "DbxAwsEndpointServiceAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Revoke-DbxAwsEndpointServiceAccess.md")]
     [OutputType(typeof(AwsEndpointService))]
     public sealed class RevokeDbxAwsEndpointServiceAccessCommand : EndpointServiceAccessCmdlet
     {

@@ -10,7 +10,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Lists the Databricks PrivateLink endpoint services (workspace/REST API, secure cluster connectivity relay and the front-end Service Direct) per AWS region, GovCloud included.</para>
     /// <para type="description">Read from the table in the module: no AWS call, no AWS assembly loaded.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxPrivateLinkService")]
+    [Cmdlet(VerbsCommon.Get, "DbxPrivateLinkService", HelpUri = DbxCmdlet.HelpBase + "Get-DbxPrivateLinkService.md")]
     [OutputType(typeof(PrivateLinkServiceInfo))]
     public sealed class GetDbxPrivateLinkServiceCommand : DbxCmdlet
     {

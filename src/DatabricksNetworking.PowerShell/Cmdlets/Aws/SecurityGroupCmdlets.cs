@@ -14,7 +14,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// 6666 not in GovCloud) to -EgressCidr. Endpoint: the endpoint ports from the workspace group (-SourceSecurityGroupId) or the VPC's CIDRs,
     /// both ways. AWS's default allow-all egress rule is removed. If a rule fails, the group is deleted again.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxAwsSecurityGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxAwsSecurityGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxAwsSecurityGroup.md")]
     [OutputType(typeof(AwsSecurityGroup))]
     public sealed class NewDbxAwsSecurityGroupCommand : DbxAwsCmdlet
     {

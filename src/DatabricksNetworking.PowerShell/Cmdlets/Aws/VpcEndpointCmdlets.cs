@@ -48,7 +48,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Creates the interface VPC endpoint to the region's Databricks Workspace (REST API), Relay (secure cluster connectivity) or Service Direct (front-end) service.</para>
     /// <para type="description">Private DNS is enabled, as Databricks requires. The output carries AwsVpcEndpointId and Region, so it pipes into New-DbxVpcEndpointRegistration (Workspace, Relay) or New-DbxNetworkEndpoint (Service Direct).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxAwsVpcEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxAwsVpcEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxAwsVpcEndpoint.md")]
     [OutputType(typeof(AwsVpcEndpoint))]
     public sealed class NewDbxAwsVpcEndpointCommand : DbxAwsCmdlet
     {
@@ -181,7 +181,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <summary>
     /// <para type="synopsis">Gets the VPC endpoints to the Databricks endpoint services: those of a VPC, of the region, or by id.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxAwsVpcEndpoint", DefaultParameterSetName = ByVpc)]
+    [Cmdlet(VerbsCommon.Get, "DbxAwsVpcEndpoint", DefaultParameterSetName = ByVpc, HelpUri = DbxCmdlet.HelpBase + "Get-DbxAwsVpcEndpoint.md")]
     [OutputType(typeof(AwsVpcEndpoint))]
     public sealed class GetDbxAwsVpcEndpointCommand : DbxAwsCmdlet
     {

@@ -12,7 +12,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="description">Routes go into every route table of both VPCs, or only into -RouteTableId. -WhatIf shows the routes. If a step
     /// fails, the routes already added and the peering are removed again.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxAwsVpcPeering", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxAwsVpcPeering", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxAwsVpcPeering.md")]
     [OutputType(typeof(AwsVpcPeering))]
     public sealed class NewDbxAwsVpcPeeringCommand : DbxAwsCmdlet
     {

@@ -10,7 +10,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// the security group rules for the Databricks ports (DatabricksPorts) and intra-group traffic, and an outbound route to a NAT
     /// gateway or to the Databricks PrivateLink endpoints. `Test-DbxAwsVpc ... | Where-Object -not Passed` is a to-do list.</para>
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "DbxAwsVpc")]
+    [Cmdlet(VerbsDiagnostic.Test, "DbxAwsVpc", HelpUri = DbxCmdlet.HelpBase + "Test-DbxAwsVpc.md")]
     [OutputType(typeof(AwsVpcCheck))]
     public sealed class TestDbxAwsVpcCommand : DbxAwsCmdlet
     {

@@ -13,7 +13,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets network configurations (customer-managed VPCs) of the account: by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkConfiguration", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkConfiguration", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkConfiguration.md")]
     [OutputType(typeof(Network))]
     public sealed class GetDbxNetworkConfigurationCommand : ClassicCmdlet
     {
@@ -43,7 +43,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Registers a customer-managed VPC (subnets, security groups and, for back-end PrivateLink, VPC endpoint registrations) as a network configuration.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxNetworkConfiguration.md")]
     [OutputType(typeof(Network))]
     public sealed class NewDbxNetworkConfigurationCommand : ClassicCmdlet
     {
@@ -149,7 +149,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Deletes network configurations; refuses (naming the workspace) while a workspace uses one.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxNetworkConfiguration.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxNetworkConfigurationCommand : ClassicCmdlet
     {

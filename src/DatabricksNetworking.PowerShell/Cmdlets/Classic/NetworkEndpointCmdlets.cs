@@ -16,7 +16,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets the account's registered endpoints (networking v1, e.g. Service Direct front-end PrivateLink): by id, or all, filtered by name, AWS endpoint and region.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkEndpoint", DefaultParameterSetName = List)]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkEndpoint", DefaultParameterSetName = List, HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkEndpoint.md")]
     [OutputType(typeof(NetworkEndpoint))]
     public sealed class GetDbxNetworkEndpointCommand : ClassicCmdlet
     {
@@ -70,7 +70,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Registers an AWS VPC endpoint to the region's Service Direct service with the account (networking v1 endpoints), optionally waiting until it is APPROVED.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxNetworkEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxNetworkEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxNetworkEndpoint.md")]
     [OutputType(typeof(NetworkEndpoint))]
     public sealed class NewDbxNetworkEndpointCommand : ClassicCmdlet
     {
@@ -151,7 +151,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Deletes registered endpoints (networking v1) from the account; the AWS VPC endpoints stay.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxNetworkEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxNetworkEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxNetworkEndpoint.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxNetworkEndpointCommand : ClassicCmdlet
     {

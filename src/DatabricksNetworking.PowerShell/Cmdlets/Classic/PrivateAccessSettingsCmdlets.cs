@@ -22,7 +22,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets private access settings of the account: by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxPrivateAccessSettings", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxPrivateAccessSettings", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxPrivateAccessSettings.md")]
     [OutputType(typeof(PrivateAccessSettings))]
     public sealed class GetDbxPrivateAccessSettingsCommand : ClassicCmdlet
     {
@@ -89,7 +89,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Creates private access settings: the PrivateLink access policy (public access, account- or endpoint-level) of workspaces in one region.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxPrivateAccessSettings.md")]
     [OutputType(typeof(PrivateAccessSettings))]
     public sealed class NewDbxPrivateAccessSettingsCommand : PrivateAccessSettingsCmdlet
     {
@@ -150,7 +150,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Changes private access settings (the API replaces the whole object; parameters not given keep their current value).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxPrivateAccessSettings.md")]
     [OutputType(typeof(PrivateAccessSettings))]
     public sealed class SetDbxPrivateAccessSettingsCommand : PrivateAccessSettingsCmdlet
     {
@@ -246,7 +246,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Deletes private access settings; refuses, naming the workspace, while a workspace uses them.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxPrivateAccessSettings", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxPrivateAccessSettings.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxPrivateAccessSettingsCommand : ClassicCmdlet
     {

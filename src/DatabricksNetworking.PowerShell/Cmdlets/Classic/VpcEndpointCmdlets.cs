@@ -12,7 +12,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets VPC endpoint registrations of the account: by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxVpcEndpointRegistration", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxVpcEndpointRegistration", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxVpcEndpointRegistration.md")]
     [OutputType(typeof(VpcEndpoint))]
     public sealed class GetDbxVpcEndpointRegistrationCommand : ClassicCmdlet
     {
@@ -46,7 +46,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Registers an AWS interface VPC endpoint (to the Databricks workspace or relay service) with the account, optionally waiting until it is available.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxVpcEndpointRegistration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxVpcEndpointRegistration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxVpcEndpointRegistration.md")]
     [OutputType(typeof(VpcEndpoint))]
     public sealed class NewDbxVpcEndpointRegistrationCommand : ClassicCmdlet
     {
@@ -108,7 +108,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Deletes VPC endpoint registrations (not the AWS endpoints); refuses, naming the workspace, while a workspace uses one.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxVpcEndpointRegistration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxVpcEndpointRegistration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxVpcEndpointRegistration.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxVpcEndpointRegistrationCommand : ClassicCmdlet
     {

@@ -12,7 +12,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets the workspaces of the account: one by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxWorkspace", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxWorkspace", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxWorkspace.md")]
     [OutputType(typeof(Workspace))]
     public sealed class GetDbxWorkspaceCommand : DbxCmdlet
     {
@@ -60,7 +60,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Changes the network binding of a workspace: its network configuration (customer-managed VPC), private access settings (PrivateLink) and network connectivity configuration (serverless).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxWorkspaceNetwork.md")]
     [OutputType(typeof(Workspace))]
     public sealed class SetDbxWorkspaceNetworkCommand : ClassicCmdlet
     {
@@ -231,7 +231,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Waits until workspaces are RUNNING (after a create or a network change), with a progress bar; fails at once on FAILED or BANNED.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Wait, "DbxWorkspace")]
+    [Cmdlet(VerbsLifecycle.Wait, "DbxWorkspace", HelpUri = DbxCmdlet.HelpBase + "Wait-DbxWorkspace.md")]
     [OutputType(typeof(Workspace))]
     public sealed class WaitDbxWorkspaceCommand : ClassicCmdlet
     {

@@ -19,7 +19,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <para type="synopsis">Creates a workspace, on a customer-managed VPC (network configuration), with PrivateLink (private access settings) and a serverless network connectivity configuration as given; -Wait follows it to RUNNING.</para>
     /// <para type="description">Checks what it can before anything is created: the ids' shapes, that the credential and storage configurations, the network configuration, the private access settings and the NCC exist; that the private access settings and the NCC are of the workspace's region; that no other workspace uses the network configuration; and, for private access settings with public access off, that the workspace will have PrivateLink both ways (the public-access guard). These reads are made under -WhatIf too, so a mistyped id fails there as it would in the real run. With -Wait, a FAILED workspace is one error naming the network configuration's errors and warnings and the workspace's status message.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxWorkspace.md")]
     [OutputType(typeof(Workspace))]
     public sealed class NewDbxWorkspaceCommand : ClassicCmdlet
     {
@@ -221,7 +221,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <para type="synopsis">Deletes a workspace of the account (ConfirmImpact High; -WhatIf lists what the workspace uses).</para>
     /// <para type="description">The workspace's network configuration, private access settings, credential and storage configurations stay in the account (and can then be removed or reused). A non-interactive session needs -Force.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxWorkspace.md")]
     [OutputType(typeof(Workspace))]
     public sealed class RemoveDbxWorkspaceCommand : ClassicCmdlet
     {
@@ -280,7 +280,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets the credential configurations of the account (the cross-account IAM roles a workspace uses): by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxCredentialConfiguration", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxCredentialConfiguration", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxCredentialConfiguration.md")]
     [OutputType(typeof(CredentialConfiguration))]
     public sealed class GetDbxCredentialConfigurationCommand : ClassicCmdlet
     {
@@ -310,7 +310,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
     /// <summary>
     /// <para type="synopsis">Gets the storage configurations of the account (the root S3 buckets a workspace uses): by id, by name (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxStorageConfiguration", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Get, "DbxStorageConfiguration", DefaultParameterSetName = ByName, HelpUri = DbxCmdlet.HelpBase + "Get-DbxStorageConfiguration.md")]
     [OutputType(typeof(StorageConfiguration))]
     public sealed class GetDbxStorageConfigurationCommand : ClassicCmdlet
     {

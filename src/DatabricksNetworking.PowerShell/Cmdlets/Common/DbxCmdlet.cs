@@ -19,6 +19,12 @@ namespace DatabricksNetworking.Cmdlets
     /// </summary>
     public abstract partial class DbxCmdlet : PSCmdlet
     {
+        /// <summary>
+        /// Where each cmdlet's help page is published (<c>Get-Help -Online</c>): every [Cmdlet] attribute's HelpUri is
+        /// this plus "Verb-Noun.md", and every docs/cmdlets page's <c>online version:</c> is the same address.
+        /// </summary>
+        public const string HelpBase = "https://github.com/databricksnetworking/DatabricksNetworking/blob/main/docs/cmdlets/";
+
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
 
         /// <summary>The connection to use; defaults to the session's (Connect-DbxAccount / Connect-DbxWorkspace).</summary>

@@ -240,7 +240,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     /// <summary>
     /// <para type="synopsis">Connects to a Databricks account and makes it the session default.</para>
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "DbxAccount", DefaultParameterSetName = ChainSet)]
+    [Cmdlet(VerbsCommunications.Connect, "DbxAccount", DefaultParameterSetName = ChainSet, HelpUri = DbxCmdlet.HelpBase + "Connect-DbxAccount.md")]
     [OutputType(typeof(DbxContext))]
     public sealed class ConnectDbxAccountCommand : ConnectCmdletBase
     {
@@ -278,7 +278,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     /// <summary>
     /// <para type="synopsis">Connects to a Databricks workspace and makes it the session default.</para>
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "DbxWorkspace", DefaultParameterSetName = ChainSet)]
+    [Cmdlet(VerbsCommunications.Connect, "DbxWorkspace", DefaultParameterSetName = ChainSet, HelpUri = DbxCmdlet.HelpBase + "Connect-DbxWorkspace.md")]
     [OutputType(typeof(DbxContext))]
     public sealed class ConnectDbxWorkspaceCommand : ConnectCmdletBase
     {
@@ -316,7 +316,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     }
 
     /// <summary><para type="synopsis">Shows the session's default Databricks contexts, or with -ListAvailable every context of the session.</para></summary>
-    [Cmdlet(VerbsCommon.Get, "DbxContext", DefaultParameterSetName = "All")]
+    [Cmdlet(VerbsCommon.Get, "DbxContext", DefaultParameterSetName = "All", HelpUri = DbxCmdlet.HelpBase + "Get-DbxContext.md")]
     [OutputType(typeof(DbxContext))]
     public sealed class GetDbxContextCommand : PSCmdlet
     {
@@ -343,7 +343,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     }
 
     /// <summary><para type="synopsis">Forgets the session's default account context.</para></summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "DbxAccount")]
+    [Cmdlet(VerbsCommunications.Disconnect, "DbxAccount", HelpUri = DbxCmdlet.HelpBase + "Disconnect-DbxAccount.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectDbxAccountCommand : PSCmdlet
     {
@@ -360,7 +360,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     }
 
     /// <summary><para type="synopsis">Forgets the session's default workspace context.</para></summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "DbxWorkspace")]
+    [Cmdlet(VerbsCommunications.Disconnect, "DbxWorkspace", HelpUri = DbxCmdlet.HelpBase + "Disconnect-DbxWorkspace.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectDbxWorkspaceCommand : PSCmdlet
     {

@@ -14,7 +14,7 @@ namespace DatabricksNetworking.Cmdlets.Connection
     /// <summary>
     /// <para type="synopsis">Calls any Databricks account or workspace REST endpoint with the context's authentication.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "DbxApi", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Invoke, "DbxApi", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Invoke-DbxApi.md")]
     [OutputType(typeof(PSObject))]
     public sealed class InvokeDbxApiCommand : DbxCmdlet
     {

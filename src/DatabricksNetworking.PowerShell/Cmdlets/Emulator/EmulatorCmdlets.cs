@@ -75,7 +75,7 @@ namespace DatabricksNetworking.Cmdlets.Emulator
     /// <summary>
     /// <para type="synopsis">Starts the Databricks emulator that ships with the module, so the module can be tried without an account.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "DbxEmulator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsLifecycle.Start, "DbxEmulator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = DbxCmdlet.HelpBase + "Start-DbxEmulator.md")]
     [OutputType(typeof(DbxEmulatorInstance))]
     public sealed class StartDbxEmulatorCommand : PSCmdlet
     {
@@ -347,7 +347,7 @@ namespace DatabricksNetworking.Cmdlets.Emulator
     /// <summary>
     /// <para type="synopsis">Stops Databricks emulators started with Start-DbxEmulator.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Stop, "DbxEmulator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "All")]
+    [Cmdlet(VerbsLifecycle.Stop, "DbxEmulator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "All", HelpUri = DbxCmdlet.HelpBase + "Stop-DbxEmulator.md")]
     [OutputType(typeof(void))]
     public sealed class StopDbxEmulatorCommand : PSCmdlet
     {

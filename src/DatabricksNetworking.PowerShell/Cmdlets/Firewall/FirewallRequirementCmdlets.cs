@@ -11,7 +11,7 @@ namespace DatabricksNetworking.Cmdlets.Firewall
     /// <summary>
     /// <para type="synopsis">Lists the firewall rules (FQDNs, CIDRs, buckets, endpoint services, ports) Databricks on AWS needs in a region, from the module's table as of 2026-11-27.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxFirewallRequirement")]
+    [Cmdlet(VerbsCommon.Get, "DbxFirewallRequirement", HelpUri = DbxCmdlet.HelpBase + "Get-DbxFirewallRequirement.md")]
     [OutputType(typeof(FirewallRequirement))]
     public sealed class GetDbxFirewallRequirementCommand : DbxCmdlet
     {

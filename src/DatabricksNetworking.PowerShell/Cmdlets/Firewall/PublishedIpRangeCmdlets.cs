@@ -16,7 +16,7 @@ namespace DatabricksNetworking.Cmdlets.Firewall
     /// <summary>
     /// <para type="synopsis">Gets Databricks' published IP ranges for AWS (ip-ranges.json): one object per prefix, filtered by region and type.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxPublishedIpRange", DefaultParameterSetName = ByUri)]
+    [Cmdlet(VerbsCommon.Get, "DbxPublishedIpRange", DefaultParameterSetName = ByUri, HelpUri = DbxCmdlet.HelpBase + "Get-DbxPublishedIpRange.md")]
     [OutputType(typeof(PublishedIpRange))]
     public sealed class GetDbxPublishedIpRangeCommand : DbxCmdlet
     {

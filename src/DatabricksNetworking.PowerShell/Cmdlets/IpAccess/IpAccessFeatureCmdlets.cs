@@ -57,7 +57,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Tells whether IP access lists are enforced for a workspace (workspace-conf enableIpAccessLists).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxIpAccessListFeature")]
+    [Cmdlet(VerbsCommon.Get, "DbxIpAccessListFeature", HelpUri = DbxCmdlet.HelpBase + "Get-DbxIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class GetDbxIpAccessListFeatureCommand : GetIpAccessListFeatureBase, IWorkspaceScoped
     {
@@ -71,7 +71,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Turns on IP access list enforcement for a workspace, after checking it does not lock you out.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Enable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Enable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Enable-DbxIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class EnableDbxIpAccessListFeatureCommand : SetIpAccessListFeatureBase, IWorkspaceScoped
     {
@@ -86,7 +86,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Turns off IP access list enforcement for a workspace (the lists are kept).</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Disable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Disable, "DbxIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Disable-DbxIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class DisableDbxIpAccessListFeatureCommand : SetIpAccessListFeatureBase, IWorkspaceScoped
     {
@@ -101,7 +101,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Tells whether IP access lists are enforced for the account console (setting acct_ip_acl_enable; on by default).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxAccountIpAccessListFeature")]
+    [Cmdlet(VerbsCommon.Get, "DbxAccountIpAccessListFeature", HelpUri = DbxCmdlet.HelpBase + "Get-DbxAccountIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class GetDbxAccountIpAccessListFeatureCommand : GetIpAccessListFeatureBase
     {    }
@@ -109,7 +109,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Turns on IP access list enforcement for the account console, after checking it does not lock you out.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Enable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Enable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Enable-DbxAccountIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class EnableDbxAccountIpAccessListFeatureCommand : SetIpAccessListFeatureBase
     {
@@ -119,7 +119,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Turns off IP access list enforcement for the account console (the lists are kept).</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Disable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Disable, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Disable-DbxAccountIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class DisableDbxAccountIpAccessListFeatureCommand : SetIpAccessListFeatureBase
     {
@@ -133,7 +133,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// lockout guard checks your address against the account lists first. A setting that was never written is at its
     /// default already and is left alone.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Reset, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Reset, "DbxAccountIpAccessListFeature", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Reset-DbxAccountIpAccessListFeature.md")]
     [OutputType(typeof(IpAccessListFeature))]
     public sealed class ResetDbxAccountIpAccessListFeatureCommand : IpAccessChangeCmdletBase
     {

@@ -268,7 +268,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Gets the IP access lists of a workspace: one by id, by label (wildcards), or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxIpAccessList")]
+    [Cmdlet(VerbsCommon.Get, "DbxIpAccessList", HelpUri = DbxCmdlet.HelpBase + "Get-DbxIpAccessList.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class GetDbxIpAccessListCommand : GetIpAccessListBase, IWorkspaceScoped
     {
@@ -283,7 +283,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Creates an IP access list (ALLOW or BLOCK) in a workspace.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxIpAccessList.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class NewDbxIpAccessListCommand : NewIpAccessListBase, IWorkspaceScoped
     {
@@ -297,7 +297,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Replaces an IP access list of a workspace (PUT: label, type, addresses and enabled).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxIpAccessList.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class SetDbxIpAccessListCommand : SetIpAccessListBase, IWorkspaceScoped
     {
@@ -311,7 +311,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Changes some fields of an IP access list of a workspace (PATCH), e.g. disables it.</para>
     /// </summary>
-    [Cmdlet(VerbsData.Update, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Update-DbxIpAccessList.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class UpdateDbxIpAccessListCommand : UpdateIpAccessListBase, IWorkspaceScoped
     {
@@ -325,7 +325,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Deletes IP access lists of a workspace.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxIpAccessList", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxIpAccessList.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxIpAccessListCommand : RemoveIpAccessListBase, IWorkspaceScoped
     {

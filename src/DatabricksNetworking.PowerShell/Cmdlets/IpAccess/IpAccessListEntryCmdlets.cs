@@ -237,7 +237,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Adds IPv4 addresses and CIDRs to an IP access list (workspace or, with -Account, account console).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "DbxIpAccessListEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Workspace")]
+    [Cmdlet(VerbsCommon.Add, "DbxIpAccessListEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Workspace", HelpUri = DbxCmdlet.HelpBase + "Add-DbxIpAccessListEntry.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class AddDbxIpAccessListEntryCommand : IpAccessListEntryBase
     {
@@ -247,7 +247,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Removes IPv4 addresses and CIDRs from an IP access list (workspace or, with -Account, account console).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxIpAccessListEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Workspace")]
+    [Cmdlet(VerbsCommon.Remove, "DbxIpAccessListEntry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Workspace", HelpUri = DbxCmdlet.HelpBase + "Remove-DbxIpAccessListEntry.md")]
     [OutputType(typeof(IpAccessList))]
     public sealed class RemoveDbxIpAccessListEntryCommand : IpAccessListEntryBase
     {

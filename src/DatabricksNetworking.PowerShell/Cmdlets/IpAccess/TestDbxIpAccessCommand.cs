@@ -9,7 +9,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
     /// <summary>
     /// <para type="synopsis">Tells whether the live IP access lists of a workspace (or, with -Account, the account console) allow an address, and which list and entry decide.</para>
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "DbxIpAccess", DefaultParameterSetName = WorkspaceSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "DbxIpAccess", DefaultParameterSetName = WorkspaceSet, HelpUri = DbxCmdlet.HelpBase + "Test-DbxIpAccess.md")]
     [OutputType(typeof(IpAccessDecision))]
     public sealed class TestDbxIpAccessCommand : IpAccessCmdletBase, IWorkspaceScoped
     {

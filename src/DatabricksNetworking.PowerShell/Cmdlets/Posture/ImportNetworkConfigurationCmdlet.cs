@@ -24,7 +24,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// live state is read, the lockout guard asked, and each step sent through the typed client. It derives from the IP
     /// access change base for the lockout guard, -CallerIpAddress and -Force the IP access list cmdlets use.
     /// </remarks>
-    [Cmdlet(VerbsData.Import, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Import, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Import-DbxNetworkConfiguration.md")]
     [OutputType(typeof(NetworkConfigurationImportResult))]
     public sealed class ImportDbxNetworkConfigurationCommand : IpAccessChangeCmdletBase
     {

@@ -11,7 +11,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// <summary>
     /// <para type="synopsis">Checks the network posture of the account's workspaces against a baseline and writes one finding per violated control per workspace.</para>
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "DbxNetworkCompliance", DefaultParameterSetName = ScanSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "DbxNetworkCompliance", DefaultParameterSetName = ScanSet, HelpUri = DbxCmdlet.HelpBase + "Test-DbxNetworkCompliance.md")]
     [OutputType(typeof(ComplianceFinding))]
     public sealed class TestDbxNetworkComplianceCommand : PostureInputCmdletBase
     {

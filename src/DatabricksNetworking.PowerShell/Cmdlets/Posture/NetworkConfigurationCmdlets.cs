@@ -10,7 +10,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// <summary>
     /// <para type="synopsis">Writes a JSON snapshot of every networking object of the account and its workspaces (no secrets, stable ordering).</para>
     /// </summary>
-    [Cmdlet(VerbsData.Export, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Export, "DbxNetworkConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = DbxCmdlet.HelpBase + "Export-DbxNetworkConfiguration.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportDbxNetworkConfigurationCommand : PostureCmdletBase
     {
@@ -44,7 +44,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// <summary>
     /// <para type="synopsis">Compares a network configuration snapshot with the live account (or with a second snapshot) and writes one object per added, removed or changed object and property.</para>
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "DbxNetworkConfiguration")]
+    [Cmdlet(VerbsData.Compare, "DbxNetworkConfiguration", HelpUri = DbxCmdlet.HelpBase + "Compare-DbxNetworkConfiguration.md")]
     [OutputType(typeof(NetworkConfigurationChange))]
     public sealed class CompareDbxNetworkConfigurationCommand : PostureCmdletBase
     {

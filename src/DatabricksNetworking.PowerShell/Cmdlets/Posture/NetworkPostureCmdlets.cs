@@ -9,7 +9,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// <summary>
     /// <para type="synopsis">Gets the network posture of every workspace of the account (or of the given ones): VPC, PrivateLink, public access, IP access lists, NCC and network policy, plus the account-level facts.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkPosture")]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkPosture", HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkPosture.md")]
     [OutputType(typeof(NetworkPosture))]
     public sealed class GetDbxNetworkPostureCommand : PostureCmdletBase
     {

@@ -11,7 +11,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
     /// <summary>
     /// <para type="synopsis">Writes a self-contained HTML report of the account's network posture: a chart of controls passed and failed across workspaces and sortable tables of workspaces and findings.</para>
     /// </summary>
-    [Cmdlet(VerbsData.Export, "DbxNetworkPostureReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ScanSet)]
+    [Cmdlet(VerbsData.Export, "DbxNetworkPostureReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ScanSet, HelpUri = DbxCmdlet.HelpBase + "Export-DbxNetworkPostureReport.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportDbxNetworkPostureReportCommand : PostureInputCmdletBase
     {

@@ -26,7 +26,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Reads the account-level context-based ingress policy (account-policy): who may reach the account console and account APIs.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxAccountIngressPolicy")]
+    [Cmdlet(VerbsCommon.Get, "DbxAccountIngressPolicy", HelpUri = DbxCmdlet.HelpBase + "Get-DbxAccountIngressPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class GetDbxAccountIngressPolicyCommand : DbxCmdlet
     {
@@ -41,7 +41,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Changes the account-level ingress policy (account-policy) from parameters, through the account console lockout guard.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxAccountIngressPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Set, "DbxAccountIngressPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Set-DbxAccountIngressPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class SetDbxAccountIngressPolicyCommand : DbxCmdlet
     {

@@ -6,7 +6,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Builds one context-based ingress rule for a network policy, locally (nothing is sent): origin, destination, identities.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxIngressRule")]
+    [Cmdlet(VerbsCommon.New, "DbxIngressRule", HelpUri = DbxCmdlet.HelpBase + "New-DbxIngressRule.md")]
     [OutputType(typeof(IngressRule))]
     public sealed class NewDbxIngressRuleCommand : DbxCmdlet
     {
@@ -84,7 +84,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Decides whether one request gets in: the network policy's ingress and the IP access lists together (both must allow), offline on piped objects or read live; names the rule or list that decided.</para>
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "DbxIngressAccess", DefaultParameterSetName = "Workspace")]
+    [Cmdlet(VerbsDiagnostic.Test, "DbxIngressAccess", DefaultParameterSetName = "Workspace", HelpUri = DbxCmdlet.HelpBase + "Test-DbxIngressAccess.md")]
     [OutputType(typeof(IngressAccessDecision))]
     public sealed class TestDbxIngressAccessCommand : DbxCmdlet
     {
@@ -285,7 +285,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Lists the ingress rules of network policies, one object per rule, enforced and dry run, with the policy id and mode.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkPolicyIngressRule", DefaultParameterSetName = "Id")]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkPolicyIngressRule", DefaultParameterSetName = "Id", HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkPolicyIngressRule.md")]
     [OutputType(typeof(IngressRule))]
     public sealed class GetDbxNetworkPolicyIngressRuleCommand : DbxCmdlet
     {

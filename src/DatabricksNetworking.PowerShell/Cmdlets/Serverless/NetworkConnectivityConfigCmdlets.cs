@@ -13,7 +13,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets network connectivity configurations (NCCs): by id, or all of the account filtered by name and region.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkConnectivityConfig", DefaultParameterSetName = List)]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkConnectivityConfig", DefaultParameterSetName = List, HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkConnectivityConfig.md")]
     [OutputType(typeof(NetworkConnectivityConfig))]
     public sealed class GetDbxNetworkConnectivityConfigCommand : DbxCmdlet
     {
@@ -68,7 +68,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Creates a network connectivity configuration (NCC) for serverless compute in one region.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxNetworkConnectivityConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxNetworkConnectivityConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxNetworkConnectivityConfig.md")]
     [OutputType(typeof(NetworkConnectivityConfig))]
     public sealed class NewDbxNetworkConnectivityConfigCommand : DbxCmdlet
     {
@@ -113,7 +113,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Deletes a network connectivity configuration (NCC) that no workspace uses.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxNetworkConnectivityConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxNetworkConnectivityConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxNetworkConnectivityConfig.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxNetworkConnectivityConfigCommand : DbxCmdlet
     {

@@ -134,7 +134,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets the account's network policies (serverless egress control): by id (wildcards allowed) or all.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxNetworkPolicy")]
+    [Cmdlet(VerbsCommon.Get, "DbxNetworkPolicy", HelpUri = DbxCmdlet.HelpBase + "Get-DbxNetworkPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class GetDbxNetworkPolicyCommand : DbxCmdlet
     {
@@ -226,7 +226,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Creates a network policy from parameters: restriction mode, allowed and blocked domains, allowed S3 buckets, enforcement.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "New-DbxNetworkPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class NewDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet
     {
@@ -261,7 +261,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Replaces a network policy (PUT); parameters not given keep their current value.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxNetworkPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class SetDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet
     {
@@ -314,7 +314,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Deletes a network policy that no workspace uses; default-policy cannot be deleted.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxNetworkPolicy.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveDbxNetworkPolicyCommand : DbxCmdlet
     {
@@ -417,7 +417,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Adds domains and S3 buckets to the allow lists of a network policy.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "DbxNetworkPolicyDestination", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Add, "DbxNetworkPolicyDestination", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Add-DbxNetworkPolicyDestination.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class AddDbxNetworkPolicyDestinationCommand : NetworkPolicyDestinationCmdlet
     {
@@ -427,7 +427,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Removes domains and S3 buckets from the allow lists of a network policy.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxNetworkPolicyDestination", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxNetworkPolicyDestination", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxNetworkPolicyDestination.md")]
     [OutputType(typeof(NetworkPolicy))]
     public sealed class RemoveDbxNetworkPolicyDestinationCommand : NetworkPolicyDestinationCmdlet
     {

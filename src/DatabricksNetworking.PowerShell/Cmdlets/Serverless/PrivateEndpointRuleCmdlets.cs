@@ -14,7 +14,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets the private endpoint rules of a network connectivity configuration.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxPrivateEndpointRule")]
+    [Cmdlet(VerbsCommon.Get, "DbxPrivateEndpointRule", HelpUri = DbxCmdlet.HelpBase + "Get-DbxPrivateEndpointRule.md")]
     [OutputType(typeof(PrivateEndpointRule))]
     public sealed class GetDbxPrivateEndpointRuleCommand : DbxCmdlet
     {
@@ -54,7 +54,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Creates a private endpoint rule: serverless compute reaches S3 buckets, or a service in your VPC, over AWS PrivateLink.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EndpointServiceSet)]
+    [Cmdlet(VerbsCommon.New, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EndpointServiceSet, HelpUri = DbxCmdlet.HelpBase + "New-DbxPrivateEndpointRule.md")]
     [OutputType(typeof(PrivateEndpointRule))]
     public sealed class NewDbxPrivateEndpointRuleCommand : DbxCmdlet
     {
@@ -215,7 +215,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Changes a private endpoint rule (PATCH with update_mask): its domain names, its S3 buckets, or whether an S3 rule is enabled.</para>
     /// </summary>
-    [Cmdlet(VerbsData.Update, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Update-DbxPrivateEndpointRule.md")]
     [OutputType(typeof(PrivateEndpointRule))]
     public sealed class UpdateDbxPrivateEndpointRuleCommand : PrivateEndpointRuleCmdlet
     {
@@ -269,7 +269,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Deletes a private endpoint rule: PENDING and EXPIRED rules go at once, others are deactivated and removed after a day.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "DbxPrivateEndpointRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Remove-DbxPrivateEndpointRule.md")]
     [OutputType(typeof(PrivateEndpointRule))]
     public sealed class RemoveDbxPrivateEndpointRuleCommand : PrivateEndpointRuleCmdlet
     {

@@ -15,7 +15,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets the S3 bucket policy that restricts a bucket to private paths while keeping it reachable for Databricks: serverless compute through the NCC's S3 private endpoint rules, classic compute through your S3 gateway endpoints. Sends only reads; the policy is returned as JSON for put-bucket-policy.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxS3BucketPolicy")]
+    [Cmdlet(VerbsCommon.Get, "DbxS3BucketPolicy", HelpUri = DbxCmdlet.HelpBase + "Get-DbxS3BucketPolicy.md")]
     [OutputType(typeof(S3BucketPolicy))]
     public sealed class GetDbxS3BucketPolicyCommand : DbxCmdlet
     {

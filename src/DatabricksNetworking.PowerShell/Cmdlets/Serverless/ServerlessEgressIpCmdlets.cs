@@ -26,7 +26,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets the egress CIDRs of serverless compute for network connectivity configurations, one object per CIDR, for firewall rules or S3 bucket policies: Databricks' published outbound ranges for the NCC's region, or the NCC's legacy stable IPs.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxServerlessEgressIp", DefaultParameterSetName = All)]
+    [Cmdlet(VerbsCommon.Get, "DbxServerlessEgressIp", DefaultParameterSetName = All, HelpUri = DbxCmdlet.HelpBase + "Get-DbxServerlessEgressIp.md")]
     [OutputType(typeof(ServerlessEgressIp))]
     public sealed class GetDbxServerlessEgressIpCommand : DbxCmdlet
     {

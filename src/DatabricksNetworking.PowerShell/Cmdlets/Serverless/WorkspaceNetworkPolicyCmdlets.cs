@@ -12,7 +12,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Gets the network policy each workspace is bound to (the workspace network option).</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "DbxWorkspaceNetworkPolicy")]
+    [Cmdlet(VerbsCommon.Get, "DbxWorkspaceNetworkPolicy", HelpUri = DbxCmdlet.HelpBase + "Get-DbxWorkspaceNetworkPolicy.md")]
     [OutputType(typeof(WorkspaceNetworkOption))]
     public sealed class GetDbxWorkspaceNetworkPolicyCommand : DbxCmdlet
     {
@@ -46,7 +46,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// <summary>
     /// <para type="synopsis">Binds a workspace to a network policy; -NetworkPolicyId default-policy reverts to the account default.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "DbxWorkspaceNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxWorkspaceNetworkPolicy.md")]
     [OutputType(typeof(WorkspaceNetworkOption))]
     public sealed class SetDbxWorkspaceNetworkPolicyCommand : IngressGuardedCmdlet
     {
