@@ -3,6 +3,11 @@ using DatabricksNetworking.Emulator.Core;
 
 EmulatorOptions options;
 WebApplication app;
+if (args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    Console.WriteLine(EmulatorOptions.HelpText);
+    return 0;
+}
 try
 {
     options = EmulatorOptions.Parse(args);
@@ -14,7 +19,13 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
     Console.Error.WriteLine("DatabricksNetworking.Emulator: " + ex.Message);
     return 2;
 }
-await app.StartAsync();
+try { await app.StartAsync(); }
+catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    // Start-DbxEmulator reads this line (EmulatorOptions.PortInUseMarker) and turns it into DbxEmulatorPortInUse.
+    Console.Error.WriteLine($"DatabricksNetworking.Emulator: {EmulatorOptions.PortInUseMarker} port {options.Port} on 127.0.0.1 is already in use: give another --port, or 0 for a free one.");
+    return 3;
+}
 if (options.ParentPid > 0) ParentWatch.Start(options.ParentPid, app.Lifetime);
 // Start-DbxEmulator and build/Services.psm1 read this line: the URL, then the admin token of the /_emulator routes.
 Console.WriteLine("Emulator listening on " + EmulatorHost.Url(app) + " admin-token=" + options.AdminToken);

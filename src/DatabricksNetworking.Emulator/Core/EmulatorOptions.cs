@@ -50,6 +50,41 @@ public sealed class EmulatorOptions
     public int MaxOAuthTokens { get; set; } = 10000;
 
     public const string AdminTokenHeader = "X-Emulator-Admin-Token";
+    /// <summary>Start-DbxEmulator matches this text on stderr to report DbxEmulatorPortInUse.</summary>
+    public const string PortInUseMarker = "port-in-use:";
+
+    /// <summary>What --help prints: every option and what it does.</summary>
+    public const string HelpText = @"DatabricksNetworking.Emulator: the Databricks account and workspace APIs (networking) on 127.0.0.1,
+for tests, demos and trying the module without an account. Prints
+'Emulator listening on http://127.0.0.1:N admin-token=T' once it accepts requests.
+
+Usage: dotnet DatabricksNetworking.Emulator.dll [options]
+
+  --port N                   port on 127.0.0.1 (0, the default: a free port)
+  --seed-file PATH           start from this seed (JSON) instead of the built-in demo account
+  --state-file PATH          keep the state in this file across restarts (written atomically)
+  --seed N                   random seed of every fault knob (default 12345), so runs repeat
+  --latency-ms N             delay every answer by N ms
+  --fault-rate R             answer this share of requests (0..1) with a transient 5xx
+  --rate-limit [N]           answer 429 beyond N requests per second per caller (alone: 20)
+  --retry-after-seconds S    Retry-After of those 429 answers (default 1)
+  --drop-after-commit-rate R commit a change, then drop this share of the answers (lost responses)
+  --chaos [R]                hostile response bodies for this share of requests (alone: 1)
+  --chaos-rate R             the same as --chaos R
+  --chaos-kind KIND          always this kind of hostile body instead of a random one
+  --aws-endpoint URL         check networks and VPC endpoints against this AWS (EC2) endpoint, e.g. moto
+  --page-size N              page size of paged lists (default 50)
+  --token-ttl S              lifetime of OAuth access tokens in seconds (default 3600)
+  --pe-accept-delay S        seconds before a private endpoint rule is accepted (default 2)
+  --provisioning-seconds S   seconds a new workspace stays PROVISIONING (default 1)
+  --extra-workspaces N       add N generated workspaces with their network objects (benchmarks)
+  --quiet                    no request log
+  --parent-pid PID           exit when this process ends
+  --ip-ranges-file PATH      serve this file at /_emulator/ip-ranges.json instead of the built-in fixture
+  --admin-token T            token of the /_emulator control routes (default: $DBX_EMULATOR_ADMIN_TOKEN, else random)
+  --trust-forwarded-for      take X-Forwarded-For from loopback callers as the caller's address
+  --max-oauth-tokens N       keep at most N OAuth access tokens (default 10000)
+  --help, -h                 this text";
     public const string AdminTokenVariable = "DBX_EMULATOR_ADMIN_TOKEN";
 
     /// <summary>The admin token to use: the given one, the environment's, or a new random one.</summary>

@@ -141,6 +141,67 @@ Describe 'Start-DbxEmulator' {
         $err.FullyQualifiedErrorId | Should -BeLike 'DbxInvalidSeedFile*'
     }
 
+    It 'refuses a port that is already in use with one DbxEmulatorPortInUse error, no stack trace' {
+        $first = Start-DbxEmulator
+        try {
+            $port = ([uri]$first.Url).Port
+            $err = $null
+            try { Start-DbxEmulator -Port $port -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'DbxEmulatorPortInUse*'
+            $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $err.Exception.Message | Should -Match "port $port on 127\.0\.0\.1 is already in use"
+            $err.Exception.Message | Should -Not -Match '\bat \w+\.|Exception|\r?\n'
+            @(Get-Process -Name dotnet -ErrorAction SilentlyContinue | Where-Object { $_.Id -ne $first.ProcessId -and $_.CommandLine -match "--port $port\b" }) | Should -BeNullOrEmpty
+        } finally { $first | Stop-DbxEmulator }
+    }
+
+    It 'passes -ExtraWorkspaces to the emulator' {
+        $emu = Start-DbxEmulator -ExtraWorkspaces 5 -Connect
+        try {
+            $ws = @(Get-DbxWorkspace -Context $emu.Context)
+            $base = Start-DbxEmulator -Connect
+            try { $ws.Count | Should -Be (@(Get-DbxWorkspace -Context $base.Context).Count + 5) } finally { $base | Stop-DbxEmulator }
+        } finally { $emu | Stop-DbxEmulator }
+    }
+
+    It 'says what to install when dotnet has no ASP.NET Core runtime <Want>+ (<Case>)' -ForEach @(
+        @{ Case = 'none'; Runtimes = "Microsoft.NETCore.App 10.0.12 [/usr/share/dotnet/shared/Microsoft.NETCore.App]"; Want = 10 }
+        @{ Case = 'too old'; Runtimes = "Microsoft.AspNetCore.App 8.0.11 [/usr/share/dotnet/shared/Microsoft.AspNetCore.App]`nMicrosoft.NETCore.App 8.0.11 [/usr/share/dotnet/shared/Microsoft.NETCore.App]"; Want = 10 }
+    ) {
+        $file = Join-Path $TestDrive 'runtimes.txt'
+        Set-Content -Path $file -Value $Runtimes
+        $env:DBX_EMULATOR_LIST_RUNTIMES_FILE = $file
+        try {
+            $err = $null
+            try { Start-DbxEmulator -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'DbxEmulatorRuntimeMissing*'
+            $err.CategoryInfo.Category | Should -Be 'NotInstalled'
+            $err.Exception.Message | Should -Match "ASP\.NET Core Runtime $Want\.0 or later"
+            $err.Exception.Message | Should -Match "apt-get install aspnetcore-runtime-$Want\.0"
+            $err.Exception.Message | Should -Match "https://dotnet\.microsoft\.com/download/dotnet/$Want\.0"
+            if ($Case -eq 'too old') { $err.Exception.Message | Should -Match 'only ASP\.NET Core 8\.0\.11' }
+        } finally { Remove-Item Env:DBX_EMULATOR_LIST_RUNTIMES_FILE }
+    }
+
+    It 'starts when a newer ASP.NET Core runtime is the only one (roll forward)' {
+        $file = Join-Path $TestDrive 'runtimes-new.txt'
+        Set-Content -Path $file -Value "Microsoft.AspNetCore.App 11.0.0 [/x]"
+        $env:DBX_EMULATOR_LIST_RUNTIMES_FILE = $file
+        try { Start-DbxEmulator -WhatIf -ErrorAction Stop } finally { Remove-Item Env:DBX_EMULATOR_LIST_RUNTIMES_FILE }
+        [xml]$proj = Get-Content (Join-Path $PSScriptRoot '../../../src/DatabricksNetworking.Emulator/DatabricksNetworking.Emulator.csproj') -Raw
+        $proj.Project.PropertyGroup.RollForward | Where-Object { $_ } | Should -BeIn @('Major', 'LatestMajor')
+        $config = Get-Content (Join-Path (Split-Path (Get-Module DatabricksNetworking).Path) 'emulator/DatabricksNetworking.Emulator.runtimeconfig.json') -Raw | ConvertFrom-Json
+        $config.runtimeOptions.rollForward | Should -Be 'Major'
+    }
+
+    It 'the emulator answers --help with its options and exits 0 without listening' {
+        $dll = Join-Path (Split-Path (Get-Module DatabricksNetworking).Path) 'emulator/DatabricksNetworking.Emulator.dll'
+        $out = & dotnet $dll --help 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Not -Match '(?m)^Emulator listening on http://127\.0\.0\.1:\d+'
+        foreach ($o in '--port', '--seed-file', '--state-file', '--extra-workspaces', '--aws-endpoint', '--trust-forwarded-for', '--admin-token') { $out | Should -Match "(?m)^\s+$o\b.*\S" }
+    }
+
     It 'reports an id it did not start' {
         Stop-DbxEmulator -Id 999999 -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxEmulatorNotFound*'

@@ -131,6 +131,11 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         [Parameter]
         public string[]? ArgumentList { get; set; }
 
+        /// <summary>Adds this many generated workspaces, each with its network objects, to the seed (a large account for trying scale).</summary>
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public int ExtraWorkspaces { get; set; }
+
         /// <summary>Take the caller's address from X-Forwarded-For (loopback callers only), to try IP access lists from other addresses.</summary>
         [Parameter]
         public SwitchParameter TrustForwardedFor { get; set; }
@@ -170,11 +175,13 @@ namespace DatabricksNetworking.Cmdlets.Emulator
             if (RateLimit > 0) args.AddRange(new[] { "--rate-limit", RateLimit.ToString("R", CultureInfo.InvariantCulture) });
             if (DropAfterCommitRate > 0) args.AddRange(new[] { "--drop-after-commit-rate", DropAfterCommitRate.ToString("R", CultureInfo.InvariantCulture) });
             if (Seed.HasValue) args.AddRange(new[] { "--seed", Seed.Value.ToString(CultureInfo.InvariantCulture) });
+            if (ExtraWorkspaces > 0) args.AddRange(new[] { "--extra-workspaces", ExtraWorkspaces.ToString(CultureInfo.InvariantCulture) });
             if (TrustForwardedFor) args.Add("--trust-forwarded-for");
             if (ArgumentList != null) args.AddRange(ArgumentList);
             args.AddRange(new[] { "--parent-pid", Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) });
 
             var dotnet = FindDotnet();
+            CheckAspNetCoreRuntime(dotnet);
             var commandLine = string.Join(" ", args.Select(QuoteArgument));
             if (!ShouldProcess($"{dotnet} {commandLine}", "Start the Databricks emulator")) return;
             WriteVerbose($"Starting: {dotnet} {commandLine}");
@@ -220,6 +227,10 @@ namespace DatabricksNetworking.Cmdlets.Emulator
                 if (!exited) { try { process.Kill(); } catch (InvalidOperationException) { } }
                 string err;
                 lock (errors) err = errors.ToString().Trim();
+                var inUse = err.Split('\n').FirstOrDefault(l => l.Contains(PortInUseMarker));
+                if (exited && inUse != null)
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(inUse.Substring(inUse.IndexOf(PortInUseMarker, StringComparison.Ordinal) + PortInUseMarker.Length).Trim()),
+                        "DbxEmulatorPortInUse", ErrorCategory.ResourceUnavailable, Port));
                 var why = exited ? $"exited with code {process.ExitCode}" : $"did not report its address within {TimeoutSec} s";
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The emulator {why}.{(err.Length > 0 ? " " + err : "")}"),
                     "DbxEmulatorStartFailed", ErrorCategory.ResourceUnavailable, dll));
@@ -305,6 +316,43 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         }
 
         /// <summary>The dotnet host: this process when PowerShell runs as a .NET tool, else DOTNET_HOST_PATH, DOTNET_ROOT or PATH.</summary>
+        // The emulator's stderr line for a port already taken (EmulatorOptions.PortInUseMarker in the emulator).
+        private const string PortInUseMarker = "port-in-use:";
+        /// <summary>The emulator targets net10.0 with RollForward=Major: any ASP.NET Core runtime of this major or newer runs it.</summary>
+        internal const int MinAspNetCoreMajor = 10;
+        /// <summary>Test seam: a file whose text stands for the output of 'dotnet --list-runtimes'.</summary>
+        internal const string RuntimesFileVariable = "DBX_EMULATOR_LIST_RUNTIMES_FILE";
+
+        /// <summary>Refuses to start, saying what to install, when dotnet has no ASP.NET Core runtime the emulator can run on.</summary>
+        private void CheckAspNetCoreRuntime(string dotnet)
+        {
+            string list;
+            var fake = Environment.GetEnvironmentVariable(RuntimesFileVariable);
+            if (!string.IsNullOrEmpty(fake)) list = File.ReadAllText(fake);
+            else
+            {
+                try
+                {
+                    using var p = Process.Start(new ProcessStartInfo(dotnet, "--list-runtimes") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, CreateNoWindow = true })!;
+                    list = p.StandardOutput.ReadToEnd();
+                    p.WaitForExit(10000);
+                }
+                catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not run '{dotnet} --list-runtimes': {ex.Message}. The emulator needs the .NET runtime (dotnet) on PATH with the ASP.NET Core Runtime {MinAspNetCoreMajor}.0 or later.", ex),
+                        "DbxEmulatorRuntimeMissing", ErrorCategory.NotInstalled, dotnet));
+                    return;
+                }
+            }
+            var found = Regex.Matches(list, @"^Microsoft\.AspNetCore\.App (\d+)\.(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant)
+                .Cast<Match>().Select(m => m.Groups[1].Value + "." + m.Groups[2].Value).ToList();
+            if (found.Any(v => int.Parse(v.Split('.')[0], CultureInfo.InvariantCulture) >= MinAspNetCoreMajor)) return;
+            var have = found.Count == 0 ? "no ASP.NET Core runtime" : "only ASP.NET Core " + string.Join(", ", found);
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                $"The emulator needs the ASP.NET Core Runtime {MinAspNetCoreMajor}.0 or later, and '{dotnet}' has {have}. Install it: 'sudo apt-get install aspnetcore-runtime-{MinAspNetCoreMajor}.0' (Debian/Ubuntu), 'winget install Microsoft.DotNet.AspNetCore.{MinAspNetCoreMajor}' (Windows), 'brew install dotnet' (macOS), or from https://dotnet.microsoft.com/download/dotnet/{MinAspNetCoreMajor}.0 (the ASP.NET Core Runtime)."),
+                "DbxEmulatorRuntimeMissing", ErrorCategory.NotInstalled, dotnet));
+        }
+
         internal static string FindDotnet()
         {
             var exeName = Path.DirectorySeparatorChar == '\\' ? "dotnet.exe" : "dotnet";
