@@ -229,8 +229,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     if (endpointIds != null)
                     {
                         var others = (pa.AllowRules ?? new List<IngressPrivateRule>()).Where(r => !string.Equals(r.Label, IngressWire.AllowedEndpointsLabel, StringComparison.Ordinal)).ToList();
-                        if (ids.Count > 0) others.Add(new IngressPrivateRule { Label = IngressWire.AllowedEndpointsLabel, Origin = new IngressPrivateOrigin { Endpoints = new IngressEndpoints { EndpointIds = ids } } });
-                        pa.AllowRules = others.Count > 0 ? others : null;
+                        if (ids.Count > 0) others.Add(new IngressPrivateRule { Label = IngressWire.AllowedEndpointsLabel, Origin = new IngressPrivateOrigin { Endpoints = new IngressEndpoints { EndpointIds = ids.ToDbxList() } } });
+                        pa.AllowRules = others.Count > 0 ? others.ToDbxList() : null;
                     }
                     if (!(pa.AllowRules?.Count > 0))
                         warn($"Network policy '{id}' has private access RESTRICTED_ACCESS{(dryRun ? " (dry run)" : "")} without an allow rule: every request over a registered endpoint is refused. Give -AllowedEndpointId.");
