@@ -36,7 +36,7 @@ try {
         throw 'The lockout guard let an account console lockout through.'
     }
     catch [System.Management.Automation.ActionPreferenceStopException], [System.Management.Automation.RuntimeException] {
-        if ($_.FullyQualifiedErrorId -notlike 'DbxAccountIngressLockout*') { throw }
+        if ($_.FullyQualifiedErrorId -notlike 'DbxIngressLockout*') { throw }
         Write-Host "Refused ($($_.FullyQualifiedErrorId.Split(',')[0])): $($_.Exception.Message)" -ForegroundColor Red
     }
     Write-Host '# Without -Force nothing was written; account-policy is unchanged:' -ForegroundColor DarkGray

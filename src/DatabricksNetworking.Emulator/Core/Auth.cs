@@ -8,6 +8,11 @@ public static class Auth
     public const string OrgIdHeader = "X-Databricks-Org-Id";
     public const string WorkspaceIdHeader = "X-Databricks-Workspace-Id";
 
+    public const string InvalidAccessToken = "Invalid access token.";
+
+    /// <summary>Databricks personal access tokens start with <c>dapi</c> (the seeds' too); OAuth access tokens are JWTs.</summary>
+    public static bool IsPersonalAccessToken(string token) => token.StartsWith("dapi", StringComparison.Ordinal);
+
     public static (EmuRequest? Request, IResult? Error) Authenticate(HttpContext http, EmulatorServices services)
     {
         var state = services.State;
@@ -17,10 +22,18 @@ public static class Auth
         var token = header.Substring(7).Trim();
         TokenInfo? info;
         lock (state.Sync) state.Tokens.TryGetValue(token, out info);
+        // A personal access token the service does not know (never issued, revoked) or that has expired: the real answer is
+        // 403 {"error_code": 403, "message": "Invalid access token."} with the message in X-Databricks-Reason-Phrase
+        // (databricks-sdk-go#873, #917, #1046 wire logs). No public trace shows the real answer to a bad OAuth bearer, so
+        // those keep 401 UNAUTHENTICATED (what the client's one re-authentication on 401 expects).
         if (info == null)
-            return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token."));
+            return (null, IsPersonalAccessToken(token)
+                ? Emu.NumericError(http, 403, InvalidAccessToken, reasonPhraseHeader: true)
+                : Emu.Error(http, 401, "UNAUTHENTICATED", InvalidAccessToken));
         if (info.ExpiresAt.HasValue && info.ExpiresAt.Value <= services.Clock())
-            return (null, Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token: the token has expired."));
+            return (null, info.IsOAuth
+                ? Emu.Error(http, 401, "UNAUTHENTICATED", "Invalid access token: the token has expired.")
+                : Emu.NumericError(http, 403, InvalidAccessToken, reasonPhraseHeader: true));
 
         var path = http.Request.Path.Value ?? "";
         var ip = Middleware.ClientIp(http, services.Options.TrustForwardedFor);

@@ -17,7 +17,16 @@ namespace DatabricksNetworking.Posture
         public string CredentialsId { get; set; } = "";
         public string StorageConfigurationId { get; set; } = "";
         public bool FrontEnd { get; set; }
+        /// <summary>Also a Service Direct front end: an interface endpoint to the region's Service Direct service,
+        /// registered through the networking v1 endpoints API and APPROVED by Databricks.</summary>
+        public bool ServiceDirect { get; set; }
         public bool PublicAccessEnabled { get; set; } = true;
+
+        /// <summary>Users come in through PrivateLink (a front-end registration or a Service Direct endpoint).</summary>
+        public bool AnyFrontEnd => FrontEnd || ServiceDirect;
+        /// <summary>ACCOUNT with Service Direct: the PAS then admits every endpoint of the account, the Service Direct one
+        /// included (allowed_vpc_endpoint_ids lists VPC endpoint registrations only). ENDPOINT otherwise.</summary>
+        public string PrivateAccessLevel => ServiceDirect ? "ACCOUNT" : "ENDPOINT";
 
         public string WorkspaceGroupName => "databricks-workspace-" + VpcId;
         public string EndpointGroupName => "databricks-endpoint-" + VpcId;
@@ -33,6 +42,8 @@ namespace DatabricksNetworking.Posture
         public AwsVpcFacts Vpc { get; set; } = new AwsVpcFacts();
         public IReadOnlyList<AwsSecurityGroup> SecurityGroups { get; set; } = new AwsSecurityGroup[0];
         public IReadOnlyList<VpcEndpoint> Registrations { get; set; } = new VpcEndpoint[0];
+        /// <summary>Registered endpoints of the networking v1 API (read only with Service Direct).</summary>
+        public IReadOnlyList<NetworkEndpoint> NetworkEndpoints { get; set; } = new NetworkEndpoint[0];
         public IReadOnlyList<Network> Networks { get; set; } = new Network[0];
         public IReadOnlyList<PrivateAccessSettings> PrivateAccessSettings { get; set; } = new PrivateAccessSettings[0];
         public IReadOnlyList<Workspace> Workspaces { get; set; } = new Workspace[0];
@@ -43,7 +54,10 @@ namespace DatabricksNetworking.Posture
         ReadinessCheck, WorkspaceSecurityGroup, EndpointSecurityGroup, WorkspaceEndpoint, RelayEndpoint, FrontEndEndpoint,
         WorkspaceEndpointRegistration, RelayEndpointRegistration, FrontEndEndpointRegistration,
         NetworkConfiguration, PrivateAccessSettings, Workspace, WaitRunning, Reachability,
-        // Extension point: Service Direct (registered endpoints of the networking v1 API) slots in after FrontEndEndpointRegistration.
+        /// <summary>The interface endpoint to the region's Service Direct service (planned after FrontEndEndpoint).</summary>
+        ServiceDirectEndpoint,
+        /// <summary>Its registered endpoint (networking v1), waited for until APPROVED (planned after FrontEndEndpointRegistration).</summary>
+        ServiceDirectRegistration,
     }
 
     /// <summary>One step of the plan: what it creates or reuses, and (after a run) how it went.</summary>
@@ -78,14 +92,18 @@ namespace DatabricksNetworking.Posture
         public string? RestApiVpcEndpointId { get; set; }
         public string? RelayVpcEndpointId { get; set; }
         public string? FrontEndVpcEndpointId { get; set; }
+        public string? ServiceDirectAwsVpcEndpointId { get; set; }
+        /// <summary>The registered endpoint (networking v1 endpoint_id) of the Service Direct endpoint.</summary>
+        public string? ServiceDirectEndpointId { get; set; }
+        public string? ServiceDirectEndpointState { get; set; }
         public string? NetworkId { get; set; }
         public string? PrivateAccessSettingsId { get; set; }
         public long? WorkspaceId { get; set; }
         public string? WorkspaceStatus { get; set; }
         public string? DeploymentName { get; set; }
-        public string[] Created { get; set; } = new string[0];
-        public string[] Reused { get; set; } = new string[0];
-        public DeploymentStep[] Steps { get; set; } = new DeploymentStep[0];
+        public DbxList<string> Created { get; set; } = new string[0];
+        public DbxList<string> Reused { get; set; } = new string[0];
+        public DbxList<DeploymentStep> Steps { get; set; } = new DeploymentStep[0];
     }
 
     /// <summary>Pure planner of a PrivateLink workspace from an existing VPC: what exists → the ordered steps.
@@ -113,8 +131,8 @@ namespace DatabricksNetworking.Posture
             var endpointSubnetsMissing = r.EndpointSubnetIds.Where(id => !f.Vpc.Subnets.Any(s => s.SubnetId == id && s.VpcId == r.VpcId)).ToList();
             if (endpointSubnetsMissing.Count > 0)
                 failed.Add(new AwsVpcCheck(r.VpcId, "EndpointSubnetsInVpc", false, $"Endpoint subnets not in {r.VpcId}: {string.Join(", ", endpointSubnetsMissing)}.", $"Give -EndpointSubnetId subnets of {r.VpcId}."));
-            if (!r.PublicAccessEnabled && !r.FrontEnd)
-                failed.Add(new AwsVpcCheck(r.VpcId, "PublicAccess", false, "-PublicAccess Disabled without -FrontEnd leaves the users no way in (Databricks then accepts only PrivateLink connections).", "Add -FrontEnd, or keep -PublicAccess Enabled."));
+            if (!r.PublicAccessEnabled && !r.AnyFrontEnd)
+                failed.Add(new AwsVpcCheck(r.VpcId, "PublicAccess", false, "-PublicAccess Disabled without -FrontEnd or -ServiceDirect leaves the users no way in (Databricks then accepts only PrivateLink connections).", "Add -FrontEnd or -ServiceDirect, or keep -PublicAccess Enabled."));
             if (failed.Count == 0) Add(DeploymentStepKind.ReadinessCheck, "Check", r.VpcId, null, "DNS hostnames and resolution, subnets in two zones with /17-/26 masks, endpoint subnets in the VPC.");
             else Add(DeploymentStepKind.ReadinessCheck, "Blocked", r.VpcId, null, string.Join(" ", failed.Select(c => c.Name + ": " + c.Detail)), string.Join(" ", failed.Select(c => c.HowToFix)));
 
@@ -127,12 +145,14 @@ namespace DatabricksNetworking.Posture
             Endpoint(DeploymentStepKind.WorkspaceEndpoint, "workspace", "Workspace (REST API) service");
             Endpoint(DeploymentStepKind.RelayEndpoint, "relay", "secure cluster connectivity relay service");
             if (r.FrontEnd) Endpoint(DeploymentStepKind.FrontEndEndpoint, "frontend", "Workspace service, for the users (front-end)");
+            if (r.ServiceDirect) Endpoint(DeploymentStepKind.ServiceDirectEndpoint, "servicedirect", "Service Direct service, for the users (front-end)");
 
             // 7-9. Registrations of those endpoints with the account, by AWS endpoint id and region.
             var regs = new Dictionary<string, VpcEndpoint?>();
             Register(DeploymentStepKind.WorkspaceEndpointRegistration, "workspace", "rest");
             Register(DeploymentStepKind.RelayEndpointRegistration, "relay", "relay");
             if (r.FrontEnd) Register(DeploymentStepKind.FrontEndEndpointRegistration, "frontend", "frontend");
+            if (r.ServiceDirect) RegisterServiceDirect();
 
             // 10. Network configuration, by name.
             var net = f.Networks.FirstOrDefault(n => n.NetworkName == r.NetworkName);
@@ -145,12 +165,14 @@ namespace DatabricksNetworking.Posture
 
             // 11. Private access settings, by name.
             var pas = f.PrivateAccessSettings.FirstOrDefault(p => p.PrivateAccessSettingsName == r.PrivateAccessSettingsName && p.Region == r.Region);
-            var pasDetail = $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ENDPOINT, admitting the {(r.FrontEnd ? "front-end and " : "")}REST API registration.";
+            var pasDetail = r.ServiceDirect
+                ? $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ACCOUNT, admitting every endpoint of the account (the Service Direct endpoint is not a VPC endpoint registration, so an ENDPOINT list cannot name it)."
+                : $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ENDPOINT, admitting the {(r.FrontEnd ? "front-end and " : "")}REST API registration.";
             if (pas == null) Add(DeploymentStepKind.PrivateAccessSettings, "Create", r.PrivateAccessSettingsName, null, pasDetail);
-            else if ((pas.PublicAccessEnabled ?? false) != r.PublicAccessEnabled)
+            else if ((pas.PublicAccessEnabled ?? false) != r.PublicAccessEnabled || !string.Equals(pas.PrivateAccessLevel ?? "ACCOUNT", r.PrivateAccessLevel, StringComparison.OrdinalIgnoreCase))
                 Add(DeploymentStepKind.PrivateAccessSettings, "Blocked", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId,
-                    $"The private access settings '{r.PrivateAccessSettingsName}' exist with public access {(pas.PublicAccessEnabled == true ? "on" : "off")}.",
-                    "Change them with Set-DbxPrivateAccessSettings, or give -PublicAccess to match.");
+                    $"The private access settings '{r.PrivateAccessSettingsName}' exist with public access {(pas.PublicAccessEnabled == true ? "on" : "off")} at level {pas.PrivateAccessLevel ?? "ACCOUNT"}; this run needs public access {(r.PublicAccessEnabled ? "on" : "off")} at level {r.PrivateAccessLevel}.",
+                    "Change them with Set-DbxPrivateAccessSettings, or give -PublicAccess (and -ServiceDirect) to match.");
             else Add(DeploymentStepKind.PrivateAccessSettings, "Reuse", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId, pasDetail);
 
             // 12-14. Workspace, by name and region; then wait and check.
@@ -162,7 +184,7 @@ namespace DatabricksNetworking.Posture
                     "Fix what its status message names, then remove it (Remove-DbxWorkspace) and run the deployment again.");
             else Add(DeploymentStepKind.Workspace, "Reuse", r.Name, ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{ws.WorkspaceStatus}.");
             Add(DeploymentStepKind.WaitRunning, ws?.WorkspaceStatus == "RUNNING" ? "Check" : "Wait", r.Name, null, "PROVISIONING to RUNNING.");
-            Add(DeploymentStepKind.Reachability, "Check", r.Name, null, "The network configuration is VALID and the workspace has PrivateLink " + (r.FrontEnd ? "both ways." : "back-end (users over the internet)."));
+            Add(DeploymentStepKind.Reachability, "Check", r.Name, null, "The network configuration is VALID and the workspace has PrivateLink " + (r.AnyFrontEnd ? "both ways." : "back-end (users over the internet)."));
             return steps;
 
             void Group(DeploymentStepKind kind, string name, string what)
@@ -188,6 +210,29 @@ namespace DatabricksNetworking.Posture
                 Add(kind, reg == null ? "Create" : "Reuse", reg?.VpcEndpointName ?? r.RegistrationName(suffix), reg?.VpcEndpointId,
                     $"registration of {(e?.AwsVpcEndpointId ?? "the " + role + " endpoint")} with the account.");
             }
+
+            // The Service Direct endpoint is registered through the networking v1 endpoints API (found by AWS endpoint id and region).
+            void RegisterServiceDirect()
+            {
+                var e = endpoints["servicedirect"];
+                var reg = e == null ? null : f.NetworkEndpoints.FirstOrDefault(x => x.AwsVpcEndpointId == e.AwsVpcEndpointId && x.Region == r.Region);
+                var target = reg?.DisplayName ?? ServiceDirectDisplayName(r);
+                var what = $"registered endpoint (networking v1, use case SERVICE_DIRECT) of {(e?.AwsVpcEndpointId ?? "the Service Direct endpoint")}, waited for until APPROVED.";
+                if (reg == null) Add(DeploymentStepKind.ServiceDirectRegistration, "Create", target, null, what);
+                else if (reg.State == "FAILED" || reg.State == "DISCONNECTED")
+                    Add(DeploymentStepKind.ServiceDirectRegistration, "Blocked", target, reg.EndpointId,
+                        $"The registered endpoint '{reg.DisplayName}' ({reg.EndpointId}) of {e!.AwsVpcEndpointId} is {reg.State}.",
+                        $"Check that {e.AwsVpcEndpointId} is available and connects to the Service Direct service of {r.Region}, remove the registration (Remove-DbxNetworkEndpoint -EndpointId {reg.EndpointId}) and run the deployment again.");
+                else Add(DeploymentStepKind.ServiceDirectRegistration, "Reuse", target, reg.EndpointId, $"{reg.State}; {what}");
+            }
+        }
+
+        /// <summary>display_name of the Service Direct registration: "&lt;Name&gt;-service-direct" when that is an RFC 1034
+        /// label, else the endpoint's Name tag (always one: databricks-servicedirect-vpc-…).</summary>
+        public static string ServiceDirectDisplayName(PrivateLinkDeploymentRequest r)
+        {
+            var name = r.Name + "-service-direct";
+            return Validation.Names.IsEndpointDisplayName(name) ? name : r.EndpointName("servicedirect");
         }
     }
 }

@@ -96,12 +96,19 @@ public class FoundationEmulatorTests
     private const string Workspaces = "/api/2.0/accounts/" + InProcessEmulator.AccountId + "/workspaces";
 
     [Fact]
-    public async Task Missing_wrong_and_expired_tokens_get_401_with_the_databricks_error_body()
+    public async Task Missing_and_bad_OAuth_tokens_get_401_and_an_unknown_PAT_the_real_numeric_403()
     {
         await using var emu = await InProcessEmulator.Start();
         var missing = await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, Workspaces, null), 401, "UNAUTHENTICATED");
         Assert.Contains("Credential was not sent", (string)missing["message"]!);
-        var wrong = await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, Workspaces, "dapi-not-a-token"), 401, "UNAUTHENTICATED");
+        // databricks-sdk-go#873/#917: 403, numeric error_code, the message also in X-Databricks-Reason-Phrase.
+        var pat = await emu.Call(HttpMethod.Get, Workspaces, "dapi-not-a-token");
+        Assert.Equal(HttpStatusCode.Forbidden, pat.StatusCode);
+        Assert.Equal("Invalid access token.", pat.Headers.GetValues("X-Databricks-Reason-Phrase").Single());
+        var patBody = System.Text.Json.Nodes.JsonNode.Parse(await pat.Content.ReadAsStringAsync())!;
+        Assert.Equal(403, (int)patBody["error_code"]!);
+        Assert.Equal("Invalid access token.", (string)patBody["message"]!);
+        var wrong = await InProcessEmulator.ErrorBody(await emu.Call(HttpMethod.Get, Workspaces, "eyJ-not-an-oauth-token"), 401, "UNAUTHENTICATED");
         Assert.Equal("Invalid access token.", (string)wrong["message"]!);
 
         var token = await emu.OAuthToken();

@@ -120,6 +120,22 @@ public class FoundationErrorBodyTests
         Assert.Equal(System.Management.Automation.ErrorCategory.ResourceBusy, Cmdlets.ErrorRecords.CategoryFor(ex));
     }
 
+    [Fact]
+    public void An_unknown_personal_access_token_is_an_authentication_error_with_its_own_id_and_advice()
+    {
+        // The real body (databricks-sdk-go#873, #917) as the parser reads it: code "403", the service's message.
+        var parsed = Parse(403, "Forbidden", "{\"error_code\":403,\"message\":\"Invalid access token.\"}");
+        var ex = new DbxApiException(403, parsed.ErrorCode, parsed.Message, null, "GET", "/api/2.0/accounts/a/workspaces");
+        Assert.Equal("DbxApiInvalidAccessToken", Cmdlets.ErrorRecords.ErrorIdFor(ex));
+        Assert.Equal(System.Management.Automation.ErrorCategory.AuthenticationError, Cmdlets.ErrorRecords.CategoryFor(ex));
+        Assert.Contains("revoked", Cmdlets.ErrorRecords.InvalidAccessTokenAction);
+        Assert.Contains("-Interactive", Cmdlets.ErrorRecords.InvalidAccessTokenAction);
+        // Any other numeric 403 stays a permission problem.
+        var org = new DbxApiException(403, "403", "Invalid access to Org: 1", null, "GET", "/api/2.0/workspace-conf");
+        Assert.Equal("DbxApi403", Cmdlets.ErrorRecords.ErrorIdFor(org));
+        Assert.Equal(System.Management.Automation.ErrorCategory.PermissionDenied, Cmdlets.ErrorRecords.CategoryFor(org));
+    }
+
     [Theory]
     [InlineData(400, "INVALID_PARAMETER_VALUE", "InvalidArgument", "DbxApiInvalidParameterValue")]
     [InlineData(401, "UNAUTHENTICATED", "AuthenticationError", "DbxApiUnauthenticated")]

@@ -120,6 +120,19 @@ public class FoundationOAuthTests
     }
 
     [Fact]
+    public async Task A_403_invalid_access_token_is_final_and_never_an_OAuth_reauthentication()
+    {
+        var handler = TokenServer(_ => FakeHandler.Json(403, "{\"error_code\":403,\"message\":\"Invalid access token.\"}"));
+        var p = new OAuthM2MCredentialProvider(TokenEndpoint, "cid", "csecret-oauth-7", new HttpMessageInvoker(handler));
+        var t = new HttpUnderTest(handler, credentials: p);
+        var ex = await Assert.ThrowsAsync<DbxApiException>(() => t.Send(HttpMethod.Get));
+        Assert.Equal(403, ex.StatusCode);
+        Assert.Equal("DbxApiInvalidAccessToken", Cmdlets.ErrorRecords.ErrorIdFor(ex));
+        Assert.Equal(1, p.TokensFetched);
+        Assert.Equal(1, handler.Count("/api/"));
+    }
+
+    [Fact]
     public async Task A_refused_client_is_an_authentication_error_without_the_secret()
     {
         var handler = new FakeHandler((_, _, _) => FakeHandler.Json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}"));

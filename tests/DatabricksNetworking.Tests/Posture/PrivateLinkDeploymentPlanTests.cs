@@ -9,10 +9,10 @@ public sealed class PrivateLinkDeploymentPlanTests
 {
     private const string Vpc = "vpc-0123456789abcdef0";
 
-    private static PrivateLinkDeploymentRequest Request(bool frontEnd = false, bool publicAccess = true) => new()
+    private static PrivateLinkDeploymentRequest Request(bool frontEnd = false, bool publicAccess = true, bool serviceDirect = false) => new()
     {
         Name = "ws", Region = "us-east-1", VpcId = Vpc, SubnetIds = new[] { "subnet-aaaaaaaa", "subnet-bbbbbbbb" }, EndpointSubnetIds = new[] { "subnet-cccccccc" },
-        CredentialsId = "c", StorageConfigurationId = "s", FrontEnd = frontEnd, PublicAccessEnabled = publicAccess,
+        CredentialsId = "c", StorageConfigurationId = "s", FrontEnd = frontEnd, PublicAccessEnabled = publicAccess, ServiceDirect = serviceDirect,
     };
 
     private static AwsVpcFacts GoodVpc(bool dns = true) => new()
@@ -73,5 +73,54 @@ public sealed class PrivateLinkDeploymentPlanTests
         var step = PrivateLinkDeploymentPlanner.Plan(Request(frontEnd: true), facts).Single(s => s.Kind == DeploymentStepKind.Workspace);
         Assert.Equal("Blocked", step.Action);
         Assert.Contains("Remove-DbxWorkspace", step.HowToFix);
+    }
+
+    [Fact]
+    public void Service_direct_adds_its_endpoint_and_registration_and_an_account_level_pas_that_may_turn_public_access_off()
+    {
+        var steps = PrivateLinkDeploymentPlanner.Plan(Request(serviceDirect: true, publicAccess: false), new PrivateLinkDeploymentFacts { Vpc = GoodVpc() });
+        Assert.Equal(new[]
+        {
+            DeploymentStepKind.ReadinessCheck, DeploymentStepKind.WorkspaceSecurityGroup, DeploymentStepKind.EndpointSecurityGroup,
+            DeploymentStepKind.WorkspaceEndpoint, DeploymentStepKind.RelayEndpoint, DeploymentStepKind.ServiceDirectEndpoint,
+            DeploymentStepKind.WorkspaceEndpointRegistration, DeploymentStepKind.RelayEndpointRegistration, DeploymentStepKind.ServiceDirectRegistration,
+            DeploymentStepKind.NetworkConfiguration, DeploymentStepKind.PrivateAccessSettings, DeploymentStepKind.Workspace,
+            DeploymentStepKind.WaitRunning, DeploymentStepKind.Reachability,
+        }, steps.Select(s => s.Kind));
+        Assert.Equal("Check", steps[0].Action);
+        Assert.Equal(11, steps.Count(s => s.Action == "Create"));
+        Assert.Equal("databricks-servicedirect-" + Vpc, steps.Single(s => s.Kind == DeploymentStepKind.ServiceDirectEndpoint).Target);
+        Assert.Equal("ws-service-direct", steps.Single(s => s.Kind == DeploymentStepKind.ServiceDirectRegistration).Target);
+        Assert.Contains("level ACCOUNT", steps.Single(s => s.Kind == DeploymentStepKind.PrivateAccessSettings).Detail);
+    }
+
+    [Fact]
+    public void A_service_direct_registration_is_reused_by_aws_endpoint_id_and_a_failed_one_blocks()
+    {
+        var vpc = GoodVpc();
+        vpc.DatabricksEndpoints = new[] { new AwsVpcEndpoint { AwsVpcEndpointId = "vpce-22222222", VpcId = Vpc, Service = "ServiceDirect", State = "available", Tags = new() { ["Name"] = "databricks-servicedirect-" + Vpc } } };
+        NetworkEndpoint Registered(string state) => new() { EndpointId = "e1", DisplayName = "ws-service-direct", Region = "us-east-1", State = state, AwsVpcEndpointInfo = new AwsVpcEndpointInfo { AwsVpcEndpointId = "vpce-22222222" } };
+        DeploymentStep Step(string state) => PrivateLinkDeploymentPlanner.Plan(Request(serviceDirect: true), new PrivateLinkDeploymentFacts { Vpc = vpc, NetworkEndpoints = new[] { Registered(state) } })
+            .Single(s => s.Kind == DeploymentStepKind.ServiceDirectRegistration);
+
+        Assert.Equal(("Reuse", "e1"), (Step("APPROVED").Action, Step("APPROVED").Id));
+        Assert.Equal("Reuse", Step("PENDING").Action);
+        var failed = Step("FAILED");
+        Assert.Equal("Blocked", failed.Action);
+        Assert.Contains("Remove-DbxNetworkEndpoint -EndpointId e1", failed.HowToFix);
+        // Another region's registration of the same AWS id is not this deployment's.
+        var other = PrivateLinkDeploymentPlanner.Plan(Request(serviceDirect: true), new PrivateLinkDeploymentFacts
+        {
+            Vpc = vpc, NetworkEndpoints = new[] { new NetworkEndpoint { EndpointId = "e2", Region = "us-west-2", State = "APPROVED", AwsVpcEndpointInfo = new AwsVpcEndpointInfo { AwsVpcEndpointId = "vpce-22222222" } } },
+        }).Single(s => s.Kind == DeploymentStepKind.ServiceDirectRegistration);
+        Assert.Equal("Create", other.Action);
+    }
+
+    [Fact]
+    public void A_name_that_is_no_rfc1034_label_names_the_service_direct_registration_after_the_endpoint()
+    {
+        var r = Request(serviceDirect: true);
+        r.Name = "my_workspace";
+        Assert.Equal("databricks-servicedirect-" + Vpc, PrivateLinkDeploymentPlanner.ServiceDirectDisplayName(r));
     }
 }

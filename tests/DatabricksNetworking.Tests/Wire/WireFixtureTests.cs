@@ -70,7 +70,8 @@ public class WireFixtureTests
             req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token switch
             {
                 "workspace" => InProcessEmulator.WorkspaceToken,
-                "bogus" => "dapi-not-a-token",
+                "bogus" => "dapi-not-a-token",              // a personal access token the service does not know
+                "bogus-oauth" => "eyJ-not-an-oauth-token",  // an OAuth bearer the service does not know
                 _ => InProcessEmulator.AccountToken,
             });
         var org = step["org_id"] ?? (step == replay ? replay?["org_id"] : null);

@@ -91,4 +91,29 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $pas.PublicAccessEnabled | Should -BeFalse
         $pas.AllowedVpcEndpointIds | Should -Contain $d.FrontEndVpcEndpointId
     }
+
+    It 'deploys Service Direct front-end PrivateLink from an empty VPC (endpoint APPROVED, public access off), and a second run changes nothing' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName sd)
+        $d = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled
+        $d.WorkspaceStatus | Should -Be 'RUNNING'
+        $d.Created.Count | Should -Be 11
+        $d.ServiceDirectEndpointState | Should -Be 'APPROVED'
+        $sd = Get-DbxNetworkEndpoint -EndpointId $d.ServiceDirectEndpointId
+        $sd.State | Should -Be 'APPROVED'
+        $sd.UseCase | Should -Be 'SERVICE_DIRECT'
+        $sd.AwsVpcEndpointId | Should -Be $d.ServiceDirectAwsVpcEndpointId
+        (Get-DbxAwsVpcEndpoint -AwsVpcEndpointId $d.ServiceDirectAwsVpcEndpointId).Service | Should -Be 'ServiceDirect'
+        $pas = Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $d.PrivateAccessSettingsId
+        $pas.PublicAccessEnabled | Should -BeFalse
+        $pas.PrivateAccessLevel | Should -Be 'ACCOUNT'
+        (Get-DbxWorkspace -WorkspaceId $d.WorkspaceId).NetworkId | Should -Be $d.NetworkId
+
+        Reset-EmulatorRequests -Url $emulator.Url
+        $again = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled
+        $again.Created | Should -BeNullOrEmpty
+        $again.ServiceDirectEndpointId | Should -Be $d.ServiceDirectEndpointId
+        $again.ServiceDirectEndpointState | Should -Be 'APPROVED'
+        Get-PostCount | Should -Be 0
+    }
 }

@@ -138,11 +138,18 @@ client_secret = $($seed.ClientSecret)
         Get-DbxContext -Account | Should -BeNullOrEmpty
     }
 
-    It 'gives an AuthenticationError record for a wrong token' {
+    It 'gives an AuthenticationError record for a personal access token the service does not know (the real 403)' {
+        $before = Get-TokenRequestCount
         $err = $null
         try { Connect-DbxAccount -AccountHost $url -AccountId $seed.AccountId -Token (ConvertTo-TestSecret 'dapi-wrong-token-0000') -ErrorAction Stop } catch { $err = $_ }
         $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
-        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiUnauthenticated*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidAccessToken*'
+        $err.Exception.StatusCode | Should -Be 403
+        $err.Exception.ServiceMessage | Should -Be 'Invalid access token.'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'revoked'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Access tokens'
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Interactive'
+        (Get-TokenRequestCount) - $before | Should -Be 0   # not treated as an OAuth token to renew
     }
 
     It 'gives PermissionDenied to a principal of another account' {

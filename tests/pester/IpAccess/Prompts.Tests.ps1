@@ -34,8 +34,7 @@ Describe 'Every exposure and lockout prompt defaults to No' {
             'Wide ALLOW entry'                             = 'here'
             'Remove an object the snapshot does not have'  = 'here'
             'Workspace access lockout'                     = 'Classic/WorkspaceBinding.Tests.ps1'
-            'Ingress lockout'                              = 'Serverless/IngressLockout.Tests.ps1 (every path answered with the default)'
-            'Account console lockout'                      = 'here'
+            'Ingress lockout'                              = 'Serverless/IngressLockout.Tests.ps1 (every path answered with the default), and the account console here'
         }
     }
 
@@ -65,10 +64,10 @@ Describe 'Every exposure and lockout prompt defaults to No' {
         (Get-DbxIpAccessListFeature -Context $ctx -WorkspaceId $ws).Enabled | Should -BeFalse
     }
 
-    It 'the account console lockout question defaults to No, and the default changes nothing' {
+    It 'the ingress lockout question for the account console defaults to No, and the default changes nothing' {
         $before = Get-DbxAccountIngressPolicy -Context $ctx | ConvertTo-Json -Depth 10 -Compress
         $r = Invoke-WithAnsweringHost -1 { param($c) Set-DbxAccountIngressPolicy -Context $c -PublicAccessRestrictionMode RestrictedAccess -CallerIpAddress 192.0.2.10 -Confirm:$false } @($ctx)
-        $i = [array]::FindIndex([string[]]$r.Prompts, [Predicate[string]] { param($p) $p -like 'Account console lockout:*' })
+        $i = [array]::FindIndex([string[]]$r.Prompts, [Predicate[string]] { param($p) $p -like 'Ingress lockout:*account console*' })
         $i | Should -BeGreaterOrEqual 0 -Because 'restricted access with no allow rule locks 192.0.2.10 out of the account console'
         $r.Defaults[$i] | Should -Be 'No'
         Get-DbxAccountIngressPolicy -Context $ctx | ConvertTo-Json -Depth 10 -Compress | Should -Be $before

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using DatabricksNetworking.Aws;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Cmdlets.Classic;
 using DatabricksNetworking.Completion;
 using DatabricksNetworking.Data;
 using DatabricksNetworking.Models;
@@ -63,7 +64,13 @@ namespace DatabricksNetworking.Cmdlets.Aws
         [Parameter]
         public SwitchParameter FrontEnd { get; set; }
 
-        /// <summary>Whether users may still come over the internet (Disabled needs -FrontEnd).</summary>
+        /// <summary>Also a Service Direct front end: an interface endpoint to the region's Service Direct service, registered
+        /// with the account (networking v1 endpoints) and waited for until APPROVED. The private access settings are then
+        /// ACCOUNT level, so they admit it.</summary>
+        [Parameter]
+        public SwitchParameter ServiceDirect { get; set; }
+
+        /// <summary>Whether users may still come over the internet (Disabled needs -FrontEnd or -ServiceDirect).</summary>
         [Parameter]
         public DeploymentPublicAccess PublicAccess { get; set; } = DeploymentPublicAccess.Enabled;
 
@@ -88,6 +95,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 throw new DbxValidationException("DbxInvalidName", nameError!, Text.Printable(Name));
             if (Region == null) throw new DbxValidationException("DbxInvalidRegion", "Give -Region: the workspace, its VPC and its endpoints are in one region.", Name);
             if (!Regions.IsSupported(Region)) throw new DbxValidationException("DbxInvalidRegion", Regions.Describe(Region), Region);
+            if (ServiceDirect && !PrivateLinkServices.ServiceDirect.Any(s => s.Region == Region))
+                throw new DbxValidationException("DbxInvalidRegion", $"Databricks publishes no Service Direct endpoint service for {Region}; use -FrontEnd (a front-end endpoint to the Workspace service) there.", Region);
             AwsIdCheck.Require(VpcId, "vpc", "VpcId");
             AwsIdCheck.RequireAll(SubnetId, "subnet", "SubnetId");
             AwsIdCheck.RequireAll(EndpointSubnetId, "subnet", "SubnetId");
@@ -98,7 +107,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
             request = new PrivateLinkDeploymentRequest
             {
                 Name = name, Region = Region, VpcId = VpcId, SubnetIds = SubnetId.Distinct().ToArray(), EndpointSubnetIds = EndpointSubnetId.Distinct().ToArray(),
-                CredentialsId = CredentialsId, StorageConfigurationId = StorageConfigurationId, FrontEnd = FrontEnd, PublicAccessEnabled = PublicAccess == DeploymentPublicAccess.Enabled,
+                CredentialsId = CredentialsId, StorageConfigurationId = StorageConfigurationId, FrontEnd = FrontEnd, ServiceDirect = ServiceDirect, PublicAccessEnabled = PublicAccess == DeploymentPublicAccess.Enabled,
             };
             result.Name = name; result.Region = Region; result.VpcId = VpcId;
 
@@ -125,13 +134,15 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     progress.PercentComplete = (step.Order - 1) * 100 / steps.Count;
                     progress.StatusDescription = $"Step {step.Order}/{steps.Count}: {step.Action} {step.Kind} {step.Target}";
                     WriteProgress(progress);
-                    if (step.Action == "Reuse") { Record(step, step.Id!, false); step.Status = "Done"; WriteVerbose($"Step {step.Order} {step.Kind}: reusing {step.Target} ({step.Id})."); continue; }
+                    // A reused registered endpoint that is not APPROVED yet (a run that timed out) is waited for again.
+                    var reusedWait = step.Action == "Reuse" && step.Kind == DeploymentStepKind.ServiceDirectRegistration && !WhatIfRequested;
+                    if (step.Action == "Reuse" && !reusedWait) { Record(step, step.Id!, false); step.Status = "Done"; WriteVerbose($"Step {step.Order} {step.Kind}: reusing {step.Target} ({step.Id})."); continue; }
                     if (step.Changes && !ShouldProcess($"{step.Kind} '{step.Target}' ({step.Detail})", $"Step {step.Order}: create"))
                     {
                         step.Status = "NotRun";
                         continue;
                     }
-                    if (!step.Changes && (WhatIfRequested || result.WorkspaceId == null && step.Kind != DeploymentStepKind.ReadinessCheck)) { step.Status = "NotRun"; continue; }
+                    if (!step.Changes && !reusedWait && (WhatIfRequested || result.WorkspaceId == null && step.Kind != DeploymentStepKind.ReadinessCheck)) { step.Status = "NotRun"; continue; }
                     try
                     {
                         Execute(step);
@@ -175,6 +186,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 Vpc = vpc,
                 SecurityGroups = vpc.SecurityGroups,
                 Registrations = Run(ct => new VpcEndpointsApi(account).ListAsync(ct)),
+                // The networking v1 list only when it matters: a run without Service Direct reads what it always read.
+                NetworkEndpoints = ServiceDirect ? RunPaged<NetworkEndpoint>((token, ct) => new NetworkEndpointsApi(account).ListPageAsync(token, ct)).ToList() : new List<NetworkEndpoint>(),
                 Networks = Run(ct => new NetworksApi(account).ListAsync(ct)),
                 PrivateAccessSettings = Run(ct => new PrivateAccessSettingsApi(account).ListAsync(ct)),
                 Workspaces = Run(ct => new WorkspacesApi(account).ListAsync(ct)),
@@ -195,6 +208,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.WorkspaceEndpointRegistration: result.RestApiVpcEndpointId = id; break;
                 case DeploymentStepKind.RelayEndpointRegistration: result.RelayVpcEndpointId = id; break;
                 case DeploymentStepKind.FrontEndEndpointRegistration: result.FrontEndVpcEndpointId = id; break;
+                case DeploymentStepKind.ServiceDirectEndpoint: result.ServiceDirectAwsVpcEndpointId = id; break;
+                case DeploymentStepKind.ServiceDirectRegistration: result.ServiceDirectEndpointId = id; break;
                 case DeploymentStepKind.NetworkConfiguration: result.NetworkId = id; break;
                 case DeploymentStepKind.PrivateAccessSettings: result.PrivateAccessSettingsId = id; break;
                 case DeploymentStepKind.Workspace: result.WorkspaceId = long.Parse(id, CultureInfo.InvariantCulture); break;
@@ -227,6 +242,20 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.RelayEndpoint:
                     Record(step, CreateEndpoint(step.Target, PrivateLinkServiceKind.Relay), true);
                     return;
+                case DeploymentStepKind.ServiceDirectEndpoint:
+                    Record(step, CreateEndpoint(step.Target, PrivateLinkServiceKind.ServiceDirect), true);
+                    return;
+                case DeploymentStepKind.ServiceDirectRegistration:
+                {
+                    var api = new NetworkEndpointsApi(account);
+                    var reused = step.Action == "Reuse";
+                    var reg = reused ? Run(ct => api.GetAsync(step.Id!, ct))
+                        : CreateOnce($"network endpoint '{step.Target}' of {result.ServiceDirectAwsVpcEndpointId}", ct => api.CreateAsync(step.Target, request.Region, result.ServiceDirectAwsVpcEndpointId!, ct),
+                            (notBefore, ct) => NewDbxNetworkEndpointCommand.FindAsync(api, result.ServiceDirectAwsVpcEndpointId!, request.Region, ct));
+                    Record(step, reg.EndpointId!, !reused);
+                    result.ServiceDirectEndpointState = WaitApproved(api, reg).State;
+                    return;
+                }
                 case DeploymentStepKind.WorkspaceEndpointRegistration:
                     Record(step, Register(step.Target, result.WorkspaceAwsVpcEndpointId!), true);
                     return;
@@ -241,8 +270,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     var api = new NetworksApi(account);
                     var body = new Network
                     {
-                        NetworkName = step.Target, VpcId = request.VpcId, SubnetIds = request.SubnetIds.ToList(), SecurityGroupIds = new List<string> { result.WorkspaceSecurityGroupId! },
-                        VpcEndpoints = new NetworkVpcEndpoints { RestApi = new List<string> { result.RestApiVpcEndpointId! }, DataplaneRelay = new List<string> { result.RelayVpcEndpointId! } },
+                        NetworkName = step.Target, VpcId = request.VpcId, SubnetIds = request.SubnetIds.ToDbxList(), SecurityGroupIds = new DbxList<string> { result.WorkspaceSecurityGroupId! },
+                        VpcEndpoints = new NetworkVpcEndpoints { RestApi = new DbxList<string> { result.RestApiVpcEndpointId! }, DataplaneRelay = new DbxList<string> { result.RelayVpcEndpointId! } },
                     };
                     var net = CreateOnce($"network configuration '{body.NetworkName}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                         (await api.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(n => n.NetworkName == body.NetworkName && n.VpcId == body.VpcId));
@@ -252,12 +281,12 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.PrivateAccessSettings:
                 {
                     var api = new PrivateAccessSettingsApi(account);
-                    var allowed = new List<string> { result.RestApiVpcEndpointId! };
+                    var allowed = new DbxList<string> { result.RestApiVpcEndpointId! };
                     if (result.FrontEndVpcEndpointId != null) allowed.Add(result.FrontEndVpcEndpointId);
                     var body = new PrivateAccessSettings
                     {
-                        PrivateAccessSettingsName = step.Target, Region = request.Region, PrivateAccessLevel = "ENDPOINT",
-                        PublicAccessEnabled = request.PublicAccessEnabled, AllowedVpcEndpointIds = allowed,
+                        PrivateAccessSettingsName = step.Target, Region = request.Region, PrivateAccessLevel = request.PrivateAccessLevel,
+                        PublicAccessEnabled = request.PublicAccessEnabled, AllowedVpcEndpointIds = request.PrivateAccessLevel == "ENDPOINT" ? allowed : null,
                     };
                     var pas = CreateOnce($"private access settings '{body.PrivateAccessSettingsName}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                         (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(p => p.PrivateAccessSettingsName == body.PrivateAccessSettingsName && p.Region == body.Region));
@@ -365,6 +394,25 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 reg = Run(ct => api.GetAsync(reg.VpcEndpointId!, ct));
             }
             return reg.VpcEndpointId!;
+        }
+
+        /// <summary>Polls the registered endpoint until APPROVED; FAILED, DISCONNECTED or the timeout fail the step.</summary>
+        private NetworkEndpoint WaitApproved(NetworkEndpointsApi api, NetworkEndpoint reg)
+        {
+            string name = reg.DisplayName ?? "", awsEndpointId = reg.AwsVpcEndpointId ?? "";
+            var deadline = DateTime.UtcNow.AddSeconds(TimeoutSec);
+            while (true)
+            {
+                var outcome = NewDbxNetworkEndpointCommand.Classify(reg.State);
+                if (outcome == WaitOutcome.Done) return reg;
+                if (outcome == WaitOutcome.Failed || DateTime.UtcNow >= deadline)
+                    throw new DbxValidationException("DbxNetworkEndpointNotApproved",
+                        $"The registered endpoint '{name}' ({reg.EndpointId}) of {awsEndpointId} is {reg.State}, not APPROVED. Check that {awsEndpointId} is available and connects to the Service Direct service of {request.Region}; then remove the registration (Remove-DbxNetworkEndpoint -EndpointId {reg.EndpointId}) and run again.",
+                        reg.EndpointId, ErrorCategory.InvalidResult);
+                CancelToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                CancelToken.ThrowIfCancellationRequested();
+                reg = Run(ct => api.GetAsync(reg.EndpointId!, ct));
+            }
         }
 
         private ErrorRecord StepFailed(DeploymentStep step, Exception ex)

@@ -122,7 +122,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
             if (final != null) WriteObject(final);
         }
 
-        private static async Task<NetworkEndpoint?> FindAsync(NetworkEndpointsApi api, string awsId, string region, CancellationToken ct)
+        internal static async Task<NetworkEndpoint?> FindAsync(NetworkEndpointsApi api, string awsId, string region, CancellationToken ct)
         {
             string? token = null;
             do

@@ -16,6 +16,7 @@ namespace DatabricksNetworking.Cmdlets
         {
             if (ex is DbxRequestRefusedException refused) return refused.IsCredentialPin ? ErrorCategory.SecurityError : ErrorCategory.InvalidArgument;
             if (ex is DbxInvalidResponseException) return ErrorCategory.InvalidResult;
+            if (IsInvalidAccessToken(ex)) return ErrorCategory.AuthenticationError;
             switch (ex.StatusCode)
             {
                 case 0: return ex.ErrorCode == "TIMEOUT" ? ErrorCategory.OperationTimeout : ErrorCategory.ConnectionError;
@@ -38,6 +39,7 @@ namespace DatabricksNetworking.Cmdlets
             if (ex is DbxRequestRefusedException refused) return refused.ErrorId;
             if (ex is DbxInvalidResponseException) return "DbxApiInvalidResponse";
             if (ex.StatusCode == 0) return ex.ErrorCode == "TIMEOUT" ? "DbxApiTimeout" : "DbxApiConnectionError";
+            if (IsInvalidAccessToken(ex)) return "DbxApiInvalidAccessToken";
             if (!string.IsNullOrEmpty(ex.ErrorCode)) return "DbxApi" + Pascal(ex.ErrorCode!);
             return "DbxApiHttp" + ex.StatusCode.ToString(CultureInfo.InvariantCulture);
         }
@@ -106,8 +108,22 @@ namespace DatabricksNetworking.Cmdlets
             "DATABRICKS_CLIENT_SECRET", "DATABRICKS_AUTH_TYPE", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CONFIG_FILE",
         };
 
+        /// <summary>
+        /// The real service's answer to a personal access token it does not know (revoked, expired, never issued here):
+        /// <c>403 {"error_code": 403, "message": "Invalid access token."}</c> (databricks-sdk-go#873, #917). A credential
+        /// problem, not a missing permission; not an OAuth token to renew either (DbxHttp re-authenticates on 401 only).
+        /// </summary>
+        public static bool IsInvalidAccessToken(DbxApiException ex) =>
+            ex.StatusCode == 403 && ex.ServiceMessage.StartsWith("Invalid access token", StringComparison.Ordinal);
+
+        internal const string InvalidAccessTokenAction =
+            "The service does not know this personal access token: it was revoked, has expired, or was issued by another workspace or deployment. " +
+            "Create a new one (workspace Settings > Developer > Access tokens, or `databricks tokens create`) and connect again with -Token, " +
+            "or sign in another way: -Interactive (browser sign-in), -ClientId with -ClientSecret (an OAuth service principal), or a profile that `databricks auth login` wrote (-Profile).";
+
         private static string? Recommend(DbxApiException ex)
         {
+            if (IsInvalidAccessToken(ex)) return InvalidAccessTokenAction;
             switch (ex.StatusCode)
             {
                 case 401: return "Check the token or the OAuth client id and secret of the context (Get-DbxContext), then connect again.";

@@ -39,11 +39,11 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     }
 
     /// <summary>
-    /// <para type="synopsis">Changes the account-level ingress policy (account-policy) from parameters, through the account console lockout guard.</para>
+    /// <para type="synopsis">Changes the account-level ingress policy (account-policy) from parameters, through the ingress lockout guard (the account console: AccountUi and AccountApi).</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DbxAccountIngressPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(NetworkPolicy))]
-    public sealed class SetDbxAccountIngressPolicyCommand : DbxCmdlet
+    public sealed class SetDbxAccountIngressPolicyCommand : IngressGuardedCmdlet
     {
         /// <summary>Public ingress of the account console/APIs: FullAccess (allowed unless a deny rule matches) or RestrictedAccess (only what an allow rule matches).</summary>
         [Parameter]
@@ -57,18 +57,6 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>-PublicAccessRestrictionMode and -IngressRule go to ingress_dry_run: they only log what they would decide (on a real account, account-level denials are not logged).</summary>
         [Parameter]
         public SwitchParameter IngressDryRun { get; set; }
-
-        /// <summary>Your public IPv4 address as the service sees it, for the lockout guard; defaults to the context's (given, learned or looked up).</summary>
-        [Parameter]
-        public string? CallerIpAddress { get; set; }
-
-        /// <summary>Addresses that must keep reaching the account console (break-glass), checked like yours.</summary>
-        [Parameter]
-        public string[]? BreakGlassIpAddress { get; set; }
-
-        /// <summary>Skip the confirmation prompts, including the lockout guard's (never -WhatIf).</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
 
         /// <summary>Writes the policy as stored after the change.</summary>
         [Parameter]
@@ -101,88 +89,18 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode and/or -IngressRule (rules from New-DbxIngressRule -Account).", id);
             // Local checks first (rule levels, addresses, identities), so bad input fails before any request.
             IngressRules.Apply(new NetworkPolicy { NetworkPolicyId = id }, PublicAccessRestrictionMode, rules, IngressDryRun, _ => { });
-            var checks = GuardRequests();
+            IngressGuardPeople.From(GuardOptions, Context ?? DbxSession.DefaultAccount); // bad -CallerIpAddress/-BreakGlass* fail here, before the read
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(id, ct));
             policy.NetworkPolicyId = id;
+            var before = IngressLockoutGuard.Copy(policy.Ingress);
             IngressRules.Apply(policy, PublicAccessRestrictionMode, rules, IngressDryRun, WriteWarning);
-            if (!ShouldChange(Force, id, $"Replace the account ingress policy ({policy.IngressSummary})")) return;
-            if (!IngressDryRun && !PassesAccountConsoleGuard(policy, checks)) return;
+            // The shared guard: the caller (-CallerIpAddress/-CallerIdentity, else the context's) and the break-glass
+            // addresses and identities must keep AccountUi and AccountApi; a dry-run change leaves the enforced ingress as it is.
+            if (!ConfirmIngressChange(id, $"Replace the account ingress policy ({policy.IngressSummary})", "Set-DbxAccountIngressPolicy",
+                () => new[] { IngressGuardTarget.ForAccount(before, policy.Ingress) }, GuardOptions)) return;
             var stored = Run(ct => api.ReplaceAsync(policy, ct));
             if (PassThru) WriteObject(AccountIngressPolicyView.Wrap(stored));
-        }
-
-        /// <summary>Who must keep reaching the account console: the caller's address and the break-glass addresses; parsed
-        /// before anything is read. Account policy rules cannot name identities, so only addresses decide.</summary>
-        private List<(string Who, uint Address)> GuardRequests()
-        {
-            var list = new List<(string, uint)>();
-            if (CallerIpAddress != null)
-            {
-                if (!Cidr.TryParseAddress(CallerIpAddress, out var a, out var error))
-                    throw new DbxValidationException("DbxInvalidCallerIpAddress", "-CallerIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(CallerIpAddress));
-                list.Add(("you (-CallerIpAddress " + CallerIpAddress.Trim() + ")", a));
-            }
-            foreach (var text in BreakGlassIpAddress ?? new string[0])
-            {
-                if (!Cidr.TryParseAddress(text, out var a, out var error))
-                    throw new DbxValidationException("DbxInvalidIpAddress", "-BreakGlassIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(text));
-                list.Add(("break-glass " + text.Trim(), a));
-            }
-            return list;
-        }
-
-        /// <summary>
-        /// The account console lockout guard: the resulting enforced ingress is evaluated for the account UI and the account
-        /// API (all APIs) for the caller and every break-glass address/identity; anyone who would be denied is named and the
-        /// change is asked about (default No), refused without -Force in a session that cannot ask.
-        /// </summary>
-        private bool PassesAccountConsoleGuard(NetworkPolicy policy, List<(string Who, uint Address)> checks)
-        {
-            if (CallerIpAddress == null)
-            {
-                var (known, source) = KnownCaller();
-                if (known != null && Cidr.TryParseAddress(known, out var a, out _)) checks.Insert(0, ($"you ({known.Trim()}, {source})", a));
-                else if (LosesAnyone(policy))
-                    return ContinueDespite("The account ingress policy would refuse some requests to the account console and your public address is not known, so it could lock you out of the account console.",
-                        "Account console lockout", Force, "DbxAccountIngressLockout", IngressWire.AccountPolicyId,
-                        "Not changed: the account ingress policy change was declined at the lockout prompt.",
-                        "Give your public address with -CallerIpAddress a.b.c.d, or use -Force to make the change anyway.");
-            }
-            var losing = new List<string>();
-            foreach (var (who, address) in checks)
-                foreach (var dest in new[] { IngressDestinationKind.AccountUi, IngressDestinationKind.AccountApi })
-                {
-                    var v = IngressEvaluator.Evaluate(policy.Ingress, new IngressRequest { Address = address, Destination = dest });
-                    if (!v.Allowed) { losing.Add($"{who} from {dest}: {v.Reason}"); break; }
-                }
-            if (losing.Count == 0)
-            {
-                WriteVerbose($"Account console lockout guard: {checks.Count} caller/break-glass address(es) keep access.");
-                return true;
-            }
-            return ContinueDespite($"The account ingress policy would lock out of the account console: {string.Join("; ", losing)}.",
-                "Account console lockout", Force, "DbxAccountIngressLockout", IngressWire.AccountPolicyId,
-                "Not changed: the account ingress policy change was declined at the lockout prompt.");
-        }
-
-        /// <summary>True when the enforced ingress refuses anything at all (restricted, or any deny rule).</summary>
-        private static bool LosesAnyone(NetworkPolicy policy)
-        {
-            var pub = policy.Ingress?.PublicAccess;
-            return pub != null && (pub.RestrictionMode == IngressWire.RestrictedAccess || pub.DenyRules?.Count > 0);
-        }
-
-        /// <summary>The caller's address as the context knows it (given at connect, learned from a refusal), else looked up (its lookup URL); null when unknown.</summary>
-        private (string? Address, string? Source) KnownCaller()
-        {
-            var ctx = Context ?? DbxSession.DefaultAccount;
-            if (!string.IsNullOrWhiteSpace(ctx?.CallerIpAddress)) return (ctx!.CallerIpAddress, ctx.CallerIpAddressSource);
-            var url = CallerAddress.LookupUrlFor(ctx, Environment.GetEnvironmentVariable);
-            if (url == null) return (null, null);
-            var ip = Run(ct => CallerAddress.LookUpAsync(url, ct));
-            if (ip != null) ctx?.SetCallerIpAddress(ip, "lookup " + url);
-            return (ip, "lookup " + url);
         }
     }
 }

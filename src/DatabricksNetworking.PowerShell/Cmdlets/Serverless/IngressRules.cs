@@ -58,8 +58,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 rule.Origin = new IngressPublicOrigin
                 {
                     AllIpRanges = s.AllIpRanges ? true : (bool?)null,
-                    IncludedIpRanges = included.Count > 0 ? new IngressIpRanges { IpRanges = included } : null,
-                    ExcludedIpRanges = excluded.Count > 0 ? new IngressIpRanges { IpRanges = excluded } : null,
+                    IncludedIpRanges = included.Count > 0 ? new IngressIpRanges { IpRanges = included.ToDbxList() } : null,
+                    ExcludedIpRanges = excluded.Count > 0 ? new IngressIpRanges { IpRanges = excluded.ToDbxList() } : null,
                 };
 
             // Destination.
@@ -84,7 +84,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 var dest = new IngressDestination();
                 IngressApiDestination Api() => new IngressApiDestination
                 {
-                    Scopes = scopes.Count > 0 ? scopes : new List<string> { "all-apis" },
+                    Scopes = scopes.Count > 0 ? scopes.ToDbxList() : new DbxList<string> { "all-apis" },
                     ScopeQualifier = s.ApiScopeQualifier == IngressApiScopeQualifier.Read ? IngressWire.ScopeRead : s.ApiScopeQualifier == IngressApiScopeQualifier.All ? IngressWire.ScopeAll : null,
                 };
                 foreach (var d in dests)
@@ -107,7 +107,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidIngressIdentity", $"Rule '{label}': give one of -Identity, -AllUsers, -AllServicePrincipals (none = every user and service principal).", label);
             if (s.Account && kinds > 0)
                 throw new DbxValidationException("DbxInvalidIngressIdentity", $"Rule '{label}': account policy rules cannot be scoped to identities (the service supports only all users and service principals there); drop -Identity/-AllUsers/-AllServicePrincipals.", label);
-            if (ids.Count > 0) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.SelectedIdentities, Identities = ids };
+            if (ids.Count > 0) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.SelectedIdentities, Identities = ids.ToDbxList() };
             else if (s.AllUsers) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.AllUsers };
             else if (s.AllServicePrincipals) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.AllServicePrincipals };
 

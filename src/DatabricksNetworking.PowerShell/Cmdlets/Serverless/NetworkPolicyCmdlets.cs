@@ -99,17 +99,17 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             var access = Access(policy);
             if (mode.HasValue) access.RestrictionMode = NetworkPolicyWire.ToWire(mode.Value);
-            if (bound.ContainsKey("AllowedDomain")) access.AllowedInternetDestinations = DomainDestinations(allowed ?? new string[0], "AllowedDomain");
-            if (bound.ContainsKey("BlockedDomain")) access.BlockedInternetDestinations = DomainDestinations(blocked ?? new string[0], "BlockedDomain");
+            if (bound.ContainsKey("AllowedDomain")) access.AllowedInternetDestinations = DomainDestinations(allowed ?? new string[0], "AllowedDomain").ToDbxList();
+            if (bound.ContainsKey("BlockedDomain")) access.BlockedInternetDestinations = DomainDestinations(blocked ?? new string[0], "BlockedDomain").ToDbxList();
             if (bound.TryGetValue("AllowedWorkspaceId", out var workspaces))
             {
                 var ids = ((long[]?)workspaces ?? new long[0]).Distinct().ToList();
-                access.AllowedDatabricksDestinations = ids.Count == 0 ? null : new List<DatabricksDestination> { new DatabricksDestination { WorkspaceIds = ids } };
+                access.AllowedDatabricksDestinations = ids.Count == 0 ? null : new DbxList<DatabricksDestination> { new DatabricksDestination { WorkspaceIds = ids.ToDbxList() } };
             }
             if (bound.ContainsKey("AllowedS3Bucket"))
             {
                 var others = (access.AllowedStorageDestinations ?? new List<StorageDestination>()).Where(d => d.StorageDestinationType != NetworkPolicyWire.AwsS3);
-                access.AllowedStorageDestinations = others.Concat(Buckets(buckets ?? new object[0], "AllowedS3Bucket")).ToList();
+                access.AllowedStorageDestinations = others.Concat(Buckets(buckets ?? new object[0], "AllowedS3Bucket")).ToDbxList();
             }
             if (enforcement.HasValue || products != null)
             {
@@ -119,7 +119,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     pe.EnforcementMode = NetworkPolicyWire.ToWire(enforcement.Value);
                     if (enforcement.Value == NetworkPolicyEnforcementMode.Enforced && products == null) pe.DryRunModeProductFilter = null;
                 }
-                if (products != null) pe.DryRunModeProductFilter = products.Length == 0 ? null : products.Distinct().Select(NetworkPolicyWire.ToWire).ToList();
+                if (products != null) pe.DryRunModeProductFilter = products.Length == 0 ? null : products.Distinct().Select(NetworkPolicyWire.ToWire).ToDbxList();
             }
             Check(policy);
         }
@@ -405,8 +405,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 if (PassThru) WriteObject(policy);
                 return;
             }
-            access.AllowedInternetDestinations = allowed.Count == 0 ? null : allowed;
-            access.AllowedStorageDestinations = storage.Count == 0 ? null : storage;
+            access.AllowedInternetDestinations = allowed.Count == 0 ? null : allowed.ToDbxList();
+            access.AllowedStorageDestinations = storage.Count == 0 ? null : storage.ToDbxList();
             NetworkPolicyEdit.Check(policy);
             if (!Confirm(NetworkPolicyId, (Adding ? "Allow " : "Stop allowing ") + string.Join(", ", changes))) return;
             var stored = Run(ct => api.ReplaceAsync(policy, ct));
