@@ -56,6 +56,7 @@ BeforeAll {
         switch ($Name) {
             'IpAddress' { '203.0.113.7' } 'Label' { 'hostile-probe' } 'Name' { 'hostile-probe' } 'Region' { 'us-east-1' }
             'S3BucketName' { 'hostile-probe-bucket' } 'BucketName' { 'hostile-probe-bucket' } 'Baseline' { @{ Controls = @{ ForbidOpenCidr = 'High' } } }
+            'IngressRule' { New-DbxIngressRule Deny hostile-probe -IpRange '192.0.2.0/24' }
             'Path' { if ($Command -eq 'Invoke-DbxApi') { '/api/2.0/ip-access-lists' } else { $script:reportPath } }
             default { if ($Name -match 'Id$') { Get-ValidId $null $Name } else { throw "no filler for mandatory -${Name} of $Command" } }
         }
