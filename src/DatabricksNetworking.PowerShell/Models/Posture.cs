@@ -177,12 +177,19 @@ namespace DatabricksNetworking.Models
         public string? Name { get; set; }
         /// <summary>The workspace a workspace-level object belongs to.</summary>
         public long? WorkspaceId { get; set; }
+        /// <summary>That workspace's name (from either snapshot), so a change in a pipeline over workspaces names its workspace.</summary>
+        public string? WorkspaceName { get; set; }
         /// <summary>The changed property as a dotted path (Changed only).</summary>
         public string? Property { get; set; }
-        /// <summary>The value in the reference snapshot, as JSON.</summary>
+        /// <summary>
+        /// The value in the reference snapshot: the property's JSON for a change; for a removed object a readable summary of
+        /// it (name, key fields, dates as UTC; the whole object is in <see cref="ObjectJson"/>).
+        /// </summary>
         public string? ReferenceValue { get; set; }
-        /// <summary>The value in the difference snapshot (or the live state), as JSON.</summary>
+        /// <summary>The value in the difference snapshot (or the live state), as <see cref="ReferenceValue"/>; the added object's summary.</summary>
         public string? DifferenceValue { get; set; }
+        /// <summary>The whole wire object as JSON (Added and Removed only).</summary>
+        public string? ObjectJson { get; set; }
 
         public override string ToString() => $"{ChangeType} {ObjectType} {ObjectId}{(Property != null ? " ." + Property : "")}";
     }
