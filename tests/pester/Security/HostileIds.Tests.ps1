@@ -44,6 +44,7 @@ BeforeAll {
         }
         switch -Regex ($Name) {  # AWS-shaped ids that Databricks cmdlets put in bodies
             '^VpcId$' { 'vpc-0a1b2c3d' } '^SubnetId$' { @('subnet-0a1b2c3d', 'subnet-1a2b3c4d') } '^SecurityGroupId$' { 'sg-0a1b2c3d' }
+            '^AllowedEndpointId$' { [Guid]::NewGuid().ToString() }   # registered endpoint ids (Set-DbxNetworkPolicy / Set-DbxAccountIngressPolicy)
             'VpcEndpointId$' { if ($Name -like 'Aws*') { 'vpce-0a1b2c3d' } else { [Guid]::NewGuid().ToString() } }
             default { throw "no valid value for -${Name}: add one to Get-ValidId" }
         }
