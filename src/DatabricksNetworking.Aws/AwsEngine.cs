@@ -385,7 +385,7 @@ namespace DatabricksNetworking.Aws.Engine
             AvailabilityZones = (c.AvailabilityZones ?? new List<string>()).ToArray(),
             BaseEndpointDnsNames = (c.BaseEndpointDnsNames ?? new List<string>()).ToArray(),
             PrivateDnsName = string.IsNullOrEmpty(c.PrivateDnsName) ? null : c.PrivateDnsName,
-            Tags = (c.Tags ?? new List<Tag>()).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.First().Value ?? ""),
+            Tags = new DatabricksNetworking.Models.DbxMap((c.Tags ?? new List<Tag>()).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.First().Value ?? "")),
         };
 
         private static List<TagSpecification>? Tags(ResourceType type, IDictionary<string, string> tags)
@@ -432,7 +432,7 @@ namespace DatabricksNetworking.Aws.Engine
                 Region = region,
                 OwnerId = e.OwnerId,
                 CreationTime = e.CreationTimestamp,
-                Tags = tags,
+                Tags = new DatabricksNetworking.Models.DbxMap(tags),
             };
         }
 
@@ -445,7 +445,7 @@ namespace DatabricksNetworking.Aws.Engine
             IngressRules = Rules("Ingress", g.IpPermissions, g.GroupId).ToArray(),
             EgressRules = Rules("Egress", g.IpPermissionsEgress, g.GroupId).ToArray(),
             Region = region,
-            Tags = (g.Tags ?? new List<Tag>()).GroupBy(t => t.Key).ToDictionary(x => x.Key, x => x.First().Value ?? ""),
+            Tags = new DatabricksNetworking.Models.DbxMap((g.Tags ?? new List<Tag>()).GroupBy(t => t.Key).ToDictionary(x => x.Key, x => x.First().Value ?? "")),
             Purpose = (g.Tags ?? new List<Tag>()).FirstOrDefault(t => t.Key == "DatabricksPurpose")?.Value,
         };
 

@@ -106,7 +106,7 @@ public class CidrTests
     }
 
     private static IpAccessList L(string type, string label, bool enabled = true, params string[] ips) =>
-        new() { ListId = label, Label = label, ListType = type, Enabled = enabled, IpAddresses = ips.ToList() };
+        new() { ListId = label, Label = label, ListType = type, Enabled = enabled, IpAddresses = ips.ToDbxList() };
 
     private static uint Ip(string s) { Assert.True(Cidr.TryParseAddress(s, out var a, out _)); return a; }
 

@@ -1,4 +1,5 @@
 using System;
+using DatabricksNetworking.Models;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -36,13 +37,13 @@ namespace DatabricksNetworking.Aws
         public string State { get; set; } = "";
         public string? VpcEndpointType { get; set; }
         public bool PrivateDnsEnabled { get; set; }
-        public string[] SubnetIds { get; set; } = new string[0];
-        public string[] SecurityGroupIds { get; set; } = new string[0];
-        public string[] DnsNames { get; set; } = new string[0];
+        public DbxList<string> SubnetIds { get; set; } = new string[0];
+        public DbxList<string> SecurityGroupIds { get; set; } = new string[0];
+        public DbxList<string> DnsNames { get; set; } = new string[0];
         public string Region { get; set; } = "";
         public string? OwnerId { get; set; }
         public DateTime? CreationTime { get; set; }
-        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public DbxMap Tags { get; set; } = new DbxMap();
     }
 
     /// <summary>One security group rule. Exactly one of <see cref="Cidr"/>, <see cref="PeerGroupId"/>,
@@ -84,10 +85,10 @@ namespace DatabricksNetworking.Aws
         /// <summary>Workspace or Endpoint (null for groups the module did not make).</summary>
         public string? Purpose { get; set; }
         public string Description { get; set; } = "";
-        public AwsSecurityGroupRule[] IngressRules { get; set; } = new AwsSecurityGroupRule[0];
-        public AwsSecurityGroupRule[] EgressRules { get; set; } = new AwsSecurityGroupRule[0];
+        public DbxList<AwsSecurityGroupRule> IngressRules { get; set; } = new AwsSecurityGroupRule[0];
+        public DbxList<AwsSecurityGroupRule> EgressRules { get; set; } = new AwsSecurityGroupRule[0];
         public string Region { get; set; } = "";
-        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public DbxMap Tags { get; set; } = new DbxMap();
     }
 
     /// <summary>A route: destination CIDR in a route table, through a target (a peering connection, NAT gateway ...).</summary>
@@ -110,7 +111,7 @@ namespace DatabricksNetworking.Aws
         public string PeerVpcId { get; set; } = "";
         /// <summary>AWS status code: pending-acceptance, active, failed ...</summary>
         public string Status { get; set; } = "";
-        public AwsRoute[] Routes { get; set; } = new AwsRoute[0];
+        public DbxList<AwsRoute> Routes { get; set; } = new AwsRoute[0];
         public string Region { get; set; } = "";
     }
 
@@ -130,17 +131,17 @@ namespace DatabricksNetworking.Aws
         public string ServiceState { get; set; } = "";
         /// <summary>Whether each endpoint connection must be accepted (then accept Databricks' one after creating the rule).</summary>
         public bool AcceptanceRequired { get; set; }
-        public string[] NetworkLoadBalancerArns { get; set; } = new string[0];
+        public DbxList<string> NetworkLoadBalancerArns { get; set; } = new string[0];
         /// <summary>The principals allowed to create endpoints to the service.</summary>
-        public string[] AllowedPrincipals { get; set; } = new string[0];
+        public DbxList<string> AllowedPrincipals { get; set; } = new string[0];
         /// <summary>Whether Databricks serverless compute of <see cref="Region"/> may connect (its role, its account root, or *).</summary>
         public bool DatabricksAllowed => Region.Length > 0 && ServerlessPrincipals.AllowsDatabricks(Region, AllowedPrincipals);
         /// <summary>The principal(s) of Databricks serverless compute in <see cref="Region"/> (two in us-gov-west-1: civilian and DoD shard).</summary>
-        public string[] DatabricksPrincipal => Region.Length > 0 ? ServerlessPrincipals.RoleArns(Region).ToArray() : new string[0];
-        public string[] AvailabilityZones { get; set; } = new string[0];
-        public string[] BaseEndpointDnsNames { get; set; } = new string[0];
+        public DbxList<string> DatabricksPrincipal => Region.Length > 0 ? ServerlessPrincipals.RoleArns(Region).ToArray() : new string[0];
+        public DbxList<string> AvailabilityZones { get; set; } = new string[0];
+        public DbxList<string> BaseEndpointDnsNames { get; set; } = new string[0];
         public string? PrivateDnsName { get; set; }
-        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public DbxMap Tags { get; set; } = new DbxMap();
         public override string ToString() => ServiceName.Length > 0 ? ServiceName : ServiceId;
     }
 
@@ -178,23 +179,23 @@ namespace DatabricksNetworking.Aws
     {
         public string RouteTableId { get; set; } = "";
         public bool Main { get; set; }
-        public string[] SubnetIds { get; set; } = new string[0];
-        public AwsRoute[] Routes { get; set; } = new AwsRoute[0];
+        public DbxList<string> SubnetIds { get; set; } = new string[0];
+        public DbxList<AwsRoute> Routes { get; set; } = new AwsRoute[0];
     }
 
     public sealed class AwsVpcFacts
     {
         public string VpcId { get; set; } = "";
         public string Region { get; set; } = "";
-        public string[] CidrBlocks { get; set; } = new string[0];
+        public DbxList<string> CidrBlocks { get; set; } = new string[0];
         public bool? EnableDnsHostnames { get; set; }
         public bool? EnableDnsSupport { get; set; }
         /// <summary>The subnets asked for that exist (all of the VPC's when none were named), wherever they are.</summary>
-        public AwsSubnetFacts[] Subnets { get; set; } = new AwsSubnetFacts[0];
+        public DbxList<AwsSubnetFacts> Subnets { get; set; } = new AwsSubnetFacts[0];
         /// <summary>The security groups asked for that exist, wherever they are.</summary>
-        public AwsSecurityGroup[] SecurityGroups { get; set; } = new AwsSecurityGroup[0];
-        public AwsRouteTableFacts[] RouteTables { get; set; } = new AwsRouteTableFacts[0];
+        public DbxList<AwsSecurityGroup> SecurityGroups { get; set; } = new AwsSecurityGroup[0];
+        public DbxList<AwsRouteTableFacts> RouteTables { get; set; } = new AwsRouteTableFacts[0];
         /// <summary>The VPC's endpoints to Databricks endpoint services.</summary>
-        public AwsVpcEndpoint[] DatabricksEndpoints { get; set; } = new AwsVpcEndpoint[0];
+        public DbxList<AwsVpcEndpoint> DatabricksEndpoints { get; set; } = new AwsVpcEndpoint[0];
     }
 }

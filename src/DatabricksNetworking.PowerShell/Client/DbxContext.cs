@@ -1,4 +1,5 @@
 using System;
+using DatabricksNetworking.Models;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -76,9 +77,9 @@ namespace DatabricksNetworking.Client
         /// <summary>Your own principal for the ingress lockout guard: 'user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;' (numeric SCIM id); null = unknown (identity-scoped rules are read against you).</summary>
         public string? CallerIdentity { get; set; }
         /// <summary>Break-glass public addresses the ingress lockout guard keeps able to reach workspaces and the account console.</summary>
-        public string[]? BreakGlassIpAddress { get; set; }
+        public DbxList<string>? BreakGlassIpAddress { get; set; }
         /// <summary>Break-glass principals ('user:&lt;id&gt;' / 'servicePrincipal:&lt;id&gt;') the ingress lockout guard keeps able to get in.</summary>
-        public string[]? BreakGlassIdentity { get; set; }
+        public DbxList<string>? BreakGlassIdentity { get; set; }
         public DateTimeOffset ConnectedAt { get; }
 
         internal DbxClient Client { get; }

@@ -64,7 +64,7 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("timestampSeconds")] public long? TimestampSeconds { get; set; }
         [JsonPropertyName("schemaVersion")] public string? SchemaVersion { get; set; }
-        [JsonPropertyName("prefixes")] public List<IpRangesEntry>? Prefixes { get; set; }
+        [JsonPropertyName("prefixes")] public DbxList<IpRangesEntry>? Prefixes { get; set; }
     }
 
     /// <summary>One (platform, region, service, type) entry of ip-ranges.json.</summary>
@@ -76,7 +76,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("service")] public string? Service { get; set; }
         /// <summary>inbound or outbound.</summary>
         [JsonPropertyName("type")] public string? Type { get; set; }
-        [JsonPropertyName("ipv4Prefixes")] public List<string?>? Ipv4Prefixes { get; set; }
-        [JsonPropertyName("ipv6Prefixes")] public List<string?>? Ipv6Prefixes { get; set; }
+        [JsonPropertyName("ipv4Prefixes")] public DbxList<string?>? Ipv4Prefixes { get; set; }
+        [JsonPropertyName("ipv6Prefixes")] public DbxList<string?>? Ipv6Prefixes { get; set; }
     }
 }

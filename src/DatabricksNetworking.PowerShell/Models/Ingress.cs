@@ -17,6 +17,9 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("private_access")] public IngressPrivateAccess? PrivateAccess { get; set; }
         [JsonPropertyName("public_access")] public IngressPublicAccess? PublicAccess { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() =>
+            $"public: {PublicAccess?.RestrictionMode ?? "none"} ({PublicAccess?.AllowRules?.Count ?? 0} allow, {PublicAccess?.DenyRules?.Count ?? 0} deny rules)" +
+            $", private: {(PrivateAccess?.AllowRules?.Count ?? 0) + (PrivateAccess?.DenyRules?.Count ?? 0)} rules, cross-workspace: {(CrossWorkspaceAccess?.AllowRules?.Count ?? 0) + (CrossWorkspaceAccess?.DenyRules?.Count ?? 0)} rules";
     }
 
     /// <summary>Public internet access: FULL_ACCESS or RESTRICTED_ACCESS, deny rules first, then allow rules.</summary>
@@ -50,14 +53,14 @@ namespace DatabricksNetworking.Models
 
     public sealed class IngressIpRanges
     {
-        [JsonPropertyName("ip_ranges")] public List<string>? IpRanges { get; set; }
+        [JsonPropertyName("ip_ranges")] public DbxList<string>? IpRanges { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
 
     /// <summary>Who a rule applies to: IDENTITY_TYPE_ALL_USERS, IDENTITY_TYPE_ALL_SERVICE_PRINCIPALS or IDENTITY_TYPE_SELECTED_IDENTITIES.</summary>
     public sealed class IngressAuthentication
     {
-        [JsonPropertyName("identities")] public List<IngressIdentity>? Identities { get; set; }
+        [JsonPropertyName("identities")] public DbxList<IngressIdentity>? Identities { get; set; }
         [JsonPropertyName("identity_type")] public string? IdentityType { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
@@ -96,15 +99,15 @@ namespace DatabricksNetworking.Models
     public sealed class IngressApiDestination
     {
         [JsonPropertyName("scope_qualifier")] public string? ScopeQualifier { get; set; }
-        [JsonPropertyName("scopes")] public List<string>? Scopes { get; set; }
+        [JsonPropertyName("scopes")] public DbxList<string>? Scopes { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
 
     /// <summary>Access over private connectivity: ALLOW_ALL_REGISTERED_ENDPOINTS or RESTRICTED_ACCESS with rules.</summary>
     public sealed class IngressPrivateAccess
     {
-        [JsonPropertyName("allow_rules")] public List<IngressPrivateRule>? AllowRules { get; set; }
-        [JsonPropertyName("deny_rules")] public List<IngressPrivateRule>? DenyRules { get; set; }
+        [JsonPropertyName("allow_rules")] public DbxList<IngressPrivateRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public DbxList<IngressPrivateRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
@@ -130,15 +133,15 @@ namespace DatabricksNetworking.Models
 
     public sealed class IngressEndpoints
     {
-        [JsonPropertyName("endpoint_ids")] public List<string>? EndpointIds { get; set; }
+        [JsonPropertyName("endpoint_ids")] public DbxList<string>? EndpointIds { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
 
     /// <summary>Access from other workspaces: FULL_ACCESS, RESTRICTED_ACCESS or LEGACY_MODE.</summary>
     public sealed class IngressCrossWorkspaceAccess
     {
-        [JsonPropertyName("allow_rules")] public List<IngressCrossWorkspaceRule>? AllowRules { get; set; }
-        [JsonPropertyName("deny_rules")] public List<IngressCrossWorkspaceRule>? DenyRules { get; set; }
+        [JsonPropertyName("allow_rules")] public DbxList<IngressCrossWorkspaceRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public DbxList<IngressCrossWorkspaceRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
@@ -162,7 +165,7 @@ namespace DatabricksNetworking.Models
 
     public sealed class IngressWorkspaceIdList
     {
-        [JsonPropertyName("workspace_ids")] public List<long>? WorkspaceIds { get; set; }
+        [JsonPropertyName("workspace_ids")] public DbxList<long>? WorkspaceIds { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
     }
 
@@ -179,6 +182,12 @@ namespace DatabricksNetworking.Models
         public const string ScopeAll = "API_SCOPE_QUALIFIER_ALL";
         public const string ScopeRead = "API_SCOPE_QUALIFIER_READ";
         public const string AccountPolicyId = "account-policy";
+        public const string AllowAllRegisteredEndpoints = "ALLOW_ALL_REGISTERED_ENDPOINTS";
+        public const string LegacyMode = "LEGACY_MODE";
+        /// <summary>What the service returns in a private_access it filled in itself (terraform-provider-databricks#5884).</summary>
+        public const string RestrictionModeUnspecified = "RESTRICTION_MODE_UNSPECIFIED";
+        /// <summary>The label of the private allow rule -AllowedEndpointId writes.</summary>
+        public const string AllowedEndpointsLabel = "allowed-endpoints";
     }
 
     /// <summary>
@@ -199,10 +208,10 @@ namespace DatabricksNetworking.Models
         /// <summary>The wire rule.</summary>
         public IngressPublicRule Rule { get; set; } = new IngressPublicRule();
 
-        public string[] IpRanges => Rule.Origin?.AllIpRanges == true ? new[] { "*" } : Rule.Origin?.IncludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
-        public string[] ExcludedIpRanges => Rule.Origin?.ExcludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
-        public string[] Destinations => IngressText.Destinations(Rule.Destination);
-        public string[] Identities => IngressText.Identities(Rule.Authentication);
+        public DbxList<string> IpRanges => Rule.Origin?.AllIpRanges == true ? new[] { "*" } : Rule.Origin?.IncludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
+        public DbxList<string> ExcludedIpRanges => Rule.Origin?.ExcludedIpRanges?.IpRanges?.ToArray() ?? new string[0];
+        public DbxList<string> Destinations => IngressText.Destinations(Rule.Destination);
+        public DbxList<string> Identities => IngressText.Identities(Rule.Authentication);
 
         public override string ToString() => $"{Action} {Label}";
     }

@@ -11,7 +11,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("label")] public string? Label { get; set; }
         /// <summary><c>ALLOW</c> or <c>BLOCK</c> (kept as text so a newer value never breaks reading).</summary>
         [JsonPropertyName("list_type")] public string? ListType { get; set; }
-        [JsonPropertyName("ip_addresses")] public List<string>? IpAddresses { get; set; }
+        [JsonPropertyName("ip_addresses")] public DbxList<string>? IpAddresses { get; set; }
         [JsonPropertyName("address_count")] public int? AddressCount { get; set; }
         [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
         [JsonPropertyName("created_at")] public long? CreatedAt { get; set; }
@@ -38,7 +38,7 @@ namespace DatabricksNetworking.Models
 
     public sealed class IpAccessListsEnvelope
     {
-        [JsonPropertyName("ip_access_lists")] public List<IpAccessList>? IpAccessLists { get; set; }
+        [JsonPropertyName("ip_access_lists")] public DbxList<IpAccessList>? IpAccessLists { get; set; }
     }
 
     /// <summary>Create body (<c>enabled</c> is not part of a create) and, with <see cref="Enabled"/>, replace/update body.</summary>

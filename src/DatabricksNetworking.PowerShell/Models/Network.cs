@@ -11,13 +11,13 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
         [JsonPropertyName("network_name")] public string? NetworkName { get; set; }
         [JsonPropertyName("vpc_id")] public string? VpcId { get; set; }
-        [JsonPropertyName("subnet_ids")] public List<string>? SubnetIds { get; set; }
-        [JsonPropertyName("security_group_ids")] public List<string>? SecurityGroupIds { get; set; }
+        [JsonPropertyName("subnet_ids")] public DbxList<string>? SubnetIds { get; set; }
+        [JsonPropertyName("security_group_ids")] public DbxList<string>? SecurityGroupIds { get; set; }
         [JsonPropertyName("vpc_endpoints")] public NetworkVpcEndpoints? VpcEndpoints { get; set; }
         /// <summary><c>VALID</c>, <c>WARNED</c>, <c>BROKEN</c> or <c>UNATTACHED</c> (string: unknown values never break reading).</summary>
         [JsonPropertyName("vpc_status")] public string? VpcStatus { get; set; }
-        [JsonPropertyName("error_messages")] public List<NetworkError>? ErrorMessages { get; set; }
-        [JsonPropertyName("warning_messages")] public List<NetworkWarning>? WarningMessages { get; set; }
+        [JsonPropertyName("error_messages")] public DbxList<NetworkError>? ErrorMessages { get; set; }
+        [JsonPropertyName("warning_messages")] public DbxList<NetworkWarning>? WarningMessages { get; set; }
         /// <summary>The workspace that uses this configuration, if any.</summary>
         [JsonPropertyName("workspace_id")] public long? WorkspaceId { get; set; }
         [JsonPropertyName("creation_time")] public long? CreationTime { get; set; }
@@ -25,10 +25,10 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public DateTimeOffset? Created => CreationTime.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds(CreationTime.Value) : (DateTimeOffset?)null;
 
         /// <summary>The REST API (front-end/back-end REST) VPC endpoint registration ids, flattened for display and binding.</summary>
-        [JsonIgnore] public string[] RestApiVpcEndpointIds => VpcEndpoints?.RestApi?.ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> RestApiVpcEndpointIds => VpcEndpoints?.RestApi?.ToArray() ?? new string[0];
 
         /// <summary>The secure cluster connectivity relay VPC endpoint registration ids.</summary>
-        [JsonIgnore] public string[] DataplaneRelayVpcEndpointIds => VpcEndpoints?.DataplaneRelay?.ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> DataplaneRelayVpcEndpointIds => VpcEndpoints?.DataplaneRelay?.ToArray() ?? new string[0];
 
         public override string ToString() => $"{NetworkName} ({NetworkId})";
     }
@@ -36,8 +36,9 @@ namespace DatabricksNetworking.Models
     /// <summary>The VPC endpoint registrations a network configuration uses for back-end PrivateLink.</summary>
     public sealed class NetworkVpcEndpoints
     {
-        [JsonPropertyName("rest_api")] public List<string>? RestApi { get; set; }
-        [JsonPropertyName("dataplane_relay")] public List<string>? DataplaneRelay { get; set; }
+        [JsonPropertyName("rest_api")] public DbxList<string>? RestApi { get; set; }
+        [JsonPropertyName("dataplane_relay")] public DbxList<string>? DataplaneRelay { get; set; }
+        public override string ToString() => $"rest_api: {RestApi}, dataplane_relay: {DataplaneRelay}";
     }
 
     /// <summary>A validation error of a network configuration; <c>error_type</c> is lower camelCase on the wire (<c>securityGroup</c>, <c>networkAcl</c> ...).</summary>

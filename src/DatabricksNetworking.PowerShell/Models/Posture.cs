@@ -17,14 +17,14 @@ namespace DatabricksNetworking.Models
         public string? WorkspaceStatus { get; set; }
         public string? PricingTier { get; set; }
         public string? ComputeMode { get; set; }
-        public Dictionary<string, string> CustomTags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        public DbxMap CustomTags { get; set; } = new DbxMap();
 
         /// <summary>True when every fact could be read.</summary>
         public bool Complete => IncompleteReasons.Length == 0;
         /// <summary><c>Complete</c> or <c>Incomplete</c>.</summary>
         public string Status => Complete ? "Complete" : "Incomplete";
         /// <summary>Why facts are missing (one line per failed call).</summary>
-        public string[] IncompleteReasons { get; set; } = new string[0];
+        public DbxList<string> IncompleteReasons { get; set; } = new string[0];
 
         // ---- classic: customer-managed VPC and PrivateLink ----------------------------------------------
         public string? NetworkId { get; set; }
@@ -34,12 +34,12 @@ namespace DatabricksNetworking.Models
         public string? VpcId { get; set; }
         /// <summary>The network configuration's vpc_status (VALID, WARNED, BROKEN, UNATTACHED); null without one or when unreadable.</summary>
         public string? VpcStatus { get; set; }
-        public string[] RestApiVpcEndpointIds { get; set; } = new string[0];
-        public string[] DataplaneRelayVpcEndpointIds { get; set; } = new string[0];
+        public DbxList<string> RestApiVpcEndpointIds { get; set; } = new string[0];
+        public DbxList<string> DataplaneRelayVpcEndpointIds { get; set; } = new string[0];
         /// <summary>Back-end PrivateLink: the network configuration names both a REST API and a relay VPC endpoint. Null when the network could not be read.</summary>
         public bool? BackEndPrivateLink { get; set; }
         /// <summary>The back-end endpoint registrations with their state ("name (id): available").</summary>
-        public string[] BackEndVpcEndpointStates { get; set; } = new string[0];
+        public DbxList<string> BackEndVpcEndpointStates { get; set; } = new string[0];
         public string? PrivateAccessSettingsId { get; set; }
         public string? PrivateAccessSettingsName { get; set; }
         /// <summary>ACCOUNT or ENDPOINT.</summary>
@@ -48,7 +48,7 @@ namespace DatabricksNetworking.Models
         public bool? PublicAccessEnabled { get; set; }
         /// <summary>Front-end PrivateLink: private access settings that admit a REST API endpoint registration of the region other than the back-end ones.</summary>
         public bool? FrontEndPrivateLink { get; set; }
-        public string[] FrontEndVpcEndpointIds { get; set; } = new string[0];
+        public DbxList<string> FrontEndVpcEndpointIds { get; set; } = new string[0];
 
         // ---- workspace IP access lists --------------------------------------------------------------------
         /// <summary>workspace-conf enableIpAccessLists.</summary>
@@ -60,7 +60,7 @@ namespace DatabricksNetworking.Models
         /// <summary>Addresses and CIDRs in the enabled lists.</summary>
         public int? IpAccessEntryCount { get; set; }
         /// <summary>ALLOW entries wider than /<see cref="MaxAllowPrefixLength"/> (0.0.0.0/0 and friends), as "entry (list label)".</summary>
-        public string[] WideAllowEntries { get; set; } = new string[0];
+        public DbxList<string> WideAllowEntries { get; set; } = new string[0];
         /// <summary>The widest prefix an ALLOW entry may have before it counts as wide (the scan's -MaxAllowPrefixLength).</summary>
         public int MaxAllowPrefixLength { get; set; }
 
@@ -69,7 +69,7 @@ namespace DatabricksNetworking.Models
         public string? NetworkConnectivityConfigName { get; set; }
         public int? PrivateEndpointRuleCount { get; set; }
         /// <summary>Each private endpoint rule of the bound NCC as "rule id: STATE".</summary>
-        public string[] PrivateEndpointRuleStates { get; set; } = new string[0];
+        public DbxList<string> PrivateEndpointRuleStates { get; set; } = new string[0];
         /// <summary>Rules in CREATE_FAILED, REJECTED, DISCONNECTED or EXPIRED.</summary>
         public int? FailedPrivateEndpointRuleCount { get; set; }
         public string? NetworkPolicyId { get; set; }
@@ -77,7 +77,7 @@ namespace DatabricksNetworking.Models
         public string? EgressRestrictionMode { get; set; }
         /// <summary>ENFORCED or DRY_RUN.</summary>
         public string? PolicyEnforcementMode { get; set; }
-        public string[] DryRunProducts { get; set; } = new string[0];
+        public DbxList<string> DryRunProducts { get; set; } = new string[0];
 
         // ---- context-based ingress: the network policy the workspace uses (NetworkPolicyId) -------------------
         /// <summary><c>Bound</c> (the workspace is bound to <see cref="NetworkPolicyId"/>) or <c>DefaultPolicy</c> (no binding: default-policy applies).</summary>
@@ -91,7 +91,7 @@ namespace DatabricksNetworking.Models
         /// <summary>Public ingress rules in dry run (they only log).</summary>
         public int? IngressDryRunRuleCount { get; set; }
         /// <summary>Public ALLOW rules, enforced or dry run, whose origin is every address.</summary>
-        public OpenIngressRule[] OpenIngressRules { get; set; } = new OpenIngressRule[0];
+        public DbxList<OpenIngressRule> OpenIngressRules { get; set; } = new OpenIngressRule[0];
 
         /// <summary>The account ingress policy (account-policy), read once per scan: the same object on every posture of the scan. Null when unreadable.</summary>
         public AccountIngressPosture? AccountIngress { get; set; }
@@ -100,7 +100,7 @@ namespace DatabricksNetworking.Models
         public bool? AccountIpAccessListsEnabled { get; set; }
         public int? AccountAllowListCount { get; set; }
         public int? AccountBlockListCount { get; set; }
-        public string[] AccountWideAllowEntries { get; set; } = new string[0];
+        public DbxList<string> AccountWideAllowEntries { get; set; } = new string[0];
 
         public DateTimeOffset ScannedAt { get; set; }
 
@@ -115,8 +115,8 @@ namespace DatabricksNetworking.Models
         /// <summary><c>Enforced</c> (<c>ingress</c>) or <c>DryRun</c> (<c>ingress_dry_run</c>).</summary>
         public string Mode { get; set; } = "Enforced";
         /// <summary>Who the rule admits: All, AllUsers, AllServicePrincipals or the selected identities.</summary>
-        public string[] Identities { get; set; } = new string[0];
-        public string[] Destinations { get; set; } = new string[0];
+        public DbxList<string> Identities { get; set; } = new string[0];
+        public DbxList<string> Destinations { get; set; } = new string[0];
         /// <summary>True when authentication narrows the rule to selected identities.</summary>
         public bool SelectedIdentitiesOnly { get; set; }
 
@@ -134,7 +134,7 @@ namespace DatabricksNetworking.Models
         public string? DryRunPublicIngressMode { get; set; }
         public int IngressRuleCount { get; set; }
         public int IngressDryRunRuleCount { get; set; }
-        public OpenIngressRule[] OpenIngressRules { get; set; } = new OpenIngressRule[0];
+        public DbxList<OpenIngressRule> OpenIngressRules { get; set; } = new OpenIngressRule[0];
 
         public override string ToString() =>
             $"{NetworkPolicyId}: {PublicIngressMode}, {IngressRuleCount} enforced and {IngressDryRunRuleCount} dry-run rule(s)"
@@ -177,12 +177,19 @@ namespace DatabricksNetworking.Models
         public string? Name { get; set; }
         /// <summary>The workspace a workspace-level object belongs to.</summary>
         public long? WorkspaceId { get; set; }
+        /// <summary>That workspace's name (from either snapshot), so a change in a pipeline over workspaces names its workspace.</summary>
+        public string? WorkspaceName { get; set; }
         /// <summary>The changed property as a dotted path (Changed only).</summary>
         public string? Property { get; set; }
-        /// <summary>The value in the reference snapshot, as JSON.</summary>
+        /// <summary>
+        /// The value in the reference snapshot: the property's JSON for a change; for a removed object a readable summary of
+        /// it (name, key fields, dates as UTC; the whole object is in <see cref="ObjectJson"/>).
+        /// </summary>
         public string? ReferenceValue { get; set; }
-        /// <summary>The value in the difference snapshot (or the live state), as JSON.</summary>
+        /// <summary>The value in the difference snapshot (or the live state), as <see cref="ReferenceValue"/>; the added object's summary.</summary>
         public string? DifferenceValue { get; set; }
+        /// <summary>The whole wire object as JSON (Added and Removed only).</summary>
+        public string? ObjectJson { get; set; }
 
         public override string ToString() => $"{ChangeType} {ObjectType} {ObjectId}{(Property != null ? " ." + Property : "")}";
     }

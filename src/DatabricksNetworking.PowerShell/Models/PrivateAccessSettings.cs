@@ -13,7 +13,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("public_access_enabled")] public bool? PublicAccessEnabled { get; set; }
         /// <summary><c>ACCOUNT</c> or <c>ENDPOINT</c>.</summary>
         [JsonPropertyName("private_access_level")] public string? PrivateAccessLevel { get; set; }
-        [JsonPropertyName("allowed_vpc_endpoint_ids")] public List<string>? AllowedVpcEndpointIds { get; set; }
+        [JsonPropertyName("allowed_vpc_endpoint_ids")] public DbxList<string>? AllowedVpcEndpointIds { get; set; }
 
         public override string ToString() => $"{PrivateAccessSettingsName} ({PrivateAccessSettingsId})";
     }

@@ -9,7 +9,7 @@ namespace DatabricksNetworking.Models
     /// <summary>A <c>{items, next_page_token}</c> page of the serverless networking lists.</summary>
     public sealed class ItemsPage<T>
     {
-        [JsonPropertyName("items")] public List<T>? Items { get; set; }
+        [JsonPropertyName("items")] public DbxList<T>? Items { get; set; }
         [JsonPropertyName("next_page_token")] public string? NextPageToken { get; set; }
     }
 
@@ -27,7 +27,7 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public DateTimeOffset? Created => ServerlessTime.FromMs(CreationTime);
 
         /// <summary>The stable egress CIDRs (<c>aws_stable_ip_rule</c>); legacy, see Get-DbxServerlessEgressIp.</summary>
-        [JsonIgnore] public string[] StableEgressCidrs => EgressConfig?.DefaultRules?.AwsStableIpRule?.CidrBlocks?.ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> StableEgressCidrs => EgressConfig?.DefaultRules?.AwsStableIpRule?.CidrBlocks?.ToArray() ?? new string[0];
 
         [JsonIgnore] public int PrivateEndpointRuleCount => EgressConfig?.TargetRules?.AwsPrivateEndpointRules?.Count ?? 0;
 
@@ -38,6 +38,8 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("default_rules")] public NccEgressDefaultRules? DefaultRules { get; set; }
         [JsonPropertyName("target_rules")] public NccEgressTargetRules? TargetRules { get; set; }
+        public override string ToString() =>
+            $"stable CIDRs: {DefaultRules?.AwsStableIpRule?.CidrBlocks?.Count ?? 0}, private endpoint rules: {TargetRules?.AwsPrivateEndpointRules?.Count ?? 0}";
     }
 
     public sealed class NccEgressDefaultRules
@@ -48,12 +50,12 @@ namespace DatabricksNetworking.Models
 
     public sealed class NccAwsStableIpRule
     {
-        [JsonPropertyName("cidr_blocks")] public List<string>? CidrBlocks { get; set; }
+        [JsonPropertyName("cidr_blocks")] public DbxList<string>? CidrBlocks { get; set; }
     }
 
     public sealed class NccEgressTargetRules
     {
-        [JsonPropertyName("aws_private_endpoint_rules")] public List<PrivateEndpointRule>? AwsPrivateEndpointRules { get; set; }
+        [JsonPropertyName("aws_private_endpoint_rules")] public DbxList<PrivateEndpointRule>? AwsPrivateEndpointRules { get; set; }
         [JsonPropertyName("azure_private_endpoint_rules")] public JsonElement? AzurePrivateEndpointRules { get; set; }
     }
 
@@ -64,8 +66,8 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
         [JsonPropertyName("endpoint_service")] public string? EndpointService { get; set; }
-        [JsonPropertyName("domain_names")] public List<string>? DomainNames { get; set; }
-        [JsonPropertyName("resource_names")] public List<string>? ResourceNames { get; set; }
+        [JsonPropertyName("domain_names")] public DbxList<string>? DomainNames { get; set; }
+        [JsonPropertyName("resource_names")] public DbxList<string>? ResourceNames { get; set; }
         /// <summary>CREATING, PENDING, ESTABLISHED, CREATE_FAILED, REJECTED, DISCONNECTED, EXPIRED (string: unknown values never break reading).</summary>
         [JsonPropertyName("connection_state")] public string? ConnectionState { get; set; }
         [JsonPropertyName("vpc_endpoint_id")] public string? VpcEndpointId { get; set; }
@@ -132,13 +134,13 @@ namespace DatabricksNetworking.Models
     {
         public string? BucketName { get; set; }
         /// <summary>VPC endpoint ids the policy lets through (aws:SourceVpce): the NCC rules' endpoints and the customer's gateway endpoints.</summary>
-        public string[] VpcEndpointIds { get; set; } = new string[0];
+        public DbxList<string> VpcEndpointIds { get; set; } = new string[0];
         /// <summary>aws:VpceOrgPaths values the policy lets through (serverless compute without naming its endpoint ids).</summary>
-        public string[] VpceOrgPaths { get; set; } = new string[0];
+        public DbxList<string> VpceOrgPaths { get; set; } = new string[0];
         /// <summary>NCC private endpoint rules for the bucket that are not usable yet (not ESTABLISHED or no vpc_endpoint_id); left out of the policy.</summary>
-        public string[] PendingRuleIds { get; set; } = new string[0];
+        public DbxList<string> PendingRuleIds { get; set; } = new string[0];
         /// <summary>The policy statements, as ordered dictionaries in the IAM policy grammar.</summary>
-        public object[] Statements { get; set; } = new object[0];
+        public DbxList<object> Statements { get; set; } = new object[0];
         /// <summary>The whole policy document as JSON.</summary>
         public string PolicyJson { get; set; } = "";
 
@@ -165,12 +167,12 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public string? RestrictionMode => Access?.RestrictionMode;
         /// <summary>ENFORCED (also when the service omits it) or DRY_RUN.</summary>
         [JsonIgnore] public string EnforcementMode => Access?.PolicyEnforcement?.EnforcementMode ?? "ENFORCED";
-        [JsonIgnore] public string[] DryRunProducts => Access?.PolicyEnforcement?.DryRunModeProductFilter?.ToArray() ?? new string[0];
-        [JsonIgnore] public string[] AllowedDomains => Access?.AllowedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
-        [JsonIgnore] public string[] BlockedDomains => Access?.BlockedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
-        [JsonIgnore] public StorageDestination[] AllowedS3Buckets => Access?.AllowedStorageDestinations?.Where(s => s.StorageDestinationType == "AWS_S3").ToArray() ?? new StorageDestination[0];
+        [JsonIgnore] public DbxList<string> DryRunProducts => Access?.PolicyEnforcement?.DryRunModeProductFilter?.ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> AllowedDomains => Access?.AllowedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> BlockedDomains => Access?.BlockedInternetDestinations?.Select(d => d.Destination ?? "").ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<StorageDestination> AllowedS3Buckets => Access?.AllowedStorageDestinations?.Where(s => s.StorageDestinationType == "AWS_S3").ToArray() ?? new StorageDestination[0];
         /// <summary>Databricks workspaces serverless compute may reach (allowed_databricks_destinations[].workspace_ids, RestrictedAccess).</summary>
-        [JsonIgnore] public long[] AllowedWorkspaceIds => Access?.AllowedDatabricksDestinations?.SelectMany(d => d.WorkspaceIds ?? new List<long>()).Distinct().ToArray() ?? new long[0];
+        [JsonIgnore] public DbxList<long> AllowedWorkspaceIds => Access?.AllowedDatabricksDestinations?.SelectMany(d => d.WorkspaceIds ?? new List<long>()).Distinct().ToArray() ?? new long[0];
         /// <summary>Blocked destinations (blocked domains), part of <see cref="DestinationCount"/>.</summary>
         [JsonIgnore] public int BlockedDestinationCount => Access?.BlockedInternetDestinations?.Count ?? 0;
         /// <summary>Destinations this policy counts against the 2000 limit: allowed and blocked domains, storage of every
@@ -185,9 +187,19 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public int IngressRuleCount => (Ingress?.PublicAccess?.AllowRules?.Count ?? 0) + (Ingress?.PublicAccess?.DenyRules?.Count ?? 0);
         [JsonIgnore] public int IngressDryRunRuleCount => (IngressDryRun?.PublicAccess?.AllowRules?.Count ?? 0) + (IngressDryRun?.PublicAccess?.DenyRules?.Count ?? 0);
 
+        /// <summary>Private access (requests over registered endpoints): ALLOW_ALL_REGISTERED_ENDPOINTS, RESTRICTED_ACCESS, the
+        /// service's own RESTRICTION_MODE_UNSPECIFIED (it fills private_access when unset), or null when there is no ingress.</summary>
+        [JsonIgnore] public string? PrivateAccessRestrictionMode => Ingress?.PrivateAccess?.RestrictionMode;
+        /// <summary>The registered endpoint ids the enforced private allow rules name.</summary>
+        [JsonIgnore] public string[] AllowedEndpointIds => Ingress?.PrivateAccess?.AllowRules?.SelectMany(r => r.Origin?.Endpoints?.EndpointIds ?? new List<string>()).Distinct().ToArray() ?? new string[0];
+        /// <summary>Cross-workspace access: FULL_ACCESS, RESTRICTED_ACCESS, LEGACY_MODE, or null when unset.</summary>
+        [JsonIgnore] public string? CrossWorkspaceAccessRestrictionMode => Ingress?.CrossWorkspaceAccess?.RestrictionMode;
+
         /// <summary>One line for confirmations: the public ingress mode and rule counts, enforced and dry run.</summary>
         [JsonIgnore] public string IngressSummary =>
-            $"public ingress {PublicAccessRestrictionMode} with {IngressRuleCount} rule(s)" + (IngressDryRun?.PublicAccess != null ? $", dry run {DryRunPublicAccessRestrictionMode} with {IngressDryRunRuleCount} rule(s)" : "");
+            $"public ingress {PublicAccessRestrictionMode} with {IngressRuleCount} rule(s)" + (IngressDryRun?.PublicAccess != null ? $", dry run {DryRunPublicAccessRestrictionMode} with {IngressDryRunRuleCount} rule(s)" : "")
+            + (PrivateAccessRestrictionMode != null && PrivateAccessRestrictionMode != IngressWire.RestrictionModeUnspecified ? $", private access {PrivateAccessRestrictionMode}" + (AllowedEndpointIds.Length > 0 ? $" ({AllowedEndpointIds.Length} endpoint(s))" : "") : "")
+            + (CrossWorkspaceAccessRestrictionMode != null ? $", cross-workspace {CrossWorkspaceAccessRestrictionMode}" : "");
 
         public override string ToString() => NetworkPolicyId ?? "";
     }
@@ -196,17 +208,20 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("network_access")] public NetworkAccessPolicy? NetworkAccess { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => NetworkAccess?.ToString() ?? "";
     }
 
     public sealed class NetworkAccessPolicy
     {
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
-        [JsonPropertyName("allowed_internet_destinations")] public List<InternetDestination>? AllowedInternetDestinations { get; set; }
-        [JsonPropertyName("blocked_internet_destinations")] public List<InternetDestination>? BlockedInternetDestinations { get; set; }
-        [JsonPropertyName("allowed_storage_destinations")] public List<StorageDestination>? AllowedStorageDestinations { get; set; }
-        [JsonPropertyName("allowed_databricks_destinations")] public List<DatabricksDestination>? AllowedDatabricksDestinations { get; set; }
+        [JsonPropertyName("allowed_internet_destinations")] public DbxList<InternetDestination>? AllowedInternetDestinations { get; set; }
+        [JsonPropertyName("blocked_internet_destinations")] public DbxList<InternetDestination>? BlockedInternetDestinations { get; set; }
+        [JsonPropertyName("allowed_storage_destinations")] public DbxList<StorageDestination>? AllowedStorageDestinations { get; set; }
+        [JsonPropertyName("allowed_databricks_destinations")] public DbxList<DatabricksDestination>? AllowedDatabricksDestinations { get; set; }
         [JsonPropertyName("policy_enforcement")] public PolicyEnforcement? PolicyEnforcement { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() =>
+            $"{RestrictionMode}: {AllowedInternetDestinations?.Count ?? 0} allowed and {BlockedInternetDestinations?.Count ?? 0} blocked domains, {AllowedStorageDestinations?.Count ?? 0} storage destinations";
     }
 
     public sealed class InternetDestination
@@ -222,7 +237,7 @@ namespace DatabricksNetworking.Models
         /// <summary>int64 values; read from strings too (proto JSON writes int64 so in some answers).</summary>
         [JsonPropertyName("workspace_ids")]
         [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
-        public List<long>? WorkspaceIds { get; set; }
+        public DbxList<long>? WorkspaceIds { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => string.Join(",", WorkspaceIds ?? new List<long>());
     }
@@ -241,7 +256,7 @@ namespace DatabricksNetworking.Models
     public sealed class PolicyEnforcement
     {
         [JsonPropertyName("enforcement_mode")] public string? EnforcementMode { get; set; }
-        [JsonPropertyName("dry_run_mode_product_filter")] public List<string>? DryRunModeProductFilter { get; set; }
+        [JsonPropertyName("dry_run_mode_product_filter")] public DbxList<string>? DryRunModeProductFilter { get; set; }
     }
 
     /// <summary>The workspace network option: the one network policy a workspace is bound to.</summary>

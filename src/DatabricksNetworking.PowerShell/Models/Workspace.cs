@@ -27,7 +27,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
         [JsonPropertyName("managed_services_customer_managed_key_id")] public string? ManagedServicesCustomerManagedKeyId { get; set; }
         [JsonPropertyName("storage_customer_managed_key_id")] public string? StorageCustomerManagedKeyId { get; set; }
-        [JsonPropertyName("custom_tags")] public Dictionary<string, string>? CustomTags { get; set; }
+        [JsonPropertyName("custom_tags")] public DbxMap? CustomTags { get; set; }
         [JsonPropertyName("creation_time")] public long? CreationTime { get; set; }
 
         /// <summary><see cref="CreationTime"/> as a date (not on the wire).</summary>
@@ -74,7 +74,7 @@ namespace DatabricksNetworking.Models
 
     public sealed class ClusterList
     {
-        [JsonPropertyName("clusters")] public List<ClusterSummary>? Clusters { get; set; }
+        [JsonPropertyName("clusters")] public DbxList<ClusterSummary>? Clusters { get; set; }
         [JsonPropertyName("next_page_token")] public string? NextPageToken { get; set; }
     }
 }

@@ -163,7 +163,7 @@ namespace DatabricksNetworking.Posture
                     var ok = p.AccountIpAccessListsEnabled == true && p.AccountAllowListCount > 0 && p.AccountWideAllowEntries.Length == 0;
                     var wide = p.AccountWideAllowEntries.Length > 0 ? $", ALLOW entries wider than /{p.MaxAllowPrefixLength}: {List(p.AccountWideAllowEntries)}" : "";
                     return new ControlVerdict(ok, $"account enforcement {(p.AccountIpAccessListsEnabled == true ? "on" : "off")}, {p.AccountAllowListCount} ALLOW and {p.AccountBlockListCount} BLOCK list(s){wide}");
-                }),
+                }, accountLevel: true),
             new ComplianceControl("RequireRestrictedIngress", ComplianceSeverity.High,
                 "public ingress restricted and enforced: the workspace's network policy has ingress.public_access.restriction_mode RESTRICTED_ACCESS",
                 "Stage the rules in dry run (Set-DbxNetworkPolicy -IngressDryRun -PublicAccessRestrictionMode RestrictedAccess -IngressRule ...), check the denial log, then enforce them (Set-DbxNetworkPolicy -PublicAccessRestrictionMode RestrictedAccess -IngressRule ...) on the policy bound to the workspace (Set-DbxWorkspaceNetworkPolicy).",

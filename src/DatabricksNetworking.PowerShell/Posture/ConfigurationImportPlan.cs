@@ -593,7 +593,7 @@ namespace DatabricksNetworking.Posture
         private static IpAccessList ToList(string? id, JsonObject p, long? wid) => new IpAccessList
         {
             ListId = id, Label = Str(p, "label"), ListType = Str(p, "list_type"), Enabled = Bool(p["enabled"]) ?? true,
-            IpAddresses = StrList(p, "ip_addresses"), WorkspaceId = wid,
+            IpAddresses = StrList(p, "ip_addresses").ToDbxList(), WorkspaceId = wid,
         };
 
         /// <summary>Properties that differ; <c>ip_addresses</c> compare as blocks (<c>1.2.3.4</c> = <c>1.2.3.4/32</c>, order and spelling aside).</summary>

@@ -209,12 +209,16 @@ namespace DatabricksNetworking.Posture
             var diffs = new Dictionary<string, SnapshotObject>(StringComparer.Ordinal);
             foreach (var d in difference) diffs[d.Key] = d;
             var changes = new List<NetworkConfigurationChange>();
+            // Workspace names from both sides, so every workspace-level change names its workspace.
+            var names = new Dictionary<long, string>();
+            foreach (var w in refs.Values.Concat(diffs.Values).Where(o => o.Type == "Workspace" && o.Name != null))
+                if (long.TryParse(w.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var wid)) names[wid] = w.Name!;
 
             foreach (var r in Sort(refs.Values))
             {
                 if (!diffs.TryGetValue(r.Key, out var d))
                 {
-                    changes.Add(Change("Removed", r, null, r.Properties.ToJsonString(), null));
+                    changes.Add(Change("Removed", r, null, Describe(r), null, r.Properties.ToJsonString()));
                     continue;
                 }
                 var left = Flatten(r.Properties);
@@ -227,17 +231,53 @@ namespace DatabricksNetworking.Posture
                 }
             }
             foreach (var d in diffs.Values.Where(x => !refs.ContainsKey(x.Key)))
-                changes.Add(Change("Added", d, null, null, d.Properties.ToJsonString()));
+                changes.Add(Change("Added", d, null, null, Describe(d), d.Properties.ToJsonString()));
+            foreach (var c in changes)
+                if (c.WorkspaceId.HasValue && names.TryGetValue(c.WorkspaceId.Value, out var n)) c.WorkspaceName = n;
             // In snapshot order (type, workspace, id), then by property.
             return changes.OrderBy(c => Array.IndexOf(TypeOrder, c.ObjectType)).ThenBy(c => c.WorkspaceId ?? 0).ThenBy(c => c.ObjectId, StringComparer.Ordinal)
                 .ThenBy(c => c.Property ?? "", StringComparer.Ordinal).ToList();
         }
 
-        private static NetworkConfigurationChange Change(string kind, SnapshotObject o, string? property, string? reference, string? difference) => new NetworkConfigurationChange
+        private static NetworkConfigurationChange Change(string kind, SnapshotObject o, string? property, string? reference, string? difference, string? json = null) => new NetworkConfigurationChange
         {
             ChangeType = kind, ObjectType = o.Type, ObjectId = o.Id, Name = o.Name, WorkspaceId = o.WorkspaceId,
-            Property = property, ReferenceValue = reference, DifferenceValue = difference,
+            Property = property, ReferenceValue = reference, DifferenceValue = difference, ObjectJson = json,
         };
+
+        /// <summary>
+        /// An added or removed object as an admin reads it: its name, then every field as <c>path=value</c> (strings unquoted,
+        /// lists joined with ';', epoch-millisecond times as UTC dates), e.g.
+        /// <c>partners: enabled=true, ip_addresses=198.51.100.0/24, label=partners, list_type=BLOCK</c>.
+        /// </summary>
+        internal static string Describe(SnapshotObject o)
+        {
+            var parts = new List<string>();
+            foreach (var kv in Flatten(o.Properties))
+            {
+                if (kv.Value == "null" || kv.Value == "{}" || kv.Value == "[]") continue;
+                parts.Add(kv.Key + "=" + Readable(kv.Key, kv.Value));
+            }
+            var head = o.Name ?? o.Id;
+            return parts.Count == 0 ? head : head + ": " + string.Join(", ", parts);
+        }
+
+        private static string Readable(string path, string json)
+        {
+            JsonNode? n;
+            try { n = JsonNode.Parse(json); } catch (JsonException) { return json; }
+            var leaf = path.Substring(path.LastIndexOf('.') + 1);
+            if (n is JsonValue v)
+            {
+                if (v.TryGetValue<string>(out var s)) return s;
+                if ((leaf.EndsWith("_time", StringComparison.Ordinal) || leaf.EndsWith("_at", StringComparison.Ordinal)) && v.TryGetValue<long>(out var ms) && ms > 100_000_000_000L)
+                    return DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+                return n.ToJsonString();
+            }
+            if (n is JsonArray a && a.All(x => x is JsonValue))
+                return string.Join(DbxList<string>.Separator, a.Select(x => x is JsonValue xv && xv.TryGetValue<string>(out var xs) ? xs : x?.ToJsonString() ?? ""));
+            return json;
+        }
 
         /// <summary>The ip_addresses of IP access lists compare as blocks: <c>1.2.3.4</c> equals <c>1.2.3.4/32</c>, order aside.</summary>
         private static bool SameAddresses(string type, string path, string? left, string? right)

@@ -28,7 +28,7 @@ namespace DatabricksNetworking.Posture
                 WorkspaceStatus = w.WorkspaceStatus,
                 PricingTier = w.PricingTier,
                 ComputeMode = w.ComputeMode,
-                CustomTags = w.CustomTags != null ? new Dictionary<string, string>(w.CustomTags, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal),
+                CustomTags = w.CustomTags != null ? new DbxMap(w.CustomTags) : new DbxMap(),
                 MaxAllowPrefixLength = maxAllowPrefixLength,
                 ScannedAt = scannedAt,
             };
@@ -61,7 +61,7 @@ namespace DatabricksNetworking.Posture
                 p.VpcStatus = net.VpcStatus;
                 p.RestApiVpcEndpointIds = net.RestApiVpcEndpointIds;
                 p.DataplaneRelayVpcEndpointIds = net.DataplaneRelayVpcEndpointIds;
-                backEndRest = net.RestApiVpcEndpointIds;
+                backEndRest = net.RestApiVpcEndpointIds.ToArray();
                 p.BackEndPrivateLink = PrivateLinkCoverage.HasBackEnd(net);
                 var ids = p.RestApiVpcEndpointIds.Concat(p.DataplaneRelayVpcEndpointIds).ToList();
                 if (ids.Count > 0)

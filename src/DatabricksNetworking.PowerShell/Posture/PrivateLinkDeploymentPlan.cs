@@ -101,9 +101,9 @@ namespace DatabricksNetworking.Posture
         public long? WorkspaceId { get; set; }
         public string? WorkspaceStatus { get; set; }
         public string? DeploymentName { get; set; }
-        public string[] Created { get; set; } = new string[0];
-        public string[] Reused { get; set; } = new string[0];
-        public DeploymentStep[] Steps { get; set; } = new DeploymentStep[0];
+        public DbxList<string> Created { get; set; } = new string[0];
+        public DbxList<string> Reused { get; set; } = new string[0];
+        public DbxList<DeploymentStep> Steps { get; set; } = new DeploymentStep[0];
     }
 
     /// <summary>Pure planner of a PrivateLink workspace from an existing VPC: what exists → the ordered steps.

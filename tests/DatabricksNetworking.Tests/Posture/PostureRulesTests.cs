@@ -30,7 +30,7 @@ public sealed class PostureRulesTests
         new VpcEndpoint { VpcEndpointId = id, VpcEndpointName = id, UseCase = useCase, Region = region, State = state };
 
     private static IpAccessList List(string type, bool enabled, params string[] addresses) =>
-        new IpAccessList { ListId = type + addresses.Length, Label = type.ToLowerInvariant(), ListType = type, Enabled = enabled, IpAddresses = addresses.ToList() };
+        new IpAccessList { ListId = type + addresses.Length, Label = type.ToLowerInvariant(), ListType = type, Enabled = enabled, IpAddresses = addresses.ToDbxList() };
 
     // ---- facts -------------------------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ public sealed class PostureRulesTests
             Endpoint("rest", "GENERAL_ACCESS"), Endpoint("relay", "DATAPLANE_RELAY_ACCESS"), Endpoint("front", "WORKSPACE_ACCESS"),
             Endpoint("front-eu", "GENERAL_ACCESS", "eu-west-1"), Endpoint("front-pending", "GENERAL_ACCESS", state: "pending"),
         };
-        PrivateAccessSettings Pas(string level, params string[] allowed) => new() { PrivateAccessSettingsId = "p", PrivateAccessLevel = level, PublicAccessEnabled = false, AllowedVpcEndpointIds = allowed.ToList() };
+        PrivateAccessSettings Pas(string level, params string[] allowed) => new() { PrivateAccessSettingsId = "p", PrivateAccessLevel = level, PublicAccessEnabled = false, AllowedVpcEndpointIds = allowed.ToDbxList() };
 
         var account = PostureBuilder.Build(Data(w), Account(new() { net }, endpoints, new() { Pas("ACCOUNT") }), 8, default);
         Assert.True(account.BackEndPrivateLink);

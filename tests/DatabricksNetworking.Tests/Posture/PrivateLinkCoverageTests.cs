@@ -21,7 +21,7 @@ public class PrivateLinkCoverageTests
     };
 
     private static PrivateAccessSettings Pas(bool publicAccess, string level = "ACCOUNT", params string[] allowed) =>
-        new() { PublicAccessEnabled = publicAccess, PrivateAccessLevel = level, AllowedVpcEndpointIds = new List<string>(allowed) };
+        new() { PublicAccessEnabled = publicAccess, PrivateAccessLevel = level, AllowedVpcEndpointIds = new DbxList<string>(allowed) };
 
     [Fact]
     public void Public_access_on_needs_nothing() =>

@@ -25,7 +25,7 @@ public sealed class ServiceDirectPostureTests
     };
 
     private static PrivateAccessSettings Pas(string level, params string[] allowed) =>
-        new() { PrivateAccessSettingsId = "p", PrivateAccessLevel = level, PublicAccessEnabled = false, AllowedVpcEndpointIds = allowed.ToList() };
+        new() { PrivateAccessSettingsId = "p", PrivateAccessLevel = level, PublicAccessEnabled = false, AllowedVpcEndpointIds = allowed.ToDbxList() };
 
     private static NetworkPosture Build(PrivateAccessSettings pas, Fetched<List<NetworkEndpoint>> sd) =>
         PostureBuilder.Build(

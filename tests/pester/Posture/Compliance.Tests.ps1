@@ -84,6 +84,24 @@ Describe 'Test-DbxNetworkCompliance' {
         ($postures | Test-DbxNetworkCompliance -Baseline $table | Format-Finding | Sort-Object) | Should -Be $expected
     }
 
+    It 'checks the account controls once per account, not once per workspace (RequireAccountIpAccessLists, RequireAccountIngressPolicy)' {
+        # The account's IP access lists off on every posture (as a scan of an account without them reports it).
+        $postures = @(Get-DbxNetworkPosture -Context $pctx -ErrorAction SilentlyContinue)
+        $postures.Count | Should -Be 4
+        foreach ($p in $postures) { $p.AccountIpAccessListsEnabled = $false }
+        $f = @($postures | Test-DbxNetworkCompliance -Baseline @{ Controls = @{ RequireAccountIpAccessLists = 'High'; RequireIpAccessLists = 'High' } } 6>$null)
+        $account = @($f | Where-Object Control -eq 'RequireAccountIpAccessLists')
+        $account.Count | Should -Be 1 -Because 'one account, four workspaces'
+        $account[0].Scope | Should -Be 'Account'
+        $account[0].WorkspaceId | Should -BeNullOrEmpty
+        $account[0].AccountId | Should -Be (Get-TestSeed).AccountId
+        $account[0].Actual | Should -Match 'account enforcement off'
+        @($f | Where-Object Control -eq 'RequireIpAccessLists').Scope | Sort-Object -Unique | Should -Be 'Workspace'
+        # An account control takes no workspace scope.
+        { Test-DbxNetworkCompliance -Context $pctx -Baseline @{ Controls = @{ RequireAccountIpAccessLists = @{ Severity = 'High'; WorkspaceName = 'prod-*' } } } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DbxInvalidBaseline*'
+    }
+
     It 'applies a baseline-wide scope by name and by tag' {
         $postures = @(Get-DbxNetworkPosture -Context $pctx -ErrorAction SilentlyContinue)
         $byName = @($postures | Test-DbxNetworkCompliance -Baseline @{ Scope = @{ WorkspaceName = 'prod-*'; ExcludeWorkspaceName = 'prod-secure' }; Controls = @{ DenyPublicAccess = 'High' } })

@@ -103,6 +103,11 @@ Describe 'Compare-DbxNetworkConfiguration' {
         $c.Property | Should -Be 'network_policy_id'
         $c.ReferenceValue | Should -Be '"default-policy"'
         $c.DifferenceValue | Should -Be '"restricted-enforced"'
+        $c.WorkspaceName | Should -Be 'dev-broken'
+        # The default view shows the workspace and both values side by side on the change's line.
+        $line = @(($changes | Format-Table | Out-String -Width 160) -split "`r?`n" | Where-Object { $_ -match '^Changed\b' })
+        $line.Count | Should -Be 1
+        $line[0] | Should -Match 'WorkspaceNetworkOption\s.*dev-broken \(5000000000000003\)\s+network_policy_id\s+"default-policy"\s+"restricted-enforced"'
     }
 
     It 'finds an added object and a changed list between two snapshots, one object per change' {
@@ -117,10 +122,23 @@ Describe 'Compare-DbxNetworkConfiguration' {
         $added = $changes | Where-Object ChangeType -eq 'Added'
         $added.ObjectId | Should -Be $list.ListId
         $added.Name | Should -Be 'partners'
+        $added.Workspace | Should -Be 'account'
+        # An added object reads as its name and fields, not a JSON blob; the whole object is kept in ObjectJson.
+        $added.DifferenceValue | Should -Match '^partners: '
+        $added.DifferenceValue | Should -Match '\bip_addresses=198\.51\.100\.0/24\b'
+        $added.DifferenceValue | Should -Match '\blist_type=BLOCK\b'
+        $added.DifferenceValue | Should -Not -Match '[{}"]'
+        $added.ReferenceValue | Should -BeNullOrEmpty
+        ($added.ObjectJson | ConvertFrom-Json).label | Should -Be 'partners'
         $changed = $changes | Where-Object ChangeType -eq 'Changed'
         $changed.WorkspaceId | Should -Be 5000000000000001
         $changed.ReferenceValue | Should -Be '["10.20.0.0/16","127.0.0.1"]'
         $changed.DifferenceValue | Should -Be '["10.20.0.0/16","10.30.0.0/16","127.0.0.1"]'
+        $changed.WorkspaceName | Should -Be 'prod-secure'
+        $text = $changes | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Added\s+AccountIpAccessList\s+partners\s+account\s+partners: '
+        $text | Should -Match 'Changed\s+IpAccessList\s+.*prod-secure \(5000000000000001\)\s+ip_addresses\s+\["10\.20\.0\.0/16","127\.0\.0\.1"\]\s+\["10\.20'
+        $text | Should -Not -Match '\{"' -Because 'no added or removed object is shown as raw JSON'
         # Reversed, the same objects show as removed and changed back.
         ($(Compare-DbxNetworkConfiguration -ReferencePath $after -DifferencePath $before -WarningAction SilentlyContinue) | ForEach-Object ChangeType) | Should -Be @('Removed', 'Changed')
     }

@@ -47,7 +47,7 @@ Describe 'Export-DbxNetworkPostureReport' {
 
     It 'charts, per control, the passed, failed and unknown counts the postures give' {
         $bars = Get-Attr '<g class="bar" data-control="(\w+)" data-passed="(\d+)" data-failed="(\d+)" data-unknown="(\d+)">'
-        $bars.Count | Should -Be 12 -Because 'the account-level RequireAccountIngressPolicy is reported once, not charted across workspaces'
+        $bars.Count | Should -Be 11 -Because 'the account-level RequireAccountIpAccessLists and RequireAccountIngressPolicy are reported once, not charted across workspaces'
         foreach ($b in $bars) {
             $control = $b.Groups[1].Value
             $failed = @($findings | Where-Object { $_.Control -eq $control -and $_.Status -eq 'Failed' }).Count
@@ -70,7 +70,7 @@ Describe 'Export-DbxNetworkPostureReport' {
             $mine = @($findings | Where-Object WorkspaceId -eq $id)
             [int]$r.Groups[3].Value | Should -Be @($mine | Where-Object Status -eq 'Failed').Count
             [int]$r.Groups[4].Value | Should -Be @($mine | Where-Object Status -eq 'Unknown').Count
-            [int]$r.Groups[2].Value | Should -Be (12 - $mine.Count)
+            [int]$r.Groups[2].Value | Should -Be (11 - $mine.Count)
         }
         (Get-Attr '<tr data-(?:workspace-id="\d+"|account-id="[^"]+") data-control="\w+" data-severity="\w+">').Count | Should -Be $findings.Count
         $summary = Get-Attr '<section class="cards" id="summary" data-workspaces="(\d+)" data-incomplete="(\d+)" data-findings="(\d+)">'
@@ -80,6 +80,19 @@ Describe 'Export-DbxNetworkPostureReport' {
         foreach ($s in 'Critical', 'High', 'Medium', 'Low') {
             (Get-Attr "data-severity=`"$s`" data-count=`"(\d+)`"")[0].Groups[1].Value | Should -Be (@($findings | Where-Object Severity -eq $s).Count)
         }
+    }
+
+    It 'reports each account control once, in the Account section and as one account row of the findings' {
+        (Get-Attr '<li data-control="RequireAccountIpAccessLists"').Count | Should -Be 1
+        (Get-Attr '<li data-control="RequireAccountIngressPolicy"').Count | Should -Be 1
+        $off = @(Get-DbxNetworkPosture -Context $pctx -ErrorAction SilentlyContinue)
+        foreach ($p in $off) { $p.AccountIpAccessListsEnabled = $false }
+        $path = Join-Path $tmp 'account-off.html'
+        $off | Export-DbxNetworkPostureReport -Path $path -Baseline @{ Controls = @{ RequireAccountIpAccessLists = 'High'; DenyPublicAccess = 'High' } } | Out-Null
+        $page = Get-Content $path -Raw
+        ([regex]::Matches($page, '<tr data-account-id="[^"]+" data-control="RequireAccountIpAccessLists"')).Count | Should -Be 1
+        ([regex]::Matches($page, '<tr data-workspace-id="\d+" data-control="RequireAccountIpAccessLists"')).Count | Should -Be 0
+        ([regex]::Matches($page, '<g class="bar"')).Count | Should -Be 1 -Because 'only DenyPublicAccess is charted across workspaces'
     }
 
     It 'scans by itself with a baseline file, and refuses a bad baseline before scanning' {
@@ -158,7 +171,7 @@ Describe 'Export-DbxNetworkPostureReport in a browser (<Name>)' -ForEach @(
             $hidden | Should -BeNullOrEmpty -Because "every heading of $($t.id) is on screen"
             @($t.unlabelled) | Should -BeNullOrEmpty
         }
-        @($probe.tables[0].headers).Count | Should -Be 27
+        @($probe.tables[0].headers).Count | Should -Be 26
         ($probe.tables | Where-Object id -eq 'findings').headers.text | Should -Contain 'How to fix'
     }
 

@@ -273,8 +273,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     var api = new NetworksApi(account);
                     var body = new Network
                     {
-                        NetworkName = step.Target, VpcId = request.VpcId, SubnetIds = request.SubnetIds.ToList(), SecurityGroupIds = new List<string> { result.WorkspaceSecurityGroupId! },
-                        VpcEndpoints = new NetworkVpcEndpoints { RestApi = new List<string> { result.RestApiVpcEndpointId! }, DataplaneRelay = new List<string> { result.RelayVpcEndpointId! } },
+                        NetworkName = step.Target, VpcId = request.VpcId, SubnetIds = request.SubnetIds.ToDbxList(), SecurityGroupIds = new DbxList<string> { result.WorkspaceSecurityGroupId! },
+                        VpcEndpoints = new NetworkVpcEndpoints { RestApi = new DbxList<string> { result.RestApiVpcEndpointId! }, DataplaneRelay = new DbxList<string> { result.RelayVpcEndpointId! } },
                     };
                     var net = CreateOnce($"network configuration '{body.NetworkName}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                         (await api.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(n => n.NetworkName == body.NetworkName && n.VpcId == body.VpcId));
@@ -284,7 +284,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.PrivateAccessSettings:
                 {
                     var api = new PrivateAccessSettingsApi(account);
-                    var allowed = new List<string> { result.RestApiVpcEndpointId! };
+                    var allowed = new DbxList<string> { result.RestApiVpcEndpointId! };
                     if (result.FrontEndVpcEndpointId != null) allowed.Add(result.FrontEndVpcEndpointId);
                     var body = new PrivateAccessSettings
                     {

@@ -81,7 +81,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 {
                     var facts = TryRunAws(VpcId, (aws, ct) => aws.GetVpcFactsAsync(options, new AwsVpcQuery { VpcId = VpcId, SubnetIds = new string[0] }, ct));
                     if (facts == null) return;
-                    cidrs = facts.CidrBlocks;
+                    cidrs = facts.CidrBlocks.ToArray();
                 }
                 (ingress, egress) = AwsPlans.EndpointRules(region, SourceSecurityGroupId, cidrs, IncludeOptionalPort);
             }

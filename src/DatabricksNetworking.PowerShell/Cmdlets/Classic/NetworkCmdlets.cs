@@ -120,9 +120,9 @@ namespace DatabricksNetworking.Cmdlets.Classic
             {
                 NetworkName = Name,
                 VpcId = VpcId,
-                SubnetIds = SubnetId.ToList(),
-                SecurityGroupIds = SecurityGroupId.ToList(),
-                VpcEndpoints = rest.Length + relay.Length > 0 ? new NetworkVpcEndpoints { RestApi = rest.ToList(), DataplaneRelay = relay.ToList() } : null,
+                SubnetIds = SubnetId.ToDbxList(),
+                SecurityGroupIds = SecurityGroupId.ToDbxList(),
+                VpcEndpoints = rest.Length + relay.Length > 0 ? new NetworkVpcEndpoints { RestApi = rest.ToDbxList(), DataplaneRelay = relay.ToDbxList() } : null,
             };
             // A subnet belongs to one network configuration, so after a lost answer the new one is the one with these subnets.
             var api = new NetworksApi(AccountClient);

@@ -135,7 +135,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 Region = Region,
                 PrivateAccessLevel = level,
                 PublicAccessEnabled = PublicAccessEnabled.IsPresent,
-                AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToList() : null,
+                AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToDbxList() : null,
             };
             // Private access settings carry no creation time: after a lost answer, settings with the name, region and
             // values as sent are the ones created (not private_access_level: an enum the service may extend).
@@ -211,7 +211,7 @@ namespace DatabricksNetworking.Cmdlets.Classic
                 Region = region,
                 PrivateAccessLevel = level,
                 PublicAccessEnabled = IsBound(nameof(PublicAccessEnabled)) ? PublicAccessEnabled.IsPresent : current.PublicAccessEnabled ?? false,
-                AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToList() : null,
+                AllowedVpcEndpointIds = level == "ENDPOINT" ? allowed.ToDbxList() : null,
             };
             if (body.PublicAccessEnabled != true
                 && !PassesPublicAccessGuard(PublicAccessGaps(body), $"Replacing private access settings '{body.PrivateAccessSettingsName}' ({PrivateAccessSettingsId})", Force, PrivateAccessSettingsId))

@@ -76,7 +76,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var api = ListsApi();
             var scope = ScopeText(api);
             var type = WireType(ListType);
-            var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses, Enabled = true };
+            var proposed = new IpAccessList { Label = label, ListType = type, IpAddresses = addresses.ToDbxList(), Enabled = true };
             var wide = WideAllowWarning(null, proposed, $"Creating ALLOW list '{label}'", scope);
             WarnWideAllowUnderWhatIf(wide);
             if (!ShouldChange(scope, $"Create {type} IP access list '{label}' with {addresses.Count} value(s)")) return;
@@ -148,7 +148,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var current = Run(ct => api.ListAsync(ct));
             var existing = current.FirstOrDefault(l => l.ListId == ListId);
             var named = ListText(existing, ListId);
-            var proposed = new IpAccessList { ListId = ListId, Label = label, ListType = type, IpAddresses = addresses, Enabled = Enabled };
+            var proposed = new IpAccessList { ListId = ListId, Label = label, ListType = type, IpAddresses = addresses.ToDbxList(), Enabled = Enabled };
             var wide = WideAllowWarning(existing, proposed, "Replacing " + named, scope);
             WarnWideAllowUnderWhatIf(wide);
             if (!ShouldChange($"{named} of {scope}", $"Replace with {type} list '{label}' ({addresses.Count} value(s), {(Enabled ? "enabled" : "disabled")})")) return;
@@ -212,7 +212,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 ListId = ListId,
                 Label = changes.Label ?? existing.Label,
                 ListType = changes.ListType ?? existing.ListType,
-                IpAddresses = changes.IpAddresses ?? existing.IpAddresses,
+                IpAddresses = changes.IpAddresses?.ToDbxList() ?? existing.IpAddresses,
                 Enabled = changes.Enabled ?? existing.Enabled,
             };
             var wide = proposed == null ? null : WideAllowWarning(existing, proposed, "Updating " + named, scope);

@@ -127,7 +127,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             var shown = string.Join(", ", values.Take(10)) + (values.Count > 10 ? $" (and {values.Count - 10} more)" : "");
             string? wide = null;
             if (Adding)
-                wide = WideAllowWarning(firstList, new IpAccessList { ListType = firstList.ListType, Enabled = firstList.Enabled, IpAddresses = firstResult },
+                wide = WideAllowWarning(firstList, new IpAccessList { ListType = firstList.ListType, Enabled = firstList.Enabled, IpAddresses = firstResult?.ToDbxList() },
                     $"Adding {shown} to {named}", scope);
             WarnWideAllowUnderWhatIf(wide);
             if (!ShouldChange($"{named} of {scope}", (Adding ? "Add " : "Remove ") + shown)) return;
@@ -152,12 +152,12 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                         return;
                     }
                     if (Adding) CheckQuota(current, batch.ListId, result.Count, scope, batch.ListId);
-                    var proposed = new IpAccessList { ListId = list.ListId, Label = list.Label, ListType = list.ListType, Enabled = list.Enabled, IpAddresses = result };
+                    var proposed = new IpAccessList { ListId = list.ListId, Label = list.Label, ListType = list.ListType, Enabled = list.Enabled, IpAddresses = result?.ToDbxList() };
                     if (!PassesLockoutGuard(current, With(current, batch.ListId, proposed), $"{(Adding ? "Adding" : "Removing")} {shown} {(Adding ? "to" : "from")} {list.ListType} list '{list.Label}'", scope)) return;
 
                     var listId = batch.ListId;
                     bool sent;
-                    try { sent = Change(ct => api.UpdateOnceAsync(listId, new IpAccessListRequest { IpAddresses = result }, ct), listId, scope) != null; }
+                    try { sent = Change(ct => api.UpdateOnceAsync(listId, new IpAccessListRequest { IpAddresses = result?.ToDbxList() }, ct), listId, scope) != null; }
                     catch (DbxApiException ex) when (ex.IsAmbiguous)
                     {
                         // The write may or may not have been applied; it is not sent again as it was (its list may be

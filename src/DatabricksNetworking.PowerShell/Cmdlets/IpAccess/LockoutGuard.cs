@@ -27,7 +27,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         public static List<IpAccessList> AsServiceReads(IEnumerable<IpAccessList> lists) => lists.Select(l => new IpAccessList
         {
             ListId = l.ListId, Label = l.Label, ListType = l.ListType, Enabled = l.Enabled, WorkspaceId = l.WorkspaceId,
-            IpAddresses = (l.IpAddresses ?? new List<string>()).Select(e => ReadEntry(e)?.ToString() ?? e).ToList(),
+            IpAddresses = (l.IpAddresses ?? new DbxList<string>()).Select(e => ReadEntry(e)?.ToString() ?? e).ToDbxList(),
         }).ToList();
 
         /// <summary>Whether the lists let <paramref name="address"/> in, and why (the service's order of evaluation).</summary>

@@ -54,6 +54,12 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter]
         public WorkspaceMatch MatchWorkspaceBy { get; set; } = WorkspaceMatch.Id;
 
+        /// <summary>How long, in seconds, the import waits for each new S3 private endpoint rule that the snapshot has enabled to be
+        /// ESTABLISHED before it enables it (the service keeps new S3 rules disabled until then; default 600).</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int RuleTimeoutSec { get; set; } = 600;
+
         protected override void ProcessRecordCore()
         {
             var full = ResolveFilePath(Path, "Path", output: false, "DbxSnapshotNotFound");
@@ -320,6 +326,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
                     if (s.Action == ImportStepAction.Update)
                     {
                         var ruleId = s.LiveId!;
+                        if (ruleEnabled != false && IsS3Rule(d))
+                            return EnableWhenEstablished(rules, nccId, Run(ct => rules.GetRuleAsync(nccId, ruleId, ct)), s);
                         return Run(ct => rules.UpdateRuleAsync(nccId, ruleId, new UpdatePrivateEndpointRuleRequest { Enabled = ruleEnabled ?? true }, "enabled", ct)).RuleId;
                     }
                     var body = new CreatePrivateEndpointRuleRequest { EndpointService = Str(d, "endpoint_service") };
@@ -340,7 +348,10 @@ namespace DatabricksNetworking.Cmdlets.Posture
                         } while (token != null);
                         return null;
                     }, ct));
-                    if (ruleEnabled == false)
+                    // A new S3 rule starts disabled and its enabled flag can change only once it is ESTABLISHED (the service
+                    // refuses before); a source rule that was enabled is enabled after the wait. Other rules have no flag to set.
+                    if (rule.Enabled == false && ruleEnabled == true && IsS3Rule(d)) return EnableWhenEstablished(rules, nccId, rule, s);
+                    if (rule.Enabled == true && ruleEnabled == false)
                     {
                         var newRule = rule.RuleId!;
                         Run(ct => rules.UpdateRuleAsync(nccId, newRule, new UpdatePrivateEndpointRuleRequest { Enabled = false }, "enabled", ct));
@@ -349,6 +360,32 @@ namespace DatabricksNetworking.Cmdlets.Posture
             }
             throw new InvalidOperationException("No import for " + s.Kind);
         }
+
+        /// <summary>
+        /// Enables an S3 private endpoint rule the snapshot has enabled: waits (bounded by -RuleTimeoutSec, with progress, as
+        /// New-DbxPrivateEndpointRule -Wait does) for ESTABLISHED with a vpc_endpoint_id, then PATCHes enabled=true. When it
+        /// does not get there in time (or the rule failed), a warning names the rule and the command that finishes it later;
+        /// the rule itself was imported either way.
+        /// </summary>
+        private string? EnableWhenEstablished(NetworkConnectivityApi rules, string nccId, PrivateEndpointRule rule, ImportStep s)
+        {
+            var id = rule.RuleId!;
+            if (rule.Enabled == true) return id;
+            rule = Serverless.PrivateEndpointRuleWait.WhileSettling(this, op => Run(op), rules, nccId, rule, s3: true, RuleTimeoutSec);
+            if (!Serverless.PrivateEndpointRuleWait.IsEstablished(rule))
+            {
+                WriteWarning($"{Describe(s)}: private endpoint rule {id} is {rule.ConnectionState}{(string.IsNullOrEmpty(rule.VpcEndpointId) ? " without a vpc_endpoint_id" : "")}"
+                    + (Serverless.PrivateEndpointRuleWait.Settling(rule, true) ? $" after {RuleTimeoutSec} s" : "")
+                    + ", so it was left disabled (the service enables an S3 rule only once it is ESTABLISHED). When it is, enable it with: "
+                    + $"Update-DbxPrivateEndpointRule -NetworkConnectivityConfigId {nccId} -RuleId {id} -Enabled $true");
+                return id;
+            }
+            return Run(ct => rules.UpdateRuleAsync(nccId, id, new UpdatePrivateEndpointRuleRequest { Enabled = true }, "enabled", ct)).RuleId;
+        }
+
+        /// <summary>An S3 rule (resource_names, endpoint service com.amazonaws.&lt;region&gt;.s3): the only kind whose enabled flag the service honours.</summary>
+        private static bool IsS3Rule(JsonObject desired) =>
+            desired["resource_names"] != null || (Str(desired, "endpoint_service")?.EndsWith(".s3", StringComparison.Ordinal) ?? false);
 
         private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     }

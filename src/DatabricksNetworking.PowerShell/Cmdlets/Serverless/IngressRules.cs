@@ -58,8 +58,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 rule.Origin = new IngressPublicOrigin
                 {
                     AllIpRanges = s.AllIpRanges ? true : (bool?)null,
-                    IncludedIpRanges = included.Count > 0 ? new IngressIpRanges { IpRanges = included } : null,
-                    ExcludedIpRanges = excluded.Count > 0 ? new IngressIpRanges { IpRanges = excluded } : null,
+                    IncludedIpRanges = included.Count > 0 ? new IngressIpRanges { IpRanges = included.ToDbxList() } : null,
+                    ExcludedIpRanges = excluded.Count > 0 ? new IngressIpRanges { IpRanges = excluded.ToDbxList() } : null,
                 };
 
             // Destination.
@@ -84,7 +84,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 var dest = new IngressDestination();
                 IngressApiDestination Api() => new IngressApiDestination
                 {
-                    Scopes = scopes.Count > 0 ? scopes : new List<string> { "all-apis" },
+                    Scopes = scopes.Count > 0 ? scopes.ToDbxList() : new DbxList<string> { "all-apis" },
                     ScopeQualifier = s.ApiScopeQualifier == IngressApiScopeQualifier.Read ? IngressWire.ScopeRead : s.ApiScopeQualifier == IngressApiScopeQualifier.All ? IngressWire.ScopeAll : null,
                 };
                 foreach (var d in dests)
@@ -107,7 +107,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidIngressIdentity", $"Rule '{label}': give one of -Identity, -AllUsers, -AllServicePrincipals (none = every user and service principal).", label);
             if (s.Account && kinds > 0)
                 throw new DbxValidationException("DbxInvalidIngressIdentity", $"Rule '{label}': account policy rules cannot be scoped to identities (the service supports only all users and service principals there); drop -Identity/-AllUsers/-AllServicePrincipals.", label);
-            if (ids.Count > 0) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.SelectedIdentities, Identities = ids };
+            if (ids.Count > 0) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.SelectedIdentities, Identities = ids.ToDbxList() };
             else if (s.AllUsers) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.AllUsers };
             else if (s.AllServicePrincipals) rule.Authentication = new IngressAuthentication { IdentityType = IngressWire.AllServicePrincipals };
 
@@ -190,6 +190,56 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                         : $"Rule '{r.Label}' was built for the account policy (-Account); workspace network policy '{policyId}' takes WorkspaceUi, WorkspaceApi, AppsRuntime, LakebaseRuntime.", r.Label);
                 if (!seen.Add(r.Label ?? ""))
                     throw new DbxValidationException("DbxDuplicateIngressRuleLabel", $"Two ingress rules are labelled '{r.Label}': labels identify rules, give each its own.", r.Label);
+            }
+        }
+
+        /// <summary>
+        /// -PrivateAccess, -AllowedEndpointId and -CrossWorkspaceAccess on the enforced or dry-run ingress, as the Go SDK declares
+        /// them: private_access.restriction_mode ALLOW_ALL_REGISTERED_ENDPOINTS (no rules allowed) or RESTRICTED_ACCESS, where
+        /// -AllowedEndpointId is one allow rule (label 'allowed-endpoints', origin.endpoints.endpoint_ids); cross_workspace_access
+        /// only in workspace policies. -AllowedEndpointId alone means Restricted; @() removes the endpoint rule. Other private
+        /// rules (deny rules, rules the service or another tool wrote) are kept.
+        /// </summary>
+        public static void ApplyPrivate(NetworkPolicy policy, IngressPrivateAccessMode? mode, string[]? endpointIds, IngressCrossWorkspaceMode? cross, bool dryRun, Action<string> warn)
+        {
+            var id = policy.NetworkPolicyId ?? "";
+            bool account = string.Equals(id, IngressWire.AccountPolicyId, StringComparison.OrdinalIgnoreCase);
+            if (endpointIds != null && mode == IngressPrivateAccessMode.AllRegisteredEndpoints)
+                throw new DbxValidationException("DbxInvalidPrivateAccess", "-AllowedEndpointId needs -PrivateAccess Restricted: with AllRegisteredEndpoints every endpoint registered to the account gets in and the service takes no private rules.", id);
+            if (cross.HasValue && account)
+                throw new DbxValidationException("DbxInvalidCrossWorkspaceAccess", "-CrossWorkspaceAccess belongs to workspace network policies: the account policy (account-policy) has no cross_workspace_access.", id);
+            var ids = new List<string>();
+            foreach (var raw in endpointIds ?? new string[0])
+            {
+                var e = (raw ?? "").Trim();
+                if (!Ids.IsValid(DbxIdKind.NetworkEndpoint, e))
+                    throw new DbxValidationException("DbxInvalidAllowedEndpointId", "-AllowedEndpointId: " + Ids.InvalidMessage(DbxIdKind.NetworkEndpoint, raw) + " (Get-DbxNetworkEndpoint lists them).", Validation.Text.Printable(raw ?? ""));
+                if (!ids.Contains(e, StringComparer.OrdinalIgnoreCase)) ids.Add(e);
+            }
+            if (!mode.HasValue && endpointIds == null && !cross.HasValue) return;
+            var ingress = dryRun ? (policy.IngressDryRun ??= new IngressNetworkPolicy()) : (policy.Ingress ??= new IngressNetworkPolicy());
+            if (mode.HasValue || endpointIds != null)
+            {
+                var wire = NetworkPolicyWire.ToWire(mode ?? IngressPrivateAccessMode.Restricted);
+                var pa = ingress.PrivateAccess;
+                if (wire == IngressWire.AllowAllRegisteredEndpoints) ingress.PrivateAccess = new IngressPrivateAccess { RestrictionMode = wire, OtherFields = pa?.OtherFields };
+                else
+                {
+                    if (pa == null || pa.RestrictionMode != IngressWire.RestrictedAccess) ingress.PrivateAccess = pa = new IngressPrivateAccess { RestrictionMode = wire, OtherFields = pa?.OtherFields };
+                    if (endpointIds != null)
+                    {
+                        var others = (pa.AllowRules ?? new List<IngressPrivateRule>()).Where(r => !string.Equals(r.Label, IngressWire.AllowedEndpointsLabel, StringComparison.Ordinal)).ToList();
+                        if (ids.Count > 0) others.Add(new IngressPrivateRule { Label = IngressWire.AllowedEndpointsLabel, Origin = new IngressPrivateOrigin { Endpoints = new IngressEndpoints { EndpointIds = ids.ToDbxList() } } });
+                        pa.AllowRules = others.Count > 0 ? others.ToDbxList() : null;
+                    }
+                    if (!(pa.AllowRules?.Count > 0))
+                        warn($"Network policy '{id}' has private access RESTRICTED_ACCESS{(dryRun ? " (dry run)" : "")} without an allow rule: every request over a registered endpoint is refused. Give -AllowedEndpointId.");
+                }
+            }
+            if (cross.HasValue)
+            {
+                var ca = ingress.CrossWorkspaceAccess ??= new IngressCrossWorkspaceAccess();
+                ca.RestrictionMode = NetworkPolicyWire.ToWire(cross.Value);
             }
         }
 
