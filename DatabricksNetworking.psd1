@@ -15,7 +15,9 @@
     CmdletsToExport      = @(
         'Add-DbxIpAccessListEntry'
         'Add-DbxNetworkPolicyDestination'
+        'Add-DbxNetworkPolicyIngressRule'
         'Compare-DbxNetworkConfiguration'
+        'Confirm-DbxNetworkPolicyIngress'
         'Connect-DbxAccount'
         'Connect-DbxWorkspace'
         'Deploy-DbxPrivateLinkWorkspace'
@@ -80,6 +82,7 @@
         'Remove-DbxNetworkEndpoint'
         'Remove-DbxNetworkPolicy'
         'Remove-DbxNetworkPolicyDestination'
+        'Remove-DbxNetworkPolicyIngressRule'
         'Remove-DbxPrivateAccessSettings'
         'Remove-DbxPrivateEndpointRule'
         'Remove-DbxVpcEndpointRegistration'

@@ -205,6 +205,29 @@ namespace DatabricksNetworking.Aws.Engine
             return groups.FirstOrDefault() ?? new AwsSecurityGroup { SecurityGroupId = id, GroupName = request.GroupName, VpcId = request.VpcId, Region = s.Region };
         }
 
+        public async Task DeleteVpcEndpointsAsync(AwsConnectionOptions options, IReadOnlyList<string> vpcEndpointIds, CancellationToken ct)
+        {
+            var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);
+            using var ec2 = s.CreateEc2Client();
+            var doing = "Delete the VPC endpoints " + string.Join(", ", vpcEndpointIds);
+            DbxLog.Verbose("AWS: " + doing + ".");
+            var r = await AwsErrors.Call(doing, s.Ec2Endpoint,
+                () => ec2.DeleteVpcEndpointsAsync(new DeleteVpcEndpointsRequest { VpcEndpointIds = vpcEndpointIds.ToList() }, ct), ct).ConfigureAwait(false);
+            var refused = r.Unsuccessful?.FirstOrDefault();
+            if (refused != null)
+                throw new DbxAwsException(DbxAwsException.ErrorIdFor(refused.Error?.Code, 400),
+                    $"{doing}: AWS did not delete {refused.ResourceId}: {refused.Error?.Code} {refused.Error?.Message}", DbxAwsException.CategoryFor(refused.Error?.Code, 400), refused.Error?.Code, 400);
+        }
+
+        public async Task DeleteSecurityGroupAsync(AwsConnectionOptions options, string groupId, CancellationToken ct)
+        {
+            var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);
+            using var ec2 = s.CreateEc2Client();
+            DbxLog.Verbose($"AWS: DeleteSecurityGroup {groupId}.");
+            await AwsErrors.Call("Delete the security group " + groupId, s.Ec2Endpoint,
+                () => ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = groupId }, ct), ct).ConfigureAwait(false);
+        }
+
         public async Task<AwsVpcPeering> CreateVpcPeeringAsync(AwsConnectionOptions options, AwsVpcPeeringRequest request, CancellationToken ct)
         {
             var s = await AwsSession.CreateAsync(options, ct).ConfigureAwait(false);

@@ -165,6 +165,29 @@ public sealed class StrictEmulatorTests : IAsyncLifetime
         await Send(HttpMethod.Delete, Acc + "network-policies/" + id);
     }
 
+    [Theory]
+    // Go SDK settings/model.go: private_access.restriction_mode is ALLOW_ALL_REGISTERED_ENDPOINTS | RESTRICTED_ACCESS,
+    // cross_workspace_access.restriction_mode FULL_ACCESS | LEGACY_MODE | RESTRICTED_ACCESS; anything else is refused.
+    [InlineData("private_access", "ALLOW_ALL")]
+    [InlineData("private_access", "allow_all_registered_endpoints")]
+    [InlineData("cross_workspace_access", "LEGACY")]
+    public async Task An_ingress_access_mode_outside_the_SDK_enum_is_refused_and_nothing_is_stored(string part, string mode)
+    {
+        var id = "bad-mode-" + Guid.NewGuid().ToString("N")[..6];
+        var ingress = new JsonObject { ["public_access"] = new JsonObject { ["restriction_mode"] = "FULL_ACCESS" }, [part] = new JsonObject { ["restriction_mode"] = mode } };
+        var (status, body, text) = await Send(HttpMethod.Post, Acc + "network-policies", new JsonObject { ["network_policy_id"] = id, ["ingress"] = ingress });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body!["error_code"]);
+        Assert.Contains($"ingress.{part}.restriction_mode", (string?)body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, Acc + "network-policies/" + id)).Status);
+        // The SDK's own values are taken; an unset private_access comes back filled the way the service fills it.
+        var good = new JsonObject { ["network_policy_id"] = id, ["ingress"] = new JsonObject { ["public_access"] = new JsonObject { ["restriction_mode"] = "FULL_ACCESS" } } };
+        (status, body, text) = await Send(HttpMethod.Post, Acc + "network-policies", good);
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal("RESTRICTION_MODE_UNSPECIFIED", (string?)body!["ingress"]!["private_access"]!["restriction_mode"]);
+        await Send(HttpMethod.Delete, Acc + "network-policies/" + id);
+    }
+
     [Fact]
     public async Task Allowed_databricks_destinations_take_workspace_ids_and_count_as_destinations()
     {

@@ -7,7 +7,9 @@ namespace DatabricksNetworking.Emulator.Areas;
 /// A minimal workspace clusters API (<c>GET /api/2.0/clusters/list</c>): the workspace's running clusters, from its
 /// seeded count (<c>workspace_state.{id}.running_clusters</c>), so clients can see running classic compute before a
 /// workspace update that the service refuses while compute runs (see <see cref="WorkspacesArea"/>). The count is set
-/// at run time with <c>POST /_emulator/workspaces/{workspaceId}/running-clusters?count=N</c>.
+/// at run time with <c>POST /_emulator/workspaces/{workspaceId}/running-clusters?count=N</c>. Also the switch that makes a
+/// workspace's callers public (<c>POST /_emulator/workspaces/{workspaceId}/public-callers?enabled=true</c>, for the
+/// PrivateLink validation redirect) and the <c>/login.html</c> page that redirect points at.
 /// </summary>
 public sealed class ClustersArea : IEmulatorArea
 {
@@ -40,6 +42,26 @@ public sealed class ClustersArea : IEmulatorArea
             s.Changed?.Invoke();
             return Emu.Json(new JsonObject { ["workspace_id"] = workspaceId, ["running_clusters"] = count });
         });
+
+        // Test hook (not part of the Databricks API): the workspace's callers come from the public internet, not through a
+        // VPC endpoint (see WorkspaceState.PublicCallers). With public access off in its private access settings, its
+        // API calls are redirected to /login.html?error=private-link-validation-error, as the real front end does.
+        app.MapPost("/_emulator/workspaces/{workspaceId}/public-callers", (long workspaceId, bool enabled) =>
+        {
+            bool refuses;
+            lock (s.State.Sync)
+            {
+                var ws = s.State.FindWorkspace(workspaceId);
+                if (ws == null)
+                    return Results.Text(new JsonObject { ["error_code"] = "RESOURCE_DOES_NOT_EXIST", ["message"] = $"Workspace {workspaceId} does not exist." }.ToJsonString(), "application/json", statusCode: 404);
+                ws.PublicCallers = enabled;
+                refuses = Auth.RefusesPublicAccess(s.State.AccountOfWorkspace(workspaceId)!, ws);
+            }
+            s.Changed?.Invoke();
+            return Emu.Json(new JsonObject { ["workspace_id"] = workspaceId, ["public_callers"] = enabled, ["public_access_enabled"] = !refuses });
+        });
+        // The login page the redirect points at (a client that follows redirects, such as curl -L, lands here).
+        app.MapGet("/login.html", () => Results.Text("<!doctype html><html><head><title>Databricks - Sign In</title></head><body><p>Sign in (emulator).</p></body></html>", "text/html"));
     }
 
     private static JsonObject Cluster(long workspaceId, int i) => new()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 
 namespace DatabricksNetworking.Emulator.Core;
 
@@ -12,6 +13,16 @@ public static class Auth
 
     /// <summary>Databricks personal access tokens start with <c>dapi</c> (the seeds' too); OAuth access tokens are JWTs.</summary>
     public static bool IsPersonalAccessToken(string token) => token.StartsWith("dapi", StringComparison.Ordinal);
+
+    /// <summary>Where the redirect points: the Terraform provider's troubleshooting guide quotes
+    /// <c>GET /login.html?error=private-link-validation-error:NNNNNNNNNN</c> (the workspace id after the colon).</summary>
+    public static string PrivateLinkRedirect(long workspaceId) => "/login.html?error=private-link-validation-error:" + workspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The workspace's private access settings disable public access (no settings: public access is on). Caller holds the state lock.</summary>
+    public static bool RefusesPublicAccess(AccountState account, WorkspaceState ws) =>
+        ws.Workspace["private_access_settings_id"] is JsonValue id && id.TryGetValue<string>(out var pasId)
+        && account.Collection("private-access-settings").TryGetValue(pasId, out var pas)
+        && pas["public_access_enabled"] is JsonValue pub && pub.TryGetValue<bool>(out var enabled) && !enabled;
 
     public static (EmuRequest? Request, IResult? Error) Authenticate(HttpContext http, EmulatorServices services)
     {
@@ -79,6 +90,11 @@ public static class Auth
                 // The real answer for a workspace the token cannot reach (another account's principal, or a PAT of another
                 // workspace): the numeric code and this message (databricks-sdk-go#853, #928; fidelity row 14).
                 return (null, Emu.NumericError(http, 403, $"Invalid access to Org: {workspaceId}", reasonPhraseHeader: true));
+            if (ws.PublicCallers && RefusesPublicAccess(owner, ws))
+                // The real front end's answer to a public caller of a workspace whose private access settings disable
+                // public access: a redirect to the login page, no error body (databricks-sdk-go apierr/errors.go
+                // isPrivateLinkRedirect, private_link.go: the SDKs make it 403 PRIVATE_LINK_VALIDATION_ERROR).
+                return (null, Results.Redirect(PrivateLinkRedirect(workspaceId), permanent: false));
             return (new EmuRequest { Principal = info.Principal, Account = owner, Workspace = ws, ClientIp = ip, RequestId = rid }, null);
         }
     }

@@ -33,6 +33,13 @@ public sealed class WorkspaceState
     public Dictionary<string, string> Conf { get; } = new();
     /// <summary>Clusters with instances running in the workspace's classic data plane (seed: workspace_state.{id}.running_clusters).</summary>
     public int RunningClusters { get; set; }
+    /// <summary>
+    /// Test switch "callers are public" (seed: workspace_state.{id}.public_callers; hook
+    /// <c>POST /_emulator/workspaces/{id}/public-callers?enabled=</c>): the emulator cannot tell a caller behind a VPC
+    /// endpoint from any other, so this says its callers come from the public internet. With private access settings
+    /// that disable public access, workspace API calls then get the PrivateLink validation redirect.
+    /// </summary>
+    public bool PublicCallers { get; set; }
 
     public Dictionary<string, JsonObject> Collection(string name)
     {
@@ -151,6 +158,7 @@ public sealed class EmulatorState
                 foreach (var c in kv.Value!["conf"]?.AsObject() ?? new JsonObject())
                     ws.Conf[c.Key] = (string)c.Value!;
                 ws.RunningClusters = (int?)kv.Value!["running_clusters"] ?? 0;
+                ws.PublicCallers = (bool?)kv.Value!["public_callers"] ?? false;
             }
             foreach (var t in acc["tokens"]?.AsArray() ?? new JsonArray())
             {
@@ -218,6 +226,7 @@ public sealed class EmulatorState
                 foreach (var c in w.Conf) conf[c.Key] = c.Value;
                 wsState[w.WorkspaceId.ToString()] = new JsonObject { ["collections"] = wc, ["conf"] = conf };
                 if (w.RunningClusters > 0) wsState[w.WorkspaceId.ToString()]!["running_clusters"] = w.RunningClusters;
+                if (w.PublicCallers) wsState[w.WorkspaceId.ToString()]!["public_callers"] = true;
             }
             accounts.Add(new JsonObject
             {

@@ -47,6 +47,12 @@ namespace DatabricksNetworking.Aws
 
         /// <summary>Adds and removes principals on a service's allow list, then returns the service as it is now.</summary>
         Task<AwsEndpointService> ModifyEndpointServicePermissionsAsync(AwsConnectionOptions options, AwsEndpointServicePermissionChange change, CancellationToken ct);
+
+        /// <summary>Deletes VPC endpoints (they go to deleting, then deleted); an endpoint AWS does not delete throws with AWS's code.</summary>
+        Task DeleteVpcEndpointsAsync(AwsConnectionOptions options, IReadOnlyList<string> vpcEndpointIds, CancellationToken ct);
+
+        /// <summary>Deletes a security group (AWS refuses while an interface or another group's rule still uses it: DependencyViolation).</summary>
+        Task DeleteSecurityGroupAsync(AwsConnectionOptions options, string groupId, CancellationToken ct);
     }
 
     /// <summary>How to reach AWS: the common parameters of the AWS cmdlets. Nulls mean "the standard chain".</summary>

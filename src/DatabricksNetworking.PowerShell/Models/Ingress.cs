@@ -182,6 +182,12 @@ namespace DatabricksNetworking.Models
         public const string ScopeAll = "API_SCOPE_QUALIFIER_ALL";
         public const string ScopeRead = "API_SCOPE_QUALIFIER_READ";
         public const string AccountPolicyId = "account-policy";
+        public const string AllowAllRegisteredEndpoints = "ALLOW_ALL_REGISTERED_ENDPOINTS";
+        public const string LegacyMode = "LEGACY_MODE";
+        /// <summary>What the service returns in a private_access it filled in itself (terraform-provider-databricks#5884).</summary>
+        public const string RestrictionModeUnspecified = "RESTRICTION_MODE_UNSPECIFIED";
+        /// <summary>The label of the private allow rule -AllowedEndpointId writes.</summary>
+        public const string AllowedEndpointsLabel = "allowed-endpoints";
     }
 
     /// <summary>

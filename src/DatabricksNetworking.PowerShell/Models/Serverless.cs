@@ -187,9 +187,19 @@ namespace DatabricksNetworking.Models
         [JsonIgnore] public int IngressRuleCount => (Ingress?.PublicAccess?.AllowRules?.Count ?? 0) + (Ingress?.PublicAccess?.DenyRules?.Count ?? 0);
         [JsonIgnore] public int IngressDryRunRuleCount => (IngressDryRun?.PublicAccess?.AllowRules?.Count ?? 0) + (IngressDryRun?.PublicAccess?.DenyRules?.Count ?? 0);
 
+        /// <summary>Private access (requests over registered endpoints): ALLOW_ALL_REGISTERED_ENDPOINTS, RESTRICTED_ACCESS, the
+        /// service's own RESTRICTION_MODE_UNSPECIFIED (it fills private_access when unset), or null when there is no ingress.</summary>
+        [JsonIgnore] public string? PrivateAccessRestrictionMode => Ingress?.PrivateAccess?.RestrictionMode;
+        /// <summary>The registered endpoint ids the enforced private allow rules name.</summary>
+        [JsonIgnore] public string[] AllowedEndpointIds => Ingress?.PrivateAccess?.AllowRules?.SelectMany(r => r.Origin?.Endpoints?.EndpointIds ?? new List<string>()).Distinct().ToArray() ?? new string[0];
+        /// <summary>Cross-workspace access: FULL_ACCESS, RESTRICTED_ACCESS, LEGACY_MODE, or null when unset.</summary>
+        [JsonIgnore] public string? CrossWorkspaceAccessRestrictionMode => Ingress?.CrossWorkspaceAccess?.RestrictionMode;
+
         /// <summary>One line for confirmations: the public ingress mode and rule counts, enforced and dry run.</summary>
         [JsonIgnore] public string IngressSummary =>
-            $"public ingress {PublicAccessRestrictionMode} with {IngressRuleCount} rule(s)" + (IngressDryRun?.PublicAccess != null ? $", dry run {DryRunPublicAccessRestrictionMode} with {IngressDryRunRuleCount} rule(s)" : "");
+            $"public ingress {PublicAccessRestrictionMode} with {IngressRuleCount} rule(s)" + (IngressDryRun?.PublicAccess != null ? $", dry run {DryRunPublicAccessRestrictionMode} with {IngressDryRunRuleCount} rule(s)" : "")
+            + (PrivateAccessRestrictionMode != null && PrivateAccessRestrictionMode != IngressWire.RestrictionModeUnspecified ? $", private access {PrivateAccessRestrictionMode}" + (AllowedEndpointIds.Length > 0 ? $" ({AllowedEndpointIds.Length} endpoint(s))" : "") : "")
+            + (CrossWorkspaceAccessRestrictionMode != null ? $", cross-workspace {CrossWorkspaceAccessRestrictionMode}" : "");
 
         public override string ToString() => NetworkPolicyId ?? "";
     }

@@ -227,6 +227,14 @@ namespace DatabricksNetworking.Posture
             }
         }
 
+        /// <summary>What -Rollback removes: the steps of one run that created something (done, or made and then failed while
+        /// waiting), newest first, as Remove steps. Reused objects are never in it: they were there before the run.</summary>
+        public static IReadOnlyList<DeploymentStep> RollbackPlan(IEnumerable<DeploymentStep> run) =>
+            run.Where(s => s.Action == "Create" && s.Id != null && (s.Status == "Done" || s.Status == "Failed"))
+                .OrderByDescending(s => s.Order)
+                .Select((s, i) => new DeploymentStep { Order = i + 1, Kind = s.Kind, Action = "Remove", Target = s.Target, Id = s.Id, Detail = $"created by step {s.Order} of the run." })
+                .ToList();
+
         /// <summary>display_name of the Service Direct registration: "&lt;Name&gt;-service-direct" when that is an RFC 1034
         /// label, else the endpoint's Name tag (always one: databricks-servicedirect-vpc-…).</summary>
         public static string ServiceDirectDisplayName(PrivateLinkDeploymentRequest r)

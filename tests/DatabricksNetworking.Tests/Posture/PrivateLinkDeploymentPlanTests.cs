@@ -123,4 +123,23 @@ public sealed class PrivateLinkDeploymentPlanTests
         r.Name = "my_workspace";
         Assert.Equal("databricks-servicedirect-" + Vpc, PrivateLinkDeploymentPlanner.ServiceDirectDisplayName(r));
     }
+
+    [Fact]
+    public void Rollback_removes_what_the_run_created_newest_first_and_never_what_it_reused()
+    {
+        var run = new[]
+        {
+            new DeploymentStep { Order = 2, Kind = DeploymentStepKind.WorkspaceSecurityGroup, Action = "Reuse", Id = "sg-1", Status = "Done" },
+            new DeploymentStep { Order = 3, Kind = DeploymentStepKind.EndpointSecurityGroup, Action = "Create", Id = "sg-2", Status = "Done" },
+            new DeploymentStep { Order = 4, Kind = DeploymentStepKind.WorkspaceEndpoint, Action = "Create", Id = "vpce-1", Status = "Done" },
+            new DeploymentStep { Order = 7, Kind = DeploymentStepKind.WorkspaceEndpointRegistration, Action = "Create", Id = "r1", Status = "Failed" },
+            new DeploymentStep { Order = 8, Kind = DeploymentStepKind.RelayEndpointRegistration, Action = "Create", Status = "Failed" },
+            new DeploymentStep { Order = 9, Kind = DeploymentStepKind.NetworkConfiguration, Action = "Create", Status = "NotRun" },
+        };
+        var plan = PrivateLinkDeploymentPlanner.RollbackPlan(run);
+        Assert.Equal(new[] { "r1", "vpce-1", "sg-2" }, plan.Select(s => s.Id));
+        Assert.All(plan, s => Assert.Equal("Remove", s.Action));
+        Assert.Equal(new[] { 1, 2, 3 }, plan.Select(s => s.Order));
+        Assert.Empty(PrivateLinkDeploymentPlanner.RollbackPlan(run.Take(1)));
+    }
 }

@@ -143,6 +143,8 @@ public class WireFixtureTests
         if (emuOpts?["running_clusters"] is JsonObject rc)
             foreach (var kv in rc)
                 Assert.True((await emu.Http.PostAsync($"/_emulator/workspaces/{kv.Key}/running-clusters?count={kv.Value}", null)).IsSuccessStatusCode);
+        foreach (var id in emuOpts?["public_callers"]?.AsArray() ?? new JsonArray())
+            Assert.True((await emu.Http.PostAsync($"/_emulator/workspaces/{id}/public-callers?enabled=true", null)).IsSuccessStatusCode);
         foreach (var step in replay?["setup"]?.AsArray() ?? new JsonArray())
         {
             var sr = await http.SendAsync(Build(step!, replay, answers, (string)step!["method"]!, (string)step["path"]!, step["body"]));
@@ -169,6 +171,23 @@ public class WireFixtureTests
             Assert.Empty(text);
             Assert.Null(expected);
             Assert.False(string.IsNullOrEmpty(ErrorParser.Parse(status, resp.ReasonPhrase, text, null).Message));
+            return;
+        }
+        if (model == "redirect")
+        {
+            // The same Location as the source, and the client makes of it what the SDKs do.
+            var location = (string)f["response"]!["headers"]!["Location"]!;
+            Assert.Equal(location, resp.Headers.Location?.OriginalString);
+            Assert.True(ErrorParser.IsPrivateLinkRedirect(new Uri(location, UriKind.Relative)));
+            var client = new DbxHttp(new Uri(emu.Url), new PatCredentialProvider(InProcessEmulator.AccountToken), new RetryOptions { MaxAttempts = 1 });
+            var ex = await Assert.ThrowsAsync<DbxApiException>(() => client.SendAsync(
+                new DbxRequest(new HttpMethod((string)req["method"]!), (string)req["path"]!) { WorkspaceId = (long?)replay?["org_id"] }, CancellationToken.None));
+            Assert.Equal(403, ex.StatusCode);
+            Assert.Equal("PRIVATE_LINK_VALIDATION_ERROR", ex.ErrorCode);
+            Assert.Equal(ErrorParser.PrivateLinkMessage, ex.ServiceMessage);
+            Assert.Contains("AWS PrivateLink", ex.ServiceMessage);
+            Assert.Equal("DbxApiPrivateLinkValidationError", Cmdlets.ErrorRecords.ErrorIdFor(ex));
+            Assert.Equal(System.Management.Automation.ErrorCategory.PermissionDenied, Cmdlets.ErrorRecords.CategoryFor(ex));
             return;
         }
         if (model == "html")

@@ -16,6 +16,19 @@ BeforeAll {
         @((Invoke-MotoEc2 DescribeSecurityGroups @{ 'Filter.1.Name' = 'vpc-id'; 'Filter.1.Value.1' = $VpcId }).DescribeSecurityGroupsResponse.securityGroupInfo.item |
             Where-Object { $_.groupName -like 'databricks-*' })
     }
+    # What a deployment can leave: SGs and live endpoints of the VPC in moto; networks, PAS, registrations, endpoints, workspaces in the emulator.
+    function Get-Leftovers([string]$VpcId) {
+        [ordered]@{
+            Groups           = @((Invoke-MotoEc2 DescribeSecurityGroups @{ 'Filter.1.Name' = 'vpc-id'; 'Filter.1.Value.1' = $VpcId }).DescribeSecurityGroupsResponse.securityGroupInfo.item | Where-Object groupName -ne 'default' | ForEach-Object groupId | Sort-Object)
+            Endpoints        = @(Get-DbxAwsVpcEndpoint -VpcId $VpcId | Where-Object State -ne 'deleted' | ForEach-Object AwsVpcEndpointId | Sort-Object)
+            Networks         = @((Get-DbxNetworkConfiguration).NetworkId | Sort-Object)
+            Pas              = @((Get-DbxPrivateAccessSettings).PrivateAccessSettingsId | Sort-Object)
+            Registrations    = @((Get-DbxVpcEndpointRegistration).VpcEndpointId | Sort-Object)
+            NetworkEndpoints = @((Get-DbxNetworkEndpoint).EndpointId | Sort-Object)
+            Workspaces       = @((Get-DbxWorkspace).WorkspaceId | Sort-Object)
+        } | ConvertTo-Json -Compress
+    }
+    function Get-DeleteCount { $by = (Get-EmulatorRequests -Url $emulator.Url).by_route; @($by.PSObject.Properties | Where-Object Name -like 'DELETE*' | ForEach-Object Value | Measure-Object -Sum).Sum + 0 }
 }
 
 AfterAll {
@@ -92,9 +105,10 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $pas.AllowedVpcEndpointIds | Should -Contain $d.FrontEndVpcEndpointId
     }
 
-    It 'deploys Service Direct front-end PrivateLink from an empty VPC (endpoint APPROVED, public access off), and a second run changes nothing' {
+    It 'deploys Service Direct front-end PrivateLink from an empty VPC (endpoint APPROVED, public access off), a second run changes nothing, and -Rollback of the result leaves nothing behind' {
         $vpc = New-MotoVpc
         $a = Get-DeployArgs $vpc (New-TestName sd)
+        $empty = Get-Leftovers $vpc.VpcId
         $d = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled
         $d.WorkspaceStatus | Should -Be 'RUNNING'
         $d.Created.Count | Should -Be 11
@@ -115,5 +129,60 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $again.ServiceDirectEndpointId | Should -Be $d.ServiceDirectEndpointId
         $again.ServiceDirectEndpointState | Should -Be 'APPROVED'
         Get-PostCount | Should -Be 0
+        $deployed = Get-Leftovers $vpc.VpcId
+
+        # The rollback asks once, and the default answer (No) removes nothing; a session that cannot ask refuses.
+        $r = Invoke-WithAnsweringHost -1 { param($x, $c) Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $x -Context $c } @($d, $ctx)
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Prompts.Count | Should -Be 1
+        $r.Prompts[0] | Should -BeLike 'Roll back a deployment:*'
+        $r.Defaults | Should -Be @('No')
+        $ps = [powershell]::Create()
+        try {
+            [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript({ param($x, $c) Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $x -Context $c }).AddArgument($d).AddArgument($ctx)
+            $ps.Invoke() | Should -BeNullOrEmpty
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'DbxConfirmationRequired*'
+        } finally { $ps.Dispose() }
+        Reset-EmulatorRequests -Url $emulator.Url
+        @(Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d -Force -WhatIf -WarningAction SilentlyContinue).Status | Sort-Object -Unique | Should -Be 'NotRun'
+        Get-DeleteCount | Should -Be 0
+        Get-Leftovers $vpc.VpcId | Should -Be $deployed
+
+        $removed = @(Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d -Force -WarningAction SilentlyContinue)
+        $removed.Kind | Should -Be @('Workspace', 'PrivateAccessSettings', 'NetworkConfiguration', 'ServiceDirectRegistration', 'RelayEndpointRegistration',
+            'WorkspaceEndpointRegistration', 'ServiceDirectEndpoint', 'RelayEndpoint', 'WorkspaceEndpoint', 'EndpointSecurityGroup', 'WorkspaceSecurityGroup')
+        $removed.Status | Sort-Object -Unique | Should -Be 'Done'
+        Get-Leftovers $vpc.VpcId | Should -Be $empty
+    }
+
+    It 'stops when the service refuses an endpoint (Service Direct name, Workspace service): -Rollback leaves nothing behind; after the fix a run resumes and finishes' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName refused)
+        # A real network mistake: the endpoint tagged for Service Direct connects to the classic Workspace service.
+        $svc = (Get-DbxPrivateLinkService -Region us-east-1 -Service Workspace).ServiceName
+        $wrong = (Invoke-MotoEc2 CreateVpcEndpoint @{ VpcId = $vpc.VpcId; ServiceName = $svc; VpcEndpointType = 'Interface'; SubnetId = @($vpc.EndpointSubnetId)
+                'TagSpecification.1.ResourceType' = 'vpc-endpoint'; 'TagSpecification.1.Tag.1.Key' = 'Name'; 'TagSpecification.1.Tag.1.Value' = "databricks-servicedirect-$($vpc.VpcId)" }
+        ).CreateVpcEndpointResponse.vpcEndpoint.vpcEndpointId
+        $before = Get-Leftovers $vpc.VpcId
+
+        Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -Rollback -Force -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].TargetObject.Kind | Should -Be 'ServiceDirectRegistration'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+        $err[0].ErrorDetails.Message | Should -Match 'not the Service Direct endpoint service of us-east-1'
+        $err[0].ErrorDetails.Message | Should -Match 'Nothing of this run is left'
+        Get-Leftovers $vpc.VpcId | Should -Be $before
+
+        # Without -Rollback the run keeps what it made; the fix (the wrong endpoint removed) and the next run resumes.
+        Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].ErrorDetails.Message | Should -Match 'stopped at step 9 \(ServiceDirectRegistration'
+        $err2[0].ErrorDetails.Message | Should -Match 'kept for the next run'
+        Invoke-MotoEc2 DeleteVpcEndpoints @{ VpcEndpointId = @($wrong) } | Out-Null
+        $d = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect
+        $d.Reused.Count | Should -Be 6
+        $d.Created.Count | Should -Be 5
+        $d.WorkspaceStatus | Should -Be 'RUNNING'
+        $d.ServiceDirectEndpointState | Should -Be 'APPROVED'
+        $d.ServiceDirectAwsVpcEndpointId | Should -Not -Be $wrong
     }
 }

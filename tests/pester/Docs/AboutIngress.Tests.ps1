@@ -47,6 +47,7 @@ Describe 'about_DatabricksNetworking_Ingress walkthrough' {
         $p = Get-DbxNetworkPolicy corp-ingress
         $p.PublicAccessRestrictionMode | Should -Be 'RESTRICTED_ACCESS'
         $p.IngressRuleCount | Should -Be 2
+        $p.IngressDryRun | Should -BeNullOrEmpty   # Confirm-DbxNetworkPolicyIngress ended the dry run
         # The emulator enforces it: this test's requests (127.0.0.1) still reach the workspace.
         { Get-DbxIpAccessList -WorkspaceId $workspaceId -ErrorAction Stop } | Should -Not -Throw
         $log = (Invoke-EmulatorControl -Emulator $emulator -Path "ingress-log?workspace_id=$workspaceId").decisions

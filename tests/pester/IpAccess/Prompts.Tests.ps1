@@ -34,6 +34,7 @@ Describe 'Every exposure and lockout prompt defaults to No' {
             'Wide ALLOW entry'                             = 'here'
             'Remove an object the snapshot does not have'  = 'here'
             'Workspace access lockout'                     = 'Classic/WorkspaceBinding.Tests.ps1'
+            'Roll back a deployment'                       = 'Aws/DeployPrivateLinkWorkspace.Tests.ps1'
             'Ingress lockout'                              = 'Serverless/IngressLockout.Tests.ps1 (every path answered with the default), and the account console here'
         }
     }

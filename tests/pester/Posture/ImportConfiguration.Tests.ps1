@@ -209,3 +209,52 @@ Describe 'Import-DbxNetworkConfiguration across accounts' {
         @(Get-DbxIpAccessList -Context $ctxD -WorkspaceId $ws1).Label | Sort-Object | Should -Be @('office', 'partners')
     }
 }
+
+Describe 'Import-DbxNetworkConfiguration of an enabled S3 private endpoint rule' {
+    BeforeAll {
+        # The source's S3 rule was enabled (after it was ESTABLISHED). A new S3 rule starts disabled on the service and its
+        # enabled flag can change only once it is ESTABLISHED, so the import waits for that and then enables it.
+        $script:enabledSnap = Edit-Snapshot $snapA (Join-Path $tmp 'enabled-s3.json') {
+            param($s)
+            foreach ($o in $s.objects) { if ($o.type -eq 'PrivateEndpointRule' -and $null -ne $o.properties.resource_names) { $o.properties.enabled = $true } }
+        }
+    }
+
+    It 'waits for ESTABLISHED with a vpc_endpoint_id, then enables the rule' {
+        $emuE = Start-TestEmulator -Arguments @('--quiet', '--pe-accept-delay', '2')
+        try {
+            $ctxE = Connect-TestAccount -Url $emuE.Url -NoDefault
+            $out = @(Import-DbxNetworkConfiguration -Context $ctxE -Path $enabledSnap -Include NetworkConnectivityConfig, PrivateEndpointRule -Force -WarningVariable warn -ErrorVariable err)
+            $err | Should -BeNullOrEmpty
+            $warn | Should -BeNullOrEmpty
+            @($out | Where-Object Kind -eq 'PrivateEndpointRule' | Where-Object Action -ne 'Created') | Should -BeNullOrEmpty
+            $ncc = Get-DbxNetworkConnectivityConfig -Context $ctxE -Name use1-serverless -Region us-east-1
+            $s3 = Get-DbxPrivateEndpointRule -Context $ctxE -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId | Where-Object { $_.ResourceNames }
+            $s3.ConnectionState | Should -Be 'ESTABLISHED'
+            $s3.VpcEndpointId | Should -Match '^vpce-'
+            $s3.Enabled | Should -BeTrue -Because 'the service stored the PATCH sent once the rule was ESTABLISHED'
+            # Nothing left to do: a second import is unchanged.
+            @(Import-DbxNetworkConfiguration -Context $ctxE -Path $enabledSnap -Include NetworkConnectivityConfig, PrivateEndpointRule -Force | Where-Object Kind -in 'NetworkConnectivityConfig', 'PrivateEndpointRule' | Where-Object Action -ne 'Unchanged') | Should -BeNullOrEmpty
+        } finally { $emuE | Stop-TestService }
+    }
+
+    It 'warns with the rule and the command to finish later when the rule is not ESTABLISHED in time, and leaves it disabled' {
+        $emuF = Start-TestEmulator -Arguments @('--quiet', '--pe-accept-delay', '1')
+        try {
+            $ctxF = Connect-TestAccount -Url $emuF.Url -NoDefault
+            # The S3 service of us-east-1 never connects on this emulator: its rules stay PENDING.
+            $fate = @{ endpoint_service = 'com.amazonaws.us-east-1.s3'; connection_state = 'PENDING' } | ConvertTo-Json
+            Invoke-EmulatorControl -Method Post -Path endpoint-service-fates -Body $fate -Url $emuF.Url | Out-Null
+            $out = @(Import-DbxNetworkConfiguration -Context $ctxF -Path $enabledSnap -Include NetworkConnectivityConfig, PrivateEndpointRule -RuleTimeoutSec 3 -Force -WarningVariable warn -ErrorVariable err -WarningAction SilentlyContinue)
+            $err | Should -BeNullOrEmpty
+            $ncc = Get-DbxNetworkConnectivityConfig -Context $ctxF -Name use1-serverless -Region us-east-1
+            $s3 = Get-DbxPrivateEndpointRule -Context $ctxF -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId | Where-Object { $_.ResourceNames }
+            $s3.Enabled | Should -BeFalse
+            ($out | Where-Object { $_.Kind -eq 'PrivateEndpointRule' -and $_.Id -eq $s3.RuleId }).Action | Should -Be 'Created'
+            $warn.Count | Should -Be 1
+            $warn[0].Message | Should -Match ([regex]::Escape($s3.RuleId))
+            $warn[0].Message | Should -Match 'PENDING'
+            $warn[0].Message | Should -Match ([regex]::Escape("Update-DbxPrivateEndpointRule -NetworkConnectivityConfigId $($ncc.NetworkConnectivityConfigId) -RuleId $($s3.RuleId) -Enabled `$true"))
+        } finally { $emuF | Stop-TestService }
+    }
+}

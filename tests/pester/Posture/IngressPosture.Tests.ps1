@@ -1,7 +1,7 @@
 # Context-based ingress in the posture tools, on the posture seed (private emulator): Get-DbxNetworkPosture's ingress
 # facts per workspace and the account policy once, the three ingress controls of Test-DbxNetworkCompliance (the account
 # one reported once, for the account), the HTML report, and Export-/Compare-/Import-DbxNetworkConfiguration carrying
-# ingress, ingress_dry_run and account-policy (an import that changes enforced ingress is refused without -Force).
+# ingress, ingress_dry_run and account-policy (an import step that would take ingress access away is refused by the lockout guard without -Force).
 # Every rule admits the runner (127.0.0.1, the seed's service principal 7001): the emulator enforces ingress.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
@@ -147,7 +147,11 @@ Describe 'Export-, Compare- and Import-DbxNetworkConfiguration: ingress' {
         $trim = Get-Content $snap -Raw | ConvertFrom-Json -Depth 50
         $trim.objects = @($trim.objects | Where-Object type -eq 'NetworkPolicy')
         $trim | ConvertTo-Json -Depth 50 | Set-Content -Path $policySnap
-        function Get-PutCount { [long](Get-EmulatorRequests -Url $emu.Url).by_route.'PUT /api/2.0/accounts/*/network-policies/*' }
+        function Get-PutCount {
+            $n = 0L
+            foreach ($p in (Get-EmulatorRequests -Url $emu.Url).by_route.PSObject.Properties) { if ($p.Name -like 'PUT /api/2.0/accounts/*/network-policies/*') { $n += [long]$p.Value } }
+            $n
+        }
     }
 
     It 'exports ingress, ingress_dry_run and the account policy' {
@@ -167,28 +171,37 @@ Describe 'Export-, Compare- and Import-DbxNetworkConfiguration: ingress' {
         ($changes | Where-Object ObjectId -eq 'account-policy').Property | Should -Contain 'ingress.public_access.restriction_mode'
     }
 
-    It 'refuses an import that changes enforced ingress without -Force, and sends nothing for it' {
+    It 'runs each ingress step through the lockout guard: a step that locks the caller out is refused without -Force, a safe one is imported' {
         $puts = Get-PutCount
-        $out = @(Import-DbxNetworkConfiguration -Context $pctx -Path $policySnap -Include NetworkPolicy -ErrorAction SilentlyContinue -ErrorVariable err)
+        # 198.51.100.7 is in the range the snapshot's account-policy excludes; restricted-dryrun goes back to FULL_ACCESS (no loss).
+        $out = @(Import-DbxNetworkConfiguration -Context $pctx -Path $policySnap -Include NetworkPolicy -CallerIpAddress 198.51.100.7 -ErrorAction SilentlyContinue -ErrorVariable err)
+        ($out | Where-Object Key -eq 'restricted-dryrun').Action | Should -Be 'Updated'
         $refused = @($out | Where-Object Action -eq 'Skipped')
-        ($refused.Key | Sort-Object) | Should -Be @('account-policy', 'restricted-dryrun')
-        $refused[0].Detail | Should -Match 'enforced context-based ingress.*-Force'
-        $ingressErrors = @($err | Where-Object FullyQualifiedErrorId -like 'DbxIngressLockoutUnchecked*')
-        $ingressErrors.Count | Should -Be 2
-        $ingressErrors[0].CategoryInfo.Category | Should -Be 'SecurityError'
-        ($ingressErrors.Exception.Message -join ' ') | Should -Match 'the account console and account APIs'
-        Get-PutCount | Should -Be $puts
+        $refused.Key | Should -Be 'account-policy'
+        $refused[0].Detail | Should -Match 'ingress lockout guard.*-Force'
+        $ingressErrors = @($err | Where-Object FullyQualifiedErrorId -like 'DbxIngressLockout,*')
+        $ingressErrors.Count | Should -Be 1
+        $ingressErrors[0].Exception.Message | Should -Match '198\.51\.100\.7'
+        $ingressErrors[0].Exception.Message | Should -Match 'all-but-bad|account'
+        $ingressErrors[0].TargetObject.Key | Should -Be 'account-policy'
+        Get-PutCount | Should -Be ($puts + 1)
         (Invoke-DbxApi -Context $pctx -Path '/api/2.0/accounts/{account_id}/network-policies/account-policy').ingress.public_access.restriction_mode | Should -Be 'FULL_ACCESS'
+        (Get-DbxNetworkPolicy -Context $pctx -NetworkPolicyId restricted-dryrun).PublicAccessRestrictionMode | Should -Be 'FULL_ACCESS'
     }
 
-    It 'imports them with -Force (with a warning), account-policy updated in place, never created' {
-        $out = @(Import-DbxNetworkConfiguration -Context $pctx -Path $policySnap -Include NetworkPolicy -Force -WarningVariable warn -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+    It 'warns of the losses under -WhatIf and sends nothing' {
+        $puts = Get-PutCount
+        $out = @(Import-DbxNetworkConfiguration -Context $pctx -Path $policySnap -Include NetworkPolicy -CallerIpAddress 198.51.100.7 -WhatIf -WarningVariable warn -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+        @($warn | Where-Object { "$_" -match '198\.51\.100\.7' -and "$_" -match 'What if' }).Count | Should -Be 1
+        Get-PutCount | Should -Be $puts
+    }
+
+    It 'imports the locking step with -Force (with a warning), account-policy updated in place, never created' {
+        $out = @(Import-DbxNetworkConfiguration -Context $pctx -Path $policySnap -Include NetworkPolicy -CallerIpAddress 198.51.100.7 -Force -WarningVariable warn -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
         ($out | Where-Object Key -eq 'account-policy').Action | Should -Be 'Updated'
-        ($out | Where-Object Key -eq 'restricted-dryrun').Action | Should -Be 'Updated'
-        @($warn | Where-Object { "$_" -match 'without an ingress lockout check' }).Count | Should -Be 2
-        (Get-EmulatorRequests -Url $emu.Url).by_route.'POST /api/2.0/accounts/*/network-policies' | Should -BeNullOrEmpty
-        $live = Get-DbxNetworkPolicy -Context $pctx -NetworkPolicyId restricted-dryrun
-        $live.PublicAccessRestrictionMode | Should -Be 'FULL_ACCESS'
+        ($out | Where-Object Key -eq 'restricted-dryrun').Action | Should -Be 'Unchanged'
+        @($warn | Where-Object { "$_" -match '198\.51\.100\.7' }).Count | Should -BeGreaterThan 0
+        @((Get-EmulatorRequests -Url $emu.Url).by_route.PSObject.Properties | Where-Object Name -like 'POST /api/2.0/accounts/*/network-policies*') | Should -BeNullOrEmpty
         (Invoke-DbxApi -Context $pctx -Path '/api/2.0/accounts/{account_id}/network-policies/account-policy').ingress.public_access.allow_rules[0].label | Should -Be 'all-but-bad'
         @(Compare-DbxNetworkConfiguration -Context $pctx -ReferencePath $snap -ErrorAction SilentlyContinue | Where-Object ObjectType -eq 'NetworkPolicy') | Should -BeNullOrEmpty
     }

@@ -115,6 +115,9 @@ BeforeAll {
         Run Get-DbxNetworkPolicyIngressRule { Get-DbxNetworkPolicyIngressRule -NetworkPolicyId secrets }
         Run Test-DbxIngressAccess { Test-DbxIngressAccess -IpAddress 203.0.113.9 -Destination WorkspaceApi -WorkspaceId $ws }
         Run Set-DbxNetworkPolicy { Set-DbxNetworkPolicy -NetworkPolicyId secrets -BlockedDomain bad.example.com -PassThru }
+        Run Add-DbxNetworkPolicyIngressRule { Add-DbxNetworkPolicyIngressRule -NetworkPolicyId secrets -IngressRule $ir -DryRun -PassThru }
+        Run Confirm-DbxNetworkPolicyIngress { Confirm-DbxNetworkPolicyIngress -NetworkPolicyId secrets -KeepDryRun -Force -PassThru }
+        Run Remove-DbxNetworkPolicyIngressRule { Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId secrets -Label secrets-ingress -DryRun -Force -PassThru }
         Run Add-DbxNetworkPolicyDestination { Add-DbxNetworkPolicyDestination -NetworkPolicyId secrets -Domain files.pythonhosted.org -PassThru }
         Run Remove-DbxNetworkPolicyDestination { Remove-DbxNetworkPolicyDestination -NetworkPolicyId secrets -Domain files.pythonhosted.org -Force -PassThru }
         Run Set-DbxWorkspaceNetworkPolicy { Set-DbxWorkspaceNetworkPolicy -WorkspaceId $ws -NetworkPolicyId secrets }

@@ -44,6 +44,7 @@ BeforeAll {
         }
         switch -Regex ($Name) {  # AWS-shaped ids that Databricks cmdlets put in bodies
             '^VpcId$' { 'vpc-0a1b2c3d' } '^SubnetId$' { @('subnet-0a1b2c3d', 'subnet-1a2b3c4d') } '^SecurityGroupId$' { 'sg-0a1b2c3d' }
+            '^AllowedEndpointId$' { [Guid]::NewGuid().ToString() }   # registered endpoint ids (Set-DbxNetworkPolicy / Set-DbxAccountIngressPolicy)
             'VpcEndpointId$' { if ($Name -like 'Aws*') { 'vpce-0a1b2c3d' } else { [Guid]::NewGuid().ToString() } }
             default { throw "no valid value for -${Name}: add one to Get-ValidId" }
         }
@@ -56,6 +57,7 @@ BeforeAll {
         switch ($Name) {
             'IpAddress' { '203.0.113.7' } 'Label' { 'hostile-probe' } 'Name' { 'hostile-probe' } 'Region' { 'us-east-1' }
             'S3BucketName' { 'hostile-probe-bucket' } 'BucketName' { 'hostile-probe-bucket' } 'Baseline' { @{ Controls = @{ ForbidOpenCidr = 'High' } } }
+            'IngressRule' { New-DbxIngressRule Deny hostile-probe -IpRange '192.0.2.0/24' }
             'Path' { if ($Command -eq 'Invoke-DbxApi') { '/api/2.0/ip-access-lists' } else { $script:reportPath } }
             default { if ($Name -match 'Id$') { Get-ValidId $null $Name } else { throw "no filler for mandatory -${Name} of $Command" } }
         }

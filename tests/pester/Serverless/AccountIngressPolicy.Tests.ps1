@@ -100,6 +100,16 @@ Describe 'Set-DbxAccountIngressPolicy' {
         Get-EmulatorRequestCount -Url $emu.Url | Should -Be $n
     }
 
+    It '-PrivateAccess and -AllowedEndpointId set the account''s private access without a lockout question; no cross-workspace access here' {
+        $ep = [guid]::NewGuid().ToString()
+        $p = Set-DbxAccountIngressPolicy -Context $pctx -AllowedEndpointId $ep -BreakGlassIpAddress 198.51.100.9 -PassThru -Confirm:$false -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $p.AllowedEndpointIds | Should -Be @($ep)
+        (Get-Stored).ingress.private_access.allow_rules[0].origin.endpoints.endpoint_ids | Should -Be @($ep)
+        (Set-DbxAccountIngressPolicy -Context $pctx -PrivateAccess AllRegisteredEndpoints -PassThru -Confirm:$false).PrivateAccessRestrictionMode | Should -Be 'ALLOW_ALL_REGISTERED_ENDPOINTS'
+        (Get-Command Set-DbxAccountIngressPolicy).Parameters.Keys | Should -Not -Contain 'CrossWorkspaceAccess'
+    }
+
     It '-WhatIf writes nothing' {
         $n = Get-EmulatorWriteCount -Url $emu.Url
         Set-DbxAccountIngressPolicy -Context $pctx -PublicAccessRestrictionMode FullAccess -WhatIf

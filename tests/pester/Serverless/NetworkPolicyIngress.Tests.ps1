@@ -127,3 +127,102 @@ Describe 'Network policies with ingress (shared emulator)' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidNetworkPolicyChange*'
     }
 }
+
+Describe 'Private and cross-workspace access (shared emulator)' {
+    BeforeAll {
+        Connect-TestAccount | Out-Null
+        $script:pid2 = New-TestName 'npp'
+        $script:ep1 = [guid]::NewGuid().ToString(); $script:ep2 = [guid]::NewGuid().ToString()
+        New-DbxNetworkPolicy -NetworkPolicyId $script:pid2 -RestrictionMode FullAccess -PublicAccessRestrictionMode FullAccess | Out-Null
+    }
+    AfterAll { Remove-DbxNetworkPolicy -NetworkPolicyId $script:pid2 -Force -ErrorAction SilentlyContinue }
+
+    It 'the emulator fills private_access as the service does when it is unset, and a read-modify-write sends it back' {
+        $wire = Invoke-DbxApi -Path (& $script:wirePath $script:pid2)
+        $wire.ingress.private_access.restriction_mode | Should -Be 'RESTRICTION_MODE_UNSPECIFIED'
+        $wire.ingress.private_access.PSObject.Properties.Name | Should -Be @('restriction_mode')
+        $p = Set-DbxNetworkPolicy $script:pid2 -AllowedDomain 'example.org' -PassThru
+        $p.PrivateAccessRestrictionMode | Should -Be 'RESTRICTION_MODE_UNSPECIFIED'
+        ($p | Format-Table | Out-String -Width 200) | Should -Match 'PrivateAccess[\s\S]*Unspecified'
+    }
+
+    It '-PrivateAccess Restricted -AllowedEndpointId writes one endpoints allow rule exactly as the SDK declares it' {
+        $p = Set-DbxNetworkPolicy $script:pid2 -PrivateAccess Restricted -AllowedEndpointId $script:ep1, $script:ep2, $script:ep1 -PassThru
+        $p.AllowedEndpointIds | Should -Be @($script:ep1, $script:ep2)
+        ($p | Format-Table | Out-String -Width 200) | Should -Match 'Restricted \(2\)'
+        $pa = (Invoke-DbxApi -Path (& $script:wirePath $script:pid2)).ingress.private_access
+        $pa.restriction_mode | Should -Be 'RESTRICTED_ACCESS'
+        @($pa.allow_rules).Count | Should -Be 1
+        $pa.allow_rules[0].label | Should -Be 'allowed-endpoints'
+        $pa.allow_rules[0].origin.endpoints.endpoint_ids | Should -Be @($script:ep1, $script:ep2)
+        $pa.allow_rules[0].PSObject.Properties.Name | Should -Not -Contain 'destination'
+    }
+
+    It '-AllowedEndpointId alone keeps Restricted and replaces the endpoints; @() leaves none (with a warning)' {
+        (Set-DbxNetworkPolicy $script:pid2 -AllowedEndpointId $script:ep2 -PassThru).AllowedEndpointIds | Should -Be @($script:ep2)
+        $p = Set-DbxNetworkPolicy $script:pid2 -AllowedEndpointId @() -PassThru -WarningVariable w -WarningAction SilentlyContinue
+        $p.PrivateAccessRestrictionMode | Should -Be 'RESTRICTED_ACCESS'
+        $p.AllowedEndpointIds | Should -BeNullOrEmpty
+        ($w -join ' ') | Should -Match 'every request over a registered endpoint is refused'
+    }
+
+    It '-PrivateAccess AllRegisteredEndpoints sends ALLOW_ALL_REGISTERED_ENDPOINTS without rules; -CrossWorkspaceAccess sends its mode' {
+        Set-DbxNetworkPolicy $script:pid2 -AllowedEndpointId $script:ep1 | Out-Null
+        $p = Set-DbxNetworkPolicy $script:pid2 -PrivateAccess AllRegisteredEndpoints -CrossWorkspaceAccess LegacyMode -PassThru
+        $p.IngressSummary | Should -Match 'private access ALLOW_ALL_REGISTERED_ENDPOINTS, cross-workspace LEGACY_MODE'
+        $wire = (Invoke-DbxApi -Path (& $script:wirePath $script:pid2)).ingress
+        $wire.private_access.restriction_mode | Should -Be 'ALLOW_ALL_REGISTERED_ENDPOINTS'
+        $wire.private_access.PSObject.Properties.Name | Should -Not -Contain 'allow_rules'
+        $wire.cross_workspace_access.restriction_mode | Should -Be 'LEGACY_MODE'
+        (Set-DbxNetworkPolicy $script:pid2 -CrossWorkspaceAccess RestrictedAccess -PassThru).CrossWorkspaceAccessRestrictionMode | Should -Be 'RESTRICTED_ACCESS'
+    }
+
+    It 'refuses <Name> before anything is sent' -ForEach @(
+        @{ Name = 'endpoint ids with AllRegisteredEndpoints'; Splat = @{ PrivateAccess = 'AllRegisteredEndpoints'; AllowedEndpointId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }; ErrorId = 'DbxInvalidPrivateAccess' }
+        @{ Name = 'a malformed endpoint id'; Splat = @{ AllowedEndpointId = 'vpce-123' }; ErrorId = 'DbxInvalidAllowedEndpointId' }
+        @{ Name = '-IngressDryRun with nothing for it'; Splat = @{ IngressDryRun = $true; AllowedDomain = 'example.org' }; ErrorId = 'DbxInvalidNetworkPolicyChange' }
+    ) {
+        $n = Get-EmulatorRequestCount
+        Set-DbxNetworkPolicy $script:pid2 @Splat -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        Get-EmulatorRequestCount | Should -Be $n
+    }
+
+    It '-IngressDryRun -PrivateAccess goes to ingress_dry_run only' {
+        Set-DbxNetworkPolicy $script:pid2 -IngressDryRun -PrivateAccess Restricted -AllowedEndpointId $script:ep1 | Out-Null
+        $wire = Invoke-DbxApi -Path (& $script:wirePath $script:pid2)
+        $wire.ingress_dry_run.private_access.allow_rules[0].origin.endpoints.endpoint_ids | Should -Be @($script:ep1)
+        $wire.ingress.private_access.restriction_mode | Should -Be 'ALLOW_ALL_REGISTERED_ENDPOINTS'
+    }
+
+    It 'the lockout guard treats requests as public: a private-access change on a bound policy takes nothing from public callers' {
+        $ws = 1111111111111111
+        $old = (Get-DbxWorkspaceNetworkPolicy -WorkspaceId $ws).NetworkPolicyId
+        try {
+            Set-DbxWorkspaceNetworkPolicy -WorkspaceId $ws -NetworkPolicyId $script:pid2 -Confirm:$false | Out-Null
+            # Restricted private access with no allow rule refuses every private request, yet no public caller loses anything.
+            $v = Set-DbxNetworkPolicy $script:pid2 -PrivateAccess Restricted -AllowedEndpointId @() -BreakGlassIpAddress 203.0.113.7 -Verbose -WarningAction SilentlyContinue -ErrorVariable err 4>&1
+            $err | Should -BeNullOrEmpty
+            ($v -join ' ') | Should -Match 'changes the enforced public ingress of no workspace'
+            (Invoke-DbxApi -Path (& $script:wirePath $script:pid2)).ingress.private_access.restriction_mode | Should -Be 'RESTRICTED_ACCESS'
+        }
+        finally {
+            Set-DbxWorkspaceNetworkPolicy -WorkspaceId $ws -NetworkPolicyId ($old ?? 'default-policy') -Force -WarningAction SilentlyContinue | Out-Null
+        }
+    }
+}
+
+Describe 'The ingress lockout guard parameters come from one contract' {
+    It 'every guarded cmdlet (IIngressGuarded) has the five guard parameters with the same types' {
+        $iface = [DatabricksNetworking.Cmdlets.Serverless.IIngressGuarded]
+        $guarded = @(Get-Command -Module DatabricksNetworking -CommandType Cmdlet | Where-Object { $iface.IsAssignableFrom($_.ImplementingType) })
+        $guarded.Name | Should -Contain 'Set-DbxNetworkPolicy'
+        $guarded.Name | Should -Contain 'Set-DbxAccountIngressPolicy'
+        foreach ($c in $guarded) {
+            foreach ($p in $iface.GetProperties()) {
+                $c.Parameters[$p.Name] | Should -Not -BeNullOrEmpty -Because "$($c.Name) -$($p.Name)"
+                $c.Parameters[$p.Name].ParameterType | Should -Be $p.PropertyType -Because "$($c.Name) -$($p.Name)"
+            }
+        }
+    }
+}

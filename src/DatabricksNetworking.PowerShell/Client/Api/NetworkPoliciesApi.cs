@@ -50,6 +50,13 @@ namespace DatabricksNetworking.Client.Api
     /// <summary>egress.network_access.restriction_mode.</summary>
     public enum NetworkRestrictionMode { FullAccess, RestrictedAccess }
 
+    /// <summary>ingress.private_access.restriction_mode (Go SDK CustomerFacingIngressNetworkPolicyPrivateAccessRestrictionMode):
+    /// AllowAllRegisteredEndpoints = ALLOW_ALL_REGISTERED_ENDPOINTS, Restricted = RESTRICTED_ACCESS.</summary>
+    public enum IngressPrivateAccessMode { AllRegisteredEndpoints, Restricted }
+
+    /// <summary>ingress.cross_workspace_access.restriction_mode (Go SDK CustomerFacingIngressNetworkPolicyCrossWorkspaceAccessRestrictionMode).</summary>
+    public enum IngressCrossWorkspaceMode { FullAccess, RestrictedAccess, LegacyMode }
+
     /// <summary>egress.network_access.policy_enforcement.enforcement_mode.</summary>
     public enum NetworkPolicyEnforcementMode { Enforced, DryRun }
 
@@ -65,5 +72,8 @@ namespace DatabricksNetworking.Client.Api
         public static string ToWire(NetworkRestrictionMode mode) => mode == NetworkRestrictionMode.FullAccess ? "FULL_ACCESS" : "RESTRICTED_ACCESS";
         public static string ToWire(NetworkPolicyEnforcementMode mode) => mode == NetworkPolicyEnforcementMode.Enforced ? "ENFORCED" : "DRY_RUN";
         public static string ToWire(NetworkPolicyProduct product) => product.ToString();
+        public static string ToWire(IngressPrivateAccessMode mode) => mode == IngressPrivateAccessMode.AllRegisteredEndpoints ? Models.IngressWire.AllowAllRegisteredEndpoints : Models.IngressWire.RestrictedAccess;
+        public static string ToWire(IngressCrossWorkspaceMode mode) =>
+            mode == IngressCrossWorkspaceMode.FullAccess ? Models.IngressWire.FullAccess : mode == IngressCrossWorkspaceMode.LegacyMode ? Models.IngressWire.LegacyMode : Models.IngressWire.RestrictedAccess;
     }
 }

@@ -27,55 +27,55 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Deploys a PrivateLink workspace into an existing VPC in one resumable command: readiness checks, security groups, interface endpoints, their registrations, the network configuration, private access settings, the workspace, the wait for RUNNING and a final check.</para>
     /// <para type="description">Reads what exists, plans every step (-PlanOnly writes the plan; -WhatIf prints it and changes nothing), then runs the steps in order. Everything is found by its name or natural key, so a run after a failure picks up where the failed one stopped, and a run on a finished deployment changes nothing. A failed step stops the run with one error naming the step, the cause and what to do; what was made stays for the next run.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Deploy-DbxPrivateLinkWorkspace.md")]
+    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DeploySet, HelpUri = DbxCmdlet.HelpBase + "Deploy-DbxPrivateLinkWorkspace.md")]
     [OutputType(typeof(PrivateLinkDeployment), typeof(DeploymentStep))]
-    public sealed class DeployDbxPrivateLinkWorkspaceCommand : DbxAwsCmdlet
+    public sealed partial class DeployDbxPrivateLinkWorkspaceCommand : DbxAwsCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, Position = 0)]
         [Alias("workspace_name", "WorkspaceName")]
         public string Name { get; set; } = "";
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("vpc_id")]
         public string VpcId { get; set; } = "";
 
         /// <summary>The workspace subnets (two availability zones, /17 to /26).</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("SubnetIds")]
         public string[] SubnetId { get; set; } = new string[0];
 
         /// <summary>The subnets of the interface endpoints.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public string[] EndpointSubnetId { get; set; } = new string[0];
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("credentials_id")]
         [DbxId(DbxIdKind.Credentials)]
         [ArgumentCompleter(typeof(CredentialsIdCompleter))]
         public string CredentialsId { get; set; } = "";
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = DeploySet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("storage_configuration_id")]
         [DbxId(DbxIdKind.StorageConfiguration)]
         [ArgumentCompleter(typeof(StorageConfigurationIdCompleter))]
         public string StorageConfigurationId { get; set; } = "";
 
         /// <summary>Also a front-end endpoint (users reach the workspace through PrivateLink), admitted by the private access settings.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DeploySet)]
         public SwitchParameter FrontEnd { get; set; }
 
         /// <summary>Also a Service Direct front end: an interface endpoint to the region's Service Direct service, registered
         /// with the account (networking v1 endpoints) and waited for until APPROVED. The private access settings are then
         /// ACCOUNT level, so they admit it.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DeploySet)]
         public SwitchParameter ServiceDirect { get; set; }
 
         /// <summary>Whether users may still come over the internet (Disabled needs -FrontEnd or -ServiceDirect).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DeploySet)]
         public DeploymentPublicAccess PublicAccess { get; set; } = DeploymentPublicAccess.Enabled;
 
         /// <summary>Write the plan (one object per step) and change nothing.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = DeploySet)]
         public SwitchParameter PlanOnly { get; set; }
 
         [Parameter]
@@ -90,6 +90,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
 
         protected override void ProcessAwsRecord()
         {
+            if (ParameterSetName == RollbackSet) { RollBackResult(InputObject!); return; }
             CurrentTarget = Name;
             if (!Text.TryCheckName(Name, "workspace name", 1, 100, out var name, out var nameError))
                 throw new DbxValidationException("DbxInvalidName", nameError!, Text.Printable(Name));
@@ -154,7 +155,9 @@ namespace DatabricksNetworking.Cmdlets.Aws
                         step.Status = "Failed";
                         foreach (var later in steps.Where(s => s.Order > step.Order)) later.Status = "NotRun";
                         result.Steps = steps.ToArray();
-                        WriteError(StepFailed(step, ex));
+                        // The step's error first in the verbose stream, then (with -Rollback) the removals, then the error itself.
+                        var rolledBack = Rollback ? RollBackFailedRun(steps) : null;
+                        WriteError(StepFailed(step, ex, rolledBack));
                         return;
                     }
                 }
@@ -237,13 +240,13 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 }
                 case DeploymentStepKind.WorkspaceEndpoint:
                 case DeploymentStepKind.FrontEndEndpoint:
-                    Record(step, CreateEndpoint(step.Target, PrivateLinkServiceKind.Workspace), true);
+                    CreateEndpoint(step, PrivateLinkServiceKind.Workspace);
                     return;
                 case DeploymentStepKind.RelayEndpoint:
-                    Record(step, CreateEndpoint(step.Target, PrivateLinkServiceKind.Relay), true);
+                    CreateEndpoint(step, PrivateLinkServiceKind.Relay);
                     return;
                 case DeploymentStepKind.ServiceDirectEndpoint:
-                    Record(step, CreateEndpoint(step.Target, PrivateLinkServiceKind.ServiceDirect), true);
+                    CreateEndpoint(step, PrivateLinkServiceKind.ServiceDirect);
                     return;
                 case DeploymentStepKind.ServiceDirectRegistration:
                 {
@@ -257,13 +260,13 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     return;
                 }
                 case DeploymentStepKind.WorkspaceEndpointRegistration:
-                    Record(step, Register(step.Target, result.WorkspaceAwsVpcEndpointId!), true);
+                    Register(step, result.WorkspaceAwsVpcEndpointId!);
                     return;
                 case DeploymentStepKind.RelayEndpointRegistration:
-                    Record(step, Register(step.Target, result.RelayAwsVpcEndpointId!), true);
+                    Register(step, result.RelayAwsVpcEndpointId!);
                     return;
                 case DeploymentStepKind.FrontEndEndpointRegistration:
-                    Record(step, Register(step.Target, result.FrontEndAwsVpcEndpointId!), true);
+                    Register(step, result.FrontEndAwsVpcEndpointId!);
                     return;
                 case DeploymentStepKind.NetworkConfiguration:
                 {
@@ -356,8 +359,10 @@ namespace DatabricksNetworking.Cmdlets.Aws
             return group.SecurityGroupId;
         }
 
-        private string CreateEndpoint(string name, PrivateLinkServiceKind kind)
+        /// <summary>Creates the endpoint and records it at once (so a failed wait still leaves it in Created, for -Rollback), then waits for available.</summary>
+        private void CreateEndpoint(DeploymentStep step, PrivateLinkServiceKind kind)
         {
+            var name = step.Target;
             var service = PrivateLinkServices.ForRegion(request.Region).First(s => s.Kind == kind);
             var endpoint = RunAws((aws, ct) => aws.CreateVpcEndpointAsync(options, new AwsVpcEndpointRequest
             {
@@ -365,6 +370,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 PrivateDnsEnabled = true,
                 Tags = AwsIdCheck.Tags(null, ("Name", name), ("DatabricksService", kind.ToString()), ("ManagedBy", "DatabricksNetworking"), ("DatabricksDeployment", request.Name)),
             }, ct));
+            Record(step, endpoint.AwsVpcEndpointId, true);
             var deadline = DateTime.UtcNow.AddSeconds(TimeoutSec);
             var filter = new AwsVpcEndpointFilter { VpcEndpointIds = new[] { endpoint.AwsVpcEndpointId } };
             while (endpoint.State != "available")
@@ -375,15 +381,17 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 CancelToken.ThrowIfCancellationRequested();
                 endpoint = RunAws((aws, ct) => aws.ListVpcEndpointsAsync(options, filter, null, ct)).Items.FirstOrDefault() ?? endpoint;
             }
-            return endpoint.AwsVpcEndpointId;
         }
 
-        private string Register(string name, string awsEndpointId)
+        /// <summary>Registers the endpoint (once, after a lost answer too), records it, then waits for available.</summary>
+        private void Register(DeploymentStep step, string awsEndpointId)
         {
+            var name = step.Target;
             var api = new VpcEndpointsApi(AccountClient);
             var body = new VpcEndpoint { VpcEndpointName = name, AwsVpcEndpointId = awsEndpointId, Region = request.Region };
             var reg = CreateOnce($"VPC endpoint registration '{name}' of {awsEndpointId}", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                 (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(e => e.AwsVpcEndpointId == body.AwsVpcEndpointId && e.Region == body.Region));
+            Record(step, reg.VpcEndpointId!, true);
             var deadline = DateTime.UtcNow.AddSeconds(TimeoutSec);
             while (!string.Equals(reg.State, "available", StringComparison.OrdinalIgnoreCase))
             {
@@ -393,7 +401,6 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 CancelToken.ThrowIfCancellationRequested();
                 reg = Run(ct => api.GetAsync(reg.VpcEndpointId!, ct));
             }
-            return reg.VpcEndpointId!;
         }
 
         /// <summary>Polls the registered endpoint until APPROVED; FAILED, DISCONNECTED or the timeout fail the step.</summary>
@@ -415,9 +422,9 @@ namespace DatabricksNetworking.Cmdlets.Aws
             }
         }
 
-        private ErrorRecord StepFailed(DeploymentStep step, Exception ex)
+        private ErrorRecord StepFailed(DeploymentStep step, Exception ex, string? rolledBack)
         {
-            var made = created.Count == 0 ? "Nothing was created by this run." : "This run created (kept for the next run): " + string.Join("; ", created) + ".";
+            var made = rolledBack ?? (created.Count == 0 ? "Nothing was created by this run." : "This run created (kept for the next run): " + string.Join("; ", created) + ".");
             var doing = $"Deploy-DbxPrivateLinkWorkspace '{request.Name}' stopped at step {step.Order} ({step.Kind} '{step.Target}')";
             var fix = "Fix the cause, then run the same command again: it reuses what exists and goes on from this step.";
             ErrorRecord record = ex switch

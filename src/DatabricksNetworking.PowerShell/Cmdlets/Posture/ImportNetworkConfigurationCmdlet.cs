@@ -54,6 +54,12 @@ namespace DatabricksNetworking.Cmdlets.Posture
         [Parameter]
         public WorkspaceMatch MatchWorkspaceBy { get; set; } = WorkspaceMatch.Id;
 
+        /// <summary>How long, in seconds, the import waits for each new S3 private endpoint rule that the snapshot has enabled to be
+        /// ESTABLISHED before it enables it (the service keeps new S3 rules disabled until then; default 600).</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int RuleTimeoutSec { get; set; } = 600;
+
         protected override void ProcessRecordCore()
         {
             var full = ResolveFilePath(Path, "Path", output: false, "DbxSnapshotNotFound");
@@ -78,7 +84,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
             };
             var plan = ConfigurationImportPlan.Build(snapshot, live, options);
             var refused = Guard(plan);
-            var ingressRefused = IngressGuard(plan);
+            var ingressRefused = IngressGuard(plan, live);
             var nccIds = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var n in live.Objects.Where(o => o.Type == "NetworkConnectivityConfig").OrderByDescending(o => o.Id, StringComparer.Ordinal))
                 nccIds[ConfigurationImportPlan.NccKeyOf(n)] = n.Id;
@@ -97,7 +103,7 @@ namespace DatabricksNetworking.Cmdlets.Posture
                 }
                 if (ingressRefused.Contains(step))
                 {
-                    WriteObject(Result(step, "Skipped", step.LiveId, $"Not changed: {Describe(step)} changes enforced context-based ingress, which the import cannot check for lockout; -Force imports it."));
+                    WriteObject(Result(step, "Skipped", step.LiveId, $"Not changed: {Describe(step)} would take access away at the ingress lockout guard (see the DbxIngressLockout error); check with Test-DbxIngressAccess, or -Force imports it."));
                     continue;
                 }
                 var (verb, done) = step.Action == ImportStepAction.Create ? ("Create", "Created") : step.Action == ImportStepAction.Update ? ("Update", "Updated") : ("Remove", "Removed");
@@ -196,31 +202,63 @@ namespace DatabricksNetworking.Cmdlets.Posture
 
         /// <summary>
         /// Steps that change enforced ingress (a policy's <c>ingress</c>, the account-policy, or a binding to a policy with
-        /// other ingress) could lock the caller out of a workspace or the account console. Until the ingress lockout guard
-        /// evaluates them they are refused with an error unless -Force (never under -WhatIf, which writes nothing); with
-        /// -Force a warning says they were written unchecked.
+        /// other ingress) could lock the caller out of a workspace or the account console. Each goes through the ingress
+        /// lockout guard the ingress cmdlets use, before anything is written: the live ingress (as read for the plan) against
+        /// the ingress after the import, for you (-CallerIpAddress or the context's address and identity) and the context's
+        /// break-glass entries. A step that takes access away asks (default No), is refused in a session that cannot ask
+        /// (DbxIngressLockout) unless -Force, and is reported as Skipped. Under -WhatIf the losses are warned, nothing is sent.
         /// </summary>
-        private HashSet<ImportStep> IngressGuard(ImportPlan plan)
+        private HashSet<ImportStep> IngressGuard(ImportPlan plan, ConfigurationSnapshotData live)
         {
             var refused = new HashSet<ImportStep>();
-            if (WhatIfInEffect) return refused;
-            foreach (var step in plan.Steps.Where(s => s.ChangesIngress && (s.Action == ImportStepAction.Create || s.Action == ImportStepAction.Update)))
+            var steps = plan.Steps.Where(s => s.ChangesIngress && (s.Action == ImportStepAction.Create || s.Action == ImportStepAction.Update)).ToList();
+            if (steps.Count == 0) return refused;
+            var livePolicies = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            foreach (var o in live.Objects.Where(o => o.Type == "NetworkPolicy")) livePolicies[o.Id] = o.Properties["ingress"];
+            var after = new Dictionary<string, JsonNode?>(livePolicies, StringComparer.Ordinal);
+            foreach (var s in plan.Steps.Where(s => s.Kind == "NetworkPolicy" && (s.Action == ImportStepAction.Create || s.Action == ImportStepAction.Update)))
+                after[s.Key] = s.Desired?["ingress"];
+            Models.IngressNetworkPolicy? Of(Dictionary<string, JsonNode?> d, string id) =>
+                d.TryGetValue(id, out var n) && n != null ? n.Deserialize<Models.IngressNetworkPolicy>(Json.Options) : null;
+            var options = new Serverless.IngressGuardOptions { CallerIpAddress = CallerIpAddress, Force = Force };
+            foreach (var step in steps)
             {
                 var target = Describe(step);
-                var reach = step.Kind == "NetworkPolicy" && step.Key == IngressWire.AccountPolicyId ? "the account console and account APIs"
-                    : step.Kind == "NetworkPolicy" ? $"the workspaces bound to network policy {step.Key}" : $"workspace {step.WorkspaceId}";
-                if (Force)
+                var change = $"importing {target}";
+                List<Serverless.IngressGuardTarget> targets;
+                if (step.Kind == "NetworkPolicy")
+                    targets = IngressTargetsOfPolicy(step.Key, Of(livePolicies, step.Key), Of(after, step.Key));
+                else
                 {
-                    WriteWarning($"{target} changes enforced context-based ingress of {reach}; imported with -Force without an ingress lockout check.");
+                    var ws = step.WorkspaceId!.Value;
+                    var from = live.Objects.FirstOrDefault(o => o.Type == "WorkspaceNetworkOption" && o.WorkspaceId == ws) is SnapshotObject b
+                        ? b.Properties["network_policy_id"]?.GetValue<string>() ?? Validation.Names.DefaultPolicyId : Validation.Names.DefaultPolicyId;
+                    var to = step.Desired?["network_policy_id"]?.GetValue<string>() ?? Validation.Names.DefaultPolicyId;
+                    var name = live.Objects.FirstOrDefault(o => o.Type == "Workspace" && o.Id == ws.ToString(CultureInfo.InvariantCulture))?.Name;
+                    targets = new List<Serverless.IngressGuardTarget> { Serverless.IngressGuardTarget.ForWorkspace(ws, name, from, Of(livePolicies, from), to, Of(after, to)) };
+                }
+                if (WhatIfInEffect)
+                {
+                    var people = Serverless.IngressGuardPeople.From(options, Context ?? DbxSession.DefaultAccount);
+                    var losses = Serverless.IngressLockoutGuard.Losses(targets.Where(t => t.Changes).ToList(), people);
+                    if (losses.Count > 0)
+                        WriteWarning(Validation.Text.Printable(Serverless.IngressLockoutGuard.Describe(change, losses) + " " + Serverless.IngressLockoutGuard.Hint(people)) + " (What if: nothing was sent.)");
                     continue;
                 }
-                refused.Add(step);
-                var message = $"Not changed: {target} changes enforced context-based ingress of {reach}, and the import cannot check that you (and any break-glass identity) keep access. "
-                    + "Check the imported rules first (pipe the policy to Test-DbxIngressAccess -IpAddress <your address>), stage them with ingress_dry_run, or import with -Force.";
-                WriteError(new ErrorRecord(new InvalidOperationException(message), "DbxIngressLockoutUnchecked", ErrorCategory.SecurityError, Result(step, "Skipped", step.LiveId, null))
+                var skipped = Result(step, "Skipped", step.LiveId, null);
+                try
                 {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Verify the ingress rules with Test-DbxIngressAccess, then rerun with -Force." },
-                });
+                    if (!PassesIngressLockoutGuard(change, targets, options, skipped)) refused.Add(step);
+                }
+                catch (DbxValidationException ex)
+                {
+                    // A session that cannot ask: this step is refused, the import goes on with the others.
+                    refused.Add(step);
+                    WriteError(new ErrorRecord(new InvalidOperationException(ex.Message), ex.ErrorId, ex.Category, skipped)
+                    {
+                        ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Check the snapshot's rules with Test-DbxIngressAccess (pipe the policy to it), stage them in ingress_dry_run, give -CallerIpAddress or break-glass entries that the rules admit, or rerun with -Force." },
+                    });
+                }
             }
             return refused;
         }
@@ -320,6 +358,8 @@ namespace DatabricksNetworking.Cmdlets.Posture
                     if (s.Action == ImportStepAction.Update)
                     {
                         var ruleId = s.LiveId!;
+                        if (ruleEnabled != false && IsS3Rule(d))
+                            return EnableWhenEstablished(rules, nccId, Run(ct => rules.GetRuleAsync(nccId, ruleId, ct)), s);
                         return Run(ct => rules.UpdateRuleAsync(nccId, ruleId, new UpdatePrivateEndpointRuleRequest { Enabled = ruleEnabled ?? true }, "enabled", ct)).RuleId;
                     }
                     var body = new CreatePrivateEndpointRuleRequest { EndpointService = Str(d, "endpoint_service") };
@@ -340,7 +380,10 @@ namespace DatabricksNetworking.Cmdlets.Posture
                         } while (token != null);
                         return null;
                     }, ct));
-                    if (ruleEnabled == false)
+                    // A new S3 rule starts disabled and its enabled flag can change only once it is ESTABLISHED (the service
+                    // refuses before); a source rule that was enabled is enabled after the wait. Other rules have no flag to set.
+                    if (rule.Enabled == false && ruleEnabled == true && IsS3Rule(d)) return EnableWhenEstablished(rules, nccId, rule, s);
+                    if (rule.Enabled == true && ruleEnabled == false)
                     {
                         var newRule = rule.RuleId!;
                         Run(ct => rules.UpdateRuleAsync(nccId, newRule, new UpdatePrivateEndpointRuleRequest { Enabled = false }, "enabled", ct));
@@ -349,6 +392,32 @@ namespace DatabricksNetworking.Cmdlets.Posture
             }
             throw new InvalidOperationException("No import for " + s.Kind);
         }
+
+        /// <summary>
+        /// Enables an S3 private endpoint rule the snapshot has enabled: waits (bounded by -RuleTimeoutSec, with progress, as
+        /// New-DbxPrivateEndpointRule -Wait does) for ESTABLISHED with a vpc_endpoint_id, then PATCHes enabled=true. When it
+        /// does not get there in time (or the rule failed), a warning names the rule and the command that finishes it later;
+        /// the rule itself was imported either way.
+        /// </summary>
+        private string? EnableWhenEstablished(NetworkConnectivityApi rules, string nccId, PrivateEndpointRule rule, ImportStep s)
+        {
+            var id = rule.RuleId!;
+            if (rule.Enabled == true) return id;
+            rule = Serverless.PrivateEndpointRuleWait.WhileSettling(this, op => Run(op), rules, nccId, rule, s3: true, RuleTimeoutSec);
+            if (!Serverless.PrivateEndpointRuleWait.IsEstablished(rule))
+            {
+                WriteWarning($"{Describe(s)}: private endpoint rule {id} is {rule.ConnectionState}{(string.IsNullOrEmpty(rule.VpcEndpointId) ? " without a vpc_endpoint_id" : "")}"
+                    + (Serverless.PrivateEndpointRuleWait.Settling(rule, true) ? $" after {RuleTimeoutSec} s" : "")
+                    + ", so it was left disabled (the service enables an S3 rule only once it is ESTABLISHED). When it is, enable it with: "
+                    + $"Update-DbxPrivateEndpointRule -NetworkConnectivityConfigId {nccId} -RuleId {id} -Enabled $true");
+                return id;
+            }
+            return Run(ct => rules.UpdateRuleAsync(nccId, id, new UpdatePrivateEndpointRuleRequest { Enabled = true }, "enabled", ct)).RuleId;
+        }
+
+        /// <summary>An S3 rule (resource_names, endpoint service com.amazonaws.&lt;region&gt;.s3): the only kind whose enabled flag the service honours.</summary>
+        private static bool IsS3Rule(JsonObject desired) =>
+            desired["resource_names"] != null || (Str(desired, "endpoint_service")?.EndsWith(".s3", StringComparison.Ordinal) ?? false);
 
         private static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     }

@@ -54,6 +54,15 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [AllowEmptyCollection]
         public IngressRule[]? IngressRule { get; set; }
 
+        /// <summary>Private access to the account (requests over registered endpoints): AllRegisteredEndpoints or Restricted (only -AllowedEndpointId).</summary>
+        [Parameter]
+        public IngressPrivateAccessMode? PrivateAccess { get; set; }
+
+        /// <summary>Registered endpoint ids private access lets in; implies -PrivateAccess Restricted. @() removes them.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? AllowedEndpointId { get; set; }
+
         /// <summary>-PublicAccessRestrictionMode and -IngressRule go to ingress_dry_run: they only log what they would decide (on a real account, account-level denials are not logged).</summary>
         [Parameter]
         public SwitchParameter IngressDryRun { get; set; }
@@ -85,16 +94,18 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             const string id = IngressWire.AccountPolicyId;
             CurrentTarget = id;
             var rules = rulesGiven ? piped.ToArray() : null;
-            if (PublicAccessRestrictionMode == null && rules == null)
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode and/or -IngressRule (rules from New-DbxIngressRule -Account).", id);
+            if (PublicAccessRestrictionMode == null && rules == null && PrivateAccess == null && AllowedEndpointId == null)
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode, -IngressRule (rules from New-DbxIngressRule -Account), -PrivateAccess or -AllowedEndpointId.", id);
             // Local checks first (rule levels, addresses, identities), so bad input fails before any request.
             IngressRules.Apply(new NetworkPolicy { NetworkPolicyId = id }, PublicAccessRestrictionMode, rules, IngressDryRun, _ => { });
+            IngressRules.ApplyPrivate(new NetworkPolicy { NetworkPolicyId = id }, PrivateAccess, AllowedEndpointId, null, IngressDryRun, _ => { });
             IngressGuardPeople.From(GuardOptions, Context ?? DbxSession.DefaultAccount); // bad -CallerIpAddress/-BreakGlass* fail here, before the read
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(id, ct));
             policy.NetworkPolicyId = id;
             var before = IngressLockoutGuard.Copy(policy.Ingress);
             IngressRules.Apply(policy, PublicAccessRestrictionMode, rules, IngressDryRun, WriteWarning);
+            IngressRules.ApplyPrivate(policy, PrivateAccess, AllowedEndpointId, null, IngressDryRun, WriteWarning);
             // The shared guard: the caller (-CallerIpAddress/-CallerIdentity, else the context's) and the break-glass
             // addresses and identities must keep AccountUi and AccountApi; a dry-run change leaves the enforced ingress as it is.
             if (!ConfirmIngressChange(id, $"Replace the account ingress policy ({policy.IngressSummary})", "Set-DbxAccountIngressPolicy",

@@ -40,9 +40,30 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public bool Changes => IngressLockoutGuard.Text(Before?.PublicAccess) != IngressLockoutGuard.Text(After?.PublicAccess);
     }
 
+    /// <summary>
+    /// A cmdlet with the ingress lockout guard's five parameters (-CallerIpAddress, -CallerIdentity, -BreakGlassIpAddress,
+    /// -BreakGlassIdentity, -Force). <see cref="IngressGuardedCmdlet"/> declares them; a cmdlet that needs another base class
+    /// (Set-DbxNetworkPolicy shares New-'s) implements this interface with the same names and types, and both build their
+    /// options with <see cref="IngressGuardOptions.Of"/> only. Module.Tests checks that every implementer's parameters agree.
+    /// </summary>
+    public interface IIngressGuarded
+    {
+        string? CallerIpAddress { get; }
+        string? CallerIdentity { get; }
+        string[]? BreakGlassIpAddress { get; }
+        string[]? BreakGlassIdentity { get; }
+        SwitchParameter Force { get; }
+    }
+
     /// <summary>Who the guard keeps able to get in, as a command gives it; null members fall back to the context's values.</summary>
     public sealed class IngressGuardOptions
     {
+        /// <summary>The options of a guarded cmdlet's parameters: the one place they are read.</summary>
+        public static IngressGuardOptions Of(IIngressGuarded c) => new IngressGuardOptions
+        {
+            CallerIpAddress = c.CallerIpAddress, CallerIdentity = c.CallerIdentity, BreakGlassIpAddress = c.BreakGlassIpAddress, BreakGlassIdentity = c.BreakGlassIdentity, Force = c.Force,
+        };
+
         public string? CallerIpAddress { get; set; }
         public string? CallerIdentity { get; set; }
         public string[]? BreakGlassIpAddress { get; set; }
@@ -319,7 +340,7 @@ namespace DatabricksNetworking.Cmdlets
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
     /// <summary>A cmdlet that changes ingress: the guard's parameters, and <see cref="GuardOptions"/> built from them.</summary>
-    public abstract class IngressGuardedCmdlet : DbxCmdlet
+    public abstract class IngressGuardedCmdlet : DbxCmdlet, IIngressGuarded
     {
         /// <summary>Your own public IPv4 address, for the ingress lockout guard; default: the context's (given, learned, or looked up).</summary>
         [Parameter]
@@ -341,9 +362,6 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected IngressGuardOptions GuardOptions => new IngressGuardOptions
-        {
-            CallerIpAddress = CallerIpAddress, CallerIdentity = CallerIdentity, BreakGlassIpAddress = BreakGlassIpAddress, BreakGlassIdentity = BreakGlassIdentity, Force = Force,
-        };
+        protected IngressGuardOptions GuardOptions => IngressGuardOptions.Of(this);
     }
 }

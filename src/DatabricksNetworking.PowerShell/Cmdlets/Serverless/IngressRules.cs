@@ -193,6 +193,56 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             }
         }
 
+        /// <summary>
+        /// -PrivateAccess, -AllowedEndpointId and -CrossWorkspaceAccess on the enforced or dry-run ingress, as the Go SDK declares
+        /// them: private_access.restriction_mode ALLOW_ALL_REGISTERED_ENDPOINTS (no rules allowed) or RESTRICTED_ACCESS, where
+        /// -AllowedEndpointId is one allow rule (label 'allowed-endpoints', origin.endpoints.endpoint_ids); cross_workspace_access
+        /// only in workspace policies. -AllowedEndpointId alone means Restricted; @() removes the endpoint rule. Other private
+        /// rules (deny rules, rules the service or another tool wrote) are kept.
+        /// </summary>
+        public static void ApplyPrivate(NetworkPolicy policy, IngressPrivateAccessMode? mode, string[]? endpointIds, IngressCrossWorkspaceMode? cross, bool dryRun, Action<string> warn)
+        {
+            var id = policy.NetworkPolicyId ?? "";
+            bool account = string.Equals(id, IngressWire.AccountPolicyId, StringComparison.OrdinalIgnoreCase);
+            if (endpointIds != null && mode == IngressPrivateAccessMode.AllRegisteredEndpoints)
+                throw new DbxValidationException("DbxInvalidPrivateAccess", "-AllowedEndpointId needs -PrivateAccess Restricted: with AllRegisteredEndpoints every endpoint registered to the account gets in and the service takes no private rules.", id);
+            if (cross.HasValue && account)
+                throw new DbxValidationException("DbxInvalidCrossWorkspaceAccess", "-CrossWorkspaceAccess belongs to workspace network policies: the account policy (account-policy) has no cross_workspace_access.", id);
+            var ids = new List<string>();
+            foreach (var raw in endpointIds ?? new string[0])
+            {
+                var e = (raw ?? "").Trim();
+                if (!Ids.IsValid(DbxIdKind.NetworkEndpoint, e))
+                    throw new DbxValidationException("DbxInvalidAllowedEndpointId", "-AllowedEndpointId: " + Ids.InvalidMessage(DbxIdKind.NetworkEndpoint, raw) + " (Get-DbxNetworkEndpoint lists them).", Validation.Text.Printable(raw ?? ""));
+                if (!ids.Contains(e, StringComparer.OrdinalIgnoreCase)) ids.Add(e);
+            }
+            if (!mode.HasValue && endpointIds == null && !cross.HasValue) return;
+            var ingress = dryRun ? (policy.IngressDryRun ??= new IngressNetworkPolicy()) : (policy.Ingress ??= new IngressNetworkPolicy());
+            if (mode.HasValue || endpointIds != null)
+            {
+                var wire = NetworkPolicyWire.ToWire(mode ?? IngressPrivateAccessMode.Restricted);
+                var pa = ingress.PrivateAccess;
+                if (wire == IngressWire.AllowAllRegisteredEndpoints) ingress.PrivateAccess = new IngressPrivateAccess { RestrictionMode = wire, OtherFields = pa?.OtherFields };
+                else
+                {
+                    if (pa == null || pa.RestrictionMode != IngressWire.RestrictedAccess) ingress.PrivateAccess = pa = new IngressPrivateAccess { RestrictionMode = wire, OtherFields = pa?.OtherFields };
+                    if (endpointIds != null)
+                    {
+                        var others = (pa.AllowRules ?? new List<IngressPrivateRule>()).Where(r => !string.Equals(r.Label, IngressWire.AllowedEndpointsLabel, StringComparison.Ordinal)).ToList();
+                        if (ids.Count > 0) others.Add(new IngressPrivateRule { Label = IngressWire.AllowedEndpointsLabel, Origin = new IngressPrivateOrigin { Endpoints = new IngressEndpoints { EndpointIds = ids.ToDbxList() } } });
+                        pa.AllowRules = others.Count > 0 ? others.ToDbxList() : null;
+                    }
+                    if (!(pa.AllowRules?.Count > 0))
+                        warn($"Network policy '{id}' has private access RESTRICTED_ACCESS{(dryRun ? " (dry run)" : "")} without an allow rule: every request over a registered endpoint is refused. Give -AllowedEndpointId.");
+                }
+            }
+            if (cross.HasValue)
+            {
+                var ca = ingress.CrossWorkspaceAccess ??= new IngressCrossWorkspaceAccess();
+                ca.RestrictionMode = NetworkPolicyWire.ToWire(cross.Value);
+            }
+        }
+
         /// <summary>Applies the ingress parameters of New-/Set-DbxNetworkPolicy to the enforced or dry-run part.</summary>
         public static void Apply(NetworkPolicy policy, NetworkRestrictionMode? mode, IngressRule[]? rules, bool dryRun, Action<string> warn)
         {

@@ -214,10 +214,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter IngressDryRun { get; set; }
 
+        /// <summary>True when the cmdlet gives other ingress parts (Set-: private and cross-workspace access) that -IngressDryRun also directs.</summary>
+        protected virtual bool MoreIngress => false;
+
         protected void ApplyParameters(NetworkPolicy policy, bool quiet = false)
         {
             NetworkPolicyEdit.Apply(policy, MyInvocation.BoundParameters, RestrictionMode, AllowedDomain, BlockedDomain, AllowedS3Bucket, EnforcementMode, DryRunProduct);
-            if (IngressDryRun && PublicAccessRestrictionMode == null && IngressRule == null)
+            if (IngressDryRun && PublicAccessRestrictionMode == null && IngressRule == null && !MoreIngress)
                 throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "-IngressDryRun says where -PublicAccessRestrictionMode and -IngressRule go: give at least one of them.", policy.NetworkPolicyId);
             IngressRules.Apply(policy, PublicAccessRestrictionMode, IngressRule, IngressDryRun, quiet ? (Action<string>)(_ => { }) : WriteWarning);
         }
@@ -263,7 +266,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxNetworkPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
-    public sealed class SetDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet
+    public sealed class SetDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet, IIngressGuarded
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
@@ -275,7 +278,21 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        // The ingress lockout guard's parameters (as IngressGuardedCmdlet; this cmdlet shares New-'s base instead).
+        /// <summary>Private access (requests over registered endpoints): AllRegisteredEndpoints (ALLOW_ALL_REGISTERED_ENDPOINTS) or Restricted (RESTRICTED_ACCESS: only -AllowedEndpointId).</summary>
+        [Parameter]
+        public IngressPrivateAccessMode? PrivateAccess { get; set; }
+
+        /// <summary>Registered endpoint ids (Get-DbxNetworkEndpoint) private access lets in; implies -PrivateAccess Restricted. @() removes them.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? AllowedEndpointId { get; set; }
+
+        /// <summary>Access from other workspaces (cross_workspace_access.restriction_mode): FullAccess, RestrictedAccess or LegacyMode.</summary>
+        [Parameter]
+        public IngressCrossWorkspaceMode? CrossWorkspaceAccess { get; set; }
+
+        // The ingress lockout guard's parameters: IIngressGuarded (the names and types of IngressGuardedCmdlet's; this cmdlet
+        // shares New-'s base class instead), read only through IngressGuardOptions.Of.
         /// <summary>Your own public IPv4 address, for the ingress lockout guard; default: the context's (given, learned, or looked up).</summary>
         [Parameter] public string? CallerIpAddress { get; set; }
         /// <summary>Your own principal ('user:&lt;id&gt;' or 'servicePrincipal:&lt;id&gt;'), for the guard; default: the context's CallerIdentity.</summary>
@@ -287,23 +304,29 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>Skip the confirmation prompts, including the lockout guard's (which then only warns); never -WhatIf.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
-        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" };
+        protected override bool MoreIngress => PrivateAccess.HasValue || AllowedEndpointId != null || CrossWorkspaceAccess.HasValue;
+
+        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule", "PrivateAccess", "AllowedEndpointId", "CrossWorkspaceAccess" };
 
         protected override void ProcessRecordCore()
         {
             CurrentTarget = NetworkPolicyId;
             ServerlessChecks.PolicyId(NetworkPolicyId);
             if (!ChangeParameters.Any(MyInvocation.BoundParameters.ContainsKey))
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -AllowedWorkspaceId, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode or -IngressRule.", NetworkPolicyId);
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -AllowedWorkspaceId, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode, -IngressRule, -PrivateAccess, -AllowedEndpointId or -CrossWorkspaceAccess.", NetworkPolicyId);
             // Validate the parameters on their own first, so bad input fails before any request.
             ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, quiet: true);
+            IngressRules.ApplyPrivate(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, PrivateAccess, AllowedEndpointId, CrossWorkspaceAccess, IngressDryRun, _ => { });
+            var guard = IngressGuardOptions.Of(this);
+            IngressGuardPeople.From(guard, Context ?? DbxSession.DefaultAccount); // bad -CallerIpAddress/-BreakGlass* fail here, before the read
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(NetworkPolicyId, ct));
             policy.NetworkPolicyId = NetworkPolicyId;
             var before = IngressLockoutGuard.Copy(policy.Ingress);
             ApplyParameters(policy);
+            IngressRules.ApplyPrivate(policy, PrivateAccess, AllowedEndpointId, CrossWorkspaceAccess, IngressDryRun, WriteWarning);
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
-            var guard = new IngressGuardOptions { CallerIpAddress = CallerIpAddress, CallerIdentity = CallerIdentity, BreakGlassIpAddress = BreakGlassIpAddress, BreakGlassIdentity = BreakGlassIdentity, Force = Force };
+            // The guard decides public requests only: private access and cross-workspace access never take public access away.
             if (!ConfirmIngressChange(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})",
                 $"Set-DbxNetworkPolicy '{NetworkPolicyId}'", () => IngressTargetsOfPolicy(NetworkPolicyId, before, policy.Ingress), guard)) return;
             var stored = Run(ct => api.ReplaceAsync(policy, ct));

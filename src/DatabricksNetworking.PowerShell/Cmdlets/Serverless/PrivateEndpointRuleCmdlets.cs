@@ -167,45 +167,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             WriteObject(rule);
         }
 
-        /// <summary>Still settling: CREATING, or (S3 rules, which -Enabled and bucket policies need) not yet ESTABLISHED with a vpc_endpoint_id.</summary>
-        private bool Settling(PrivateEndpointRule rule)
-        {
-            if (string.Equals(rule.ConnectionState, "CREATING", StringComparison.OrdinalIgnoreCase)) return true;
-            return ParameterSetName == S3Set && !FailedStates.Contains(rule.ConnectionState ?? "", StringComparer.OrdinalIgnoreCase)
-                && !(string.Equals(rule.ConnectionState, "ESTABLISHED", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(rule.VpcEndpointId));
-        }
-
         private PrivateEndpointRule? WaitWhileCreating(NetworkConnectivityApi api, PrivateEndpointRule rule)
         {
-            var started = DateTime.UtcNow;
-            var deadline = started.AddSeconds(TimeoutSec);
-            var progress = new ProgressRecord(1, "Waiting for private endpoint rule " + rule.RuleId, "CREATING");
-            try
-            {
-                while (Settling(rule))
-                {
-                    var left = deadline - DateTime.UtcNow;
-                    if (left <= TimeSpan.Zero)
-                    {
-                        WriteError(new ErrorRecord(new TimeoutException($"Private endpoint rule {rule.RuleId} was still {rule.ConnectionState}{(string.IsNullOrEmpty(rule.VpcEndpointId) ? " without a vpc_endpoint_id" : "")} after {TimeoutSec} s. It may still finish: check it with Get-DbxPrivateEndpointRule."),
-                            "DbxPrivateEndpointRuleTimeout", ErrorCategory.OperationTimeout, rule));
-                        return null;
-                    }
-                    progress.StatusDescription = $"{rule.ConnectionState} for {(int)(DateTime.UtcNow - started).TotalSeconds} s";
-                    WriteProgress(progress);
-                    var delay = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
-                    Run(ct => Task.Delay(delay, ct));
-                    var id = rule.RuleId!;
-                    rule = Run(ct => api.GetRuleAsync(NetworkConnectivityConfigId, id, ct));
-                    WriteVerbose($"Private endpoint rule {id}: {rule.ConnectionState}");
-                }
-                return rule;
-            }
-            finally
-            {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-            }
+            rule = PrivateEndpointRuleWait.WhileSettling(this, op => Run(op), api, NetworkConnectivityConfigId, rule, ParameterSetName == S3Set, TimeoutSec);
+            if (!PrivateEndpointRuleWait.Settling(rule, ParameterSetName == S3Set)) return rule;
+            WriteError(new ErrorRecord(new TimeoutException($"Private endpoint rule {rule.RuleId} was still {rule.ConnectionState}{(string.IsNullOrEmpty(rule.VpcEndpointId) ? " without a vpc_endpoint_id" : "")} after {TimeoutSec} s. It may still finish: check it with Get-DbxPrivateEndpointRule."),
+                "DbxPrivateEndpointRuleTimeout", ErrorCategory.OperationTimeout, rule));
+            return null;
         }
 
         private static string Pascal(string state) =>
@@ -290,6 +258,60 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 ? $"Private endpoint rule {RuleId} was {rule.ConnectionState}: it is deactivated now and the service removes it after one day."
                 : $"Private endpoint rule {RuleId} was {rule.ConnectionState}: it is removed.");
             if (PassThru) WriteObject(rule);
+        }
+    }
+
+    /// <summary>
+    /// Waiting for a new private endpoint rule to settle, shared by New-DbxPrivateEndpointRule -Wait and
+    /// Import-DbxNetworkConfiguration (which enables S3 rules only once they are ESTABLISHED): polls once a second with a
+    /// progress bar until the rule leaves CREATING (S3 rules: until ESTABLISHED with a vpc_endpoint_id, which enabling
+    /// and bucket policies need), it fails, or the time is up.
+    /// </summary>
+    internal static class PrivateEndpointRuleWait
+    {
+        /// <summary>Still settling: CREATING, or (S3 rules) not yet ESTABLISHED with a vpc_endpoint_id and not failed.</summary>
+        internal static bool Settling(PrivateEndpointRule rule, bool s3)
+        {
+            if (string.Equals(rule.ConnectionState, "CREATING", StringComparison.OrdinalIgnoreCase)) return true;
+            return s3 && !NewDbxPrivateEndpointRuleCommand.FailedStates.Contains(rule.ConnectionState ?? "", StringComparer.OrdinalIgnoreCase)
+                && !IsEstablished(rule);
+        }
+
+        internal static bool IsEstablished(PrivateEndpointRule rule) =>
+            string.Equals(rule.ConnectionState, "ESTABLISHED", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(rule.VpcEndpointId);
+
+        /// <summary>Returns the rule as last read: still <see cref="Settling"/> when the time ran out.</summary>
+        /// <param name="run">The cmdlet's Run (the async call on a worker thread, Ctrl+C cancels).</param>
+        internal static PrivateEndpointRule WhileSettling(Cmdlet cmdlet, Func<Func<System.Threading.CancellationToken, Task<PrivateEndpointRule>>, PrivateEndpointRule> run,
+            NetworkConnectivityApi api, string nccId, PrivateEndpointRule rule, bool s3, int timeoutSec)
+        {
+            var started = DateTime.UtcNow;
+            var deadline = started.AddSeconds(timeoutSec);
+            var progress = new ProgressRecord(1, "Waiting for private endpoint rule " + rule.RuleId, rule.ConnectionState ?? "CREATING");
+            try
+            {
+                while (Settling(rule, s3))
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero) return rule;
+                    progress.StatusDescription = $"{rule.ConnectionState} for {(int)(DateTime.UtcNow - started).TotalSeconds} s";
+                    cmdlet.WriteProgress(progress);
+                    var delay = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+                    var id = rule.RuleId!;
+                    rule = run(async ct =>
+                    {
+                        await Task.Delay(delay, ct).ConfigureAwait(false);
+                        return await api.GetRuleAsync(nccId, id, ct).ConfigureAwait(false);
+                    });
+                    cmdlet.WriteVerbose($"Private endpoint rule {id}: {rule.ConnectionState}");
+                }
+                return rule;
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                cmdlet.WriteProgress(progress);
+            }
         }
     }
 
