@@ -191,7 +191,7 @@ namespace DatabricksNetworking.Models
         /// service's own RESTRICTION_MODE_UNSPECIFIED (it fills private_access when unset), or null when there is no ingress.</summary>
         [JsonIgnore] public string? PrivateAccessRestrictionMode => Ingress?.PrivateAccess?.RestrictionMode;
         /// <summary>The registered endpoint ids the enforced private allow rules name.</summary>
-        [JsonIgnore] public string[] AllowedEndpointIds => Ingress?.PrivateAccess?.AllowRules?.SelectMany(r => r.Origin?.Endpoints?.EndpointIds ?? new List<string>()).Distinct().ToArray() ?? new string[0];
+        [JsonIgnore] public DbxList<string> AllowedEndpointIds => (Ingress?.PrivateAccess?.AllowRules?.SelectMany(r => r.Origin?.Endpoints?.EndpointIds ?? new List<string>()).Distinct() ?? Enumerable.Empty<string>()).ToDbxList();
         /// <summary>Cross-workspace access: FULL_ACCESS, RESTRICTED_ACCESS, LEGACY_MODE, or null when unset.</summary>
         [JsonIgnore] public string? CrossWorkspaceAccessRestrictionMode => Ingress?.CrossWorkspaceAccess?.RestrictionMode;
 
