@@ -107,6 +107,21 @@ Describe 'New-DbxWorkspace' {
         $e3[0].FullyQualifiedErrorId | Should -BeLike 'DbxRegionMismatch*'
     }
 
+    It 'refuses an NCC of another region before creating, and the emulator (with AWS) a network whose VPC is in another region' {
+        $ncc = New-DbxNetworkConnectivityConfig -Context $ctx -Name (New-TestName 'lcncc') -Region eu-west-1
+        $before = Get-EmulatorWriteCount -Url $emu.Url
+        New-DbxWorkspace -Context $ctx -Name (New-TestName 'lcncc') -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxRegionMismatch*'
+        $e[0].Exception.Message | Should -Match 'eu-west-1'
+        Get-EmulatorWriteCount -Url $emu.Url | Should -Be $before -Because 'the region check is local, before the create'
+        $west = New-TestNetworkConfig -MotoArgs @{ Region = 'us-west-2' }
+        $name = New-TestName 'lcwest'
+        New-DbxWorkspace -Context $ctx -Name $name -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkId $west.NetworkId -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+        $e2[0].Exception.Message | Should -Match "workspace's region"
+        @(Get-DbxWorkspace -Context $ctx | Where-Object WorkspaceName -eq $name) | Should -BeNullOrEmpty
+    }
+
     It 'guards public access off without PrivateLink both ways: refused non-interactively, made with -Force' {
         $net = New-TestNetworkConfig
         $pas = New-DbxPrivateAccessSettings -Context $ctx -Name (New-TestName 'lcoff') -Region us-east-1
@@ -131,7 +146,16 @@ Describe 'Remove-DbxWorkspace' {
     It '-WhatIf deletes nothing; -Force deletes, frees the network configuration, and -PassThru writes the workspace' {
         $net = New-TestNetworkConfig
         $ws = New-DbxWorkspace -Context $ctx -Name (New-TestName 'lcrm') -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkId $net.NetworkId -Wait -TimeoutSec 120
-        $ws | Remove-DbxWorkspace -Context $ctx -WhatIf
+        $before = Get-EmulatorWriteCount -Url $emu.Url
+        $r = Invoke-WithAnsweringHost 0 { param($w, $c) $w | Remove-DbxWorkspace -Context $c -WhatIf } @($ws, $ctx)
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Prompts | Should -BeNullOrEmpty -Because '-WhatIf asks nothing'
+        $said = $r.Lines -join ' '
+        $said | Should -Match 'What if:'
+        $said | Should -Match ([regex]::Escape("network configuration $($net.NetworkId)"))
+        $said | Should -Match ([regex]::Escape("credentials $cred"))
+        $said | Should -Match ([regex]::Escape("storage configuration $storage"))
+        Get-EmulatorWriteCount -Url $emu.Url | Should -Be $before
         (Get-DbxWorkspace -Context $ctx -WorkspaceId $ws.WorkspaceId).WorkspaceId | Should -Be $ws.WorkspaceId
         $gone = $ws | Remove-DbxWorkspace -Context $ctx -Force -PassThru
         $gone.WorkspaceId | Should -Be $ws.WorkspaceId
@@ -155,5 +179,32 @@ Remove-DbxWorkspace -WorkspaceId $($ws.WorkspaceId), 999999999 -ErrorVariable e 
         $out | Should -Contain 'DbxConfirmationRequired'
         $out | Should -Contain 'DbxApiResourceDoesNotExist'
         (Get-DbxWorkspace -Context $ctx -WorkspaceId $ws.WorkspaceId).WorkspaceId | Should -Be $ws.WorkspaceId
+    }
+}
+
+Describe 'The emulator''s own workspace create validation (raw API, past the cmdlet''s local checks)' {
+    It 'refuses <Case> with 400 INVALID_PARAMETER_VALUE and creates nothing' -ForEach @(
+        @{ Case = 'an empty name'; With = @{ workspace_name = '' }; Pattern = 'workspace_name' }
+        @{ Case = 'an unknown region'; With = @{ aws_region = 'mars-north-1' }; Pattern = "aws_region 'mars-north-1'" }
+        @{ Case = 'the reserved deployment name EMPTY'; With = @{ deployment_name = 'EMPTY' }; Pattern = 'deployment_name' }
+        @{ Case = 'a classic workspace without storage'; With = @{ storage_configuration_id = $null }; Pattern = 'storage_configuration_id' }
+    ) {
+        $body = @{ workspace_name = (New-TestName 'rawchk'); aws_region = 'us-east-1'; credentials_id = $cred; storage_configuration_id = $storage }
+        foreach ($k in $With.Keys) { if ($null -eq $With[$k]) { $body.Remove($k) } else { $body[$k] = $With[$k] } }
+        $before = @(Get-DbxWorkspace -Context $ctx).Count
+        $err = try { Invoke-DbxApi -Context $ctx Post '/api/2.0/accounts/{account_id}/workspaces' -Body $body; $null } catch { $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+        $err.Exception.Message | Should -Match ([regex]::Escape($Pattern))
+        @(Get-DbxWorkspace -Context $ctx).Count | Should -Be $before
+    }
+
+    It 'refuses a deployment name already in use' {
+        $dep = 'dbc-' + (New-TestName 'dep').ToLowerInvariant()
+        $first = Invoke-DbxApi -Context $ctx Post '/api/2.0/accounts/{account_id}/workspaces' -Body @{ workspace_name = (New-TestName 'dep'); aws_region = 'us-east-1'; credentials_id = $cred; storage_configuration_id = $storage; deployment_name = $dep }
+        $first.deployment_name | Should -Be $dep
+        $err = try { Invoke-DbxApi -Context $ctx Post '/api/2.0/accounts/{account_id}/workspaces' -Body @{ workspace_name = (New-TestName 'dep'); aws_region = 'us-east-1'; credentials_id = $cred; storage_configuration_id = $storage; deployment_name = $dep }; $null } catch { $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+        $err.Exception.Message | Should -Match 'already in use'
     }
 }

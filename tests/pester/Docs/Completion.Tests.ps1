@@ -120,6 +120,23 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         @((Complete "$Command -Context `$dbxIds -VpcId tab-").CompletionText) | Should -Be @($aws.VpcId) -Because 'the network''s name matches'
     }
 
+    It '-<Parameter> of <Command> offers the account''s <What>, with their names' -ForEach @(
+        @{ Command = 'New-DbxWorkspace -Name x -Region us-east-1'; Parameter = 'CredentialsId'; What = 'credential configurations'; List = { Get-DbxCredentialConfiguration -Context $global:dbxIds }; Id = 'CredentialsId'; Name = 'CredentialsName' }
+        @{ Command = 'Get-DbxCredentialConfiguration'; Parameter = 'CredentialsId'; What = 'credential configurations'; List = { Get-DbxCredentialConfiguration -Context $global:dbxIds }; Id = 'CredentialsId'; Name = 'CredentialsName' }
+        @{ Command = 'New-DbxWorkspace -Name x -Region us-east-1'; Parameter = 'StorageConfigurationId'; What = 'storage configurations'; List = { Get-DbxStorageConfiguration -Context $global:dbxIds }; Id = 'StorageConfigurationId'; Name = 'StorageConfigurationName' }
+        @{ Command = 'Get-DbxStorageConfiguration'; Parameter = 'StorageConfigurationId'; What = 'storage configurations'; List = { Get-DbxStorageConfiguration -Context $global:dbxIds }; Id = 'StorageConfigurationId'; Name = 'StorageConfigurationName' }
+    ) {
+        $objs = @(& $List)
+        $objs.Count | Should -BeGreaterThan 0 -Because 'the seeded workspaces name a credential and a storage configuration'
+        $line = "$Command -Context `$dbxIds -$Parameter "
+        $m = @(Complete $line)
+        @($m.CompletionText | Sort-Object) | Should -Be @($objs.$Id | Sort-Object) -Because "those are the emulator's $What ($line)"
+        $one = $objs[0]
+        ($m | Where-Object CompletionText -eq $one.$Id).ListItemText | Should -Be "$($one.$Id) ($($one.$Name))"
+        @((Complete ($line + $one.$Id.Substring(0, 8))).CompletionText) | Should -Be @($one.$Id) -Because 'an id prefix matches'
+        @((Complete ($line + 'zz-no-such'))) | Should -BeNullOrEmpty
+    }
+
     It 'the workspace lists of another workspace are not offered' {
         @((Complete 'Get-DbxIpAccessList -Context $dbxIds -WorkspaceId 3333333333333333 -ListId ').CompletionText) | Should -Not -Contain $wsList.ListId
     }
