@@ -65,13 +65,18 @@ Describe 'New-DbxWorkspace' {
 
     It '-Wait on a broken network is one error naming the network''s problem and how to fix it' {
         $bad = New-TestNetworkConfig -MotoArgs @{ SameZone = $true }
-        $out = New-DbxWorkspace -Context $ctx -Name (New-TestName 'lcbad') -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkId $bad.NetworkId -Wait -TimeoutSec 120 -ErrorVariable e -ErrorAction SilentlyContinue
+        $badName = New-TestName 'lcbad'
+        $out = New-DbxWorkspace -Context $ctx -Name $badName -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkId $bad.NetworkId -Wait -TimeoutSec 120 -ErrorVariable e -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $e.Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxWorkspaceFailed*'
         $e[0].Exception.Message | Should -Match 'availability zones'
         $e[0].Exception.Message | Should -Match 'Network configuration .* is BROKEN'
         $e[0].Exception.Message | Should -Match 'Set-DbxWorkspaceNetwork -NetworkId'
+        $failed = Get-DbxWorkspace -Context $ctx -Name $badName
+        $failed.WorkspaceStatus | Should -Be 'FAILED'
+        $failed.WorkspaceStatusMessage | Should -Not -BeNullOrEmpty
+        $e[0].Exception.Message | Should -Match ([regex]::Escape($failed.WorkspaceStatusMessage)) -Because 'the error carries the workspace''s own workspace_status_message'
     }
 
     It 'checks locally, and with reads under -WhatIf, before anything is created: <Case>' -ForEach @(
@@ -133,6 +138,17 @@ Describe 'New-DbxWorkspace' {
         $made = New-DbxWorkspace @p -Force -WarningVariable w -WarningAction SilentlyContinue
         $made.PrivateAccessSettingsId | Should -Be $pas.PrivateAccessSettingsId
         "$w" | Should -Match 'back-end PrivateLink'
+    }
+
+    It '-ComputeMode Serverless needs no credentials or storage and takes no network' {
+        $ws = New-DbxWorkspace -Context $ctx -Name (New-TestName 'lcsls') -Region us-east-1 -ComputeMode Serverless -Wait -TimeoutSec 120
+        $ws.ComputeMode | Should -Be 'SERVERLESS'
+        $ws.WorkspaceStatus | Should -Be 'RUNNING'
+        $ws.CredentialsId | Should -BeNullOrEmpty
+        $before = Get-EmulatorWriteCount -Url $emu.Url
+        New-DbxWorkspace -Context $ctx -Name (New-TestName 'lcsls') -Region us-east-1 -ComputeMode Serverless -NetworkId '00000000-0000-4000-8000-000000000002' -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidComputeMode*'
+        Get-EmulatorWriteCount -Url $emu.Url | Should -Be $before
     }
 
     It '-WhatIf creates nothing' {
