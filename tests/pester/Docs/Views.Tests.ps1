@@ -176,6 +176,19 @@ Describe 'The default table views' {
         @($broken) | Should -BeNullOrEmpty
     }
 
+    It 'Test-DbxIpAccess gives Reason the width: whole at 160 columns, readable at 80, with the workspace of each result' {
+        # The old view shared the rest of the line between ListLabel and Reason, so a usual reason was cut at 160 columns
+        # and a pipeline over workspaces gave rows that could not be told apart; the list and entry are in the Reason.
+        $reason = "blocked by entry 203.0.113.0/24 of BLOCK list 'corp-vpn-office-eu-west'"
+        $d = [DatabricksNetworking.Models.IpAccessDecision]@{ IpAddress = '203.0.113.200'; WorkspaceId = 2222222222222222; ListLabel = 'corp-vpn-office-eu-west'; ListType = 'BLOCK'; Entry = '203.0.113.0/24'; Reason = $reason }
+        $wide = Get-Table $d 160
+        $wide.Row | Should -Match ([regex]::Escape($reason) + '\s*$')
+        $wide.Row | Should -Match '\b2222222222222222\b'
+        $narrow = Get-Table $d 80
+        $narrow.Header | Should -Match 'WorkspaceId\s+Reason'
+        $narrow.Row | Should -Match ('\b2222222222222222 ' + [regex]::Escape($reason.Substring(0, 35)))
+    }
+
     It '<TypeName> at 80 columns shows <Name> and the whole <Id>' -ForEach $keyCases {
         $sample = New-Sample ($TypeName -as [type])
         $tab = Get-Table $sample 80
