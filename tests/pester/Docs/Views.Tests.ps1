@@ -189,6 +189,25 @@ Describe 'The default table views' {
         $narrow.Row | Should -Match ('\b2222222222222222 ' + [regex]::Escape($reason.Substring(0, 35)))
     }
 
+    It 'Test-DbxAwsVpc marks a failure with a word and shows HowToFix in the table' {
+        # The old view showed Passed as True/False and no HowToFix, so a failed check said what was wrong, not what to do.
+        $fix = 'Turn on enableDnsHostnames for the VPC'
+        $checks = @(
+            [DatabricksNetworking.Aws.AwsVpcCheck]::new('vpc-0a1b2c3d4e5f60718', 'DnsSupport', $true, 'on', $null)
+            [DatabricksNetworking.Aws.AwsVpcCheck]::new('vpc-0a1b2c3d4e5f60718', 'DnsHostnames', $false, 'off', $fix)
+        )
+        $saved = $PSStyle.OutputRendering
+        try {
+            $PSStyle.OutputRendering = 'PlainText'
+            $lines = @(($checks | Format-Table | Out-String -Width 160) -split "`r?`n")
+        }
+        finally { $PSStyle.OutputRendering = $saved }
+        $lines | Where-Object { $_ -match '^\s*Result\s+Name\s+Detail\s+HowToFix\s*$' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^PASS\s+DnsSupport\s+on\s*$' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match ('^FAIL\s+DnsHostnames\s+off\s+' + [regex]::Escape($fix) + '\s*$') } | Should -Not -BeNullOrEmpty
+        @($checks | Where-Object -not Passed).Result | Should -Be 'FAIL'
+    }
+
     It '<TypeName> at 80 columns shows <Name> and the whole <Id>' -ForEach $keyCases {
         $sample = New-Sample ($TypeName -as [type])
         $tab = Get-Table $sample 80
