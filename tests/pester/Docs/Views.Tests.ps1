@@ -165,6 +165,24 @@ Describe 'The default table views' {
         }
     }
 
+    It '<View>: no cell at 160 columns is a .NET type name' -ForEach $viewCases {
+        # A nested model or list without a summary renders as its type name (DatabricksNetworking.Models.X, System.Object[]).
+        $sample = Get-Subject $TypeName
+        if ($null -eq $sample) { Set-ItResult -Skipped -Because "$TypeName has no sample and no real object"; return }
+        if (-not $real.ContainsKey($TypeName)) {
+            # The nested models and lists a sample leaves empty get values too, so a column showing one is rendered.
+            foreach ($p in $sample.GetType().GetProperties() | Where-Object { $_.CanWrite -and $_.SetMethod.IsPublic -and $null -eq $_.GetValue($sample) }) {
+                $pt = $p.PropertyType
+                $v = if ($pt.IsGenericType -and $pt.Name -eq 'DbxList`1' -and $pt.GetGenericArguments()[0] -eq [string]) { [string[]]@('a', 'b') -as $pt }
+                elseif ($pt.IsGenericType -and $pt.Name -eq 'DbxList`1') { $n1 = New-Sample $pt.GetGenericArguments()[0]; if ($null -ne $n1) { $a = [Array]::CreateInstance($pt.GetGenericArguments()[0], 1); $a[0] = $n1; $a -as $pt } }
+                elseif ($pt.Namespace -like 'DatabricksNetworking*' -and $pt.IsClass) { New-Sample $pt }
+                if ($null -ne $v) { try { $p.SetValue($sample, $v) } catch { } }
+            }
+        }
+        $text = @($sample) | Format-Table | Out-String -Width 160
+        $text | Should -Not -Match 'DatabricksNetworking\.[A-Za-z]+\.[A-Za-z]|System\.(Collections|Object\[\]|String\[\])' -Because "every cell of $View shows a value ($text)"
+    }
+
     It 'at 80 columns no header breaks inside a word (the columns that do not fit are left out whole)' {
         # PowerShell squeezes the last column that partly fits and wraps its header (WorkspaceNam/e): the leading
         # columns of a view have widths that fill 80 columns exactly, so the next one is dropped instead.
