@@ -125,13 +125,14 @@ Describe 'about_DatabricksNetworking_PrivateLink' {
             @($deploys | Where-Object { $_.Parameters -contains $p }).Count | Should -BeGreaterThan 0 -Because "the topic shows -$p"
         }
         $blocks[1] | Should -Match '-PublicAccess Disabled'
-        @($deploys | Where-Object { $_.Parameters -contains 'Rollback' } | Where-Object { $_.Parameters -notcontains 'InputObject' }) | Should -BeNullOrEmpty -Because 'a rollback of a result names it with -InputObject (piping it in is being changed)'
+        @($deploys | Where-Object { $_.Parameters -contains 'Rollback' } | Where-Object { $_.Parameters -notcontains 'InputObject' }) | Should -BeNullOrEmpty -Because 'the walkthrough names the result of a rollback with -InputObject (the prose shows the piped form)'
         # The one command's own parameters are all spelled out once, not only through a splat.
         $full = $deploys | Where-Object { $_.Parameters -contains 'PlanOnly' } | Select-Object -First 1
         foreach ($p in 'Name', 'Region', 'VpcId', 'SubnetId', 'EndpointSubnetId', 'CredentialsId', 'StorageConfigurationId') { $full.Parameters | Should -Contain $p }
         # The prose describes resuming after a failure and the -Rollback of a failed run.
         $page.Raw | Should -Match 'Resume after a failure'
         $page.Raw | Should -Match ([regex]::Escape('`Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d`'))
+        $page.Raw | Should -Match ([regex]::Escape('`$d | Deploy-DbxPrivateLinkWorkspace -Rollback`'))
         $page.Raw | Should -Match 'run the same\s+command again'
     }
 
