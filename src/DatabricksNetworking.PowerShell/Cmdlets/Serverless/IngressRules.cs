@@ -41,6 +41,9 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public string[]? EndpointIds { get; set; }
         public bool DryRun { get; set; }
 
+        /// <summary>The parameters for messages: "-PrivateAccess or -AllowedEndpointId".</summary>
+        public static string Named => string.Join(" or ", ParameterNames.Select(n => "-" + n));
+
         /// <summary>True when the command gives a private-access change.</summary>
         public bool Given => Mode.HasValue || EndpointIds != null;
 
