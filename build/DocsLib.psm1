@@ -438,7 +438,12 @@ function Test-DocsCmdletPage {
             }
             if (-not $y.Contains('Parameter Sets')) { continue }
             $ySets = @(Split-DocsList $y['Parameter Sets'])
-            if ($ySets -contains '(All)') { $ySets = @($mp.Sets) }
+            if ($ySets -contains '(All)') {
+                # (All) means every set of the cmdlet: Get-Help's SYNTAX would otherwise list the parameter in sets it is not in.
+                $missing = @($allSetNames | Where-Object { $_ -notin $mp.Sets })
+                if ($missing.Count) { $p.Add("$($at): Parameter Sets is '(All)', but -$($dp.Name) is only in: $($mp.Sets -join ', ') (name those sets)") }
+                $ySets = @($mp.Sets)
+            }
             foreach ($sn in $ySets) {
                 if ($sn -notin $mp.Sets) { $p.Add("$($at): -$($dp.Name) is not in parameter set '$sn' (it is in: $($mp.Sets -join ', '))"); continue }
                 $coveredSets.Add($sn)

@@ -1,5 +1,6 @@
-# Demo scenario: a back-end and front-end PrivateLink workspace built from zero against moto and the emulator
-# (the emulator validates the network against the same moto, as Databricks validates against AWS).
+# Demo scenario: a back-end PrivateLink workspace deployed into a VPC with one resumable command, plan first, against
+# moto and the emulator (the emulator validates the network against the same moto, as Databricks validates against AWS).
+# The later scenes use the seed's workspaces, not this one.
 param(
     [Parameter(Mandatory)][string]$EmulatorUrl,
     [Parameter(Mandatory)][string]$MotoUrl,
@@ -15,52 +16,43 @@ try {
     Get-DbxAwsCallerIdentity | Format-Table | Out-Host
 
     $vpc = New-MotoVpc
-    Write-Host "A VPC $($vpc.VpcId) ($($vpc.Cidr)) with two private subnets behind a NAT gateway was made in moto." -ForegroundColor Cyan
-
-    Show "New-DbxAwsSecurityGroup -VpcId $($vpc.VpcId) -Purpose Workspace"
-    $wsg = New-DbxAwsSecurityGroup -VpcId $vpc.VpcId -Purpose Workspace
-    $wsg.EgressRules | Format-Table | Out-Host
-
-    Show "Test-DbxAwsVpc -VpcId $($vpc.VpcId) -SubnetId ... -SecurityGroupId $($wsg.SecurityGroupId)"
-    Test-DbxAwsVpc -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -SecurityGroupId $wsg.SecurityGroupId | Format-Table -Wrap | Out-Host
-
-    Show "New-DbxAwsSecurityGroup -Purpose Endpoint; New-DbxAwsVpcEndpoint -Service Workspace, Relay -Wait"
-    $esg = New-DbxAwsSecurityGroup -VpcId $vpc.VpcId -Purpose Endpoint -SourceSecurityGroupId $wsg.SecurityGroupId
-    $endpoints = 'Workspace', 'Relay' | ForEach-Object { New-DbxAwsVpcEndpoint -Service $_ -VpcId $vpc.VpcId -SubnetId $vpc.EndpointSubnetId -SecurityGroupId $esg.SecurityGroupId -Wait }
-    $endpoints | Format-Table | Out-Host
-
-    Show '$endpoints | New-DbxVpcEndpointRegistration -Wait'
-    $regs = $endpoints | New-DbxVpcEndpointRegistration -Wait
-    $regs | Format-Table | Out-Host
-    $rest = $regs | Where-Object AwsVpcEndpointId -eq ($endpoints | Where-Object Service -eq Workspace).AwsVpcEndpointId
-    $relay = $regs | Where-Object AwsVpcEndpointId -eq ($endpoints | Where-Object Service -eq Relay).AwsVpcEndpointId
-
-    Show 'New-DbxNetworkConfiguration; New-DbxPrivateAccessSettings'
-    $net = New-DbxNetworkConfiguration -Name "demo-pl-net-$($vpc.VpcId)" -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -SecurityGroupId $wsg.SecurityGroupId `
-        -RestApiVpcEndpointId $rest.VpcEndpointId -RelayVpcEndpointId $relay.VpcEndpointId
-    $pas = New-DbxPrivateAccessSettings -Name "demo-pl-pas-$($vpc.VpcId)" -Region us-east-1 -PrivateAccessLevel Endpoint -AllowedVpcEndpointId $rest.VpcEndpointId
-    $net, $pas | Format-List | Out-Host
+    Write-Host "A VPC $($vpc.VpcId) ($($vpc.Cidr)) with two private subnets behind a NAT gateway and an endpoint subnet was made in moto." -ForegroundColor Cyan
 
     Show 'Get-DbxCredentialConfiguration; Get-DbxStorageConfiguration   # the ids a new workspace needs'
     $cred = Get-DbxCredentialConfiguration | Select-Object -First 1
     $root = Get-DbxStorageConfiguration | Select-Object -First 1
-    $cred, $root | Format-List | Out-Host
-    Show "New-DbxWorkspace -Name demo-privatelink -Region us-east-1 -PricingTier Enterprise -NetworkId $($net.NetworkId) -Wait"
-    $ws = New-DbxWorkspace -Name 'demo-privatelink' -Region us-east-1 -PricingTier Enterprise -CredentialsId $cred.CredentialsId `
-        -StorageConfigurationId $root.StorageConfigurationId -NetworkId $net.NetworkId -Wait -TimeoutSec 60
-    $ws | Format-Table | Out-Host
-    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.WorkspaceId) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId)   # public access off, no front-end PrivateLink"
-    try { Set-DbxWorkspaceNetwork -WorkspaceId $ws.WorkspaceId -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -ErrorAction Stop | Out-Null }
+    $cred | Format-Table CredentialsId, CredentialsName, RoleArn | Out-Host
+    $root | Format-Table StorageConfigurationId, StorageConfigurationName, BucketName | Out-Host
+
+    $deploy = @{
+        Name = 'demo-privatelink'; Region = 'us-east-1'; VpcId = $vpc.VpcId; SubnetId = $vpc.SubnetIds; EndpointSubnetId = $vpc.EndpointSubnetId
+        CredentialsId = $cred.CredentialsId; StorageConfigurationId = $root.StorageConfigurationId
+    }
+    $line = "Deploy-DbxPrivateLinkWorkspace -Name demo-privatelink -Region us-east-1 -VpcId $($vpc.VpcId) -SubnetId ... -EndpointSubnetId $($vpc.EndpointSubnetId) -CredentialsId ... -StorageConfigurationId ..."
+    Show "$line -WhatIf   # the plan: what it would create; nothing is created"
+    Deploy-DbxPrivateLinkWorkspace @deploy -WhatIf
+
+    Show "`$d = $line"
+    $d = Deploy-DbxPrivateLinkWorkspace @deploy
+    $d | Format-List Name, WorkspaceId, WorkspaceStatus, NetworkId, PrivateAccessSettingsId, RestApiVpcEndpointId, RelayVpcEndpointId, WorkspaceSecurityGroupId, EndpointSecurityGroupId | Out-Host
+    $d.Steps | Format-Table Order, Kind, Action, Status, Target, Id | Out-Host
+    Get-DbxNetworkConfiguration -NetworkId $d.NetworkId | Format-Table | Out-Host
+
+    Show "$line   # again: finds everything, creates nothing"
+    $again = Deploy-DbxPrivateLinkWorkspace @deploy
+    $again.Steps | Format-Table Order, Kind, Action, Status, Id | Out-Host
+    Write-Host "Created $($again.Created.Count), reused $($again.Reused.Count); the same workspace: $($again.WorkspaceId -eq $d.WorkspaceId)." -ForegroundColor Cyan
+
+    Show "Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $($d.PrivateAccessSettingsId) -PublicAccessEnabled:`$false   # no front-end PrivateLink yet"
+    try { Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $d.PrivateAccessSettingsId -PublicAccessEnabled:$false -ErrorAction Stop | Out-Null }
     catch { Write-Host "$($_.FullyQualifiedErrorId -replace ',.*'): $($_.Exception.Message)" -ForegroundColor DarkYellow }
 
-    Show "Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -PublicAccessEnabled   # back-end PrivateLink; users over the internet"
-    $pas = Set-DbxPrivateAccessSettings -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -PublicAccessEnabled
-    Show "Set-DbxWorkspaceNetwork -WorkspaceId $($ws.WorkspaceId) -PrivateAccessSettingsId $($pas.PrivateAccessSettingsId) -Wait"
-    Set-DbxWorkspaceNetwork -WorkspaceId $ws.WorkspaceId -NetworkId $net.NetworkId -PrivateAccessSettingsId $pas.PrivateAccessSettingsId -Wait | Format-Table | Out-Host
-    Get-DbxNetworkConfiguration -NetworkId $net.NetworkId | Format-Table | Out-Host
-
-    Show 'A broken VPC (DNS hostnames off, one zone): Test-DbxAwsVpc ... | Where-Object -not Passed'
+    Show 'A broken VPC (DNS hostnames off, one zone): Deploy-DbxPrivateLinkWorkspace -Name demo-broken -VpcId <broken> ...'
     $bad = New-MotoVpc -Broken
-    Test-DbxAwsVpc -VpcId $bad.VpcId -SubnetId $bad.SubnetIds -WarningAction SilentlyContinue | Where-Object -Not Passed | Format-List Name, Detail, HowToFix | Out-Host
+    $broken = $deploy.Clone(); $broken.Name = 'demo-broken'; $broken.VpcId = $bad.VpcId; $broken.SubnetId = $bad.SubnetIds; $broken.EndpointSubnetId = $bad.EndpointSubnetId
+    Deploy-DbxPrivateLinkWorkspace @broken -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+    Write-Host "$($refused[0].FullyQualifiedErrorId -replace ',.*'): $($refused[0].Exception.Message)" -ForegroundColor DarkYellow
+    Show "Deploy-DbxPrivateLinkWorkspace ... -PlanOnly | Where-Object Action -eq Blocked"
+    Deploy-DbxPrivateLinkWorkspace @broken -PlanOnly | Where-Object Action -eq Blocked | Format-List Kind, Detail, HowToFix | Out-Host
 }
 finally { Restore-MotoAwsEnvironment $saved }

@@ -153,10 +153,10 @@ public class FirewallIpRangeReaderTests : IDisposable
         var fresh = await Read(ok);
         Assert.False(fresh.FromCache);
         Assert.Null(ok.Requests[0].Headers.Authorization);
-        Assert.True(File.Exists(Path.Combine(cacheDir, "ip-ranges.json")));
+        Assert.True(File.Exists(new PublishedIpRangeCache(cacheDir).FilePathFor(new Uri("https://feed.test/ip-ranges.json"))));
 
         var down = new FakeHandler(_ => throw new HttpRequestException("Connection refused"));
-        var cached = await Read(down, "https://mirror.test/ip-ranges.json");
+        var cached = await Read(down, "https://FEED.test:443/ip-ranges.json?nocache=1");
         Assert.True(cached.FromCache);
         Assert.Equal("https://feed.test/ip-ranges.json", cached.Source);
         Assert.Contains("Connection refused", cached.Warning);
@@ -176,7 +176,7 @@ public class FirewallIpRangeReaderTests : IDisposable
         await Read(new FakeHandler(_ => Json(good)));
         var ex = await Assert.ThrowsAsync<PublishedIpRangeException>(() => Read(new FakeHandler(_ => Json(Feed("{oops")))));
         Assert.Equal("DbxIpRangesInvalidJson", ex.ErrorId);
-        Assert.Equal(good, File.ReadAllBytes(Path.Combine(cacheDir, "ip-ranges.json")));
+        Assert.Equal(good, File.ReadAllBytes(new PublishedIpRangeCache(cacheDir).FilePathFor(new Uri("https://feed.test/ip-ranges.json"))));
     }
 
     [Fact]

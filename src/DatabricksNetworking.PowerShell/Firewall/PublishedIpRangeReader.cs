@@ -70,6 +70,7 @@ namespace DatabricksNetworking.Firewall
         internal PublishedIpRangeFeed(long timestampSeconds, string schemaVersion, string source, List<PublishedIpRangeEntry> entries, List<PublishedIpRangeProblem> problems)
         {
             TimestampSeconds = timestampSeconds; SchemaVersion = schemaVersion; Source = source; Entries = entries; Problems = problems;
+            SourceKind = PublishedIpRangeSource.Url;
         }
         public long TimestampSeconds { get; }
         public DateTimeOffset Timestamp => DateTimeOffset.FromUnixTimeSeconds(TimestampSeconds);
@@ -79,6 +80,10 @@ namespace DatabricksNetworking.Firewall
         public IReadOnlyList<PublishedIpRangeEntry> Entries { get; }
         /// <summary>Entries or prefixes that failed validation (left out of <see cref="Entries"/>).</summary>
         public IReadOnlyList<PublishedIpRangeProblem> Problems { get; }
+        /// <summary>What the source is (<see cref="PublishedIpRangeSource"/>): Databricks, EmulatorFixture, File or Url.</summary>
+        public string SourceKind { get; internal set; }
+        /// <summary>True when the feed is the module's emulator's fixture: not Databricks' published ranges.</summary>
+        public bool IsFixture => SourceKind == PublishedIpRangeSource.EmulatorFixture;
         /// <summary>True when the feed was unreachable and the cached last good copy was read instead.</summary>
         public bool FromCache { get; internal set; }
         /// <summary>When the cached copy was fetched (FromCache only).</summary>
@@ -100,7 +105,7 @@ namespace DatabricksNetworking.Firewall
                         yield return new PublishedIpRange
                         {
                             Prefix = prefix, AddressFamily = family, Platform = e.Platform, Region = e.Region, Service = e.Service, Type = e.Type,
-                            FeedTimestamp = ts, SchemaVersion = SchemaVersion, Source = Source, FromCache = FromCache,
+                            FeedTimestamp = ts, SchemaVersion = SchemaVersion, Source = Source, SourceKind = SourceKind, FromCache = FromCache,
                         };
             }
         }
@@ -133,27 +138,35 @@ namespace DatabricksNetworking.Firewall
         /// <see cref="PublishedIpRangeFeed.Warning"/>. A feed that arrives but does not validate is an error (not
         /// masked by the cache).
         /// </summary>
-        public static async Task<PublishedIpRangeFeed> ReadAsync(Uri? uri, CancellationToken ct, PublishedIpRangesApi? api = null, PublishedIpRangeCache? cache = null)
+        public static async Task<PublishedIpRangeFeed> ReadAsync(Uri? uri, CancellationToken ct, PublishedIpRangesApi? api = null, PublishedIpRangeCache? cache = null,
+            IEnumerable<string>? emulatorHosts = null)
         {
             uri ??= PublishedIpRangesApi.DefaultUri;
             api ??= new PublishedIpRangesApi();
             cache ??= PublishedIpRangeCache.Default();
-            byte[] body;
-            try { body = await api.GetAsync(uri, ct).ConfigureAwait(false); }
+            emulatorHosts ??= PublishedIpRangeSource.ConnectedLoopbackHosts();
+            PublishedIpRangesApi.FeedResponse response;
+            try { response = await api.GetResponseAsync(uri, ct).ConfigureAwait(false); }
             catch (FeedUnreachableException ex)
             {
-                var cached = cache.TryRead();
+                // Only a copy of this very source (normalised URL) may stand in for it: never the emulator's fixture
+                // for Databricks' URL, never one mirror for another.
+                var cached = cache.TryRead(uri);
                 if (cached == null)
                     throw new PublishedIpRangeException("DbxIpRangesUnreachable",
-                        $"{ex.Message}. There is no cached copy to fall back on (cache folder: {cache.Directory}).", uri.ToString(), unreachable: true, ex);
+                        $"{ex.Message}. There is no cached copy of {PublishedIpRangeSource.Normalize(uri)} to fall back on (cache folder: {cache.Directory}).", uri.ToString(), unreachable: true, ex);
                 var now = DateTimeOffset.UtcNow;
                 cached.Warning = $"{ex.Message}. Using the cached copy fetched {cached.CachedAt:yyyy-MM-dd HH:mm} UTC ({Age(now - cached.CachedAt!.Value)} ago) " +
                     $"from {cached.Source}; the feed in it is dated {cached.Timestamp:yyyy-MM-dd HH:mm} UTC ({Age(now - cached.Timestamp)} old).";
                 DbxLog.Verbose(cached.Warning);
                 return cached;
             }
-            var feed = Parse(body, uri.ToString());
-            cache.Write(body, uri.ToString(), DateTimeOffset.UtcNow);
+            var feed = Parse(response.Body, uri.ToString());
+            feed.SourceKind = PublishedIpRangeSource.Classify(uri, response.FinalUri, response.MarkedFixture, emulatorHosts);
+            if (feed.IsFixture && !PublishedIpRangeSource.IsLoopback(uri))
+                DbxLog.Verbose($"Not caching the IP ranges feed read through {uri}: it is the emulator's fixture (from {response.FinalUri}), and only a copy of the same source may be cached under that URL.");
+            else
+                cache.Write(response.Body, uri, feed.SourceKind, DateTimeOffset.UtcNow);
             return feed;
         }
 
@@ -164,7 +177,9 @@ namespace DatabricksNetworking.Firewall
             try { body = File.ReadAllBytes(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             { throw new PublishedIpRangeException("DbxIpRangesFileUnreadable", $"Cannot read '{path}': {ex.Message}", path, inner: ex); }
-            return Parse(body, path);
+            var feed = Parse(body, path);
+            feed.SourceKind = PublishedIpRangeSource.File;
+            return feed;
         }
 
         /// <summary>Parses and validates a feed. Feed-level faults throw; entry-level faults land in Problems.</summary>
@@ -274,18 +289,98 @@ namespace DatabricksNetworking.Firewall
     }
 
     /// <summary>
-    /// The last good copy of the feed, in a per-user cache folder: <c>$env:DBX_CACHE_DIR</c> when set, else
+    /// What a feed's source is, as every output labels it. <see cref="Databricks"/>: read from Databricks' public URL
+    /// (www.databricks.com, not redirected off databricks.com). <see cref="EmulatorFixture"/>: the DatabricksNetworking
+    /// emulator's stand-in (the response carries <see cref="FixtureHeader"/>, or the URL is a loopback /_emulator/ path,
+    /// or the host of a connected loopback context): not Databricks' published ranges. <see cref="File"/>: a local copy
+    /// (-Path). <see cref="Url"/>: any other URL (a mirror): its content is not known to be Databricks'.
+    /// </summary>
+    public static class PublishedIpRangeSource
+    {
+        public const string Databricks = "Databricks";
+        public const string EmulatorFixture = "EmulatorFixture";
+        public const string File = "File";
+        public const string Url = "Url";
+        /// <summary>The emulator marks its feed with this response header (the real service never sends it).</summary>
+        public const string FixtureHeader = "X-Emulator-Fixture";
+
+        /// <summary>The warning written once per call when the feed is the emulator's fixture.</summary>
+        public static string FixtureWarning(string source) =>
+            $"The IP ranges feed from {source} is the DatabricksNetworking emulator's fixture: these are not Databricks' published ranges. " +
+            "Do not put them in a firewall or bucket policy; read Databricks' feed (the default -Uri) for real addresses.";
+
+        /// <summary>
+        /// The cache key of a URL: scheme and host in lower case, the default port left out, the path as given (case
+        /// matters on a web server), query and fragment dropped (a cache-buster or test knob does not change the source).
+        /// </summary>
+        public static string Normalize(Uri uri)
+        {
+            if (!uri.IsAbsoluteUri) return uri.OriginalString;
+            var b = new StringBuilder();
+            b.Append(uri.Scheme.ToLowerInvariant()).Append("://").Append(uri.IdnHost.ToLowerInvariant());
+            if (!uri.IsDefaultPort) b.Append(':').Append(uri.Port.ToString(CultureInfo.InvariantCulture));
+            b.Append(uri.AbsolutePath);
+            return b.ToString();
+        }
+
+        /// <summary>The hosts of the session's connected contexts that are loopback: the emulator (Databricks is never on loopback).</summary>
+        public static IReadOnlyList<string> ConnectedLoopbackHosts() =>
+            DbxSession.Connected.Select(c => c.Host).Where(h => Uri.TryCreate(h, UriKind.Absolute, out var u) && IsLoopback(u)).Distinct().ToList();
+
+        /// <summary>localhost, *.localhost, 127.0.0.0/8 and ::1.</summary>
+        public static bool IsLoopback(Uri uri) => uri.IsAbsoluteUri && ContextFactory.IsLoopback(uri.Host);
+
+        private static bool IsDatabricksHost(Uri uri) =>
+            uri.Scheme == Uri.UriSchemeHttps && (uri.Host.Equals("databricks.com", StringComparison.OrdinalIgnoreCase)
+                || uri.Host.EndsWith(".databricks.com", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// The kind of a feed fetched from <paramref name="requested"/> and answered by <paramref name="final"/> (after
+        /// redirects). <paramref name="emulatorHosts"/>: authorities (scheme://host:port) of the connected contexts;
+        /// a loopback one is the emulator (Databricks is never on loopback).
+        /// </summary>
+        public static string Classify(Uri requested, Uri final, bool markedFixture, IEnumerable<string>? emulatorHosts = null)
+        {
+            if (markedFixture) return EmulatorFixture;
+            foreach (var u in new[] { requested, final })
+            {
+                if (!IsLoopback(u)) continue;
+                if (u.AbsolutePath.StartsWith("/_emulator/", StringComparison.Ordinal)) return EmulatorFixture;
+                var authority = u.GetLeftPart(UriPartial.Authority);
+                if (emulatorHosts != null && emulatorHosts.Any(h => string.Equals(h?.TrimEnd('/'), authority, StringComparison.OrdinalIgnoreCase)))
+                    return EmulatorFixture;
+            }
+            if (Normalize(requested) == Normalize(PublishedIpRangesApi.DefaultUri) && IsDatabricksHost(final)) return Databricks;
+            return Url;
+        }
+    }
+
+    /// <summary>
+    /// The last good copy of each feed source, in a per-user cache folder: <c>$env:DBX_CACHE_DIR</c> when set, else
     /// %LOCALAPPDATA%\DatabricksNetworking\Cache on Windows and $XDG_CACHE_HOME (or ~/.cache)/DatabricksNetworking elsewhere.
+    /// Keyed by source: <c>ip-ranges.&lt;first 16 hex of SHA-256 of the normalised URL&gt;.json</c> and its
+    /// <c>.meta.json</c> (the key, the URL, the kind, when fetched), so a fallback only ever serves a copy of the same
+    /// source. A copy whose kind is EmulatorFixture is never served for a non-loopback key.
     /// </summary>
     public sealed class PublishedIpRangeCache
     {
         public const string EnvironmentVariable = "DBX_CACHE_DIR";
-        private const string FileName = "ip-ranges.json";
-        private const string MetaName = "ip-ranges.meta.json";
 
         public PublishedIpRangeCache(string directory) { Directory = directory; }
         public string Directory { get; }
-        public string FilePath => Path.Combine(Directory, FileName);
+
+        /// <summary>The cached copy of <paramref name="source"/> (whether it exists or not).</summary>
+        public string FilePathFor(Uri source) => Path.Combine(Directory, "ip-ranges." + Hash(PublishedIpRangeSource.Normalize(source)) + ".json");
+        private string MetaPathFor(Uri source) => Path.Combine(Directory, "ip-ranges." + Hash(PublishedIpRangeSource.Normalize(source)) + ".meta.json");
+
+        internal static string Hash(string key)
+        {
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(key));
+            var b = new StringBuilder();
+            for (int i = 0; i < 8; i++) b.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+            return b.ToString();
+        }
 
         public static PublishedIpRangeCache Default() => new PublishedIpRangeCache(DefaultDirectory(Environment.GetEnvironmentVariable));
 
@@ -300,15 +395,26 @@ namespace DatabricksNetworking.Firewall
             return Path.Combine(!string.IsNullOrWhiteSpace(xdg) ? xdg! : Path.Combine(home, ".cache"), "DatabricksNetworking");
         }
 
-        /// <summary>Stores a copy that parsed (atomically: a half-written cache never replaces a good one). Failures are logged, not thrown.</summary>
-        public void Write(byte[] body, string source, DateTimeOffset fetchedAt)
+        /// <summary>
+        /// Stores a copy that parsed under the key of <paramref name="source"/> (atomically: a half-written cache never
+        /// replaces a good one). An emulator fixture is refused under a non-loopback key. Failures are logged, not thrown.
+        /// </summary>
+        public void Write(byte[] body, Uri source, string kind, DateTimeOffset fetchedAt)
         {
+            if (kind == PublishedIpRangeSource.EmulatorFixture && !PublishedIpRangeSource.IsLoopback(source))
+            {
+                DbxLog.Verbose($"Not caching the emulator's fixture under {PublishedIpRangeSource.Normalize(source)}.");
+                return;
+            }
             try
             {
                 System.IO.Directory.CreateDirectory(Directory);
-                var meta = JsonSerializer.SerializeToUtf8Bytes(new CacheMeta { Source = source, FetchedAt = fetchedAt.ToUnixTimeSeconds() }, Json.Options);
-                Replace(MetaName, meta);
-                Replace(FileName, body);
+                var meta = JsonSerializer.SerializeToUtf8Bytes(new CacheMeta
+                {
+                    Key = PublishedIpRangeSource.Normalize(source), Source = source.ToString(), Kind = kind, FetchedAt = fetchedAt.ToUnixTimeSeconds(),
+                }, Json.Options);
+                Replace(MetaPathFor(source), meta);
+                Replace(FilePathFor(source), body);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -316,20 +422,27 @@ namespace DatabricksNetworking.Firewall
             }
         }
 
-        /// <summary>The cached feed, or null when there is none. A cache that no longer parses throws DbxIpRangesCacheUnusable.</summary>
-        public PublishedIpRangeFeed? TryRead()
+        /// <summary>
+        /// The cached copy of <paramref name="source"/>, or null when there is none (a copy without its meta file, of
+        /// another key, or a fixture under a non-loopback key is none). A copy that no longer parses throws DbxIpRangesCacheUnusable.
+        /// </summary>
+        public PublishedIpRangeFeed? TryRead(Uri source)
         {
-            var file = Path.Combine(Directory, FileName);
-            if (!File.Exists(file)) return null;
+            var file = FilePathFor(source);
+            var metaPath = MetaPathFor(source);
+            if (!File.Exists(file) || !File.Exists(metaPath)) return null;
+            var key = PublishedIpRangeSource.Normalize(source);
             try
             {
+                var meta = JsonSerializer.Deserialize<CacheMeta>(File.ReadAllBytes(metaPath), Json.Options);
+                if (meta == null || meta.Key != key) return null;
+                var kind = meta.Kind ?? PublishedIpRangeSource.Url;
+                if (kind == PublishedIpRangeSource.EmulatorFixture && !PublishedIpRangeSource.IsLoopback(source)) return null;
                 var body = File.ReadAllBytes(file);
-                CacheMeta? meta = null;
-                var metaPath = Path.Combine(Directory, MetaName);
-                if (File.Exists(metaPath)) meta = JsonSerializer.Deserialize<CacheMeta>(File.ReadAllBytes(metaPath), Json.Options);
-                var feed = PublishedIpRangeReader.Parse(body, meta?.Source ?? file);
+                var feed = PublishedIpRangeReader.Parse(body, meta.Source ?? key);
+                feed.SourceKind = kind;
                 feed.FromCache = true;
-                feed.CachedAt = meta?.FetchedAt is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
+                feed.CachedAt = meta.FetchedAt is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
                 return feed;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is JsonException || ex is PublishedIpRangeException)
@@ -338,9 +451,8 @@ namespace DatabricksNetworking.Firewall
             }
         }
 
-        private void Replace(string name, byte[] content)
+        private static void Replace(string target, byte[] content)
         {
-            var target = Path.Combine(Directory, name);
             var temp = target + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             File.WriteAllBytes(temp, content);
             if (File.Exists(target)) File.Replace(temp, target, null);
@@ -349,7 +461,9 @@ namespace DatabricksNetworking.Firewall
 
         private sealed class CacheMeta
         {
+            [System.Text.Json.Serialization.JsonPropertyName("key")] public string? Key { get; set; }
             [System.Text.Json.Serialization.JsonPropertyName("source")] public string? Source { get; set; }
+            [System.Text.Json.Serialization.JsonPropertyName("kind")] public string? Kind { get; set; }
             [System.Text.Json.Serialization.JsonPropertyName("fetched_at")] public long? FetchedAt { get; set; }
         }
     }

@@ -53,6 +53,11 @@ namespace DatabricksNetworking.Models
         public string SchemaVersion { get; set; } = "";
         /// <summary>The URL or file the feed was read from.</summary>
         public string Source { get; set; } = "";
+        /// <summary>
+        /// What the source is: Databricks (its public URL), EmulatorFixture (the module's emulator: not Databricks'
+        /// published ranges), File (a local copy) or Url (another URL, such as a mirror).
+        /// </summary>
+        public string SourceKind { get; set; } = "";
         /// <summary>True when the feed was unreachable and the cached last good copy was used.</summary>
         public bool FromCache { get; set; }
 

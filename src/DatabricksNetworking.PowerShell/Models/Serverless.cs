@@ -109,7 +109,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("region")] public string? Region { get; set; }
     }
 
-    /// <summary>One stable egress CIDR of an NCC, ready for a firewall rule or an S3 bucket policy (<c>aws:SourceIp</c>). Not a wire object.</summary>
+    /// <summary>One serverless egress CIDR of an NCC (published range or legacy stable CIDR, see <see cref="Kind"/>), ready for a firewall rule or an S3 bucket policy (<c>aws:SourceIp</c>). Not a wire object.</summary>
     public sealed class ServerlessEgressIp
     {
         public string? NetworkConnectivityConfigId { get; set; }
@@ -121,8 +121,17 @@ namespace DatabricksNetworking.Models
         public int PrefixLength { get; set; }
         /// <summary>Where the value came from: <c>ip-ranges.json</c> (Databricks' published outbound ranges) or <c>aws_stable_ip_rule</c> (the NCC's legacy list).</summary>
         public string Source { get; set; } = "aws_stable_ip_rule";
+        /// <summary>
+        /// Published (Databricks' published serverless outbound ranges for the region: the ones to allow) or Legacy
+        /// (the NCC's stable egress CIDRs, decommissioned after 2026-05-25: only to find old rules to replace).
+        /// </summary>
+        public string Kind { get; set; } = "Legacy";
         /// <summary>The published feed's timestamp (published ranges only).</summary>
         public DateTime? FeedTimestamp { get; set; }
+        /// <summary>The URL or file the published feed was read from (published ranges only).</summary>
+        public string? FeedSource { get; set; }
+        /// <summary>Databricks, EmulatorFixture (not Databricks' ranges), File or Url, as Get-DbxPublishedIpRange's SourceKind (published ranges only).</summary>
+        public string? FeedSourceKind { get; set; }
 
         public override string ToString() => Cidr ?? "";
     }

@@ -21,14 +21,30 @@ Describe 'Get-DbxPublishedIpRange' {
         BeforeEach { Remove-Item $cache -Recurse -Force -ErrorAction SilentlyContinue }
 
         It 'emits one object per AWS prefix of the region and type, with the feed timestamp' {
-            $r = @(Get-DbxPublishedIpRange -Uri $feedUri -Region us-west-2 -Type Outbound)
+            $r = @(Get-DbxPublishedIpRange -Uri $feedUri -Region us-west-2 -Type Outbound -WarningAction SilentlyContinue)
             $r.Prefix | Should -Be @('18.246.106.0/24', '3.42.138.0/25', '44.234.192.32/28', '52.27.216.188/32')
             $r[0].PSObject.TypeNames[0] | Should -Be 'DatabricksNetworking.Models.PublishedIpRange'
             foreach ($x in $r) {
                 $x.Platform | Should -Be 'aws'; $x.Region | Should -Be 'us-west-2'; $x.Type | Should -Be 'outbound'
                 $x.AddressFamily | Should -Be 'IPv4'; $x.FeedTimestamp | Should -Be $fixtureTime
                 $x.Source | Should -Be $feedUri; $x.FromCache | Should -BeFalse
+                $x.SourceKind | Should -Be 'EmulatorFixture'
             }
+        }
+
+        It 'labels the emulator feed as a fixture: SourceKind in the default view, and one warning per call' {
+            # A pipeline of two workspaces is one call: one warning, not one per region or per object.
+            Connect-TestAccount | Out-Null
+            $r = @(Get-DbxWorkspace | Get-DbxPublishedIpRange -Uri $feedUri -Type Outbound -WarningVariable w -WarningAction SilentlyContinue)
+            $r.Count | Should -BeGreaterThan 1
+            $r.SourceKind | Sort-Object -Unique | Should -Be 'EmulatorFixture'
+            $w.Count | Should -Be 1
+            "$w" | Should -Match "not Databricks' published ranges"
+            "$w" | Should -Match ([regex]::Escape($feedUri))
+            $table = $r | Format-Table | Out-String -Width 160
+            $table | Should -Match 'SourceKind'
+            $table | Should -Match 'EmulatorFixture'
+            ($r | Format-Table | Out-String -Width 80) | Should -Match 'EmulatorFixture' -Because 'the label survives a narrow terminal'
         }
 
         It 'keeps only AWS entries, and filters by type' {
@@ -69,17 +85,39 @@ Describe 'Get-DbxPublishedIpRange' {
     Context 'the cache of the last good copy' {
         BeforeEach { Remove-Item $cache -Recurse -Force -ErrorAction SilentlyContinue }
 
-        It 'serves the cached copy with a warning saying how old it is when the feed is unreachable' {
-            $fresh = @(Get-DbxPublishedIpRange -Uri $feedUri -Region us-west-2)
-            Test-Path (Join-Path $cache 'ip-ranges.json') | Should -BeTrue
-            $r = @(Get-DbxPublishedIpRange -Uri $closedUri -Region us-west-2 -WarningVariable w -WarningAction SilentlyContinue)
+        It 'serves the cached copy of the same source with a warning saying how old it is when that source is unreachable' {
+            # A private emulator, stopped after the first read: the same URL, now unreachable.
+            $own = Start-TestEmulator -Arguments @('--quiet')
+            $ownUri = "$($own.Url)/_emulator/ip-ranges.json"
+            try { $fresh = @(Get-DbxPublishedIpRange -Uri $ownUri -Region us-west-2 -WarningAction SilentlyContinue) }
+            finally { $own | Stop-TestService }
+            Test-Path ([DatabricksNetworking.Firewall.PublishedIpRangeCache]::new($cache).FilePathFor($ownUri)) | Should -BeTrue
+            $r = @(Get-DbxPublishedIpRange -Uri $ownUri -Region us-west-2 -WarningVariable w -WarningAction SilentlyContinue)
             $r.Prefix | Should -Be $fresh.Prefix
             $r.FromCache | Sort-Object -Unique | Should -BeTrue
-            $r[0].Source | Should -Be $feedUri
+            $r[0].Source | Should -Be $ownUri
+            $r.SourceKind | Sort-Object -Unique | Should -Be 'EmulatorFixture' -Because 'a cached copy keeps the kind of its source'
             $text = $w -join ' '
-            $text | Should -Match ([regex]::Escape($closedUri))
+            $text | Should -Match ([regex]::Escape("Could not read $ownUri"))
+            $text | Should -Match "not Databricks' published ranges"
             $text | Should -Match 'cached copy fetched .* \(\d+ seconds? ago\)'
             $text | Should -Match 'dated 2026-09-07 05:38 UTC \(\d+ days'
+        }
+
+        It 'never serves a copy of another source: after a read from the emulator, an unreachable URL has no cached copy' {
+            Get-DbxPublishedIpRange -Uri $feedUri -WarningAction SilentlyContinue | Out-Null
+            $r = @(Get-DbxPublishedIpRange -Uri $closedUri -Region us-west-2 -ErrorVariable e -ErrorAction SilentlyContinue -WarningVariable w -WarningAction SilentlyContinue)
+            $r.Count | Should -Be 0 -Because 'the fixture must not stand in for another source'
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxIpRangesUnreachable*'
+            $e[0].Exception.Message | Should -Match 'no cached copy'
+            $w.Count | Should -Be 0
+            # Databricks' own URL: nothing is cached under its key, so a fallback for it can never be the fixture.
+            $c = [DatabricksNetworking.Firewall.PublishedIpRangeCache]::new($cache)
+            $public = [DatabricksNetworking.Client.Api.PublishedIpRangesApi]::DefaultUri
+            Test-Path $c.FilePathFor($public) | Should -BeFalse
+            $c.TryRead($public) | Should -BeNullOrEmpty
+            @(Get-ChildItem $cache -Filter 'ip-ranges.*.json' | Where-Object Name -notlike '*.meta.json').Count | Should -Be 1
         }
 
         It 'falls back on an HTTP error status too' {
@@ -99,23 +137,32 @@ Describe 'Get-DbxPublishedIpRange' {
         }
 
         It 'does not replace the cached copy with a feed that fails validation' {
-            Get-DbxPublishedIpRange -Uri $feedUri | Out-Null
-            $before = Get-FileHash (Join-Path $cache 'ip-ranges.json')
-            $bad = Start-TestEmulator -Arguments @('--ip-ranges-file', (Join-Path $fixtures 'ip-ranges-bad-json.json'), '--quiet')
+            # The same source (one emulator's URL) first serves a good feed, then bad JSON (--ip-ranges-file is read on every request).
+            $file = Join-Path $TestDrive 'served.json'
+            Copy-Item (Join-Path $fixtures 'ip-ranges.json') $file
+            $own = Start-TestEmulator -Arguments @('--ip-ranges-file', $file, '--quiet')
             try {
-                $r = @(Get-DbxPublishedIpRange -Uri "$($bad.Url)/_emulator/ip-ranges.json" -ErrorVariable e -ErrorAction SilentlyContinue)
+                $ownUri = "$($own.Url)/_emulator/ip-ranges.json"
+                Get-DbxPublishedIpRange -Uri $ownUri -WarningAction SilentlyContinue | Out-Null
+                $cached = [DatabricksNetworking.Firewall.PublishedIpRangeCache]::new($cache).FilePathFor($ownUri)
+                $before = Get-FileHash $cached
+                Copy-Item (Join-Path $fixtures 'ip-ranges-bad-json.json') $file -Force
+                $r = @(Get-DbxPublishedIpRange -Uri $ownUri -ErrorVariable e -ErrorAction SilentlyContinue)
                 $r.Count | Should -Be 0
                 $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxIpRangesInvalidJson*'
-            } finally { $bad | Stop-TestService }
-            (Get-FileHash (Join-Path $cache 'ip-ranges.json')).Hash | Should -Be $before.Hash
+            } finally { $own | Stop-TestService }
+            (Get-FileHash $cached).Hash | Should -Be $before.Hash
         }
     }
 
     Context 'from a file (-Path), including malformed feeds' {
         It 'reads the fixture feed' {
-            $r = @(Get-DbxPublishedIpRange -Path (Join-Path $fixtures 'ip-ranges.json') -Region eu-west-1)
+            $r = @(Get-DbxPublishedIpRange -Path (Join-Path $fixtures 'ip-ranges.json') -Region eu-west-1 -WarningVariable w)
             $r.Count | Should -Be 3
             $r[0].Source | Should -Be (Join-Path $fixtures 'ip-ranges.json')
+            $r.SourceKind | Sort-Object -Unique | Should -Be 'File'
+            $w.Count | Should -Be 0 -Because "a file is labelled File; the fixture warning is for the emulator's feed"
+
         }
 
         It 'rejects bad JSON' {

@@ -44,7 +44,6 @@ BeforeAll {
         }
         switch -Regex ($Name) {  # AWS-shaped ids that Databricks cmdlets put in bodies
             '^VpcId$' { 'vpc-0a1b2c3d' } '^SubnetId$' { @('subnet-0a1b2c3d', 'subnet-1a2b3c4d') } '^SecurityGroupId$' { 'sg-0a1b2c3d' }
-            '^AllowedEndpointId$' { [Guid]::NewGuid().ToString() }   # registered endpoint ids (Set-DbxNetworkPolicy / Set-DbxAccountIngressPolicy)
             'VpcEndpointId$' { if ($Name -like 'Aws*') { 'vpce-0a1b2c3d' } else { [Guid]::NewGuid().ToString() } }
             default { throw "no valid value for -${Name}: add one to Get-ValidId" }
         }
@@ -89,6 +88,14 @@ Describe 'Hostile id values (every id parameter of every Databricks cmdlet, from
     It 'found the id parameters (<N> of them, <Marked> marked [DbxId])' -ForEach @(@{ N = $cases.Count; Marked = @($cases | Where-Object { $_.Kind }).Count }) {
         $N | Should -BeGreaterThan 40
         $Marked | Should -BeGreaterThan 40
+    }
+
+    It '-AllowedEndpointId of <Command> is held to the strict half (registered endpoint ids, a UUID)' -ForEach @(
+        @{ Command = 'Set-DbxNetworkPolicy' }, @{ Command = 'Set-DbxAccountIngressPolicy' }
+    ) {
+        $case = @($cases | Where-Object { $_.Command -eq $Command -and $_.Parameter -eq 'AllowedEndpointId' })
+        $case.Count | Should -Be 1
+        $case[0].Kind | Should -Be 'NetworkEndpoint'
     }
 
     It '<Command> -<Parameter> sends nothing or only its intended routes' -ForEach $cases {

@@ -179,7 +179,9 @@ Describe 'Private and cross-workspace access (shared emulator)' {
 
     It 'refuses <Name> before anything is sent' -ForEach @(
         @{ Name = 'endpoint ids with AllRegisteredEndpoints'; Splat = @{ PrivateAccess = 'AllRegisteredEndpoints'; AllowedEndpointId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }; ErrorId = 'DbxInvalidPrivateAccess' }
-        @{ Name = 'a malformed endpoint id'; Splat = @{ AllowedEndpointId = 'vpce-123' }; ErrorId = 'DbxInvalidAllowedEndpointId' }
+        @{ Name = 'a malformed endpoint id'; Splat = @{ AllowedEndpointId = 'vpce-123' }; ErrorId = 'DbxInvalidNetworkEndpointId' }
+        @{ Name = 'a malformed endpoint id among good ones'; Splat = @{ AllowedEndpointId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301', '3f2504e0-4f89-11d3-9a0c-0305e82c330'; PrivateAccess = 'Restricted' }; ErrorId = 'DbxInvalidNetworkEndpointId' }
+        @{ Name = 'an endpoint id with a path in it'; Splat = @{ AllowedEndpointId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301/../x' }; ErrorId = 'DbxInvalidNetworkEndpointId' }
         @{ Name = '-IngressDryRun with nothing for it'; Splat = @{ IngressDryRun = $true; AllowedDomain = 'example.org' }; ErrorId = 'DbxInvalidNetworkPolicyChange' }
     ) {
         $n = Get-EmulatorRequestCount
@@ -209,6 +211,44 @@ Describe 'Private and cross-workspace access (shared emulator)' {
         finally {
             Set-DbxWorkspaceNetworkPolicy -WorkspaceId $ws -NetworkPolicyId ($old ?? 'default-policy') -Force -WarningAction SilentlyContinue | Out-Null
         }
+    }
+}
+
+Describe 'The private-access parameters come from one contract' {
+    BeforeAll { Connect-TestAccount | Out-Null }
+
+    It 'every cmdlet building private access (IIngressPrivateAccess) declares -<Name> alike' -ForEach @(
+        @{ Name = 'PrivateAccess' }, @{ Name = 'AllowedEndpointId' }, @{ Name = 'IngressDryRun' }
+    ) {
+        $iface = [DatabricksNetworking.Cmdlets.Serverless.IIngressPrivateAccess]
+        $builders = @(Get-Command -Module DatabricksNetworking -CommandType Cmdlet | Where-Object { $iface.IsAssignableFrom($_.ImplementingType) })
+        @($builders.Name | Sort-Object) | Should -Be @('Set-DbxAccountIngressPolicy', 'Set-DbxNetworkPolicy')
+        $shape = foreach ($c in $builders) {
+            $p = $c.Parameters[$Name]
+            $p | Should -Not -BeNullOrEmpty -Because "$($c.Name) -$Name"
+            $p.ParameterType | Should -Be $iface.GetProperty($Name).PropertyType -Because "$($c.Name) -$Name"
+            # Attributes are not inherited from an interface: the declarations must agree (binding, [DbxId], completer).
+            $attrs = $c.ImplementingType.GetProperty($Name).GetCustomAttributes($true) | ForEach-Object {
+                $a = $_
+                switch ($a.GetType().Name) {
+                    'ParameterAttribute' { "Parameter(Mandatory=$($a.Mandatory),Pipeline=$($a.ValueFromPipeline),ByName=$($a.ValueFromPipelineByPropertyName),Set=$($a.ParameterSetName))" }
+                    'DbxIdAttribute' { "DbxId($($a.Kind))" }
+                    'ArgumentCompleterAttribute' { "Completer($($a.Type.Name))" }
+                    default { $a.GetType().Name }
+                }
+            } | Sort-Object
+            $attrs -join ';'
+        }
+        @($shape | Select-Object -Unique).Count | Should -Be 1 -Because ($shape -join ' <> ')
+        if ($Name -eq 'AllowedEndpointId') { $shape[0] | Should -Match 'DbxId\(NetworkEndpoint\)' }
+    }
+
+    It 'Set-DbxAccountIngressPolicy refuses a malformed endpoint id the same way, before anything is sent' {
+        $n = Get-EmulatorRequestCount
+        Set-DbxAccountIngressPolicy -AllowedEndpointId 'vpce-0a1b2c3d' -Force -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidNetworkEndpointId,*'
+        $err[0].Exception.Message | Should -Match 'registered network endpoint'
+        Get-EmulatorRequestCount | Should -Be $n
     }
 }
 

@@ -1,6 +1,9 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
+    # The published feed is cached per source: keep this file's copies out of the user's cache folder.
+    $script:savedCacheDir = $env:DBX_CACHE_DIR
+    $env:DBX_CACHE_DIR = Join-Path $TestDrive 'cache'
     # The legacy stable IP lists were decommissioned after 2026-05-25: the emulator gives them only to NCCs created
     # before that date. A private emulator (its clock is moved) makes three such NCCs a year back, then returns to today.
     $script:emu = Start-TestEmulator -Arguments @('--quiet')
@@ -14,6 +17,7 @@ BeforeAll {
     } finally { Move-EmulatorClock -Seconds $script:year -Url $emu.Url }
 }
 AfterAll {
+    $env:DBX_CACHE_DIR = $script:savedCacheDir
     $emu | Stop-TestService
     Connect-TestAccount | Out-Null
 }
@@ -89,9 +93,47 @@ Describe 'Get-DbxServerlessEgressIp' {
             $ips = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri $script:feedUri -WarningVariable warn)
             $ips.Cidr | Should -Be $expected
             $ips.Source | Sort-Object -Unique | Should -Be 'ip-ranges.json'
+            $ips.Kind | Sort-Object -Unique | Should -Be 'Published'
             $ips[0].FeedTimestamp | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds($script:feed.timestampSeconds).UtcDateTime)
             $ips.NetworkConnectivityConfigId | Sort-Object -Unique | Should -Be $script:us.NetworkConnectivityConfigId
-            $warn.Count | Should -Be 0
+            # The emulator's feed is labelled as its fixture, with one warning (no retirement warning).
+            $ips.FeedSourceKind | Sort-Object -Unique | Should -Be 'EmulatorFixture'
+            $ips.FeedSource | Sort-Object -Unique | Should -Be $script:feedUri
+            $warn.Count | Should -Be 1
+            "$warn" | Should -Match "emulator's fixture: these are not Databricks' published ranges"
+            "$warn" | Should -Not -Match 'retired'
+        }
+
+        It 'says which to use: one guidance line on the information stream and in Verbose, and names the legacy CIDRs it left out' {
+            $verbose = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri $script:feedUri -InformationVariable info -WarningAction SilentlyContinue -Verbose 4>&1 |
+                    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            $guide = @($info | Where-Object { $_.Tags -contains 'DbxEgressIpGuidance' -and "$($_.MessageData)" -match '^Which to use' })
+            $guide.Count | Should -Be 1
+            "$($guide[0].MessageData)" | Should -Match 'allow the published ranges \(Kind Published'
+            "$($guide[0].MessageData)" | Should -Match 'decommissioned after 2026-05-25'
+            @($verbose | Where-Object Message -match '^Which to use').Count | Should -Be 1
+            $script:us.StableEgressCidrs.Count | Should -BeGreaterThan 0
+            @($info | Where-Object { "$($_.MessageData)" -match "also lists $($script:us.StableEgressCidrs.Count) legacy stable CIDR\(s\) \(Kind Legacy\), not written: -Source All" }).Count | Should -Be 1
+        }
+
+        It '-Source All shows the published ranges and the legacy stable CIDRs apart, each row labelled' {
+            $ips = @($script:us | Get-DbxServerlessEgressIp -Source All -PublishedIpRangeUri $script:feedUri -WarningVariable warn -WarningAction SilentlyContinue -InformationVariable info)
+            $published = @($ips | Where-Object Kind -eq 'Published')
+            $legacy = @($ips | Where-Object Kind -eq 'Legacy')
+            $published.Count + $legacy.Count | Should -Be $ips.Count
+            $published.Cidr | Should -Be @($script:feed.prefixes | Where-Object { $_.platform -eq 'aws' -and $_.region -eq 'us-east-1' -and $_.type -eq 'outbound' } | ForEach-Object ipv4Prefixes)
+            $legacy.Cidr | Should -Be $script:us.StableEgressCidrs
+            $published.Source | Sort-Object -Unique | Should -Be 'ip-ranges.json'
+            $legacy.Source | Sort-Object -Unique | Should -Be 'aws_stable_ip_rule'
+            @($legacy | Where-Object FeedSourceKind).Count | Should -Be 0 -Because 'a legacy CIDR does not come from the feed'
+            $published.FeedSourceKind | Sort-Object -Unique | Should -Be 'EmulatorFixture'
+            @($info | Where-Object { "$($_.MessageData)" -match '^Which to use' }).Count | Should -Be 1
+            # The default view shows the kinds apart.
+            $table = $ips | Format-Table | Out-String -Width 160
+            $table | Should -Match 'Kind'
+            $table | Should -Match 'Published'
+            $table | Should -Match 'Legacy'
+            $table | Should -Match 'FeedSourceKind'
         }
 
         It 'falls back to the legacy stable IPs with a warning when the region has no published prefixes' {
@@ -102,15 +144,15 @@ Describe 'Get-DbxServerlessEgressIp' {
             "$warn" | Should -Match 'retired'
         }
 
-        It 'falls back when the feed is unreachable and no cached copy exists' {
-            $saved = $env:DBX_CACHE_DIR
-            $env:DBX_CACHE_DIR = Join-Path $TestDrive 'empty-cache'
-            try {
-                $port = Get-FreeTcpPort
-                $ips = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri "http://127.0.0.1:$port/ip-ranges.json" -WarningVariable warn -WarningAction SilentlyContinue)
-            } finally { $env:DBX_CACHE_DIR = $saved }
+        It 'falls back when the feed is unreachable and has no cached copy: the cached emulator fixture never stands in for another source' {
+            # The tests above cached the emulator's feed in this file's cache folder; another (unreachable) source must not get it.
+            @(Get-ChildItem $env:DBX_CACHE_DIR -Filter 'ip-ranges.*.json').Count | Should -BeGreaterThan 0
+            $port = Get-FreeTcpPort
+            $ips = @($script:us | Get-DbxServerlessEgressIp -PublishedIpRangeUri "http://127.0.0.1:$port/ip-ranges.json" -WarningVariable warn -WarningAction SilentlyContinue)
             $ips.Cidr | Should -Be $script:us.StableEgressCidrs
+            $ips.Kind | Sort-Object -Unique | Should -Be 'Legacy'
             "$warn" | Should -Match 'legacy stable IPs'
+            "$warn" | Should -Not -Match "emulator's fixture"
         }
 
         It 'reads a local copy with -PublishedIpRangePath, and -Source Published refuses a region without prefixes' {

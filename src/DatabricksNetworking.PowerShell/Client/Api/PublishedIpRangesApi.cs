@@ -45,8 +45,21 @@ namespace DatabricksNetworking.Client.Api
 
         public TimeSpan Timeout { get; }
 
+        /// <summary>A fetched feed: the body, the URL that answered it (after redirects) and whether it carried the emulator's fixture mark.</summary>
+        public sealed class FeedResponse
+        {
+            public FeedResponse(byte[] body, Uri finalUri, bool markedFixture) { Body = body; FinalUri = finalUri; MarkedFixture = markedFixture; }
+            public byte[] Body { get; }
+            public Uri FinalUri { get; }
+            /// <summary>The response had the <c>X-Emulator-Fixture</c> header (Firewall.PublishedIpRangeSource.FixtureHeader).</summary>
+            public bool MarkedFixture { get; }
+        }
+
         /// <summary>The body of <paramref name="uri"/>; throws <see cref="FeedUnreachableException"/> when it cannot be had.</summary>
-        public async Task<byte[]> GetAsync(Uri uri, CancellationToken ct)
+        public async Task<byte[]> GetAsync(Uri uri, CancellationToken ct) => (await GetResponseAsync(uri, ct).ConfigureAwait(false)).Body;
+
+        /// <summary>The body of <paramref name="uri"/> with where it came from; throws <see cref="FeedUnreachableException"/> when it cannot be had.</summary>
+        public async Task<FeedResponse> GetResponseAsync(Uri uri, CancellationToken ct)
         {
             if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 throw new ArgumentException($"'{uri}' is not an http or https URL.", nameof(uri));
@@ -83,7 +96,8 @@ namespace DatabricksNetworking.Client.Api
                     if (status < 200 || status >= 300)
                         throw new FeedUnreachableException(uri, $"HTTP {status} {resp.ReasonPhrase}".TrimEnd());
                     // DbxHttp's reader: the same size limit (DbxInvalidResponseException when over it).
-                    try { return await DbxHttp.ReadBodyAsync(resp, timeout.Token).ConfigureAwait(false); }
+                    var marked = resp.Headers.Contains(Firewall.PublishedIpRangeSource.FixtureHeader);
+                    try { return new FeedResponse(await DbxHttp.ReadBodyAsync(resp, timeout.Token).ConfigureAwait(false), current, marked); }
                     catch (DbxInvalidResponseException ex) { throw new FeedUnreachableException(uri, ex.ServiceMessage, ex); }
                     catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
                     { throw new FeedUnreachableException(uri, $"timed out after {Timeout.TotalSeconds:0} s", ex); }

@@ -99,7 +99,11 @@ namespace DatabricksNetworking.Cmdlets.Firewall
                     feed = Run(ct => PublishedIpRangeReader.ReadAsync(Uri, ct, api));
                     if (feed.Warning != null) WriteWarning(feed.Warning);
                 }
-                WriteVerbose($"IP ranges feed from {feed.Source}: schema {feed.SchemaVersion}, dated {feed.Timestamp:yyyy-MM-dd HH:mm:ss} UTC, {feed.Entries.Count} entries.");
+                WriteVerbose($"IP ranges feed from {feed.Source} ({feed.SourceKind}): schema {feed.SchemaVersion}, dated {feed.Timestamp:yyyy-MM-dd HH:mm:ss} UTC, {feed.Entries.Count} entries.");
+                // Once per call: the fixture must never pass for Databricks' feed on its way into a firewall.
+                if (feed.IsFixture) WriteWarning(PublishedIpRangeSource.FixtureWarning(feed.Source));
+                else if (feed.SourceKind != PublishedIpRangeSource.Databricks)
+                    WriteVerbose($"{feed.Source} is not Databricks' URL ({PublishedIpRangesApi.DefaultUri}): the ranges are as good as that copy (SourceKind {feed.SourceKind}).");
                 return true;
             }
             catch (PublishedIpRangeException ex)

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
+using DatabricksNetworking.Completion;
 using DatabricksNetworking.Models;
 using DatabricksNetworking.Validation;
 
@@ -43,7 +44,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DbxAccountIngressPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = DbxCmdlet.HelpBase + "Set-DbxAccountIngressPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
-    public sealed class SetDbxAccountIngressPolicyCommand : IngressGuardedCmdlet
+    public sealed class SetDbxAccountIngressPolicyCommand : IngressGuardedCmdlet, IIngressPrivateAccess
     {
         /// <summary>Public ingress of the account console/APIs: FullAccess (allowed unless a deny rule matches) or RestrictedAccess (only what an allow rule matches).</summary>
         [Parameter]
@@ -54,13 +55,17 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [AllowEmptyCollection]
         public IngressRule[]? IngressRule { get; set; }
 
+        // The private-access part: IIngressPrivateAccess (the same declaration as Set-DbxNetworkPolicy's), read only
+        // through IngressPrivateAccessOptions.Of.
         /// <summary>Private access to the account (requests over registered endpoints): AllRegisteredEndpoints or Restricted (only -AllowedEndpointId).</summary>
         [Parameter]
         public IngressPrivateAccessMode? PrivateAccess { get; set; }
 
-        /// <summary>Registered endpoint ids private access lets in; implies -PrivateAccess Restricted. @() removes them.</summary>
+        /// <summary>Registered endpoint ids (Get-DbxNetworkEndpoint) private access lets in; implies -PrivateAccess Restricted. @() removes them.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(NetworkEndpointIdCompleter))]
+        [DbxId(DbxIdKind.NetworkEndpoint)]
         public string[]? AllowedEndpointId { get; set; }
 
         /// <summary>-PublicAccessRestrictionMode and -IngressRule go to ingress_dry_run: they only log what they would decide (on a real account, account-level denials are not logged).</summary>
@@ -94,18 +99,19 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             const string id = IngressWire.AccountPolicyId;
             CurrentTarget = id;
             var rules = rulesGiven ? piped.ToArray() : null;
-            if (PublicAccessRestrictionMode == null && rules == null && PrivateAccess == null && AllowedEndpointId == null)
+            var priv = IngressPrivateAccessOptions.Of(this);
+            if (PublicAccessRestrictionMode == null && rules == null && !priv.Given)
                 throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode, -IngressRule (rules from New-DbxIngressRule -Account), -PrivateAccess or -AllowedEndpointId.", id);
             // Local checks first (rule levels, addresses, identities), so bad input fails before any request.
             IngressRules.Apply(new NetworkPolicy { NetworkPolicyId = id }, PublicAccessRestrictionMode, rules, IngressDryRun, _ => { });
-            IngressRules.ApplyPrivate(new NetworkPolicy { NetworkPolicyId = id }, PrivateAccess, AllowedEndpointId, null, IngressDryRun, _ => { });
+            priv.Check(id);
             IngressGuardPeople.From(GuardOptions, Context ?? DbxSession.DefaultAccount); // bad -CallerIpAddress/-BreakGlass* fail here, before the read
             var api = new NetworkPoliciesApi(AccountClient);
             var policy = Run(ct => api.GetAsync(id, ct));
             policy.NetworkPolicyId = id;
             var before = IngressLockoutGuard.Copy(policy.Ingress);
             IngressRules.Apply(policy, PublicAccessRestrictionMode, rules, IngressDryRun, WriteWarning);
-            IngressRules.ApplyPrivate(policy, PrivateAccess, AllowedEndpointId, null, IngressDryRun, WriteWarning);
+            priv.ApplyTo(policy, null, WriteWarning);
             // The shared guard: the caller (-CallerIpAddress/-CallerIdentity, else the context's) and the break-glass
             // addresses and identities must keep AccountUi and AccountApi; a dry-run change leaves the enforced ingress as it is.
             if (!ConfirmIngressChange(id, $"Replace the account ingress policy ({policy.IngressSummary})", "Set-DbxAccountIngressPolicy",

@@ -9,6 +9,53 @@ using DatabricksNetworking.Validation;
 
 namespace DatabricksNetworking.Cmdlets.Serverless
 {
+    /// <summary>
+    /// A cmdlet that builds the private-access part of an ingress policy from -PrivateAccess and -AllowedEndpointId
+    /// (Set-DbxNetworkPolicy, Set-DbxAccountIngressPolicy). The two cmdlets have different base classes, so each declares
+    /// the parameters with these names and types and with the same attributes ([Parameter], [AllowEmptyCollection],
+    /// [DbxId(NetworkEndpoint)], the endpoint id completer: attributes are not inherited from an interface), and both read
+    /// them only through <see cref="IngressPrivateAccessOptions.Of"/>. NetworkPolicyIngress.Tests checks that the
+    /// implementers' parameters agree.
+    /// </summary>
+    public interface IIngressPrivateAccess
+    {
+        IngressPrivateAccessMode? PrivateAccess { get; }
+        string[]? AllowedEndpointId { get; }
+        /// <summary>Where the private-access part goes: ingress_dry_run instead of ingress.</summary>
+        SwitchParameter IngressDryRun { get; }
+    }
+
+    /// <summary>The private-access part of an ingress change as a command gives it: the one builder of both cmdlets.</summary>
+    public sealed class IngressPrivateAccessOptions
+    {
+        /// <summary>The parameter names, for "nothing to change" checks and messages.</summary>
+        public static readonly string[] ParameterNames = { "PrivateAccess", "AllowedEndpointId" };
+
+        /// <summary>The options of a cmdlet's parameters: the one place they are read.</summary>
+        public static IngressPrivateAccessOptions Of(IIngressPrivateAccess c) => new IngressPrivateAccessOptions
+        {
+            Mode = c.PrivateAccess, EndpointIds = c.AllowedEndpointId, DryRun = c.IngressDryRun,
+        };
+
+        public IngressPrivateAccessMode? Mode { get; set; }
+        public string[]? EndpointIds { get; set; }
+        public bool DryRun { get; set; }
+
+        /// <summary>True when the command gives a private-access change.</summary>
+        public bool Given => Mode.HasValue || EndpointIds != null;
+
+        /// <summary>The local checks alone (on a scratch policy), so bad input fails before any request.</summary>
+        public void Check(string policyId, IngressCrossWorkspaceMode? cross = null) =>
+            ApplyTo(new NetworkPolicy { NetworkPolicyId = policyId }, cross, _ => { });
+
+        /// <summary>Applies private access (and, for workspace policies, cross-workspace access) to the enforced or dry-run ingress.</summary>
+        public void ApplyTo(NetworkPolicy policy, IngressCrossWorkspaceMode? cross, Action<string> warn) =>
+            IngressRules.ApplyPrivate(policy, Mode, EndpointIds, cross, DryRun, warn);
+    }
+}
+
+namespace DatabricksNetworking.Cmdlets.Serverless
+{
     /// <summary>Destinations of an ingress rule; AccountUi/AccountApi belong to the account policy, the others to workspace policies.</summary>
     public enum IngressDestinationKind { WorkspaceUi, WorkspaceApi, AppsRuntime, LakebaseRuntime, AccountUi, AccountApi }
 
@@ -213,7 +260,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             {
                 var e = (raw ?? "").Trim();
                 if (!Ids.IsValid(DbxIdKind.NetworkEndpoint, e))
-                    throw new DbxValidationException("DbxInvalidAllowedEndpointId", "-AllowedEndpointId: " + Ids.InvalidMessage(DbxIdKind.NetworkEndpoint, raw) + " (Get-DbxNetworkEndpoint lists them).", Validation.Text.Printable(raw ?? ""));
+                    throw new DbxValidationException(Ids.ErrorIdOf(DbxIdKind.NetworkEndpoint), "-AllowedEndpointId: " + Ids.InvalidMessage(DbxIdKind.NetworkEndpoint, raw) + " (Get-DbxNetworkEndpoint lists them).", Validation.Text.Printable(raw ?? ""));
                 if (!ids.Contains(e, StringComparer.OrdinalIgnoreCase)) ids.Add(e);
             }
             if (!mode.HasValue && endpointIds == null && !cross.HasValue) return;

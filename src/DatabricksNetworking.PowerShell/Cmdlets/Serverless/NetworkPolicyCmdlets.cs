@@ -266,7 +266,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DbxNetworkPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = DbxCmdlet.HelpBase + "Set-DbxNetworkPolicy.md")]
     [OutputType(typeof(NetworkPolicy))]
-    public sealed class SetDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet, IIngressGuarded
+    public sealed class SetDbxNetworkPolicyCommand : NetworkPolicyChangeCmdlet, IIngressGuarded, IIngressPrivateAccess
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("network_policy_id")]
@@ -278,6 +278,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        // The private-access part: IIngressPrivateAccess (the same declaration as Set-DbxAccountIngressPolicy's), read only
+        // through IngressPrivateAccessOptions.Of.
         /// <summary>Private access (requests over registered endpoints): AllRegisteredEndpoints (ALLOW_ALL_REGISTERED_ENDPOINTS) or Restricted (RESTRICTED_ACCESS: only -AllowedEndpointId).</summary>
         [Parameter]
         public IngressPrivateAccessMode? PrivateAccess { get; set; }
@@ -285,6 +287,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>Registered endpoint ids (Get-DbxNetworkEndpoint) private access lets in; implies -PrivateAccess Restricted. @() removes them.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(NetworkEndpointIdCompleter))]
+        [DbxId(DbxIdKind.NetworkEndpoint)]
         public string[]? AllowedEndpointId { get; set; }
 
         /// <summary>Access from other workspaces (cross_workspace_access.restriction_mode): FullAccess, RestrictedAccess or LegacyMode.</summary>
@@ -304,9 +308,10 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         /// <summary>Skip the confirmation prompts, including the lockout guard's (which then only warns); never -WhatIf.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
-        protected override bool MoreIngress => PrivateAccess.HasValue || AllowedEndpointId != null || CrossWorkspaceAccess.HasValue;
+        protected override bool MoreIngress => IngressPrivateAccessOptions.Of(this).Given || CrossWorkspaceAccess.HasValue;
 
-        private static readonly string[] ChangeParameters = { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule", "PrivateAccess", "AllowedEndpointId", "CrossWorkspaceAccess" };
+        private static readonly string[] ChangeParameters = new[] { "RestrictionMode", "AllowedDomain", "BlockedDomain", "AllowedS3Bucket", "AllowedWorkspaceId", "EnforcementMode", "DryRunProduct", "PublicAccessRestrictionMode", "IngressRule" }
+            .Concat(IngressPrivateAccessOptions.ParameterNames).Concat(new[] { "CrossWorkspaceAccess" }).ToArray();
 
         protected override void ProcessRecordCore()
         {
@@ -316,7 +321,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -AllowedWorkspaceId, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode, -IngressRule, -PrivateAccess, -AllowedEndpointId or -CrossWorkspaceAccess.", NetworkPolicyId);
             // Validate the parameters on their own first, so bad input fails before any request.
             ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, quiet: true);
-            IngressRules.ApplyPrivate(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, PrivateAccess, AllowedEndpointId, CrossWorkspaceAccess, IngressDryRun, _ => { });
+            var priv = IngressPrivateAccessOptions.Of(this);
+            priv.Check(NetworkPolicyId, CrossWorkspaceAccess);
             var guard = IngressGuardOptions.Of(this);
             IngressGuardPeople.From(guard, Context ?? DbxSession.DefaultAccount); // bad -CallerIpAddress/-BreakGlass* fail here, before the read
             var api = new NetworkPoliciesApi(AccountClient);
@@ -324,7 +330,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             policy.NetworkPolicyId = NetworkPolicyId;
             var before = IngressLockoutGuard.Copy(policy.Ingress);
             ApplyParameters(policy);
-            IngressRules.ApplyPrivate(policy, PrivateAccess, AllowedEndpointId, CrossWorkspaceAccess, IngressDryRun, WriteWarning);
+            priv.ApplyTo(policy, CrossWorkspaceAccess, WriteWarning);
             NetworkPolicyEdit.WarnIfAllowListsIdle(this, policy);
             // The guard decides public requests only: private access and cross-workspace access never take public access away.
             if (!ConfirmIngressChange(NetworkPolicyId, $"Replace network policy ({policy.RestrictionMode}, {policy.EnforcementMode}, {policy.DestinationCount} destinations, {policy.IngressSummary})",

@@ -21,6 +21,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         Published,
         /// <summary>Only the NCC's legacy stable egress list (aws_stable_ip_rule).</summary>
         Legacy,
+        /// <summary>Both, apart: the published ranges (Kind Published) and the NCC's legacy list (Kind Legacy), to compare while migrating.</summary>
+        All,
     }
 
     /// <summary>
@@ -32,6 +34,11 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         private const string ById = "ById";
         private const string All = "All";
+
+        internal const string Guidance =
+            "Which to use: allow the published ranges (Kind Published: the outbound entries of Databricks' ip-ranges.json for the NCC's region), " +
+            "the supported method since mid-February 2026. The NCC's stable CIDRs (Kind Legacy, egress_config.default_rules.aws_stable_ip_rule) are decommissioned after 2026-05-25: " +
+            "use them only to find the firewall rules and bucket policies to replace. Same-region S3 sees neither: restrict it with aws:VpceOrgPaths.";
 
         internal const string RetirementWarning =
             "Databricks retired the stable egress IP lists of network connectivity configurations (aws_stable_ip_rule) in favour of its published list of " +
@@ -50,7 +57,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         [ArgumentCompleter(typeof(RegionCompleter))]
         public string? Region { get; set; }
 
-        /// <summary>Auto (default): the published outbound ranges of the NCC's region, falling back to the NCC's legacy list with a warning.</summary>
+        /// <summary>Auto (default): the published outbound ranges of the NCC's region, falling back to the NCC's legacy list with a warning; All: both, apart (Kind).</summary>
         [Parameter]
         public EgressIpSource Source { get; set; } = EgressIpSource.Auto;
 
@@ -66,6 +73,23 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         private bool feedRead;
         private string? feedProblem;
         private readonly HashSet<string> warnedRegions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private bool guided, fixtureWarned;
+
+        /// <summary>The word on which list to use, once per call: Verbose and the information stream (tag DbxEgressIpGuidance).</summary>
+        private void Guide()
+        {
+            if (guided) return;
+            guided = true;
+            WriteVerbose(Guidance);
+            Inform(Guidance);
+        }
+
+        private void Inform(string text)
+        {
+            var record = new InformationRecord(text, MyInvocation.MyCommand.Name);
+            record.Tags.Add("DbxEgressIpGuidance");
+            WriteInformation(record);
+        }
 
         /// <summary>The published feed, read once per invocation (live, or the cached copy with its warning); null when unavailable.</summary>
         private PublishedIpRangeFeed? Feed()
@@ -78,6 +102,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     ? PublishedIpRangeReader.ReadFile(ResolveFilePath(PublishedIpRangePath, "PublishedIpRangePath", output: false, "DbxIpRangesFileUnreadable"))
                     : Run(ct => PublishedIpRangeReader.ReadAsync(PublishedIpRangeUri, ct));
                 if (feed.Warning != null) WriteWarning(feed.Warning);
+                WriteVerbose($"Published IP ranges from {feed.Source} ({feed.SourceKind}), dated {feed.Timestamp:yyyy-MM-dd HH:mm} UTC.");
             }
             catch (PublishedIpRangeException ex)
             {
@@ -108,10 +133,20 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         private void WriteCidrs(NetworkConnectivityConfig ncc)
         {
+            Guide();
             var published = Feed()?.OutboundIpv4(ncc.Region ?? "") ?? (IReadOnlyList<string>)Array.Empty<string>();
+            var legacy = ncc.StableEgressCidrs;
             if (published.Count > 0)
             {
-                foreach (var ip in ToEgressIps(ncc, published, "ip-ranges.json", feed!.Timestamp.UtcDateTime)) WriteObject(ip);
+                if (feed!.IsFixture && !fixtureWarned) { fixtureWarned = true; WriteWarning(PublishedIpRangeSource.FixtureWarning(feed.Source)); }
+                foreach (var ip in ToEgressIps(ncc, published, feed)) WriteObject(ip);
+                if (Source == EgressIpSource.All)
+                {
+                    foreach (var ip in ToEgressIps(ncc, legacy, null)) WriteObject(ip);
+                    return;
+                }
+                if (legacy.Length > 0)
+                    Inform($"{ncc.Name} ({ncc.NetworkConnectivityConfigId}) also lists {legacy.Length} legacy stable CIDR(s) (Kind Legacy), not written: -Source All writes both kinds apart.");
                 return;
             }
             var why = feedProblem ?? (Source == EgressIpSource.Legacy ? null : $"the published IP ranges list no outbound prefixes for region {ncc.Region}");
@@ -121,7 +156,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     "DbxPublishedIpRangeMissing", ErrorCategory.ObjectNotFound, ncc.NetworkConnectivityConfigId));
                 return;
             }
-            if (ncc.StableEgressCidrs.Length == 0)
+            if (legacy.Length == 0)
             {
                 // Nothing from either source: an empty answer would read as "no addresses to allow" in a firewall script.
                 WriteError(new ErrorRecord(new InvalidOperationException(
@@ -130,11 +165,14 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 return;
             }
             if (warnedRegions.Add(ncc.Region ?? ""))
-                WriteWarning((why != null ? $"Falling back to the legacy stable IPs of the NCC because {why}. " : "") + RetirementWarning);
-            foreach (var ip in ToEgressIps(ncc, ncc.StableEgressCidrs, "aws_stable_ip_rule", null)) WriteObject(ip);
+                WriteWarning((why == null ? "" : Source == EgressIpSource.All
+                    ? $"Only the legacy stable IPs of the NCC are written: {why}. "
+                    : $"Falling back to the legacy stable IPs of the NCC because {why}. ") + RetirementWarning);
+            foreach (var ip in ToEgressIps(ncc, legacy, null)) WriteObject(ip);
         }
 
-        internal static IEnumerable<ServerlessEgressIp> ToEgressIps(NetworkConnectivityConfig ncc, IEnumerable<string> cidrs, string source, DateTime? feedTimestamp)
+        /// <summary>One object per CIDR: published ranges when <paramref name="published"/> is the feed they came from, else the NCC's legacy list.</summary>
+        internal static IEnumerable<ServerlessEgressIp> ToEgressIps(NetworkConnectivityConfig ncc, IEnumerable<string> cidrs, PublishedIpRangeFeed? published)
         {
             foreach (var cidr in cidrs)
             {
@@ -150,8 +188,11 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                     Cidr = slash < 0 ? cidr + "/32" : cidr,
                     Address = address,
                     PrefixLength = prefix,
-                    Source = source,
-                    FeedTimestamp = feedTimestamp,
+                    Source = published != null ? "ip-ranges.json" : "aws_stable_ip_rule",
+                    Kind = published != null ? "Published" : "Legacy",
+                    FeedTimestamp = published?.Timestamp.UtcDateTime,
+                    FeedSource = published?.Source,
+                    FeedSourceKind = published?.SourceKind,
                 };
             }
         }
