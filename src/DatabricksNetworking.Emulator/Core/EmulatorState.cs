@@ -19,6 +19,8 @@ public sealed class TokenInfo
     /// <summary>Null: usable for account APIs and every workspace of the account. Set: only that workspace.</summary>
     public long? WorkspaceId { get; init; }
     public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>A seeded PAT's creation_time (PublicTokenInfo: ms since the epoch), kept so a saved state keeps it.</summary>
+    public long? CreationTimeMs { get; init; }
     public bool IsOAuth { get; init; }
 }
 
@@ -170,7 +172,9 @@ public sealed class EmulatorState
                 {
                     Principal = p,
                     WorkspaceId = (long?)t["workspace_id"],
+                    // expiry_time as the token API gives it: ms since the epoch, -1 (or absent) = never; checked on every request (Auth).
                     ExpiresAt = expiry.HasValue && expiry.Value > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiry.Value) : null,
+                    CreationTimeMs = (long?)t["creation_time"],
                 };
             }
         }
@@ -210,6 +214,7 @@ public sealed class EmulatorState
             {
                 var t = new JsonObject { ["token"] = kv.Key, ["principal"] = kv.Value.Principal.Name };
                 if (kv.Value.WorkspaceId.HasValue) t["workspace_id"] = kv.Value.WorkspaceId.Value;
+                if (kv.Value.CreationTimeMs.HasValue) t["creation_time"] = kv.Value.CreationTimeMs.Value;
                 if (kv.Value.ExpiresAt.HasValue) t["expiry_time"] = kv.Value.ExpiresAt.Value.ToUnixTimeMilliseconds();
                 tokens.Add(t);
             }

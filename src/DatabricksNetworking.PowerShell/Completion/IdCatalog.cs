@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -30,8 +31,12 @@ namespace DatabricksNetworking.Completion
         /// <summary>At most this many pages are read for a completion list.</summary>
         public const int MaxPages = 20;
 
-        private IdSource(bool workspaceLevel, string path, string idField, string? nameField, string? listProperty, string? detailField, bool networkingApi = false)
+        private readonly Func<JsonElement, IEnumerable<IdCandidate>>? reader;
+
+        private IdSource(bool workspaceLevel, string path, string idField, string? nameField, string? listProperty, string? detailField, bool networkingApi = false,
+            Func<JsonElement, IEnumerable<IdCandidate>>? reader = null)
         {
+            this.reader = reader;
             NetworkingApi = networkingApi;
             WorkspaceLevel = workspaceLevel; Path = path; IdField = idField; NameField = nameField; ListProperty = listProperty; DetailField = detailField;
         }
@@ -43,6 +48,14 @@ namespace DatabricksNetworking.Completion
         /// <summary>An account-level list of the networking v1 API: <paramref name="relativePath"/> is under <c>/api/networking/v1/accounts/{account_id}/</c>.</summary>
         public static IdSource NetworkingAccount(string relativePath, string idField, string? nameField = null, string? detailField = null) =>
             new IdSource(false, relativePath, idField, nameField, null, detailField, networkingApi: true);
+
+        /// <summary>
+        /// One account-level object (not a list) under <c>/api/2.0/accounts/{account_id}/</c> whose candidates
+        /// <paramref name="reader"/> picks out, such as the rule labels of one network policy; <paramref name="what"/>
+        /// names what is read (part of the cache key, so two readers of one object are two entries).
+        /// </summary>
+        public static IdSource AccountObject(string relativePath, string what, Func<JsonElement, IEnumerable<IdCandidate>> reader) =>
+            new IdSource(false, relativePath, what, null, null, null, reader: reader);
 
         /// <summary>A workspace-level list at an absolute path such as <c>/api/2.0/ip-access-lists</c>.</summary>
         public static IdSource Workspace(string path, string idField, string? nameField = null, string? listProperty = null, string? detailField = null) =>
@@ -101,6 +114,11 @@ namespace DatabricksNetworking.Completion
             if (body.Length == 0) return null;
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;
+            if (reader != null)
+            {
+                if (root.ValueKind == JsonValueKind.Object) into.AddRange(reader(root).Where(c => !string.IsNullOrEmpty(c.Id)).ToList());
+                return null;
+            }
             JsonElement list;
             string? next = null;
             if (root.ValueKind == JsonValueKind.Array) list = root;

@@ -233,4 +233,43 @@ namespace DatabricksNetworking.Completion
             return ncc == null || !Validation.Ids.IsValid(Validation.DbxIdKind.NetworkConnectivityConfig, ncc) ? null : ForNcc(ncc);
         }
     }
+
+    /// <summary>
+    /// -Label of Remove-DbxNetworkPolicyIngressRule and Confirm-DbxNetworkPolicyIngress: the labels of the public ingress
+    /// rules of the policy given in -NetworkPolicyId (nothing without it). Remove- offers the enforced rules (with -DryRun
+    /// or -Mode DryRun the dry run's), Confirm- the dry run's (the rules it can promote).
+    /// </summary>
+    public sealed class IngressRuleLabelCompleter : DbxIdCompleter
+    {
+        /// <summary>The rule labels of one network policy's enforced (<c>ingress</c>) or dry-run (<c>ingress_dry_run</c>) public
+        /// access; the id must be a well-formed network policy id (it becomes one path segment, see RequestGuard.Segment).</summary>
+        public static IdSource ForPolicy(string networkPolicyId, bool dryRun)
+        {
+            var part = dryRun ? "ingress_dry_run" : "ingress";
+            return IdSource.AccountObject("network-policies/" + RequestGuard.Segment(Validation.DbxIdKind.NetworkPolicy, networkPolicyId),
+                part + ".public_access.label", policy => Labels(policy, part, dryRun ? "dry run" : "enforced"));
+        }
+
+        private static IEnumerable<IdCandidate> Labels(System.Text.Json.JsonElement policy, string part, string where)
+        {
+            if (!policy.TryGetProperty(part, out var ingress) || ingress.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !ingress.TryGetProperty("public_access", out var pub) || pub.ValueKind != System.Text.Json.JsonValueKind.Object) yield break;
+            foreach (var (list, action) in new[] { ("deny_rules", "deny"), ("allow_rules", "allow") })
+            {
+                if (!pub.TryGetProperty(list, out var rules) || rules.ValueKind != System.Text.Json.JsonValueKind.Array) continue;
+                foreach (var rule in rules.EnumerateArray())
+                    if (rule.ValueKind == System.Text.Json.JsonValueKind.Object && rule.TryGetProperty("label", out var l) && l.ValueKind == System.Text.Json.JsonValueKind.String)
+                        yield return new IdCandidate(l.GetString()!, null, $"{action} rule ({where})");
+            }
+        }
+
+        protected override IdSource? SourceFor(string commandName, IDictionary? bound)
+        {
+            var policy = BoundText(bound, "NetworkPolicyId");
+            if (policy == null || !Validation.Ids.IsValid(Validation.DbxIdKind.NetworkPolicy, policy)) return null;
+            bool dryRun = commandName.StartsWith("Confirm-", StringComparison.OrdinalIgnoreCase)
+                || BoundSwitch(bound, "DryRun") || string.Equals(BoundText(bound, "Mode"), "DryRun", StringComparison.OrdinalIgnoreCase);
+            return ForPolicy(policy, dryRun);
+        }
+    }
 }

@@ -175,3 +175,45 @@ Describe 'Completion against a slow service' {
         @($later.CompletionText) | Should -Contain '1111111111111111'
     }
 }
+
+Describe '-Label completion of the ingress rule cmdlets (the rules of the policy in -NetworkPolicyId)' {
+    BeforeAll {
+        Connect-TestAccount | Out-Null
+        $script:lp = New-TestName 'tab-ing'
+        $g = @{ CallerIpAddress = '127.0.0.1'; Force = $true; WarningAction = 'SilentlyContinue' }
+        New-DbxNetworkPolicy -NetworkPolicyId $lp -RestrictionMode FullAccess -PublicAccessRestrictionMode RestrictedAccess -IngressRule @(
+            New-DbxIngressRule Allow 'office hours' -IpRange '203.0.113.0/24'
+            New-DbxIngressRule Deny tab-block -IpRange '192.0.2.0/24'
+        ) | Out-Null
+        Set-DbxNetworkPolicy $lp -IngressDryRun -IngressRule (New-DbxIngressRule Deny tab-staged -IpRange '198.51.100.0/24') @g
+    }
+    AfterAll { Remove-DbxNetworkPolicy $lp -Force -ErrorAction SilentlyContinue }
+
+    It 'Remove-DbxNetworkPolicyIngressRule -Label offers the enforced rules, quoted when needed, with the action' {
+        $m = @(Complete "Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId $lp -Label ")
+        @($m.CompletionText) | Should -Be @("'office hours'", 'tab-block')
+        ($m | Where-Object ListItemText -eq 'tab-block').ToolTip | Should -Match 'deny rule \(enforced\)'
+        ($m | Where-Object ListItemText -eq 'office hours').ToolTip | Should -Match 'allow rule \(enforced\)'
+        @((Complete "Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId $lp -Label tab-").CompletionText) | Should -Be @('tab-block')
+        @(Complete "Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId $lp -Label zz-no-such") | Where-Object ToolTip -match 'rule \(' | Should -BeNullOrEmpty
+    }
+
+    It 'with -DryRun or -Mode DryRun it offers the dry run''s rules; Confirm-DbxNetworkPolicyIngress -Label offers what it can promote' {
+        @((Complete "Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId $lp -DryRun -Label ").CompletionText) | Should -Be @('tab-staged')
+        @((Complete "Remove-DbxNetworkPolicyIngressRule -NetworkPolicyId $lp -Mode DryRun -Label ").CompletionText) | Should -Be @('tab-staged')
+        $m = @(Complete "Confirm-DbxNetworkPolicyIngress -NetworkPolicyId $lp -Label ")
+        @($m.CompletionText) | Should -Be @('tab-staged')
+        $m[0].ToolTip | Should -Match 'deny rule \(dry run\)'
+    }
+
+    It 'offers nothing, sends nothing and shows no error without a (well-formed) -NetworkPolicyId' {
+        $before = $Error.Count
+        $n = Get-EmulatorRequestCount
+        # (PowerShell falls back to file names when a completer offers nothing: only rule labels are looked for.)
+        @(Complete 'Remove-DbxNetworkPolicyIngressRule -Label ') | Where-Object ToolTip -match 'rule \(' | Should -BeNullOrEmpty
+        @(Complete 'Confirm-DbxNetworkPolicyIngress -NetworkPolicyId ../x -Label ') | Where-Object ToolTip -match 'rule \(' | Should -BeNullOrEmpty
+        Get-EmulatorRequestCount | Should -Be $n
+        @(Complete 'Confirm-DbxNetworkPolicyIngress -NetworkPolicyId no-such-policy -Label ') | Where-Object ToolTip -match 'rule \(' | Should -BeNullOrEmpty
+        $Error.Count | Should -Be $before
+    }
+}

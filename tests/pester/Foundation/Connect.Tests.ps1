@@ -304,3 +304,79 @@ Describe 'Get-DbxContext and Disconnect-*' {
         $job | Remove-Job -Force
     }
 }
+
+Describe 'A personal access token that expires (expiry_time on the token, checked on every request)' {
+    BeforeAll {
+        # A private emulator (its clock is moved) seeded with PATs that carry creation_time and expiry_time (ms since the
+        # epoch, -1 = never), as the token API's PublicTokenInfo does.
+        $script:patAccount = '7e57e7e5-0000-4a1b-8c2d-3e4f5a6b7c8d'
+        $script:expiring = 'dapiexpiring' + ('0123456789abcdef' * 2)
+        $script:forever = 'dapinoexpiry' + ('fedcba9876543210' * 2)
+        $script:now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+        $seedFile = Join-Path $TestDrive 'pat-expiry-seed.json'
+        @{
+            accounts = @(@{
+                    account_id = $patAccount
+                    users      = @(@{ user_name = 'pat-user@example.com'; id = 31 })
+                    tokens     = @(
+                        @{ token = $expiring; principal = 'pat-user@example.com'; creation_time = $now - 86400000; expiry_time = $now + 3600000 }
+                        @{ token = $forever; principal = 'pat-user@example.com'; creation_time = $now - 86400000; expiry_time = -1 }
+                    )
+                    workspaces = @(@{ workspace_id = 6666666666666666; workspace_name = 'pat-ws'; aws_region = 'us-east-1'; deployment_name = 'dbc-pat'
+                            pricing_tier = 'ENTERPRISE'; compute_mode = 'HYBRID'; workspace_status = 'RUNNING'; creation_time = 1767225600000 })
+                })
+        } | ConvertTo-Json -Depth 6 | Set-Content $seedFile
+        $script:patEmu = Start-TestEmulator -Arguments @('--seed-file', $seedFile, '--quiet')
+        $script:patUrl = $patEmu.Url
+        $script:ctxExpiring = Connect-DbxAccount -AccountHost $patUrl -AccountId $patAccount -Token (ConvertTo-TestSecret $expiring) -NoDefault
+        $script:ctxForever = Connect-DbxAccount -AccountHost $patUrl -AccountId $patAccount -Token (ConvertTo-TestSecret $forever) -NoDefault
+        function Get-RawAnswer([string]$Token) {
+            $r = Invoke-WebRequest -Uri "$($patUrl.TrimEnd('/'))/api/2.0/accounts/$patAccount/workspaces" -Headers @{ Authorization = "Bearer $Token" } -SkipHttpErrorCheck
+            [pscustomobject]@{ Status = [int]$r.StatusCode; Reason = "$($r.Headers['X-Databricks-Reason-Phrase'])"; Body = $r.Content | ConvertFrom-Json }
+        }
+    }
+    AfterAll { $patEmu | Stop-TestService }
+
+    It 'works until its expiry_time, and the emulator keeps both times on the token' {
+        (Get-DbxWorkspace -Context $ctxExpiring).WorkspaceName | Should -Be 'pat-ws'
+        (Get-RawAnswer $expiring).Status | Should -Be 200
+        $t = @((Get-EmulatorState -Url $patUrl).accounts.tokens | Where-Object token -eq $expiring)
+        $t.Count | Should -Be 1
+        $t[0].creation_time | Should -Be ($now - 86400000)
+        $t[0].expiry_time | Should -Be ($now + 3600000)
+    }
+
+    It 'after its expiry_time the service answers exactly what it answers any unknown PAT: 403, numeric error_code, reason phrase' {
+        Move-EmulatorClock -Seconds 7200 -Url $patUrl
+        $expired = Get-RawAnswer $expiring
+        $unknown = Get-RawAnswer ('dapinotissued' + ('0' * 32))
+        $expired.Status | Should -Be 403
+        $expired.Reason | Should -Be 'Invalid access token.'
+        $expired.Body.error_code | Should -BeOfType [long]
+        $expired.Body.error_code | Should -Be 403
+        $expired.Body.message | Should -Be 'Invalid access token.'
+        ($expired.Body | ConvertTo-Json -Compress) | Should -Be ($unknown.Body | ConvertTo-Json -Compress)
+        $expired.Reason | Should -Be $unknown.Reason
+    }
+
+    It 'a cmdlet surfaces it as one AuthenticationError record, after one request (no retry), the token never shown' {
+        $before = Get-EmulatorRequestCount -Url $patUrl
+        $out = Get-DbxWorkspace -Context $ctxExpiring -ErrorAction SilentlyContinue -ErrorVariable err -Verbose -Debug *>&1 | Out-String
+        (Get-EmulatorRequestCount -Url $patUrl) - $before | Should -Be 1
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidAccessToken,*'
+        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err[0].Exception.StatusCode | Should -Be 403
+        $err[0].Exception.ServiceMessage | Should -Be 'Invalid access token.'
+        $err[0].Exception.Message | Should -Match 'request id: [0-9a-f-]{36}'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'has expired'
+        $shown = $out + ($err | Format-List * -Force | Out-String) + $err[0].Exception.ToString() + ($ctxExpiring | Format-List * -Force | Out-String)
+        $shown | Should -Not -Match ([regex]::Escape($expiring))
+        $shown | Should -Not -Match ([regex]::Escape($expiring.Substring(4, 12)))
+    }
+
+    It 'a token with expiry_time -1 never expires' {
+        Move-EmulatorClock -Seconds (400 * 86400) -Url $patUrl
+        (Get-DbxWorkspace -Context $ctxForever).WorkspaceName | Should -Be 'pat-ws'
+    }
+}

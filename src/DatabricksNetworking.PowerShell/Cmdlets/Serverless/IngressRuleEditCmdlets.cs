@@ -201,6 +201,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         /// <summary>The labels of the rules to remove; every one must exist in that list.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(IngressRuleLabelCompleter))]
         public string[] Label { get; set; } = new string[0];
 
         /// <summary>Remove from ingress_dry_run instead of the enforced ingress.</summary>
@@ -245,6 +246,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
     {
         /// <summary>Promote only the dry-run rules with these labels (the enforced mode then stays); none = every dry-run rule and the dry-run mode.</summary>
         [Parameter(Position = 1)]
+        [ArgumentCompleter(typeof(IngressRuleLabelCompleter))]
         public string[]? Label { get; set; }
 
         /// <summary>Leave the promoted rules in ingress_dry_run too (default: they leave it; promoting everything ends the dry run).</summary>
