@@ -118,9 +118,6 @@ public static class Emu
 
     public static string NewId() => Guid.NewGuid().ToString();
 
-    /// <summary>JSON reading options of request bodies: duplicate property names are an error.</summary>
-    public static readonly System.Text.Json.JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
-
     /// <summary>Reads the JSON object body; null (and the error result) when it is not a JSON object.</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObject(HttpContext http)
     {
@@ -133,7 +130,8 @@ public static class Emu
             if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
                 return (null, Malformed(http, "The request body is not valid UTF-8."));
             buffer.Position = 0;
-            var node = await JsonNode.ParseAsync(buffer, documentOptions: StrictJson);
+            var node = await JsonNode.ParseAsync(buffer);
+            StrictJson.RefuseDuplicateProperties(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             if (node is JsonObject o) return (o, null);
             return (null, Malformed(http, "The request body must be a JSON object."));
         }

@@ -45,7 +45,7 @@ public sealed class StateFile
         }
         if (text.Trim().Length == 0) throw new EmulatorStartupException($"The {what} '{file}' is empty (expected a JSON object with \"accounts\").");
         JsonNode? node;
-        try { node = JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }); }
+        try { node = StrictJson.Parse(text); }
         catch (System.Text.Json.JsonException ex)
         {
             throw new EmulatorStartupException($"The {what} '{file}' is not valid JSON: {OneLine(ex.Message)}", ex);

@@ -135,6 +135,7 @@ public class EmulatorStateFileTests
     [InlineData("{\"accounts\": [ {\"account_id\": \"x\"", "is not valid JSON")]
     [InlineData("", "is empty")]
     [InlineData("[1, 2]", "is not a JSON object")]
+    [InlineData("{\"accounts\": [], \"accounts\": []}", "is not valid JSON: Duplicate property 'accounts'")]
     [InlineData("{\"accounts\": [ {\"account_id\": 5, \"workspaces\": 7} ]}", "is not a valid emulator state")]
     public async Task A_corrupt_state_file_is_one_clear_line_and_a_non_zero_exit(string content, string what)
     {

@@ -164,9 +164,9 @@ Describe 'Start-DbxEmulator' {
         } finally { $emu | Stop-DbxEmulator }
     }
 
-    It 'says what to install when dotnet has no ASP.NET Core runtime <Want>+ (<Case>)' -ForEach @(
-        @{ Case = 'none'; Runtimes = "Microsoft.NETCore.App 10.0.12 [/usr/share/dotnet/shared/Microsoft.NETCore.App]"; Want = 10 }
-        @{ Case = 'too old'; Runtimes = "Microsoft.AspNetCore.App 8.0.11 [/usr/share/dotnet/shared/Microsoft.AspNetCore.App]`nMicrosoft.NETCore.App 8.0.11 [/usr/share/dotnet/shared/Microsoft.NETCore.App]"; Want = 10 }
+    It 'says what to install when dotnet has no ASP.NET Core runtime 8+ (<Case>)' -ForEach @(
+        @{ Case = 'none'; Runtimes = "Microsoft.NETCore.App 10.0.12 [/usr/share/dotnet/shared/Microsoft.NETCore.App]" }
+        @{ Case = 'too old'; Runtimes = "Microsoft.AspNetCore.App 7.0.20 [/usr/share/dotnet/shared/Microsoft.AspNetCore.App]`nMicrosoft.NETCore.App 7.0.20 [/usr/share/dotnet/shared/Microsoft.NETCore.App]`nMicrosoft.NETCore.App 8.0.11 [/usr/share/dotnet/shared/Microsoft.NETCore.App]" }
     ) {
         $file = Join-Path $TestDrive 'runtimes.txt'
         Set-Content -Path $file -Value $Runtimes
@@ -176,22 +176,39 @@ Describe 'Start-DbxEmulator' {
             try { Start-DbxEmulator -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'DbxEmulatorRuntimeMissing*'
             $err.CategoryInfo.Category | Should -Be 'NotInstalled'
-            $err.Exception.Message | Should -Match "ASP\.NET Core Runtime $Want\.0 or later"
-            $err.Exception.Message | Should -Match "apt-get install aspnetcore-runtime-$Want\.0"
-            $err.Exception.Message | Should -Match "https://dotnet\.microsoft\.com/download/dotnet/$Want\.0"
-            if ($Case -eq 'too old') { $err.Exception.Message | Should -Match 'only ASP\.NET Core 8\.0\.11' }
+            $err.Exception.Message | Should -Match 'ASP\.NET Core Runtime 8\.0 or later'
+            # What to install: the current LTS, not the out-of-support minimum.
+            $err.Exception.Message | Should -Match 'apt-get install aspnetcore-runtime-10\.0'
+            $err.Exception.Message | Should -Match 'https://dotnet\.microsoft\.com/download/dotnet/10\.0'
+            if ($Case -eq 'too old') { $err.Exception.Message | Should -Match 'only ASP\.NET Core 7\.0\.20' }
         } finally { Remove-Item Env:DBX_EMULATOR_LIST_RUNTIMES_FILE }
     }
 
-    It 'starts when a newer ASP.NET Core runtime is the only one (roll forward)' {
-        $file = Join-Path $TestDrive 'runtimes-new.txt'
-        Set-Content -Path $file -Value "Microsoft.AspNetCore.App 11.0.0 [/x]"
+    It 'accepts ASP.NET Core <Version> as the only runtime (net8.0, rolled forward)' -ForEach @(
+        @{ Version = '8.0.11' }, @{ Version = '9.0.10' }, @{ Version = '10.0.12' }, @{ Version = '11.0.0' }
+    ) {
+        $file = Join-Path $TestDrive 'runtimes-ok.txt'
+        Set-Content -Path $file -Value "Microsoft.AspNetCore.App $Version [/x]`nMicrosoft.NETCore.App $Version [/y]"
         $env:DBX_EMULATOR_LIST_RUNTIMES_FILE = $file
         try { Start-DbxEmulator -WhatIf -ErrorAction Stop } finally { Remove-Item Env:DBX_EMULATOR_LIST_RUNTIMES_FILE }
+    }
+
+    It 'the built emulator targets net8.0 and rolls forward to any newer major' {
         [xml]$proj = Get-Content (Join-Path $PSScriptRoot '../../../src/DatabricksNetworking.Emulator/DatabricksNetworking.Emulator.csproj') -Raw
-        $proj.Project.PropertyGroup.RollForward | Where-Object { $_ } | Should -BeIn @('Major', 'LatestMajor')
-        $config = Get-Content (Join-Path (Split-Path (Get-Module DatabricksNetworking).Path) 'emulator/DatabricksNetworking.Emulator.runtimeconfig.json') -Raw | ConvertFrom-Json
-        $config.runtimeOptions.rollForward | Should -Be 'Major'
+        $proj.Project.PropertyGroup.TargetFramework | Where-Object { $_ } | Should -Be 'net8.0'
+        $proj.Project.PropertyGroup.RollForward | Where-Object { $_ } | Should -Be 'Major'
+        # The module's copy (what Start-DbxEmulator runs) and build.ps1's out/emulator (what the tests run).
+        $dirs = @((Join-Path (Split-Path (Get-Module DatabricksNetworking).Path) 'emulator'), (Split-Path (Get-TestEnvironment).EmulatorDll))
+        foreach ($dir in $dirs) {
+            $config = Get-Content (Join-Path $dir 'DatabricksNetworking.Emulator.runtimeconfig.json') -Raw | ConvertFrom-Json
+            $config.runtimeOptions.tfm | Should -Be 'net8.0' -Because $dir
+            $config.runtimeOptions.rollForward | Should -Be 'Major' -Because $dir
+            $asp = @($config.runtimeOptions.frameworks | Where-Object name -eq 'Microsoft.AspNetCore.App')
+            $asp.Count | Should -Be 1 -Because $dir
+            $asp[0].version | Should -BeLike '8.0.*' -Because $dir
+            # No app-local System.Text.Json: the duplicate-key refusal is the emulator's own (Core/StrictJson.cs).
+            Join-Path $dir 'System.Text.Json.dll' | Should -Not -Exist
+        }
     }
 
     It 'the emulator answers --help with its options and exits 0 without listening' {

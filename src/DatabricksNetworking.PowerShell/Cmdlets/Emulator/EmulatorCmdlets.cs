@@ -318,8 +318,10 @@ namespace DatabricksNetworking.Cmdlets.Emulator
         /// <summary>The dotnet host: this process when PowerShell runs as a .NET tool, else DOTNET_HOST_PATH, DOTNET_ROOT or PATH.</summary>
         // The emulator's stderr line for a port already taken (EmulatorOptions.PortInUseMarker in the emulator).
         private const string PortInUseMarker = "port-in-use:";
-        /// <summary>The emulator targets net10.0 with RollForward=Major: any ASP.NET Core runtime of this major or newer runs it.</summary>
-        internal const int MinAspNetCoreMajor = 10;
+        /// <summary>The emulator targets net8.0 with RollForward=Major: any ASP.NET Core runtime of this major or newer runs it.</summary>
+        internal const int MinAspNetCoreMajor = 8;
+        /// <summary>What the message tells a machine without one to install: the current LTS (8.0, the minimum, is out of support since November 2026).</summary>
+        internal const int SuggestedAspNetCoreMajor = 10;
         /// <summary>Test seam: a file whose text stands for the output of 'dotnet --list-runtimes'.</summary>
         internal const string RuntimesFileVariable = "DBX_EMULATOR_LIST_RUNTIMES_FILE";
 
@@ -348,8 +350,9 @@ namespace DatabricksNetworking.Cmdlets.Emulator
                 .Cast<Match>().Select(m => m.Groups[1].Value + "." + m.Groups[2].Value).ToList();
             if (found.Any(v => int.Parse(v.Split('.')[0], CultureInfo.InvariantCulture) >= MinAspNetCoreMajor)) return;
             var have = found.Count == 0 ? "no ASP.NET Core runtime" : "only ASP.NET Core " + string.Join(", ", found);
+            const int v = SuggestedAspNetCoreMajor;
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                $"The emulator needs the ASP.NET Core Runtime {MinAspNetCoreMajor}.0 or later, and '{dotnet}' has {have}. Install it: 'sudo apt-get install aspnetcore-runtime-{MinAspNetCoreMajor}.0' (Debian/Ubuntu), 'winget install Microsoft.DotNet.AspNetCore.{MinAspNetCoreMajor}' (Windows), 'brew install dotnet' (macOS), or from https://dotnet.microsoft.com/download/dotnet/{MinAspNetCoreMajor}.0 (the ASP.NET Core Runtime)."),
+                $"The emulator needs the ASP.NET Core Runtime {MinAspNetCoreMajor}.0 or later, and '{dotnet}' has {have}. Install the current LTS, {v}.0: 'sudo apt-get install aspnetcore-runtime-{v}.0' (Debian/Ubuntu), 'winget install Microsoft.DotNet.AspNetCore.{v}' (Windows), 'brew install dotnet' (macOS), or from https://dotnet.microsoft.com/download/dotnet/{v}.0 (the ASP.NET Core Runtime)."),
                 "DbxEmulatorRuntimeMissing", ErrorCategory.NotInstalled, dotnet));
         }
 

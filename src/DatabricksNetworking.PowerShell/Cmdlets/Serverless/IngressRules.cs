@@ -306,8 +306,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             {
                 var allow = rules.Where(r => r.Action == "Allow").Select(r => r.Rule).ToList();
                 var deny = rules.Where(r => r.Action == "Deny").Select(r => r.Rule).ToList();
-                pub.AllowRules = allow.Count > 0 ? allow : null;
-                pub.DenyRules = deny.Count > 0 ? deny : null;
+                pub.AllowRules = allow.Count > 0 ? allow.ToDbxList() : null;
+                pub.DenyRules = deny.Count > 0 ? deny.ToDbxList() : null;
             }
             if (pub.RestrictionMode == IngressWire.FullAccess && pub.AllowRules?.Count > 0)
                 warn($"Network policy '{policy.NetworkPolicyId}' has public ingress FullAccess{(dryRun ? " (dry run)" : "")}: its allow rules take effect only with -PublicAccessRestrictionMode RestrictedAccess.");
