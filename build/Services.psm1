@@ -49,7 +49,7 @@ function Initialize-Chromium {
     param()
     $path = Find-Chromium
     if ($path) { return $path }
-    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1   # /bin and /usr/bin can both hold it
     $isRoot = $IsLinux -and ((& id -u 2>$null) -eq '0')
     if ($apt -and $isRoot) {
         Write-Warning 'chromium was not found; trying: apt-get install -y chromium'

@@ -20,6 +20,21 @@ $ctx | Format-Table | Out-Host
 Write-Host '> Get-DbxWorkspace' -ForegroundColor Yellow
 Get-DbxWorkspace | Format-Table | Out-Host
 
+# What the demo account already has: a little of every kind, so each first Get- shows something.
+$firstCalls = [ordered]@{
+    'Get-DbxNetworkConfiguration' = { Get-DbxNetworkConfiguration }
+    'Get-DbxPrivateAccessSettings' = { Get-DbxPrivateAccessSettings }
+    'Get-DbxIpAccessList -WorkspaceId 2222222222222222' = { Get-DbxIpAccessList -WorkspaceId 2222222222222222 }
+    'Get-DbxAccountIpAccessList' = { Get-DbxAccountIpAccessList }
+    'Get-DbxNetworkConnectivityConfig' = { Get-DbxNetworkConnectivityConfig }
+    'Get-DbxNetworkConnectivityConfig | Get-DbxPrivateEndpointRule' = { Get-DbxNetworkConnectivityConfig | Get-DbxPrivateEndpointRule }
+    'Get-DbxNetworkPolicy' = { Get-DbxNetworkPolicy }
+}
+foreach ($call in $firstCalls.GetEnumerator()) {
+    Write-Host "> $($call.Key)" -ForegroundColor Yellow
+    & $call.Value | Format-Table | Out-Host
+}
+
 $scenarios = Join-Path $PSScriptRoot 'scenarios'
 if (Test-Path $scenarios) {
     foreach ($s in Get-ChildItem $scenarios -Filter *.ps1 | Sort-Object Name) {

@@ -301,6 +301,11 @@ public sealed class ClassicArea : IEmulatorArea
         if (region == null || !Regions.Contains(region)) return Emu.BadRequest(http, $"region '{region}' is not a supported AWS region.");
         if (level != "ACCOUNT" && level != "ENDPOINT") return Emu.BadRequest(http, $"private_access_level must be ACCOUNT or ENDPOINT, not '{level}'.");
         if (level == "ACCOUNT" && allowed.Count > 0) return Emu.BadRequest(http, "allowed_vpc_endpoint_ids can only be used with private_access_level ENDPOINT.");
+        // VPC endpoint registration ids (vpc_endpoint_id of /vpc-endpoints) only: "the Databricks ID returned when registering
+        // the VPC endpoint configuration" (Go SDK provisioning CreatePrivateAccessSettingsRequest), "databricks_mws_vpc_endpoint
+        // vpc_endpoint_id" (Terraform mws_private_access_settings). No source admits a networking v1 endpoint_id here (those
+        // are named by network policies' private_access endpoint_ids), so one is refused like any unknown id; the SRA gives a
+        // Service Direct endpoint a VPC endpoint registration (databricks_mws_vpc_endpoint "service_direct"), which may be listed.
         foreach (var id in allowed)
         {
             if (!acc.Collection(VpcEndpoints).TryGetValue(id, out var reg)) return Emu.BadRequest(http, $"VPC endpoint {id} in allowed_vpc_endpoint_ids does not exist.");

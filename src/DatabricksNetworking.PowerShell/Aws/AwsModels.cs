@@ -162,7 +162,9 @@ namespace DatabricksNetworking.Aws
         public bool Passed { get; }
         public string Detail { get; }
         public string? HowToFix { get; }
-        public override string ToString() => $"{(Passed ? "PASS" : "FAIL")} {Name}: {Detail}";
+        /// <summary><c>PASS</c> or <c>FAIL</c>: the word the default view shows (in red for a failure where the host supports colour).</summary>
+        public string Result => Passed ? "PASS" : "FAIL";
+        public override string ToString() => $"{Result} {Name}: {Detail}";
     }
 
     // ---- facts about a VPC (input of the pure checks in VpcChecks) -------------------------------------------

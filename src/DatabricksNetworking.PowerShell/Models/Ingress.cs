@@ -25,8 +25,8 @@ namespace DatabricksNetworking.Models
     /// <summary>Public internet access: FULL_ACCESS or RESTRICTED_ACCESS, deny rules first, then allow rules.</summary>
     public sealed class IngressPublicAccess
     {
-        [JsonPropertyName("allow_rules")] public List<IngressPublicRule>? AllowRules { get; set; }
-        [JsonPropertyName("deny_rules")] public List<IngressPublicRule>? DenyRules { get; set; }
+        [JsonPropertyName("allow_rules")] public DbxList<IngressPublicRule>? AllowRules { get; set; }
+        [JsonPropertyName("deny_rules")] public DbxList<IngressPublicRule>? DenyRules { get; set; }
         /// <summary>FULL_ACCESS or RESTRICTED_ACCESS (string: unknown values never break reading).</summary>
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }

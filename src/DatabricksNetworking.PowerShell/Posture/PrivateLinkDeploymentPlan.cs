@@ -24,9 +24,16 @@ namespace DatabricksNetworking.Posture
 
         /// <summary>Users come in through PrivateLink (a front-end registration or a Service Direct endpoint).</summary>
         public bool AnyFrontEnd => FrontEnd || ServiceDirect;
-        /// <summary>ACCOUNT with Service Direct: the PAS then admits every endpoint of the account, the Service Direct one
-        /// included (allowed_vpc_endpoint_ids lists VPC endpoint registrations only). ENDPOINT otherwise.</summary>
-        public string PrivateAccessLevel => ServiceDirect ? "ACCOUNT" : "ENDPOINT";
+        /// <summary>ACCOUNT or ENDPOINT when asked for (-PrivateAccessLevel); null: the default below.</summary>
+        public string? RequestedPrivateAccessLevel { get; set; }
+        /// <summary>By default ACCOUNT with Service Direct (the PAS admits every endpoint of the account, the Service Direct
+        /// one included) and ENDPOINT otherwise. allowed_vpc_endpoint_ids takes VPC endpoint registration ids only (the
+        /// vpc_endpoint_id of /vpc-endpoints: Go SDK provisioning docs, Terraform mws_private_access_settings), never a
+        /// networking v1 endpoint_id; so ENDPOINT with Service Direct also registers the Service Direct endpoint as a VPC
+        /// endpoint (as the SRA's databricks_mws_vpc_endpoint "service_direct" does) and lists that registration.</summary>
+        public string PrivateAccessLevel => RequestedPrivateAccessLevel ?? (ServiceDirect ? "ACCOUNT" : "ENDPOINT");
+        /// <summary>ENDPOINT with Service Direct: the Service Direct endpoint gets a VPC endpoint registration too, for the list.</summary>
+        public bool RegistersServiceDirectVpcEndpoint => ServiceDirect && PrivateAccessLevel == "ENDPOINT";
 
         public string WorkspaceGroupName => "databricks-workspace-" + VpcId;
         public string EndpointGroupName => "databricks-endpoint-" + VpcId;
@@ -58,6 +65,9 @@ namespace DatabricksNetworking.Posture
         ServiceDirectEndpoint,
         /// <summary>Its registered endpoint (networking v1), waited for until APPROVED (planned after FrontEndEndpointRegistration).</summary>
         ServiceDirectRegistration,
+        /// <summary>With -PrivateAccessLevel Endpoint: its VPC endpoint registration (/vpc-endpoints), the id an ENDPOINT-level
+        /// PAS lists (planned after ServiceDirectRegistration).</summary>
+        ServiceDirectVpcEndpointRegistration,
     }
 
     /// <summary>One step of the plan: what it creates or reuses, and (after a run) how it went.</summary>
@@ -96,6 +106,8 @@ namespace DatabricksNetworking.Posture
         /// <summary>The registered endpoint (networking v1 endpoint_id) of the Service Direct endpoint.</summary>
         public string? ServiceDirectEndpointId { get; set; }
         public string? ServiceDirectEndpointState { get; set; }
+        /// <summary>With -PrivateAccessLevel Endpoint: the VPC endpoint registration (vpc_endpoint_id) of the Service Direct endpoint.</summary>
+        public string? ServiceDirectVpcEndpointId { get; set; }
         public string? NetworkId { get; set; }
         public string? PrivateAccessSettingsId { get; set; }
         public long? WorkspaceId { get; set; }
@@ -153,6 +165,7 @@ namespace DatabricksNetworking.Posture
             Register(DeploymentStepKind.RelayEndpointRegistration, "relay", "relay");
             if (r.FrontEnd) Register(DeploymentStepKind.FrontEndEndpointRegistration, "frontend", "frontend");
             if (r.ServiceDirect) RegisterServiceDirect();
+            if (r.RegistersServiceDirectVpcEndpoint) Register(DeploymentStepKind.ServiceDirectVpcEndpointRegistration, "servicedirect", "servicedirect");
 
             // 10. Network configuration, by name.
             var net = f.Networks.FirstOrDefault(n => n.NetworkName == r.NetworkName);
@@ -165,14 +178,14 @@ namespace DatabricksNetworking.Posture
 
             // 11. Private access settings, by name.
             var pas = f.PrivateAccessSettings.FirstOrDefault(p => p.PrivateAccessSettingsName == r.PrivateAccessSettingsName && p.Region == r.Region);
-            var pasDetail = r.ServiceDirect
-                ? $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ACCOUNT, admitting every endpoint of the account (the Service Direct endpoint is not a VPC endpoint registration, so an ENDPOINT list cannot name it)."
-                : $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ENDPOINT, admitting the {(r.FrontEnd ? "front-end and " : "")}REST API registration.";
+            var pasDetail = r.PrivateAccessLevel == "ACCOUNT"
+                ? $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ACCOUNT, admitting every endpoint registered in the account{(r.ServiceDirect ? ", the Service Direct one included" : "")}."
+                : $"public access {(r.PublicAccessEnabled ? "on" : "off")}, level ENDPOINT, admitting the {(r.FrontEnd ? "front-end, " : "")}{(r.ServiceDirect ? "Service Direct (its VPC endpoint registration), " : "")}REST API registration{(r.AnyFrontEnd ? "s" : "")}.";
             if (pas == null) Add(DeploymentStepKind.PrivateAccessSettings, "Create", r.PrivateAccessSettingsName, null, pasDetail);
             else if ((pas.PublicAccessEnabled ?? false) != r.PublicAccessEnabled || !string.Equals(pas.PrivateAccessLevel ?? "ACCOUNT", r.PrivateAccessLevel, StringComparison.OrdinalIgnoreCase))
                 Add(DeploymentStepKind.PrivateAccessSettings, "Blocked", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId,
                     $"The private access settings '{r.PrivateAccessSettingsName}' exist with public access {(pas.PublicAccessEnabled == true ? "on" : "off")} at level {pas.PrivateAccessLevel ?? "ACCOUNT"}; this run needs public access {(r.PublicAccessEnabled ? "on" : "off")} at level {r.PrivateAccessLevel}.",
-                    "Change them with Set-DbxPrivateAccessSettings, or give -PublicAccess (and -ServiceDirect) to match.");
+                    "Change them with Set-DbxPrivateAccessSettings, or give -PublicAccess and -PrivateAccessLevel to match.");
             else Add(DeploymentStepKind.PrivateAccessSettings, "Reuse", r.PrivateAccessSettingsName, pas.PrivateAccessSettingsId, pasDetail);
 
             // 12-14. Workspace, by name and region; then wait and check.

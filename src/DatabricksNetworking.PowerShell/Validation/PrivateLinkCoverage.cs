@@ -18,9 +18,10 @@ namespace DatabricksNetworking.Validation
 
         /// <summary>
         /// Registered endpoints (networking v1, Service Direct) in the shape of VPC endpoint registrations, so the front-end
-        /// rules below read both: id = endpoint_id, use case SERVICE_DIRECT, APPROVED counts as 'available'. A workspace's
-        /// private access settings admit them as they admit registrations (all of the region at ACCOUNT level, the listed
-        /// ids at ENDPOINT level).
+        /// rules below read both: id = endpoint_id, use case SERVICE_DIRECT, APPROVED counts as 'available'. ACCOUNT-level
+        /// private access settings admit them with every registration of the region; an ENDPOINT list names VPC endpoint
+        /// registration ids only (the service refuses an endpoint_id there), so at ENDPOINT level a Service Direct endpoint
+        /// counts through a VPC endpoint registration of its AWS endpoint, as the SRA registers it.
         /// </summary>
         public static IEnumerable<VpcEndpoint> AsRegistrations(IEnumerable<NetworkEndpoint>? endpoints) =>
             (endpoints ?? Enumerable.Empty<NetworkEndpoint>()).Select(e => new VpcEndpoint

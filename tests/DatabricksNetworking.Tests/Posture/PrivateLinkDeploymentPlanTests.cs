@@ -95,6 +95,37 @@ public sealed class PrivateLinkDeploymentPlanTests
     }
 
     [Fact]
+    public void Service_direct_at_endpoint_level_also_registers_the_endpoint_as_a_vpc_endpoint_for_the_allowed_list()
+    {
+        // allowed_vpc_endpoint_ids take VPC endpoint registration ids only, so the Service Direct endpoint gets one too.
+        var r = Request(serviceDirect: true, publicAccess: false);
+        r.RequestedPrivateAccessLevel = "ENDPOINT";
+        var steps = PrivateLinkDeploymentPlanner.Plan(r, new PrivateLinkDeploymentFacts { Vpc = GoodVpc() });
+        var kinds = steps.Select(s => s.Kind).ToList();
+        Assert.Equal(kinds.IndexOf(DeploymentStepKind.ServiceDirectRegistration) + 1, kinds.IndexOf(DeploymentStepKind.ServiceDirectVpcEndpointRegistration));
+        Assert.True(kinds.IndexOf(DeploymentStepKind.ServiceDirectVpcEndpointRegistration) < kinds.IndexOf(DeploymentStepKind.PrivateAccessSettings));
+        Assert.Equal(12, steps.Count(s => s.Action == "Create"));
+        Assert.Equal("ws-servicedirect", steps.Single(s => s.Kind == DeploymentStepKind.ServiceDirectVpcEndpointRegistration).Target);
+        Assert.Contains("level ENDPOINT", steps.Single(s => s.Kind == DeploymentStepKind.PrivateAccessSettings).Detail);
+        Assert.Contains("Service Direct (its VPC endpoint registration)", steps.Single(s => s.Kind == DeploymentStepKind.PrivateAccessSettings).Detail);
+
+        // An existing VPC endpoint registration of the Service Direct endpoint is reused; an ACCOUNT-level PAS of the name blocks.
+        var vpc = GoodVpc();
+        vpc.DatabricksEndpoints = new[] { new AwsVpcEndpoint { AwsVpcEndpointId = "vpce-22222222", VpcId = Vpc, Service = "ServiceDirect", State = "available", Tags = new() { ["Name"] = "databricks-servicedirect-" + Vpc } } };
+        var facts = new PrivateLinkDeploymentFacts
+        {
+            Vpc = vpc,
+            Registrations = new[] { new VpcEndpoint { VpcEndpointId = "r9", AwsVpcEndpointId = "vpce-22222222", Region = "us-east-1", VpcEndpointName = "ws-servicedirect" } },
+            PrivateAccessSettings = new[] { new PrivateAccessSettings { PrivateAccessSettingsId = "p1", PrivateAccessSettingsName = "ws-pas", Region = "us-east-1", PrivateAccessLevel = "ACCOUNT", PublicAccessEnabled = false } },
+        };
+        var again = PrivateLinkDeploymentPlanner.Plan(r, facts);
+        Assert.Equal(("Reuse", "r9"), (again.Single(s => s.Kind == DeploymentStepKind.ServiceDirectVpcEndpointRegistration).Action, again.Single(s => s.Kind == DeploymentStepKind.ServiceDirectVpcEndpointRegistration).Id));
+        Assert.Equal("Blocked", again.Single(s => s.Kind == DeploymentStepKind.PrivateAccessSettings).Action);
+        // Without -PrivateAccessLevel, Service Direct stays ACCOUNT level and plans no VPC endpoint registration of it.
+        Assert.DoesNotContain(PrivateLinkDeploymentPlanner.Plan(Request(serviceDirect: true), facts), s => s.Kind == DeploymentStepKind.ServiceDirectVpcEndpointRegistration);
+    }
+
+    [Fact]
     public void A_service_direct_registration_is_reused_by_aws_endpoint_id_and_a_failed_one_blocks()
     {
         var vpc = GoodVpc();

@@ -14,8 +14,8 @@ public class IngressEvaluatorTests
         PublicAccess = new IngressPublicAccess
         {
             RestrictionMode = mode,
-            AllowRules = rules.Where(r => r.Action == "Allow").Select(r => r.Rule).ToList(),
-            DenyRules = rules.Where(r => r.Action == "Deny").Select(r => r.Rule).ToList(),
+            AllowRules = rules.Where(r => r.Action == "Allow").Select(r => r.Rule).ToDbxList(),
+            DenyRules = rules.Where(r => r.Action == "Deny").Select(r => r.Rule).ToDbxList(),
         },
     };
 

@@ -94,18 +94,83 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         Get-PostCount | Should -Be 0
     }
 
-    It 'deploys front-end PrivateLink with public access off' {
+    It 'deploys front-end PrivateLink with public access off, and -Rollback -InputObject leaves nothing behind' {
         $vpc = New-MotoVpc
         $a = Get-DeployArgs $vpc (New-TestName front)
+        $empty = Get-Leftovers $vpc.VpcId
         $d = Deploy-DbxPrivateLinkWorkspace @a -FrontEnd -PublicAccess Disabled
         $d.WorkspaceStatus | Should -Be 'RUNNING'
         $d.FrontEndVpcEndpointId | Should -Not -BeNullOrEmpty
         $pas = Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $d.PrivateAccessSettingsId
         $pas.PublicAccessEnabled | Should -BeFalse
         $pas.AllowedVpcEndpointIds | Should -Contain $d.FrontEndVpcEndpointId
+
+        $removed = @(Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d -Force -WarningAction SilentlyContinue)
+        $removed.Count | Should -Be $d.Created.Count
+        $removed.Status | Sort-Object -Unique | Should -Be 'Done'
+        Get-Leftovers $vpc.VpcId | Should -Be $empty
     }
 
-    It 'deploys Service Direct front-end PrivateLink from an empty VPC (endpoint APPROVED, public access off), a second run changes nothing, and -Rollback of the result leaves nothing behind' {
+    It 'binds a piped result to -Rollback (the Rollback set is the default, so the piped PrivateLinkDeployment goes to -InputObject), and a deploy with -Name to the Deploy set' {
+        $cmd = Get-Command Deploy-DbxPrivateLinkWorkspace
+        $cmd.DefaultParameterSet | Should -Be 'Rollback'
+        $pipe = @($cmd.Parameters.Values | ForEach-Object { $p = $_; foreach ($k in 'Rollback', '__AllParameterSets') { $at = $p.ParameterSets[$k]; if ($at -and ($at.ValueFromPipeline -or $at.ValueFromPipelineByPropertyName)) { $p.Name } } }) | Sort-Object
+        $pipe | Should -Be @('InputObject', 'Region')   # Region (every set) binds the result's own region; nothing else of the deploy set
+        # A result of a run that reused everything: it binds, warns and removes nothing (no request that writes).
+        $d = [DatabricksNetworking.Posture.PrivateLinkDeployment]::new()
+        $d.Name = 'bound'; $d.Region = 'us-east-1'; $d.VpcId = 'vpc-0123456789abcdef0'
+        Reset-EmulatorRequests -Url $emulator.Url
+        $d | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WarningVariable w -WarningAction SilentlyContinue -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e | Should -BeNullOrEmpty
+        $w[0] | Should -Match "'bound' created nothing"
+        Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0
+        # Without -Rollback a piped result is no deployment request: the binder refuses it (nothing runs).
+        $ps = [powershell]::Create()
+        try {
+            [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript({ param($x) $x | Deploy-DbxPrivateLinkWorkspace }).AddArgument($d)
+            $ps.Invoke() | Should -BeNullOrEmpty
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'MissingMandatoryParameter*'
+        } finally { $ps.Dispose() }
+        # A workspace piped in by property name with -Name still selects the Deploy set (Example 2 of the help page).
+        $vpc = New-MotoVpc
+        $plan = @($template | Deploy-DbxPrivateLinkWorkspace -Name (New-TestName pipe) -VpcId $vpc.VpcId -SubnetId $vpc.SubnetIds -EndpointSubnetId $vpc.EndpointSubnetId -PlanOnly)
+        $plan.Count | Should -Be 12
+    }
+
+    It 'deploys Service Direct with public access off and ENDPOINT-level private access settings: the Service Direct endpoint''s VPC endpoint registration is on the allow list; a piped -Rollback leaves nothing behind' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName sdend)
+        $empty = Get-Leftovers $vpc.VpcId
+        $plan = @(Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled -PrivateAccessLevel Endpoint -PlanOnly)
+        $plan.Kind | Should -Contain 'ServiceDirectVpcEndpointRegistration'
+        ($plan | Where-Object Kind -eq PrivateAccessSettings).Detail | Should -Match 'level ENDPOINT'
+
+        $d = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled -PrivateAccessLevel Endpoint
+        $d.WorkspaceStatus | Should -Be 'RUNNING'
+        $d.Created.Count | Should -Be 12
+        $d.ServiceDirectEndpointState | Should -Be 'APPROVED'
+        $reg = Get-DbxVpcEndpointRegistration -VpcEndpointId $d.ServiceDirectVpcEndpointId
+        $reg.AwsVpcEndpointId | Should -Be $d.ServiceDirectAwsVpcEndpointId
+        $reg.State | Should -Be 'available'
+        $pas = Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $d.PrivateAccessSettingsId
+        $pas.PrivateAccessLevel | Should -Be 'ENDPOINT'
+        $pas.PublicAccessEnabled | Should -BeFalse
+        @($pas.AllowedVpcEndpointIds | Sort-Object) | Should -Be @(@($d.RestApiVpcEndpointId, $d.ServiceDirectVpcEndpointId) | Sort-Object)
+        $pas.AllowedVpcEndpointIds | Should -Not -Contain $d.ServiceDirectEndpointId   # never the networking v1 endpoint_id
+
+        Reset-EmulatorRequests -Url $emulator.Url
+        $again = Deploy-DbxPrivateLinkWorkspace @a -ServiceDirect -PublicAccess Disabled -PrivateAccessLevel Endpoint
+        $again.Created | Should -BeNullOrEmpty
+        $again.ServiceDirectVpcEndpointId | Should -Be $d.ServiceDirectVpcEndpointId
+        Get-PostCount | Should -Be 0
+
+        $removed = @($d | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WarningAction SilentlyContinue)
+        $removed.Kind | Should -Contain 'ServiceDirectVpcEndpointRegistration'
+        $removed.Status | Sort-Object -Unique | Should -Be 'Done'
+        Get-Leftovers $vpc.VpcId | Should -Be $empty
+    }
+
+    It 'deploys Service Direct front-end PrivateLink from an empty VPC (endpoint APPROVED, public access off), a second run changes nothing, and the result piped into -Rollback leaves nothing behind' {
         $vpc = New-MotoVpc
         $a = Get-DeployArgs $vpc (New-TestName sd)
         $empty = Get-Leftovers $vpc.VpcId
@@ -139,16 +204,17 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $r.Defaults | Should -Be @('No')
         $ps = [powershell]::Create()
         try {
-            [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript({ param($x, $c) Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $x -Context $c }).AddArgument($d).AddArgument($ctx)
+            [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript({ param($x, $c) $x | Deploy-DbxPrivateLinkWorkspace -Rollback -Context $c }).AddArgument($d).AddArgument($ctx)
             $ps.Invoke() | Should -BeNullOrEmpty
             $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'DbxConfirmationRequired*'
         } finally { $ps.Dispose() }
         Reset-EmulatorRequests -Url $emulator.Url
-        @(Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d -Force -WhatIf -WarningAction SilentlyContinue).Status | Sort-Object -Unique | Should -Be 'NotRun'
+        # From the pipeline: -WhatIf removes nothing, then the rollback removes everything this run created.
+        @($d | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WhatIf -WarningAction SilentlyContinue).Status | Sort-Object -Unique | Should -Be 'NotRun'
         Get-DeleteCount | Should -Be 0
         Get-Leftovers $vpc.VpcId | Should -Be $deployed
 
-        $removed = @(Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d -Force -WarningAction SilentlyContinue)
+        $removed = @($d | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WarningAction SilentlyContinue)
         $removed.Kind | Should -Be @('Workspace', 'PrivateAccessSettings', 'NetworkConfiguration', 'ServiceDirectRegistration', 'RelayEndpointRegistration',
             'WorkspaceEndpointRegistration', 'ServiceDirectEndpoint', 'RelayEndpoint', 'WorkspaceEndpoint', 'EndpointSecurityGroup', 'WorkspaceSecurityGroup')
         $removed.Status | Sort-Object -Unique | Should -Be 'Done'

@@ -23,13 +23,14 @@ BeforeAll {
         # Back-end PrivateLink only: users still come over the internet, so public access stays on (the module refuses
         # to turn it off for a workspace without front-end PrivateLink).
         $pas = New-DbxPrivateAccessSettings -Name "$Name-pas" -Region $Vpc.Region -PrivateAccessLevel Endpoint -AllowedVpcEndpointId $restReg.VpcEndpointId -PublicAccessEnabled
-        $ws = Invoke-DbxApi Post "/api/2.0/accounts/$($ctx.AccountId)/workspaces" -Body @{
-            workspace_name = $Name; aws_region = $Vpc.Region; pricing_tier = 'ENTERPRISE'
-            credentials_id = $template.CredentialsId; storage_configuration_id = $template.StorageConfigurationId; network_id = $net.NetworkId
-        }
+        # The product's own cmdlet (its local checks first: the ids exist, the network is not used by another workspace).
+        $ws = New-DbxWorkspace -Name $Name -Region $Vpc.Region -PricingTier Enterprise -NetworkId $net.NetworkId `
+            -CredentialsId $template.CredentialsId -StorageConfigurationId $template.StorageConfigurationId
+        $ws.WorkspaceName | Should -Be $Name
+        $ws.NetworkId | Should -Be $net.NetworkId
         # A broken network fails the new workspace at once; the broken-VPC case checks that below.
-        $null = Wait-DbxWorkspace -WorkspaceId $ws.workspace_id -TimeoutSec 60 -ErrorAction SilentlyContinue
-        [pscustomobject]@{ Endpoints = $endpoints; Registrations = $regs; Network = $net; Pas = $pas; WorkspaceId = [long]$ws.workspace_id }
+        $null = Wait-DbxWorkspace -WorkspaceId $ws.WorkspaceId -TimeoutSec 60 -ErrorAction SilentlyContinue
+        [pscustomobject]@{ Endpoints = $endpoints; Registrations = $regs; Network = $net; Pas = $pas; WorkspaceId = [long]$ws.WorkspaceId }
     }
 }
 

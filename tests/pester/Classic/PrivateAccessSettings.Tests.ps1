@@ -68,6 +68,39 @@ Describe 'Private access settings' {
         $api.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
     }
 
+    It 'allows VPC endpoint registration ids only: a networking v1 endpoint id (Service Direct) is refused locally and at the emulator, the VPC endpoint registration of the same endpoint is admitted' {
+        # Go SDK provisioning: allowed_vpc_endpoint_ids are "the Databricks ID returned when registering the VPC endpoint
+        # configuration"; Terraform: databricks_mws_vpc_endpoint vpc_endpoint_id. No source admits a networking v1 endpoint_id.
+        $sdAws = New-MotoVpcEndpoint -VpcId $vpc -ServiceName (Get-DbxPrivateLinkService -Region us-east-1 -Service ServiceDirect).ServiceName
+        $v1 = New-DbxNetworkEndpoint -AwsVpcEndpointId $sdAws.AwsVpcEndpointId -Region us-east-1 -Name (New-TestName 'sd') -Wait
+        $reg = $null; $pas = $null
+        try {
+            $before = Get-EmulatorWriteCount
+            $err = try { New-DbxPrivateAccessSettings -Name (New-TestName 'v1') -Region us-east-1 -AllowedVpcEndpointId $v1.EndpointId -ErrorAction Stop; $null } catch { $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'DbxInvalidVpcEndpointId*'
+            $err.Exception.Message | Should -Match 'networking v1'
+            $err.Exception.Message | Should -Match 'New-DbxVpcEndpointRegistration'
+            (Get-EmulatorWriteCount) - $before | Should -Be 0
+            $api = try { Invoke-DbxApi Post $paths -Body @{ private_access_settings_name = 'pas-v1'; region = 'us-east-1'; private_access_level = 'ENDPOINT'; allowed_vpc_endpoint_ids = @($v1.EndpointId) } -ErrorAction Stop } catch { $_ }
+            $api.FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidParameterValue*'
+            $api.Exception.Message | Should -Match 'does not exist'
+
+            # What the SRA does: the Service Direct endpoint registered as a VPC endpoint; that registration id is admitted.
+            $reg = $sdAws | New-DbxVpcEndpointRegistration -Name (New-TestName 'sdreg')
+            $pas = New-DbxPrivateAccessSettings -Name (New-TestName 'sdpas') -Region us-east-1 -AllowedVpcEndpointId $reg.VpcEndpointId
+            $pas.PrivateAccessLevel | Should -Be 'ENDPOINT'
+            $pas.AllowedVpcEndpointIds | Should -Be @($reg.VpcEndpointId)
+            $set = try { Set-DbxPrivateAccessSettings $pas.PrivateAccessSettingsId -AllowedVpcEndpointId $reg.VpcEndpointId, $v1.EndpointId -ErrorAction Stop; $null } catch { $_ }
+            $set.FullyQualifiedErrorId | Should -BeLike 'DbxInvalidVpcEndpointId*'
+            (Get-DbxPrivateAccessSettings -PrivateAccessSettingsId $pas.PrivateAccessSettingsId).AllowedVpcEndpointIds | Should -Be @($reg.VpcEndpointId)
+        }
+        finally {
+            if ($pas) { Remove-DbxPrivateAccessSettings $pas.PrivateAccessSettingsId -Force }
+            if ($reg) { Remove-DbxVpcEndpointRegistration $reg.VpcEndpointId -Force }
+            Remove-DbxNetworkEndpoint -EndpointId $v1.EndpointId -Force
+        }
+    }
+
     It 'refuses an allowed endpoint of another region, locally and at the emulator' {
         $err = try { New-DbxPrivateAccessSettings -Name 'eu-pas' -Region eu-west-1 -AllowedVpcEndpointId $front.VpcEndpointId -ErrorAction Stop } catch { $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'DbxRegionMismatch*'

@@ -1,5 +1,5 @@
 # The about topics' code is real: the docs check keeps their code blocks' cmdlet and parameter names true to the module
-# (Docs.Tests), here the PrivateLink topic's prose is held to the same, and the PrivateLink, serverless and IP access list
+# (Docs.Tests), here every topic's prose code spans are held to the same, and the PrivateLink, serverless and IP access list
 # walkthroughs run as written against a private emulator and moto, with only the placeholder AWS ids of the text
 # replaced by those of moto VPCs.
 BeforeAll {
@@ -13,6 +13,38 @@ BeforeAll {
     function Get-AboutCode([string]$Topic) {
         # The runnable powershell blocks of an about topic, in order (illustrations left out).
         @(Get-DocsCodeBlocks (Read-DocsPage (Join-Path $docs "$Topic.md")) | Where-Object { -not $_.Illustration } | ForEach-Object Code)
+    }
+}
+
+BeforeDiscovery {
+    $script:topics = @(Get-ChildItem (Join-Path $PSScriptRoot '../../../docs/cmdlets') -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
+}
+
+Describe 'The prose of <Topic>' -ForEach $topics {
+    It 'names only cmdlets the module has, and in code spans only parameters those cmdlets have' {
+        # The docs check reads code blocks only; code spans of the text (`Verb-Dbx... -Param ...`) are held to the same.
+        $raw = (Read-DocsPage (Join-Path $docs "$Topic.md")).Raw
+        $prose = [regex]::Replace($raw, '(?ms)^```.*?^```', '')
+        $spans = @([regex]::Matches($prose, '`([^`]+)`') | ForEach-Object { $_.Groups[1].Value -replace '\s+', ' ' } | Where-Object { $_ -match '^\w+-Dbx\w+' })
+        $spans.Count | Should -BeGreaterThan 0 -Because 'the topic names cmdlets in code spans (and the extraction finds them)'
+        $problems = foreach ($s in $spans) {
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($s, [ref]$null, [ref]$null)
+            foreach ($c in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true)) {
+                $name = $c.GetCommandName()
+                if ($name -notmatch '^\w+-Dbx\w+$') { continue }
+                $cmd = Get-Command $name -Module DatabricksNetworking -ErrorAction SilentlyContinue
+                if (-not $cmd) { "``$s``: the module has no $name"; continue }
+                $known = @($cmd.Parameters.Values | ForEach-Object { $_.Name; $_.Aliases })
+                foreach ($p in ($c.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] })) {
+                    if ($p.ParameterName -notin $known) { "``$s``: $name has no parameter -$($p.ParameterName)" }
+                }
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+        # Every cmdlet the topic names anywhere (SEE ALSO and plain text included) exists.
+        foreach ($n in ([regex]::Matches($raw, '\b[A-Z][a-z]+-Dbx\w+\b') | ForEach-Object Value | Sort-Object -Unique)) {
+            Get-Command $n -Module DatabricksNetworking -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "$Topic names $n"
+        }
     }
 }
 
@@ -93,12 +125,14 @@ Describe 'about_DatabricksNetworking_PrivateLink' {
             @($deploys | Where-Object { $_.Parameters -contains $p }).Count | Should -BeGreaterThan 0 -Because "the topic shows -$p"
         }
         $blocks[1] | Should -Match '-PublicAccess Disabled'
-        @($deploys | Where-Object { $_.Parameters -contains 'Rollback' } | Where-Object { $_.Parameters -notcontains 'InputObject' }) | Should -BeNullOrEmpty -Because 'a rollback of a result names it with -InputObject (piping it in is being changed)'
+        @($deploys | Where-Object { $_.Parameters -contains 'Rollback' } | Where-Object { $_.Parameters -notcontains 'InputObject' }) | Should -BeNullOrEmpty -Because 'the walkthrough names the result of a rollback with -InputObject (the prose shows the piped form)'
         # The one command's own parameters are all spelled out once, not only through a splat.
         $full = $deploys | Where-Object { $_.Parameters -contains 'PlanOnly' } | Select-Object -First 1
         foreach ($p in 'Name', 'Region', 'VpcId', 'SubnetId', 'EndpointSubnetId', 'CredentialsId', 'StorageConfigurationId') { $full.Parameters | Should -Contain $p }
         # The prose describes resuming after a failure and the -Rollback of a failed run.
         $page.Raw | Should -Match 'Resume after a failure'
+        $page.Raw | Should -Match ([regex]::Escape('`Deploy-DbxPrivateLinkWorkspace -Rollback -InputObject $d`'))
+        $page.Raw | Should -Match ([regex]::Escape('`$d | Deploy-DbxPrivateLinkWorkspace -Rollback`'))
         $page.Raw | Should -Match 'run the same\s+command again'
     }
 
@@ -123,26 +157,6 @@ Describe 'about_DatabricksNetworking_PrivateLink' {
             foreach ($p in $want[$c]) { $given | Should -Contain $p -Because "the topic shows $c -$p" }
         }
         $blocks[4] | Should -Match '-Service ServiceDirect' -Because 'the Service Direct endpoint of the step-by-step road'
-    }
-
-    It 'names in its prose only cmdlets the module has, with parameters those cmdlets have' {
-        # Code spans of the text (outside code blocks) that start with a cmdlet name: `Verb-Dbx... -Param ...`.
-        $prose = [regex]::Replace($page.Raw, '(?ms)^```.*?^```', '')
-        $spans = @([regex]::Matches($prose, '`([^`]+)`') | ForEach-Object { $_.Groups[1].Value -replace '\s+', ' ' } | Where-Object { $_ -match '^\w+-Dbx\w+' })
-        $spans.Count | Should -BeGreaterThan 20
-        $problems = foreach ($s in $spans) {
-            foreach ($call in (Get-CodeCalls $s)) {
-                $cmd = Get-Command $call.Name -Module DatabricksNetworking -ErrorAction SilentlyContinue
-                if (-not $cmd) { "``$s``: the module has no $($call.Name)"; continue }
-                $known = @($cmd.Parameters.Values | ForEach-Object { $_.Name; $_.Aliases })
-                foreach ($p in $call.Parameters) { if ($p -notin $known) { "``$s``: $($call.Name) has no parameter -$p" } }
-            }
-        }
-        $problems | Should -BeNullOrEmpty
-        # And every cmdlet the topic mentions anywhere exists (SEE ALSO included).
-        foreach ($n in ([regex]::Matches($page.Raw, '\b[A-Z][a-z]+-Dbx\w+\b') | ForEach-Object Value | Sort-Object -Unique)) {
-            Get-Command $n -Module DatabricksNetworking -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "the topic names $n"
-        }
     }
 
     It 'deploys with the one command as written: planned, RUNNING on a VALID network, and a second run that creates nothing' {

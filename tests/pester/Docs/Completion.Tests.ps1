@@ -63,7 +63,7 @@ Describe '-WorkspaceId completion' {
 
 Describe 'Completion of every kind of id, from the lists of a live account' {
     BeforeAll {
-        # A private emulator (pointed at moto), so the objects made here are the only ones of their kind.
+        # A private emulator (pointed at moto), so the objects made here and the demo account's own are the only ones of their kind.
         $script:own = Start-TestEmulator -Arguments @('--quiet')
         $global:dbxIds = Connect-TestAccount -Url $own.Url -NoDefault
         $c = @{ Context = $global:dbxIds }
@@ -84,13 +84,13 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         @{ Command = 'Set-DbxWorkspaceNetwork -WorkspaceId 3333333333333333'; Parameter = 'NetworkId'; What = 'network configurations'; Id = { $net.NetworkId }; Name = 'tab-net'; Also = '7c3d5e96-0ab1-4243-8f65-3a8b9cadbec4' }
         @{ Command = 'Remove-DbxVpcEndpointRegistration'; Parameter = 'VpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
         @{ Command = 'New-DbxNetworkConfiguration'; Parameter = 'RestApiVpcEndpointId'; What = 'VPC endpoint registrations'; Id = { $vpce.VpcEndpointId }; Name = 'tab-front' }
-        @{ Command = 'Set-DbxPrivateAccessSettings'; Parameter = 'PrivateAccessSettingsId'; What = 'private access settings'; Id = { $pas.PrivateAccessSettingsId }; Name = 'tab-pas' }
-        @{ Command = 'Get-DbxNetworkConnectivityConfig'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc' }
-        @{ Command = 'New-DbxPrivateEndpointRule'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc' }
-        @{ Command = 'Set-DbxWorkspaceNetworkPolicy -WorkspaceId 3333333333333333'; Parameter = 'NetworkPolicyId'; What = 'network policies'; Id = { 'tab-policy' }; Name = $null; Also = 'default-policy' }
-        @{ Command = 'Get-DbxAccountIpAccessList'; Parameter = 'ListId'; What = 'the account''s IP access lists'; Id = { $acctList.ListId }; Name = 'tab-admins' }
-        @{ Command = 'Add-DbxIpAccessListEntry -Account'; Parameter = 'ListId'; What = 'the account''s IP access lists with -Account'; Id = { $acctList.ListId }; Name = 'tab-admins' }
-        @{ Command = 'Get-DbxIpAccessList -WorkspaceId 2222222222222222'; Parameter = 'ListId'; What = 'the IP access lists of the workspace in -WorkspaceId'; Id = { $wsList.ListId }; Name = 'tab-office' }
+        @{ Command = 'Set-DbxPrivateAccessSettings'; Parameter = 'PrivateAccessSettingsId'; What = 'private access settings'; Id = { $pas.PrivateAccessSettingsId }; Name = 'tab-pas'; Also = '9fa99426-56aa-49fd-80ce-eb97cf4e7aa6' }
+        @{ Command = 'Get-DbxNetworkConnectivityConfig'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc'; Also = 'f1ddaf07-d33b-42f1-a32c-f5e34e6bdddd' }
+        @{ Command = 'New-DbxPrivateEndpointRule'; Parameter = 'NetworkConnectivityConfigId'; What = 'network connectivity configurations'; Id = { $ncc.NetworkConnectivityConfigId }; Name = 'tab-ncc'; Also = 'f1ddaf07-d33b-42f1-a32c-f5e34e6bdddd' }
+        @{ Command = 'Set-DbxWorkspaceNetworkPolicy -WorkspaceId 3333333333333333'; Parameter = 'NetworkPolicyId'; What = 'network policies'; Id = { 'tab-policy' }; Name = $null; Also = 'default-policy', 'restricted-egress' }
+        @{ Command = 'Get-DbxAccountIpAccessList'; Parameter = 'ListId'; What = 'the account''s IP access lists'; Id = { $acctList.ListId }; Name = 'tab-admins'; Also = '6636e7c6-dd48-4f00-b90a-ef7b86e4a0f3' }
+        @{ Command = 'Add-DbxIpAccessListEntry -Account'; Parameter = 'ListId'; What = 'the account''s IP access lists with -Account'; Id = { $acctList.ListId }; Name = 'tab-admins'; Also = '6636e7c6-dd48-4f00-b90a-ef7b86e4a0f3' }
+        @{ Command = 'Get-DbxIpAccessList -WorkspaceId 2222222222222222'; Parameter = 'ListId'; What = 'the IP access lists of the workspace in -WorkspaceId'; Id = { $wsList.ListId }; Name = 'tab-office'; Also = '8136d1a7-30c6-41a7-8b32-7edf1a675ccc' }
         @{ Command = ('Get-DbxPrivateEndpointRule -NetworkConnectivityConfigId {0}'); Parameter = 'RuleId'; What = 'the rules of the NCC in -NetworkConnectivityConfigId'; Id = { $rule.RuleId }; Name = $null }
     ) {
         $Also = if ($_.ContainsKey('Also')) { $_.Also } else { $null }
@@ -98,8 +98,8 @@ Describe 'Completion of every kind of id, from the lists of a live account' {
         $line = "$cmdText -Context `$dbxIds -$Parameter "
         $id = & $Id
         $m = @(Complete $line)
-        # Each account has a default-policy of its own, and the demo account a network configuration for prod-us; of every
-        # other kind the emulator has only the object made above.
+        # The demo account's own objects (Also: prod-us-vpc, prod-us-east-1-pas, prod-us-east-1-ncc, default-policy and
+        # restricted-egress, the BLOCK lists of the account and of prod-us) come first, then the object made above.
         $all = @(@($Also | Where-Object { $_ }) + $id)
         @($m.CompletionText) | Should -Be $all -Because "those are the emulator's objects of this kind ($line)"
         if ($Name) {

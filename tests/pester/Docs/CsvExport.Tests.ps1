@@ -96,6 +96,21 @@ Describe 'Export-Csv of the demo account keeps lists readable' {
         Get-TypeNameCells $policy | Should -BeNullOrEmpty
     }
 
+    It 'the public access part of an ingress policy: allow and deny rules are a DbxList, in CSV too' {
+        $pub = $policy.IngressDryRun.PublicAccess
+        $pub.AllowRules.GetType().Name | Should -Be 'DbxList`1'
+        $pub.DenyRules.GetType().Name | Should -Be 'DbxList`1'
+        $row = @(Export-RoundTrip $pub 'public-access')[0]
+        $row.AllowRules | Should -Not -Match $typeNamePattern
+        $row.AllowRules | Should -Be 'office'
+        $row.DenyRules | Should -Be 'bad-net'
+        # The demo account's own policy reads the same way.
+        $demo = (Get-DbxNetworkPolicy -Context $ctx -NetworkPolicyId 'restricted-egress').Ingress.PublicAccess
+        $demo.AllowRules.GetType().Name | Should -Be 'DbxList`1'
+        @(Export-RoundTrip $demo 'demo-public-access')[0].AllowRules | Should -Be 'corp-vpn'
+        Get-TypeNameCells @($demo) | Should -BeNullOrEmpty
+    }
+
     It 'objects without a public constructor: context, PrivateLink services' {
         Get-TypeNameCells @($ctx) | Should -BeNullOrEmpty
         Get-TypeNameCells @(Get-DbxPrivateLinkService -Region us-east-1) | Should -BeNullOrEmpty
@@ -150,14 +165,26 @@ Describe 'Every output type of the module (sample objects)' {
         @($found) | Should -BeNullOrEmpty
     }
 
-    It 'list properties of the output types are DbxList (or a DbxMap for tags), so the rule holds by construction' {
-        $plain = foreach ($t in $outputTypes) {
+    It 'list properties of the output types and of every model nested in them are DbxList (or a DbxMap for tags), so the rule holds by construction' {
+        # Nested models too (NetworkPolicy.Ingress.PublicAccess.AllowRules, ...): Format-List/Export-Csv of a nested
+        # object shows its lists the same way.
+        $walked = @{}
+        $queue = [Collections.Generic.Queue[type]]::new()
+        foreach ($t in $outputTypes) { $queue.Enqueue($t) }
+        $plain = while ($queue.Count -gt 0) {
+            $t = $queue.Dequeue()
+            if ($walked.ContainsKey($t.FullName)) { continue }
+            $walked[$t.FullName] = $true
             foreach ($p in $t.GetProperties()) {
                 $pt = $p.PropertyType
+                $u = [Nullable]::GetUnderlyingType($pt); if ($u) { $pt = $u }
                 $isList = $pt.IsArray -or ($pt.IsGenericType -and $pt.GetGenericTypeDefinition() -in [Collections.Generic.List`1], [Collections.Generic.Dictionary`2])
                 if ($isList -and $p.Name -ne 'OtherFields') { "$($t.Name).$($p.Name) ($($pt.Name))" }
+                $item = if ($pt.IsArray) { $pt.GetElementType() } elseif ($pt.IsGenericType) { $pt.GetGenericArguments()[-1] } else { $pt }
+                if ($item.IsClass -and $item.FullName -like 'DatabricksNetworking.*') { $queue.Enqueue($item) }
             }
         }
+        $walked.Keys | Should -Contain 'DatabricksNetworking.Models.IngressPublicAccess' -Because 'the walk reaches the models nested in a network policy'
         @($plain) | Should -BeNullOrEmpty
     }
 }

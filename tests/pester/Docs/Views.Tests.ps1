@@ -165,6 +165,24 @@ Describe 'The default table views' {
         }
     }
 
+    It '<View>: no cell at 160 columns is a .NET type name' -ForEach $viewCases {
+        # A nested model or list without a summary renders as its type name (DatabricksNetworking.Models.X, System.Object[]).
+        $sample = Get-Subject $TypeName
+        if ($null -eq $sample) { Set-ItResult -Skipped -Because "$TypeName has no sample and no real object"; return }
+        if (-not $real.ContainsKey($TypeName)) {
+            # The nested models and lists a sample leaves empty get values too, so a column showing one is rendered.
+            foreach ($p in $sample.GetType().GetProperties() | Where-Object { $_.CanWrite -and $_.SetMethod.IsPublic -and $null -eq $_.GetValue($sample) }) {
+                $pt = $p.PropertyType
+                $v = if ($pt.IsGenericType -and $pt.Name -eq 'DbxList`1' -and $pt.GetGenericArguments()[0] -eq [string]) { [string[]]@('a', 'b') -as $pt }
+                elseif ($pt.IsGenericType -and $pt.Name -eq 'DbxList`1') { $n1 = New-Sample $pt.GetGenericArguments()[0]; if ($null -ne $n1) { $a = [Array]::CreateInstance($pt.GetGenericArguments()[0], 1); $a[0] = $n1; $a -as $pt } }
+                elseif ($pt.Namespace -like 'DatabricksNetworking*' -and $pt.IsClass) { New-Sample $pt }
+                if ($null -ne $v) { try { $p.SetValue($sample, $v) } catch { } }
+            }
+        }
+        $text = @($sample) | Format-Table | Out-String -Width 160
+        $text | Should -Not -Match 'DatabricksNetworking\.[A-Za-z]+\.[A-Za-z]|System\.(Collections|Object\[\]|String\[\])' -Because "every cell of $View shows a value ($text)"
+    }
+
     It 'at 80 columns no header breaks inside a word (the columns that do not fit are left out whole)' {
         # PowerShell squeezes the last column that partly fits and wraps its header (WorkspaceNam/e): the leading
         # columns of a view have widths that fill 80 columns exactly, so the next one is dropped instead.
@@ -174,6 +192,38 @@ Describe 'The default table views' {
         }
         Write-Host "views whose headers break inside a word at 80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { $null -eq (Get-Subject $_.TypeName) }).Count) not rendered)"
         @($broken) | Should -BeNullOrEmpty
+    }
+
+    It 'Test-DbxIpAccess gives Reason the width: whole at 160 columns, readable at 80, with the workspace of each result' {
+        # The old view shared the rest of the line between ListLabel and Reason, so a usual reason was cut at 160 columns
+        # and a pipeline over workspaces gave rows that could not be told apart; the list and entry are in the Reason.
+        $reason = "blocked by entry 203.0.113.0/24 of BLOCK list 'corp-vpn-office-eu-west'"
+        $d = [DatabricksNetworking.Models.IpAccessDecision]@{ IpAddress = '203.0.113.200'; WorkspaceId = 2222222222222222; ListLabel = 'corp-vpn-office-eu-west'; ListType = 'BLOCK'; Entry = '203.0.113.0/24'; Reason = $reason }
+        $wide = Get-Table $d 160
+        $wide.Row | Should -Match ([regex]::Escape($reason) + '\s*$')
+        $wide.Row | Should -Match '\b2222222222222222\b'
+        $narrow = Get-Table $d 80
+        $narrow.Header | Should -Match 'WorkspaceId\s+Reason'
+        $narrow.Row | Should -Match ('\b2222222222222222 ' + [regex]::Escape($reason.Substring(0, 35)))
+    }
+
+    It 'Test-DbxAwsVpc marks a failure with a word and shows HowToFix in the table' {
+        # The old view showed Passed as True/False and no HowToFix, so a failed check said what was wrong, not what to do.
+        $fix = 'Turn on enableDnsHostnames for the VPC'
+        $checks = @(
+            [DatabricksNetworking.Aws.AwsVpcCheck]::new('vpc-0a1b2c3d4e5f60718', 'DnsSupport', $true, 'on', $null)
+            [DatabricksNetworking.Aws.AwsVpcCheck]::new('vpc-0a1b2c3d4e5f60718', 'DnsHostnames', $false, 'off', $fix)
+        )
+        $saved = $PSStyle.OutputRendering
+        try {
+            $PSStyle.OutputRendering = 'PlainText'
+            $lines = @(($checks | Format-Table | Out-String -Width 160) -split "`r?`n")
+        }
+        finally { $PSStyle.OutputRendering = $saved }
+        $lines | Where-Object { $_ -match '^\s*Result\s+Name\s+Detail\s+HowToFix\s*$' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^PASS\s+DnsSupport\s+on\s*$' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match ('^FAIL\s+DnsHostnames\s+off\s+' + [regex]::Escape($fix) + '\s*$') } | Should -Not -BeNullOrEmpty
+        @($checks | Where-Object -not Passed).Result | Should -Be 'FAIL'
     }
 
     It '<TypeName> at 80 columns shows <Name> and the whole <Id>' -ForEach $keyCases {

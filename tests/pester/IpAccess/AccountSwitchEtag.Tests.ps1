@@ -1,11 +1,14 @@
 # The account switch acct_ip_acl_enable against an emulator that speaks the real settings etag protocol: a never-written
 # setting is 404, a write without the current etag is refused with the etag in the error's ErrorInfo details (409
-# RESOURCE_CONFLICT, or 404 NOT_FOUND when never written), and DELETE reverts to the default (on). Private emulator.
+# RESOURCE_CONFLICT, or 404 NOT_FOUND when never written), and DELETE reverts to the default (on). Private emulator,
+# second account of the seed: the demo account has the switch written (off, beside its account console list).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-TestModule
     $script:emu = Start-TestEmulator -Arguments @('--quiet')
-    $script:pctx = Connect-TestAccount -Url $emu.Url -NoDefault
+    $seed = Get-TestSeed
+    $script:pctx = Connect-DbxAccount -AccountHost $emu.Url -AccountId $seed.OtherAccountId -ClientId $seed.OtherClientId `
+        -ClientSecret (ConvertTo-TestSecret $seed.OtherSecret) -NoDefault -CallerIpLookupUrl "$($emu.Url.TrimEnd('/'))/checkip"
     $script:path = '/api/2.0/accounts/{account_id}/settings/types/acct_ip_acl_enable/names/default'
     $script:route = 'settings/types/acct_ip_acl_enable/names/default'
     function Get-SwitchCount([string]$Method) { Get-EmulatorRouteCount -Route "$Method /api/2.0/accounts/*/$route" -Url $emu.Url }

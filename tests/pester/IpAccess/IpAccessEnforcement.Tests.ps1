@@ -217,6 +217,9 @@ Describe 'Real enforcement by the emulator' {
 Describe 'Test-DbxIpAccess' {
     BeforeAll {
         $script:tws = [long]2222222222222222
+        # prod-us has the demo account's enforced BLOCK list: start from no lists and the feature off.
+        Get-DbxIpAccessList -Context $pctx -WorkspaceId $tws | Remove-DbxIpAccessList -Context $pctx -Force
+        Disable-DbxIpAccessListFeature -Context $pctx -WorkspaceId $tws | Out-Null
         $rng = [Random]::new(4242)
         function New-RandomCidr {
             $prefix = $rng.Next(18, 31)

@@ -75,7 +75,7 @@ Describe 'Import-DbxNetworkConfiguration into a fresh account' {
         ($first | Where-Object { $_.Kind -eq 'WorkspaceNetworkOption' -and $_.WorkspaceId -eq $ws2 }).Action | Should -Be 'Updated'
         ($first | Where-Object { $_.Kind -eq 'IpAccessListFeature' -and $_.WorkspaceId -eq $ws1 }).Action | Should -Be 'Updated'
         $skipped = @($first | Where-Object Action -eq 'Skipped')
-        @($skipped.Kind | Select-Object -Unique | Sort-Object) | Should -Be @('Network', 'Workspace') -Because 'the demo account''s prod-us has a customer-managed VPC'
+        @($skipped.Kind | Select-Object -Unique | Sort-Object) | Should -Be @('Network', 'PrivateAccessSettings', 'Workspace') -Because 'the demo account''s prod-us has a customer-managed VPC, and the account private access settings'
         ($skipped | Where-Object Kind -eq 'Workspace')[0].Detail | Should -Match 'account-specific ids'
         (Get-DbxIpAccessListFeature -Context $ctxB -WorkspaceId $ws1).Enabled | Should -BeTrue
         (Get-DbxWorkspaceNetworkPolicy -Context $ctxB -WorkspaceId $ws2).NetworkPolicyId | Should -Be 'strict'
@@ -92,7 +92,7 @@ Describe 'Import-DbxNetworkConfiguration into a fresh account' {
         $second = @(Import-DbxNetworkConfiguration -Context $ctxB -Path $snapA -IncludeFeatureSwitch -CallerIpAddress 127.0.0.1)
         Get-WriteCount $emuB.Url | Should -Be $before
         $second.Count | Should -Be $first.Count
-        @($second | Where-Object Kind -notin 'Workspace', 'Network' | Where-Object Action -ne 'Unchanged') | Should -BeNullOrEmpty
+        @($second | Where-Object Kind -notin 'Workspace', 'Network', 'PrivateAccessSettings' | Where-Object Action -ne 'Unchanged') | Should -BeNullOrEmpty
     }
 
     It 'updates a changed list with one full replace, and considers only the included kinds' {
@@ -100,15 +100,16 @@ Describe 'Import-DbxNetworkConfiguration into a fresh account' {
         Set-DbxAccountIpAccessList -Context $ctxB -ListId $corp.ListId -Label corp -ListType Allow -IpAddress 127.0.0.1 -Enabled $false -Force | Out-Null
         $before = Get-EmulatorRouteCount -Url $emuB.Url -Route 'PUT /api/2.0/accounts/*/ip-access-lists/*'
         $out = @(Import-DbxNetworkConfiguration -Context $ctxB -Path $snapA -Include AccountIpAccessList)
-        $r = $out | Where-Object Kind -eq 'AccountIpAccessList'
+        $r = $out | Where-Object Kind -eq 'AccountIpAccessList' | Where-Object Key -eq 'corp'
         $r.Action | Should -Be 'Updated'
+        ($out | Where-Object Kind -eq 'AccountIpAccessList' | Where-Object Key -eq 'blocked-scanners').Action | Should -Be 'Unchanged' -Because 'the demo account''s own list is in both'
         $r.Id | Should -Be $corp.ListId
         $r.Detail | Should -Be 'Changed: enabled, ip_addresses'
         Get-EmulatorRouteCount -Url $emuB.Url -Route 'PUT /api/2.0/accounts/*/ip-access-lists/*' | Should -Be ($before + 1)
         $now = Get-DbxAccountIpAccessList -Context $ctxB -Label corp
         $now.IpAddresses | Should -Be @('127.0.0.1', '203.0.113.0/24')
         $now.Enabled | Should -BeTrue
-        @($out.Kind | Select-Object -Unique | Sort-Object) | Should -Be @('AccountIpAccessList', 'AccountIpAccessListFeature', 'Network', 'Workspace') -Because '-Include limits what is considered (the skipped classic objects are always reported)'
+        @($out.Kind | Select-Object -Unique | Sort-Object) | Should -Be @('AccountIpAccessList', 'AccountIpAccessListFeature', 'Network', 'PrivateAccessSettings', 'Workspace') -Because '-Include limits what is considered (the skipped classic objects are always reported)'
         ($out | Where-Object Kind -eq 'AccountIpAccessListFeature').Detail | Should -Match 'IncludeFeatureSwitch'
     }
 }
@@ -179,7 +180,8 @@ Describe 'Import-DbxNetworkConfiguration refusals and failures' {
         ($out | Where-Object Key -eq 'extra-free').Action | Should -Be 'Removed'
         ($out | Where-Object Key -eq 'default-policy').Action | Should -Be 'Unchanged'
         ($out | Where-Object Key -eq 'account-policy').Action | Should -Be 'Unchanged' -Because 'the fixed account ingress policy is never removed either'
-        @(Get-DbxNetworkPolicy -Context $ctxC).NetworkPolicyId | Sort-Object | Should -Be @('account-policy', 'default-policy', 'extra-bound', 'strict')
+        ($out | Where-Object Key -eq 'restricted-egress').Action | Should -Be 'Unchanged' -Because 'the demo account''s own policy is in the snapshot'
+        @(Get-DbxNetworkPolicy -Context $ctxC).NetworkPolicyId | Sort-Object | Should -Be @('account-policy', 'default-policy', 'extra-bound', 'restricted-egress', 'strict')
     }
 }
 
@@ -203,7 +205,8 @@ Describe 'Import-DbxNetworkConfiguration across accounts' {
         $byId | ForEach-Object { $_.Action | Should -Be 'Skipped' }
         ($byId | Where-Object Kind -eq 'IpAccessList')[0].Detail | Should -Match 'MatchWorkspaceBy Name'
         $byName = @(Import-DbxNetworkConfiguration -Context $ctxD -Path $renumbered -Include IpAccessList -MatchWorkspaceBy Name -Force)
-        $lists = @($byName | Where-Object Kind -eq 'IpAccessList')
+        ($byName | Where-Object { $_.Kind -eq 'IpAccessList' -and $_.WorkspaceId -eq $ws2 }).Action | Should -Be 'Unchanged' -Because 'prod-us has the demo account''s blocked-tor-exits list already'
+        $lists = @($byName | Where-Object Kind -eq 'IpAccessList' | Where-Object WorkspaceId -ne $ws2)
         $lists.Count | Should -Be 2
         $lists | ForEach-Object { $_.Action | Should -Be 'Created'; $_.WorkspaceId | Should -Be $ws1 }
         @(Get-DbxIpAccessList -Context $ctxD -WorkspaceId $ws1).Label | Sort-Object | Should -Be @('office', 'partners')
@@ -227,7 +230,11 @@ Describe 'Import-DbxNetworkConfiguration of an enabled S3 private endpoint rule'
             $out = @(Import-DbxNetworkConfiguration -Context $ctxE -Path $enabledSnap -Include NetworkConnectivityConfig, PrivateEndpointRule -Force -WarningVariable warn -ErrorVariable err)
             $err | Should -BeNullOrEmpty
             $warn | Should -BeNullOrEmpty
-            @($out | Where-Object Kind -eq 'PrivateEndpointRule' | Where-Object Action -ne 'Created') | Should -BeNullOrEmpty
+            # The demo account's own rule (in the snapshot and in this emulator) is unchanged; the two of use1-serverless are created.
+            $demoRule = 'e1784f8b-e736-4ecb-83e2-279b0377f199'
+            ($out | Where-Object Kind -eq 'PrivateEndpointRule' | Where-Object Id -eq $demoRule).Action | Should -Be 'Unchanged'
+            @($out | Where-Object Kind -eq 'PrivateEndpointRule' | Where-Object Id -ne $demoRule | Where-Object Action -ne 'Created') | Should -BeNullOrEmpty
+            @($out | Where-Object Kind -eq 'PrivateEndpointRule' | Where-Object Action -eq 'Created').Count | Should -Be 2
             $ncc = Get-DbxNetworkConnectivityConfig -Context $ctxE -Name use1-serverless -Region us-east-1
             $s3 = Get-DbxPrivateEndpointRule -Context $ctxE -NetworkConnectivityConfigId $ncc.NetworkConnectivityConfigId | Where-Object { $_.ResourceNames }
             $s3.ConnectionState | Should -Be 'ESTABLISHED'

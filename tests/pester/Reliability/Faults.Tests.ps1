@@ -225,19 +225,20 @@ Describe 'Mixed operations against an emulator with faults, rate limiting and dr
         }
         $watch.Stop()
 
-        # The emulator's state, read without faults (/_emulator is exempt).
+        # The emulator's state, read without faults (/_emulator is exempt). Only the run's own objects (named f-*) count:
+        # the demo account's seeded ones are not the operations' doing.
         $state = Invoke-EmulatorControl -Path state -Emulator $emu
         $acc = $state.accounts | Where-Object account_id -EQ $Seed.AccountId
         function Items($collections, [string]$name) { $p = $collections.PSObject.Properties[$name]; if ($p) { @($p.Value) } else { @() } }
         $wsState = $acc.workspace_state.PSObject.Properties["$Ws"].Value
         $server = @{
-            WsList   = @(Items $wsState.collections 'ip-access-lists' | ForEach-Object { [pscustomobject]@{ Key = $_.label; Obj = $_ } })
-            AcctList = @(Items $acc.collections 'ip-access-lists' | ForEach-Object { [pscustomobject]@{ Key = $_.label; Obj = $_ } })
-            Ncc      = @(Items $acc.collections 'network-connectivity-configs' | ForEach-Object { [pscustomobject]@{ Key = $_.name; Obj = $_ } })
+            WsList   = @(Items $wsState.collections 'ip-access-lists' | Where-Object label -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.label; Obj = $_ } })
+            AcctList = @(Items $acc.collections 'ip-access-lists' | Where-Object label -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.label; Obj = $_ } })
+            Ncc      = @(Items $acc.collections 'network-connectivity-configs' | Where-Object name -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.name; Obj = $_ } })
             Policy   = @(Items $acc.collections 'network-policies' | Where-Object network_policy_id -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.network_policy_id; Obj = $_ } })
             Network  = @(Items $acc.collections 'networks' | Where-Object network_name -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.network_name; Obj = $_ } })
-            Pas      = @(Items $acc.collections 'private-access-settings' | ForEach-Object { [pscustomobject]@{ Key = $_.private_access_settings_name; Obj = $_ } })
-            Vpce     = @(Items $acc.collections 'vpc-endpoints' | ForEach-Object { [pscustomobject]@{ Key = $_.vpc_endpoint_name; Obj = $_ } })
+            Pas      = @(Items $acc.collections 'private-access-settings' | Where-Object private_access_settings_name -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.private_access_settings_name; Obj = $_ } })
+            Vpce     = @(Items $acc.collections 'vpc-endpoints' | Where-Object vpc_endpoint_name -Like 'f-*' | ForEach-Object { [pscustomobject]@{ Key = $_.vpc_endpoint_name; Obj = $_ } })
         }
 
         $script:duplicates = [Collections.Generic.List[string]]::new()

@@ -100,15 +100,15 @@ Describe 'Network connectivity configuration paging and limits (private emulator
     It 'lists every NCC over several pages' {
         Reset-EmulatorRequests -Url $script:emu.Url
         $all = @(Get-DbxNetworkConnectivityConfig)
-        $all.Count | Should -Be 5
-        ($all.Name | Sort-Object) | Should -Be ($script:created.Name | Sort-Object)
+        $all.Count | Should -Be 6   # the demo account's prod-us-east-1-ncc and the five made here
+        ($all.Name | Sort-Object) | Should -Be (@($script:created.Name) + 'prod-us-east-1-ncc' | Sort-Object)
         Get-EmulatorRouteCount $script:nccRoute -Url $script:emu.Url | Should -Be 3
     }
 
     It 'makes exactly one list request for Select-Object -First 1' {
         Reset-EmulatorRequests -Url $script:emu.Url
         $first = Get-DbxNetworkConnectivityConfig | Select-Object -First 1
-        $first.Name | Should -BeLike 'page-ncc-*'
+        $first.Name | Should -Be 'prod-us-east-1-ncc'   # the oldest: NCCs are listed by creation time
         Get-EmulatorRouteCount $script:nccRoute -Url $script:emu.Url | Should -Be 1
     }
 

@@ -181,7 +181,7 @@ Describe 'Network policy paging (private emulator, page size 2)' {
     It 'lists all policies over three pages, and -First 1 costs one request' {
         Reset-EmulatorRequests -Url $script:emu.Url
         $all = @(Get-DbxNetworkPolicy)
-        $all.Count | Should -Be 5
+        $all.Count | Should -Be 6   # default-policy, the demo account's restricted-egress and the four made here
         Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/network-policies' -Url $script:emu.Url | Should -Be 3
         Reset-EmulatorRequests -Url $script:emu.Url
         Get-DbxNetworkPolicy | Select-Object -First 1 | Should -Not -BeNullOrEmpty

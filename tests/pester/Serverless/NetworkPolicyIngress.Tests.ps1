@@ -243,6 +243,17 @@ Describe 'The private-access parameters come from one contract' {
         if ($Name -eq 'AllowedEndpointId') { $shape[0] | Should -Match 'DbxId\(NetworkEndpoint\)' }
     }
 
+    It '<Command> with nothing to change names the private-access parameters, before anything is sent' -ForEach @(
+        @{ Command = 'Set-DbxNetworkPolicy'; Splat = @{ NetworkPolicyId = 'default-policy' } }
+        @{ Command = 'Set-DbxAccountIngressPolicy'; Splat = @{} }
+    ) {
+        $n = Get-EmulatorRequestCount
+        & $Command @Splat -Force -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxInvalidNetworkPolicyChange,*'
+        $err[0].Exception.Message | Should -Match '-PrivateAccess(,| or) -AllowedEndpointId'
+        Get-EmulatorRequestCount | Should -Be $n
+    }
+
     It 'Set-DbxAccountIngressPolicy refuses a malformed endpoint id the same way, before anything is sent' {
         $n = Get-EmulatorRequestCount
         Set-DbxAccountIngressPolicy -AllowedEndpointId 'vpce-0a1b2c3d' -Force -ErrorAction SilentlyContinue -ErrorVariable err

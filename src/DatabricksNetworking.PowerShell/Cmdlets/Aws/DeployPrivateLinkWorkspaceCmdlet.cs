@@ -17,6 +17,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
 {
     public enum DeploymentPublicAccess { Enabled, Disabled }
 
+    public enum DeploymentPrivateAccessLevel { Account, Endpoint }
+
     /// <summary>Deploy is an approved lifecycle verb that PowerShellStandard.Library 5.1's VerbsLifecycle lacks.</summary>
     internal static class VerbsLifecycleDeploy
     {
@@ -27,7 +29,11 @@ namespace DatabricksNetworking.Cmdlets.Aws
     /// <para type="synopsis">Deploys a PrivateLink workspace into an existing VPC in one resumable command: readiness checks, security groups, interface endpoints, their registrations, the network configuration, private access settings, the workspace, the wait for RUNNING and a final check.</para>
     /// <para type="description">Reads what exists, plans every step (-PlanOnly writes the plan; -WhatIf prints it and changes nothing), then runs the steps in order. Everything is found by its name or natural key, so a run after a failure picks up where the failed one stopped, and a run on a finished deployment changes nothing. A failed step stops the run with one error naming the step, the cause and what to do; what was made stays for the next run.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DeploySet, HelpUri = DbxCmdlet.HelpBase + "Deploy-DbxPrivateLinkWorkspace.md")]
+    /// <remarks>The default parameter set is Rollback on purpose: every deploy invocation names -Name (Deploy only), so the
+    /// default only decides the ambiguous case, a PrivateLinkDeployment piped in with -Rollback. With Deploy as the default,
+    /// PowerShell picks it there (both sets have mandatory pipeline parameters: VpcId etc. by property name, InputObject by
+    /// value) and then stops at the missing -Name; with Rollback it binds InputObject.</remarks>
+    [Cmdlet(VerbsLifecycleDeploy.Deploy, "DbxPrivateLinkWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RollbackSet, HelpUri = DbxCmdlet.HelpBase + "Deploy-DbxPrivateLinkWorkspace.md")]
     [OutputType(typeof(PrivateLinkDeployment), typeof(DeploymentStep))]
     public sealed partial class DeployDbxPrivateLinkWorkspaceCommand : DbxAwsCmdlet
     {
@@ -74,6 +80,13 @@ namespace DatabricksNetworking.Cmdlets.Aws
         [Parameter(ParameterSetName = DeploySet)]
         public DeploymentPublicAccess PublicAccess { get; set; } = DeploymentPublicAccess.Enabled;
 
+        /// <summary>Which PrivateLink endpoints the private access settings admit. Not given: Endpoint (this deployment's
+        /// registrations), or Account (every endpoint registered in the account) with -ServiceDirect. Endpoint with
+        /// -ServiceDirect also registers the Service Direct endpoint as a VPC endpoint, since allowed_vpc_endpoint_ids take
+        /// VPC endpoint registration ids only, and lists that registration.</summary>
+        [Parameter(ParameterSetName = DeploySet)]
+        public DeploymentPrivateAccessLevel? PrivateAccessLevel { get; set; }
+
         /// <summary>Write the plan (one object per step) and change nothing.</summary>
         [Parameter(ParameterSetName = DeploySet)]
         public SwitchParameter PlanOnly { get; set; }
@@ -109,6 +122,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
             {
                 Name = name, Region = Region, VpcId = VpcId, SubnetIds = SubnetId.Distinct().ToArray(), EndpointSubnetIds = EndpointSubnetId.Distinct().ToArray(),
                 CredentialsId = CredentialsId, StorageConfigurationId = StorageConfigurationId, FrontEnd = FrontEnd, ServiceDirect = ServiceDirect, PublicAccessEnabled = PublicAccess == DeploymentPublicAccess.Enabled,
+                RequestedPrivateAccessLevel = PrivateAccessLevel?.ToString().ToUpperInvariant(),
             };
             result.Name = name; result.Region = Region; result.VpcId = VpcId;
 
@@ -213,6 +227,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.FrontEndEndpointRegistration: result.FrontEndVpcEndpointId = id; break;
                 case DeploymentStepKind.ServiceDirectEndpoint: result.ServiceDirectAwsVpcEndpointId = id; break;
                 case DeploymentStepKind.ServiceDirectRegistration: result.ServiceDirectEndpointId = id; break;
+                case DeploymentStepKind.ServiceDirectVpcEndpointRegistration: result.ServiceDirectVpcEndpointId = id; break;
                 case DeploymentStepKind.NetworkConfiguration: result.NetworkId = id; break;
                 case DeploymentStepKind.PrivateAccessSettings: result.PrivateAccessSettingsId = id; break;
                 case DeploymentStepKind.Workspace: result.WorkspaceId = long.Parse(id, CultureInfo.InvariantCulture); break;
@@ -268,6 +283,9 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.FrontEndEndpointRegistration:
                     Register(step, result.FrontEndAwsVpcEndpointId!);
                     return;
+                case DeploymentStepKind.ServiceDirectVpcEndpointRegistration:
+                    Register(step, result.ServiceDirectAwsVpcEndpointId!);
+                    return;
                 case DeploymentStepKind.NetworkConfiguration:
                 {
                     var api = new NetworksApi(account);
@@ -286,6 +304,8 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     var api = new PrivateAccessSettingsApi(account);
                     var allowed = new DbxList<string> { result.RestApiVpcEndpointId! };
                     if (result.FrontEndVpcEndpointId != null) allowed.Add(result.FrontEndVpcEndpointId);
+                    // The Service Direct endpoint by its VPC endpoint registration: the list takes no networking v1 endpoint_id.
+                    if (result.ServiceDirectVpcEndpointId != null) allowed.Add(result.ServiceDirectVpcEndpointId);
                     var body = new PrivateAccessSettings
                     {
                         PrivateAccessSettingsName = step.Target, Region = request.Region, PrivateAccessLevel = request.PrivateAccessLevel,

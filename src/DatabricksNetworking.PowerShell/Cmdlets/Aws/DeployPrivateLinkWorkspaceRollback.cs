@@ -155,6 +155,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                 case DeploymentStepKind.WorkspaceEndpointRegistration:
                 case DeploymentStepKind.RelayEndpointRegistration:
                 case DeploymentStepKind.FrontEndEndpointRegistration:
+                case DeploymentStepKind.ServiceDirectVpcEndpointRegistration:
                     Gone(() => Run(ct => new VpcEndpointsApi(account).DeleteAsync(id, ct)));
                     return;
                 case DeploymentStepKind.ServiceDirectRegistration:

@@ -79,7 +79,16 @@ namespace DatabricksNetworking.Cmdlets.Classic
             {
                 var reg = registrations.FirstOrDefault(r => string.Equals(r.VpcEndpointId, id, StringComparison.OrdinalIgnoreCase));
                 if (reg == null)
+                {
+                    // allowed_vpc_endpoint_ids take VPC endpoint registration ids (vpc_endpoint_id) only: the Go SDK and the
+                    // Terraform docs name no other kind. A networking v1 registered endpoint (Service Direct) gets its own words.
+                    var endpoint = RunPaged<NetworkEndpoint>((token, ct) => new NetworkEndpointsApi(AccountClient).ListPageAsync(token, ct))
+                        .FirstOrDefault(e => string.Equals(e.EndpointId, id, StringComparison.OrdinalIgnoreCase));
+                    if (endpoint != null)
+                        throw new DbxValidationException("DbxInvalidVpcEndpointId",
+                            $"{id} is the registered endpoint '{endpoint.DisplayName}' (networking v1, {endpoint.UseCase ?? "SERVICE_DIRECT"}) of {endpoint.AwsVpcEndpointId}, not a VPC endpoint registration: -AllowedVpcEndpointId takes VPC endpoint registration ids only. Register {endpoint.AwsVpcEndpointId} with New-DbxVpcEndpointRegistration and allow that registration's VpcEndpointId, or use -PrivateAccessLevel Account.", id);
                     throw new DbxValidationException("DbxVpcEndpointNotFound", $"VPC endpoint registration {id} does not exist in this account (list them with Get-DbxVpcEndpointRegistration).", id, ErrorCategory.ObjectNotFound);
+                }
                 if (!string.Equals(reg.Region, region, StringComparison.Ordinal))
                     throw new DbxValidationException("DbxRegionMismatch", $"VPC endpoint registration '{reg.VpcEndpointName}' ({id}) is in {reg.Region}; private access settings in {region} can only allow endpoints of {region}.", id);
             }

@@ -101,7 +101,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             var rules = rulesGiven ? piped.ToArray() : null;
             var priv = IngressPrivateAccessOptions.Of(this);
             if (PublicAccessRestrictionMode == null && rules == null && !priv.Given)
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode, -IngressRule (rules from New-DbxIngressRule -Account), -PrivateAccess or -AllowedEndpointId.", id);
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -PublicAccessRestrictionMode, -IngressRule (rules from New-DbxIngressRule -Account), " + IngressPrivateAccessOptions.Named + ".", id);
             // Local checks first (rule levels, addresses, identities), so bad input fails before any request.
             IngressRules.Apply(new NetworkPolicy { NetworkPolicyId = id }, PublicAccessRestrictionMode, rules, IngressDryRun, _ => { });
             priv.Check(id);

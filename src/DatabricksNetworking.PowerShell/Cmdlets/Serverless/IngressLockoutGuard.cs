@@ -224,10 +224,10 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         {
             var pub = ingress?.PublicAccess;
             if (pub == null) return ingress;
-            List<IngressPublicRule> Keep(List<IngressPublicRule>? rules, bool scopedMatch) => (rules ?? new List<IngressPublicRule>())
+            DbxList<IngressPublicRule> Keep(List<IngressPublicRule>? rules, bool scopedMatch) => (rules ?? new List<IngressPublicRule>())
                 .Where(r => r.Authentication?.IdentityType == null || scopedMatch)
                 .Select(r => r.Authentication?.IdentityType == null ? r : new IngressPublicRule { Label = r.Label, Origin = r.Origin, Destination = r.Destination })
-                .ToList();
+                .ToDbxList();
             return new IngressNetworkPolicy
             {
                 PublicAccess = new IngressPublicAccess { RestrictionMode = pub.RestrictionMode, AllowRules = Keep(pub.AllowRules, inFavour), DenyRules = Keep(pub.DenyRules, !inFavour) },

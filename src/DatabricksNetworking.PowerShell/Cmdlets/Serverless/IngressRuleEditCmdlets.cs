@@ -122,8 +122,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
 
         protected static void Put(IngressPublicAccess pub, string action, IngressPublicRule rule)
         {
-            if (action == "Deny") (pub.DenyRules ??= new List<IngressPublicRule>()).Add(rule);
-            else (pub.AllowRules ??= new List<IngressPublicRule>()).Add(rule);
+            if (action == "Deny") (pub.DenyRules ??= new DbxList<IngressPublicRule>()).Add(rule);
+            else (pub.AllowRules ??= new DbxList<IngressPublicRule>()).Add(rule);
         }
 
         protected static string Where(bool dryRun) => dryRun ? "ingress_dry_run" : "the enforced ingress";

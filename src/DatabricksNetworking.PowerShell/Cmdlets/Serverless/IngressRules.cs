@@ -41,6 +41,9 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public string[]? EndpointIds { get; set; }
         public bool DryRun { get; set; }
 
+        /// <summary>The parameters for messages: "-PrivateAccess or -AllowedEndpointId".</summary>
+        public static string Named => string.Join(" or ", ParameterNames.Select(n => "-" + n));
+
         /// <summary>True when the command gives a private-access change.</summary>
         public bool Given => Mode.HasValue || EndpointIds != null;
 
@@ -303,8 +306,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             {
                 var allow = rules.Where(r => r.Action == "Allow").Select(r => r.Rule).ToList();
                 var deny = rules.Where(r => r.Action == "Deny").Select(r => r.Rule).ToList();
-                pub.AllowRules = allow.Count > 0 ? allow : null;
-                pub.DenyRules = deny.Count > 0 ? deny : null;
+                pub.AllowRules = allow.Count > 0 ? allow.ToDbxList() : null;
+                pub.DenyRules = deny.Count > 0 ? deny.ToDbxList() : null;
             }
             if (pub.RestrictionMode == IngressWire.FullAccess && pub.AllowRules?.Count > 0)
                 warn($"Network policy '{policy.NetworkPolicyId}' has public ingress FullAccess{(dryRun ? " (dry run)" : "")}: its allow rules take effect only with -PublicAccessRestrictionMode RestrictedAccess.");

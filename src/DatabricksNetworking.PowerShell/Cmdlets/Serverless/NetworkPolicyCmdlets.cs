@@ -318,7 +318,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             CurrentTarget = NetworkPolicyId;
             ServerlessChecks.PolicyId(NetworkPolicyId);
             if (!ChangeParameters.Any(MyInvocation.BoundParameters.ContainsKey))
-                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give -RestrictionMode, -AllowedDomain, -BlockedDomain, -AllowedS3Bucket, -AllowedWorkspaceId, -EnforcementMode, -DryRunProduct, -PublicAccessRestrictionMode, -IngressRule, -PrivateAccess, -AllowedEndpointId or -CrossWorkspaceAccess.", NetworkPolicyId);
+                throw new DbxValidationException("DbxInvalidNetworkPolicyChange", "Nothing to change: give " + string.Join(", ", ChangeParameters.Take(ChangeParameters.Length - 1).Select(n => "-" + n)) + " or -" + ChangeParameters.Last() + ".", NetworkPolicyId);
             // Validate the parameters on their own first, so bad input fails before any request.
             ApplyParameters(new NetworkPolicy { NetworkPolicyId = NetworkPolicyId }, quiet: true);
             var priv = IngressPrivateAccessOptions.Of(this);
