@@ -147,6 +147,12 @@ Describe 'The default views of the demo account''s objects' {
         $defects | Should -BeNullOrEmpty
     }
 
+    It 'Get-DbxNetworkConnectivityConfig shows the whole creation date at 80 and 160 columns' {
+        $ncc = @($out['Get-DbxNetworkConnectivityConfig'])[0]
+        $ncc.Created | Should -Not -BeNullOrEmpty
+        foreach ($w in 80, 160) { ($ncc | Out-String -Width $w) | Should -Match ([regex]::Escape($ncc.Created.ToString('yyyy-MM-dd HH:mm'))) -Because "at $w columns" }
+    }
+
     It 'the checks find each defect in a deliberately broken view' {
         # A view with a nested model without a summary in a cell (it renders as its type name), headers wider than their columns and a workspace id column too narrow.
         if (-not ('DatabricksNetworking.Tests.Opaque' -as [type])) { Add-Type -TypeDefinition 'namespace DatabricksNetworking.Tests { public sealed class Opaque { public string Mode { get; set; } = "ENFORCED"; } }' }
