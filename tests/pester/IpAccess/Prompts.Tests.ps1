@@ -121,6 +121,8 @@ Describe 'IP access list prompts name the list' {
 
     It 'the confirmation of an account console list names it too' {
         $a = New-DbxAccountIpAccessList -Context $ctx -Label corp -ListType Block -IpAddress 198.51.100.0/24 -Force
+        # An account list names no workspace.
+        $a.Scope | Should -Be 'Account'; $a.WorkspaceId | Should -BeNullOrEmpty; $a.WorkspaceName | Should -BeNullOrEmpty
         $r = Invoke-WithAnsweringHost 1 { param($c, $id) Remove-DbxAccountIpAccessList -Context $c -ListId $id -Confirm } @($ctx, $a.ListId)
         ($r.Prompts -join "`n") | Should -Match ([regex]::Escape("IP access list 'corp' ($($a.ListId)) of the account console"))
         @(Get-DbxAccountIpAccessList -Context $ctx).Label | Should -Be @('corp')
