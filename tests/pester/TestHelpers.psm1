@@ -148,6 +148,7 @@ function New-TestName([string]$Prefix = 'test') { "$Prefix-" + [Guid]::NewGuid()
 
 # A host whose UI answers prompts with a fixed choice (0 = Yes, 1 = No, -1 = the prompt's default; Yes and No are found
 # by label, so a prompt with "Yes to All"/"No to All" gets the same answer) and records the prompts and their defaults.
+# Changing the type's source needs a new PowerShell process (the type is compiled once per process).
 if (-not ('IpAccessTests.AnsweringHost' -as [type])) {
     Add-Type -TypeDefinition @'
 using System; using System.Collections.Generic; using System.Collections.ObjectModel; using System.Globalization;
@@ -171,8 +172,12 @@ namespace IpAccessTests {
     private readonly int answer; public readonly List<string> Prompts = new List<string>(); public readonly List<string> Defaults = new List<string>();
     public readonly List<string> Lines = new List<string>();
     public AnsweringUI(int answer) { this.answer = answer; }
+    // A gate: the first prompt whose text contains GateOn sets Reached and waits (up to 2 min) for Go, so a test running
+    // the script with BeginInvoke can change the world between two steps of one run.
+    public string GateOn; public readonly System.Threading.ManualResetEventSlim Reached = new System.Threading.ManualResetEventSlim(), Go = new System.Threading.ManualResetEventSlim();
     public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) {
       Prompts.Add(caption + ": " + message);
+      if (GateOn != null && !Reached.IsSet && (caption + ": " + message).Contains(GateOn)) { Reached.Set(); Go.Wait(TimeSpan.FromMinutes(2)); }
       Defaults.Add(defaultChoice >= 0 && defaultChoice < choices.Count ? choices[defaultChoice].Label.Replace("&", "") : "(none)");
       if (answer < 0) return defaultChoice;
       string want = answer == 0 ? "Yes" : answer == 1 ? "No" : null;

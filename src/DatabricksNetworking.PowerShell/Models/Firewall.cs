@@ -83,5 +83,6 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("type")] public string? Type { get; set; }
         [JsonPropertyName("ipv4Prefixes")] public DbxList<string?>? Ipv4Prefixes { get; set; }
         [JsonPropertyName("ipv6Prefixes")] public DbxList<string?>? Ipv6Prefixes { get; set; }
+        public override string ToString() => $"{Platform} {Region} {Service} {Type}: {Ipv4Prefixes?.Count ?? 0} IPv4, {Ipv6Prefixes?.Count ?? 0} IPv6 prefixes";
     }
 }

@@ -30,6 +30,7 @@ namespace DatabricksNetworking.Models
         /// <summary>FULL_ACCESS or RESTRICTED_ACCESS (string: unknown values never break reading).</summary>
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
     /// <summary>A public ingress rule: it matches when its origin, destination and authentication all match (an absent part matches all).</summary>
@@ -49,12 +50,14 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("excluded_ip_ranges")] public IngressIpRanges? ExcludedIpRanges { get; set; }
         [JsonPropertyName("included_ip_ranges")] public IngressIpRanges? IncludedIpRanges { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => AllIpRanges == true ? "all IP ranges" : IngressText.Join(IncludedIpRanges?.IpRanges, "no IP ranges") + (ExcludedIpRanges?.IpRanges?.Count > 0 ? " except " + IngressText.Join(ExcludedIpRanges.IpRanges, "") : "");
     }
 
     public sealed class IngressIpRanges
     {
         [JsonPropertyName("ip_ranges")] public DbxList<string>? IpRanges { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Join(IpRanges, "no IP ranges");
     }
 
     /// <summary>Who a rule applies to: IDENTITY_TYPE_ALL_USERS, IDENTITY_TYPE_ALL_SERVICE_PRINCIPALS or IDENTITY_TYPE_SELECTED_IDENTITIES.</summary>
@@ -63,6 +66,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("identities")] public DbxList<IngressIdentity>? Identities { get; set; }
         [JsonPropertyName("identity_type")] public string? IdentityType { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => string.Join(", ", IngressText.Identities(this));
     }
 
     /// <summary>One principal: its numeric id and PRINCIPAL_TYPE_USER or PRINCIPAL_TYPE_SERVICE_PRINCIPAL.</summary>
@@ -86,6 +90,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("workspace_api")] public IngressApiDestination? WorkspaceApi { get; set; }
         [JsonPropertyName("workspace_ui")] public IngressAllDestinations? WorkspaceUi { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => string.Join(", ", IngressText.Destinations(this));
     }
 
     /// <summary>A destination without parts (<c>{"all_destinations": true}</c>).</summary>
@@ -93,6 +98,7 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("all_destinations")] public bool? AllDestinations { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => AllDestinations == false ? "none" : "all";
     }
 
     /// <summary>API destinations: scopes ("all-apis" for any) and API_SCOPE_QUALIFIER_ALL / API_SCOPE_QUALIFIER_READ.</summary>
@@ -101,6 +107,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("scope_qualifier")] public string? ScopeQualifier { get; set; }
         [JsonPropertyName("scopes")] public DbxList<string>? Scopes { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Join(Scopes, "all scopes") + (ScopeQualifier == IngressWire.ScopeRead ? " [read]" : ScopeQualifier == IngressWire.ScopeAll ? " [all]" : ScopeQualifier != null ? " [" + ScopeQualifier + "]" : "");
     }
 
     /// <summary>Access over private connectivity: ALLOW_ALL_REGISTERED_ENDPOINTS or RESTRICTED_ACCESS with rules.</summary>
@@ -110,6 +117,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("deny_rules")] public DbxList<IngressPrivateRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
     public sealed class IngressPrivateRule
@@ -129,12 +137,14 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("azure_workspace_private_link")] public bool? AzureWorkspacePrivateLink { get; set; }
         [JsonPropertyName("endpoints")] public IngressEndpoints? Endpoints { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => AllPrivateAccess == true ? "all private access" : AllRegisteredEndpoints == true ? "all registered endpoints" : AzureWorkspacePrivateLink == true ? "Azure workspace private link" : "endpoints: " + IngressText.Join(Endpoints?.EndpointIds, "none");
     }
 
     public sealed class IngressEndpoints
     {
         [JsonPropertyName("endpoint_ids")] public DbxList<string>? EndpointIds { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Join(EndpointIds, "no endpoints");
     }
 
     /// <summary>Access from other workspaces: FULL_ACCESS, RESTRICTED_ACCESS or LEGACY_MODE.</summary>
@@ -144,6 +154,7 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("deny_rules")] public DbxList<IngressCrossWorkspaceRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
     public sealed class IngressCrossWorkspaceRule
@@ -161,12 +172,14 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("all_source_workspaces")] public bool? AllSourceWorkspaces { get; set; }
         [JsonPropertyName("selected_workspaces")] public IngressWorkspaceIdList? SelectedWorkspaces { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => AllSourceWorkspaces == true ? "all source workspaces" : "workspaces: " + IngressText.Join(SelectedWorkspaces?.WorkspaceIds, "none");
     }
 
     public sealed class IngressWorkspaceIdList
     {
         [JsonPropertyName("workspace_ids")] public DbxList<long>? WorkspaceIds { get; set; }
         [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
+        public override string ToString() => IngressText.Join(WorkspaceIds, "no workspaces");
     }
 
     /// <summary>Wire values of the ingress enums (the Go SDK constants' strings).</summary>
@@ -218,6 +231,13 @@ namespace DatabricksNetworking.Models
 
     internal static class IngressText
     {
+        /// <summary>One line for an access part of a policy: its mode and how many rules it has ("RESTRICTED_ACCESS; 2 allow, 1 deny rules").</summary>
+        public static string Access(string? mode, int? allow, int? deny) => $"{mode ?? "no mode"}; {allow ?? 0} allow, {deny ?? 0} deny rules";
+
+        /// <summary>The items joined with ", ", or the text for none.</summary>
+        public static string Join<T>(IEnumerable<T>? items, string none) =>
+            items == null || !items.Any() ? none : string.Join(", ", items.Select(i => Convert.ToString(i, System.Globalization.CultureInfo.InvariantCulture)));
+
         public static string[] Destinations(IngressDestination? d)
         {
             if (d == null || d.AllDestinations == true) return new[] { "All" };

@@ -59,11 +59,13 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("acct_ip_acl_enable")] public BooleanMessage? AcctIpAclEnable { get; set; }
         [JsonPropertyName("etag")] public string? Etag { get; set; }
         [JsonPropertyName("setting_name")] public string? SettingName { get; set; }
+        public override string ToString() => $"account IP access lists {(AcctIpAclEnable?.Value == true ? "enabled" : AcctIpAclEnable == null ? "not set" : "disabled")}";
     }
 
     public sealed class BooleanMessage
     {
         [JsonPropertyName("value")] public bool Value { get; set; }
+        public override string ToString() => Value ? "true" : "false";
     }
 
     public sealed class AccountIpAclEnableUpdate

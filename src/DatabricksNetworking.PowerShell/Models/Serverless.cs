@@ -46,17 +46,20 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("aws_stable_ip_rule")] public NccAwsStableIpRule? AwsStableIpRule { get; set; }
         [JsonPropertyName("azure_service_endpoint_rule")] public JsonElement? AzureServiceEndpointRule { get; set; }
+        public override string ToString() => $"AWS stable IPs: {AwsStableIpRule?.CidrBlocks?.Count ?? 0} CIDRs" + (AzureServiceEndpointRule.HasValue && AzureServiceEndpointRule.Value.ValueKind != JsonValueKind.Null ? ", Azure service endpoint rule" : "");
     }
 
     public sealed class NccAwsStableIpRule
     {
         [JsonPropertyName("cidr_blocks")] public DbxList<string>? CidrBlocks { get; set; }
+        public override string ToString() => IngressText.Join(CidrBlocks, "no CIDRs");
     }
 
     public sealed class NccEgressTargetRules
     {
         [JsonPropertyName("aws_private_endpoint_rules")] public DbxList<PrivateEndpointRule>? AwsPrivateEndpointRules { get; set; }
         [JsonPropertyName("azure_private_endpoint_rules")] public JsonElement? AzurePrivateEndpointRules { get; set; }
+        public override string ToString() => $"{AwsPrivateEndpointRules?.Count ?? 0} AWS private endpoint rules" + (AzurePrivateEndpointRules.HasValue && AzurePrivateEndpointRules.Value.ValueKind == JsonValueKind.Array ? $", {AzurePrivateEndpointRules.Value.GetArrayLength()} Azure" : "");
     }
 
     /// <summary>An NCC private endpoint rule: serverless compute reaches an S3 bucket or a service in the customer's VPC over PrivateLink.</summary>
@@ -269,6 +272,7 @@ namespace DatabricksNetworking.Models
     {
         [JsonPropertyName("enforcement_mode")] public string? EnforcementMode { get; set; }
         [JsonPropertyName("dry_run_mode_product_filter")] public DbxList<string>? DryRunModeProductFilter { get; set; }
+        public override string ToString() => (EnforcementMode ?? "no enforcement mode") + (DryRunModeProductFilter?.Count > 0 ? " (dry run for " + IngressText.Join(DryRunModeProductFilter, "") + ")" : "");
     }
 
     /// <summary>The workspace network option: the one network policy a workspace is bound to.</summary>

@@ -38,7 +38,7 @@ AfterAll {
 }
 
 Describe 'Deploy-DbxPrivateLinkWorkspace' {
-    It 'plans every step from an empty VPC, and -WhatIf creates nothing in moto or the emulator' {
+    It 'plans every step from an empty VPC, -WhatIf writes nothing to moto or the emulator, and a finished back-end deployment piped into -Rollback leaves nothing behind' {
         $vpc = New-MotoVpc
         $a = Get-DeployArgs $vpc (New-TestName plan)
         $plan = @(Deploy-DbxPrivateLinkWorkspace @a -PlanOnly)
@@ -46,14 +46,24 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
             'WorkspaceEndpointRegistration', 'RelayEndpointRegistration', 'NetworkConfiguration', 'PrivateAccessSettings', 'Workspace', 'WaitRunning', 'Reachability')
         ($plan | Where-Object Action -eq Create).Count | Should -Be 9
 
-        $before = Get-DbxNetworkConfiguration
+        $empty = Get-Leftovers $vpc.VpcId
         Reset-EmulatorRequests -Url $emulator.Url
         $out = Deploy-DbxPrivateLinkWorkspace @a -WhatIf
         $out | Should -BeNullOrEmpty
-        @(Get-DbxNetworkConfiguration).Count | Should -Be @($before).Count
-        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 0
+        Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0   # no POST, PUT, PATCH or DELETE
+        Get-Leftovers $vpc.VpcId | Should -Be $empty               # moto: no security group, no endpoint in the VPC
         (Get-DeploymentGroup $vpc.VpcId).Count | Should -Be 0
-        Get-PostCount | Should -Be 0
+
+        # The same back-end deployment for real, then its result piped into -Rollback: all nine objects go, newest first.
+        $d = Deploy-DbxPrivateLinkWorkspace @a
+        $d.WorkspaceStatus | Should -Be 'RUNNING'
+        $d.Created.Count | Should -Be 9
+        Get-Leftovers $vpc.VpcId | Should -Not -Be $empty
+        $removed = @($d | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WarningAction SilentlyContinue)
+        $removed.Kind | Should -Be @('Workspace', 'PrivateAccessSettings', 'NetworkConfiguration', 'RelayEndpointRegistration', 'WorkspaceEndpointRegistration',
+            'RelayEndpoint', 'WorkspaceEndpoint', 'EndpointSecurityGroup', 'WorkspaceSecurityGroup')
+        $removed.Status | Sort-Object -Unique | Should -Be 'Done'
+        Get-Leftovers $vpc.VpcId | Should -Be $empty
     }
 
     It 'refuses a VPC that cannot work before anything is created' {
@@ -63,6 +73,58 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $err[0].FullyQualifiedErrorId | Should -Match '^DbxDeploymentNotReady'
         $err[0].Exception.Message | Should -Match 'DnsHostnames'
         @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 0
+    }
+
+    It 'stops at the workspace when DNS hostnames are turned off after the readiness check passed; with DNS fixed and the failed workspace removed, a second run reuses everything and finishes' {
+        $vpc = New-MotoVpc
+        $a = Get-DeployArgs $vpc (New-TestName dnsmid)
+        # One run, confirmed step by step: the host holds the Workspace step's prompt (the readiness check and steps 2-9 are
+        # done by then) while the test turns DNS hostnames off in moto; the emulator validates the VPC through moto when the
+        # workspace is created.
+        $h = [IpAccessTests.AnsweringHost]::new(0)
+        $h.Answers.GateOn = "on target `"Workspace '$($a.Name)'"
+        $rs = [runspacefactory]::CreateRunspace($h); $rs.Open()
+        $ps = [powershell]::Create(); $ps.Runspace = $rs
+        try {
+            [void]$ps.AddScript("Import-Module '$((Get-TestEnvironment).Module)'").AddStatement().AddScript({ param($p, $c) Deploy-DbxPrivateLinkWorkspace @p -Context $c -Confirm }).AddArgument($a).AddArgument($ctx)
+            $run = $ps.BeginInvoke()
+            $h.Answers.Reached.Wait([TimeSpan]::FromMinutes(2)) | Should -BeTrue
+            (Get-DeploymentGroup $vpc.VpcId).Count | Should -Be 2        # steps before the workspace ran
+            @(Get-DbxWorkspace | Where-Object WorkspaceName -eq $a.Name).Count | Should -Be 0
+            Set-MotoVpcAttribute -VpcId $vpc.VpcId -EnableDnsHostnames $false
+            $h.Answers.Go.Set()
+            $first = $ps.EndInvoke($run)
+            $err = @($ps.Streams.Error)
+        } finally { $h.Answers.Go.Set(); $ps.Dispose(); $rs.Dispose() }
+        $first | Should -BeNullOrEmpty
+        $h.Answers.Prompts.Count | Should -Be 9   # one per create step: the run asked, and was answered Yes, for each
+        $err.Count | Should -Be 1
+        $err[0].TargetObject.Kind | Should -Be 'WaitRunning'
+        $err[0].ErrorDetails.Message | Should -Match 'stopped at step 11'
+        $err[0].ErrorDetails.Message | Should -Match 'FAILED'
+        $err[0].ErrorDetails.Message | Should -Match 'enableDnsHostnames'
+        $failed = @(Get-DbxWorkspace | Where-Object WorkspaceName -eq $a.Name)
+        $failed.WorkspaceStatus | Should -Be 'FAILED'
+        (Get-DbxNetworkConfiguration -NetworkId $failed.NetworkId).VpcStatus | Should -Be 'BROKEN'
+
+        # DNS fixed in moto: the failed workspace blocks the next run before anything changes; the fix its message names
+        # (remove the workspace) and the run after it resumes: steps 2-9 reused, only the workspace made again.
+        Set-MotoVpcAttribute -VpcId $vpc.VpcId -EnableDnsHostnames $true
+        Reset-EmulatorRequests -Url $emulator.Url
+        Deploy-DbxPrivateLinkWorkspace @a -ErrorVariable blocked -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $blocked[0].FullyQualifiedErrorId | Should -Match '^DbxDeploymentNotReady'
+        $blocked[0].Exception.Message | Should -Match 'Remove-DbxWorkspace'
+        Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0
+        Remove-DbxWorkspace -WorkspaceId $failed.WorkspaceId -Force -Confirm:$false
+        $second = Deploy-DbxPrivateLinkWorkspace @a
+        $second.Reused.Count | Should -Be 8
+        $second.Created.Count | Should -Be 1
+        $second.WorkspaceId | Should -Not -Be $failed.WorkspaceId
+        $second.WorkspaceStatus | Should -Be 'RUNNING'
+        $second.NetworkId | Should -Be $failed.NetworkId
+        (Get-DbxNetworkConfiguration -NetworkId $second.NetworkId).VpcStatus | Should -Be 'VALID'
+        (Get-DeploymentGroup $vpc.VpcId).Count | Should -Be 2
+        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId | Where-Object State -ne 'deleted').Count | Should -Be 2
     }
 
     It 'stops when the service fails a registration (502), keeps what it made, and a second run resumes and finishes; a third changes nothing' {
