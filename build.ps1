@@ -71,6 +71,9 @@ function Merge-PsXml {
         $nodes = if ($ContainerName) { $part.DocumentElement.SelectNodes($ContainerName + '/*') } else { $part.DocumentElement.ChildNodes }
         foreach ($n in $nodes) { [void]$container.AppendChild($doc.ImportNode($n, $true)) }
     }
+    # The first view of a type is its default (Out-Default): list views (Formats/Lists.Format.ps1xml) go after every
+    # table view, so a list view serves Format-List and never displaces a table as the default.
+    if ($ContainerName) { foreach ($v in @($container.SelectNodes('View[ListControl]'))) { [void]$container.AppendChild($container.RemoveChild($v)) } }
     $doc.Save($Destination)
 }
 

@@ -1,7 +1,8 @@
 # Format-List and ConvertTo-Json show values, not type names (issue 17, "Views"): every model nested in an output type
 # has a ToString() of its own that summarises it in one line (Format-List shows a nested object by its ToString(), and
 # ConvertTo-Json writes it when the object is deeper than -Depth); ConvertTo-Json -Depth 5 of objects read from the
-# emulator has no type name in it; the snapshot Export-DbxNetworkConfiguration writes is the wire JSON
+# emulator has no type name in it; the list views of the types with epoch-millisecond fields show the dates in their
+# place (the numbers stay on the object, the table stays the default view); the snapshot Export-DbxNetworkConfiguration writes is the wire JSON
 # (System.Text.Json with the module's options), not the PowerShell (PascalCase) JSON.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
@@ -180,5 +181,80 @@ Describe 'The wire JSON round trip: Export-DbxNetworkConfiguration writes the se
         $snap.format | Should -Be 'DatabricksNetworking.NetworkConfiguration' -Because 'the one dotted name in the file is the format'
         @($snapText -split "`n" | Where-Object { $_ -match $typeName -and $_ -notmatch '^\s*"format": ' }) | Should -BeNullOrEmpty
         $snapText | Should -Not -Match '"(Created|StableEgressCidrs|PrivateEndpointRuleCount|OtherFields)"'
+    }
+}
+
+Describe 'Format-List views hide the epoch milliseconds behind the dates' {
+    BeforeAll {
+        # The epoch-millisecond fields and the date property each list view shows in their place.
+        $script:epoch = @{ CreationTime = 'Created'; CreatedAt = 'Created'; UpdatedTime = 'Updated'; UpdatedAt = 'Updated'; DeactivatedAt = 'DeactivatedOn' }
+        $script:listTypes = 'Workspace', 'CredentialConfiguration', 'StorageConfiguration', 'Network', 'IpAccessList', 'NetworkConnectivityConfig', 'PrivateEndpointRule'
+        $moduleDir = Split-Path (Get-TestEnvironment).Module -Parent
+        [xml]$script:formats = Get-Content (Join-Path $moduleDir 'DatabricksNetworking.Format.ps1xml') -Raw
+        $nccs = @(Get-DbxNetworkConnectivityConfig -Context $ctx)
+        $script:real = [ordered]@{
+            Workspace                 = @(Get-DbxWorkspace -Context $ctx)
+            Network                   = @(Get-DbxNetworkConfiguration -Context $ctx)
+            NetworkConnectivityConfig = $nccs
+            PrivateEndpointRule       = @($nccs | Get-DbxPrivateEndpointRule -Context $ctx)
+            IpAccessList              = @(Get-DbxAccountIpAccessList -Context $ctx)
+        }
+    }
+
+    It 'every output type with an epoch field has a list view (<_>), and it comes after the type''s table view' -ForEach @(
+        'Workspace', 'CredentialConfiguration', 'StorageConfiguration', 'Network', 'IpAccessList', 'NetworkConnectivityConfig', 'PrivateEndpointRule') {
+        $name = "DatabricksNetworking.Models.$_"
+        $views = @($formats.Configuration.ViewDefinitions.View | Where-Object { $_.ViewSelectedBy.TypeName -eq $name })
+        @($views | Where-Object { $_.ListControl }).Count | Should -Be 1
+        $views[0].TableControl | Should -Not -BeNullOrEmpty -Because 'the first view is the default (Out-Default): the table'
+    }
+
+    It 'no other output type has an epoch-millisecond field without a list view' {
+        $outputTypes = @(Get-Command -Module DatabricksNetworking | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.FullName -like 'DatabricksNetworking.Models.*' } | Sort-Object FullName -Unique)
+        $withEpoch = @($outputTypes | Where-Object { @($_.GetProperties().Name | Where-Object { $epoch.ContainsKey($_) }).Count } | ForEach-Object Name)
+        $withEpoch | Should -Not -BeNullOrEmpty
+        @($withEpoch | Where-Object { $_ -notin $listTypes }) | Should -BeNullOrEmpty
+    }
+
+    It '<_>: the list view shows every property but the epoch fields, and the date for each epoch field' -ForEach @(
+        'Workspace', 'CredentialConfiguration', 'StorageConfiguration', 'Network', 'IpAccessList', 'NetworkConnectivityConfig', 'PrivateEndpointRule') {
+        $name = "DatabricksNetworking.Models.$_"
+        $view = $formats.Configuration.ViewDefinitions.View | Where-Object { $_.ViewSelectedBy.TypeName -eq $name -and $_.ListControl }
+        $items = @($view.ListControl.ListEntries.ListEntry.ListItems.ListItem.PropertyName)
+        $items.Count | Should -BeGreaterThan 3
+        $all = @([Activator]::CreateInstance([type]$name).PSObject.Properties.Name)
+        $hidden = @($all | Where-Object { $epoch.ContainsKey($_) })
+        $hidden | Should -Not -BeNullOrEmpty
+        @($items | Where-Object { $_ -in $hidden }) | Should -BeNullOrEmpty
+        @($all | Where-Object { $_ -notin $hidden -and $_ -notin $items }) | Should -BeNullOrEmpty -Because 'a property missing from the list view is invisible in Format-List'
+        @($items | Where-Object { $_ -notin $all }) | Should -BeNullOrEmpty -Because 'every item is a property'
+        foreach ($h in $hidden) { $items | Should -Contain $epoch[$h] }
+    }
+
+    It 'Format-List of a real <_> shows the date, not the epoch number; the number stays on the object' -ForEach @(
+        'Workspace', 'Network', 'NetworkConnectivityConfig', 'PrivateEndpointRule', 'IpAccessList') {
+        $kind = $_
+        $objs = $real[$kind]
+        $objs.Count | Should -BeGreaterThan 0 -Because "the posture seed has a $kind"
+        $o = $objs[0]
+        $field = @($o.PSObject.Properties | Where-Object { $epoch.ContainsKey($_.Name) -and $_.Value })[0]
+        $field | Should -Not -BeNullOrEmpty -Because 'the emulator fills the creation time'
+        $text = $o | Format-List | Out-String -Width 160
+        $text | Should -Match "(?m)^$($epoch[$field.Name])\s+: \S"
+        $text | Should -Not -Match "(?m)^$($field.Name)\s+:"
+        $text | Should -Not -Match "\b$($field.Value)\b" -Because 'the epoch milliseconds are not in the default list'
+        # The data is still there: Select-Object *, ConvertTo-Json, Format-List *.
+        ($o | Select-Object *).($field.Name) | Should -Be $field.Value
+        ($o | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | ConvertFrom-Json).($field.Name) | Should -Be $field.Value
+        ($o | Format-List * | Out-String -Width 160) | Should -Match "(?m)^$($field.Name)\s+: $($field.Value)"
+        # And the table is still the default view.
+        ($o | Out-String -Width 160) | Should -Be ($o | Format-Table | Out-String -Width 160)
+    }
+
+    It 'NCC and private endpoint rules: Updated is updated_time as a date' {
+        $ncc = $real.NetworkConnectivityConfig[0]
+        $ncc.UpdatedTime | Should -BeGreaterThan 0
+        $ncc.Updated | Should -Be ([DateTimeOffset]::FromUnixTimeMilliseconds($ncc.UpdatedTime))
+        ([DatabricksNetworking.Models.NetworkConnectivityConfig]::new()).Updated | Should -BeNullOrEmpty
     }
 }

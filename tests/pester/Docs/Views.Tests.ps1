@@ -7,7 +7,8 @@
 BeforeDiscovery {
     $moduleDir = Split-Path $env:DBX_TEST_MODULE -Parent
     [xml]$formats = Get-Content (Join-Path $moduleDir 'DatabricksNetworking.Format.ps1xml') -Raw
-    $script:viewCases = @(foreach ($v in $formats.Configuration.ViewDefinitions.View) {
+    # Table views (the list views of Formats/Lists.Format.ps1xml are FormatListJson.Tests.ps1's).
+    $script:viewCases = @(foreach ($v in $formats.Configuration.ViewDefinitions.View | Where-Object { $_.TableControl }) {
             @{ View = $v.Name; TypeName = [string]$v.ViewSelectedBy.TypeName }
         })
     # The id the next cmdlet takes (and the name an admin reads first) of the main types, whole at 80 columns.
