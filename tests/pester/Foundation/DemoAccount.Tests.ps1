@@ -39,13 +39,15 @@ Describe 'The demo account''s first Get- calls' {
         (Invoke-DbxApi Get '/api/2.0/ip-access-lists' -Context $ctx -WorkspaceId $prodUs).ip_access_lists.Count | Should -Be 1
     }
 
-    It 'Get-DbxAccountIpAccessList shows a BLOCK list, and the account switch is off so it cannot lock the caller out' {
+    It 'Get-DbxAccountIpAccessList shows a BLOCK list; the account switch is never written (enforced, as on a new account) and the list does not block the caller' {
         $acct = @(Get-DbxAccountIpAccessList -Context $ctx)
         $acct.Label | Should -Be @('blocked-scanners')
         $acct[0].ListType | Should -Be 'BLOCK'
         $feature = Get-DbxAccountIpAccessListFeature -Context $ctx
-        $feature.Enabled | Should -BeFalse
-        $feature.IsDefault | Should -BeFalse
+        $feature.Enabled | Should -BeTrue
+        $feature.IsDefault | Should -BeTrue
+        # Enforced, and account calls from 127.0.0.1 still succeed.
+        @(Get-DbxWorkspace -Context $ctx).Count | Should -BeGreaterThan 0
     }
 
     It 'a newcomer can add lists next to the seeded ones (the service''s self-block check lets 127.0.0.1 through)' {
