@@ -21,6 +21,9 @@ namespace DatabricksNetworking.Models
 
         /// <summary>The workspace the list belongs to; null for an account list (not on the wire).</summary>
         [JsonIgnore] public long? WorkspaceId { get; set; }
+        /// <summary>The name of that workspace, filled by the cmdlets from one account read per call; null for an account
+        /// list, or when only a workspace context is at hand (not on the wire).</summary>
+        [JsonIgnore] public string? WorkspaceName { get; set; }
         /// <summary><c>Workspace</c> or <c>Account</c> (not on the wire).</summary>
         [JsonIgnore] public string Scope => WorkspaceId.HasValue ? "Workspace" : "Account";
         /// <summary>The number of values: <c>address_count</c>, or the length of the list when the service omits it.</summary>

@@ -81,6 +81,9 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("updated_time")] public long? UpdatedTime { get; set; }
         [JsonPropertyName("error_message")] public string? ErrorMessage { get; set; }
 
+        /// <summary>The name of the rule's network connectivity configuration, filled by the cmdlets from the NCC they read (not on the wire).</summary>
+        [JsonIgnore] public string? NetworkConnectivityConfigName { get; set; }
+
         /// <summary>S3 when the rule names buckets, otherwise a service in the customer's VPC.</summary>
         [JsonIgnore] public string Target => ResourceNames != null && ResourceNames.Count > 0 ? "S3" : "EndpointService";
         [JsonIgnore] public DateTimeOffset? Created => ServerlessTime.FromMs(CreationTime);

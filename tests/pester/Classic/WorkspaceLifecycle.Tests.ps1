@@ -63,7 +63,7 @@ Describe 'New-DbxWorkspace' {
         ($ws | Wait-DbxWorkspace -Context $ctx -TimeoutSec 120).WorkspaceStatus | Should -Be 'RUNNING'
     }
 
-    It '-Wait on a broken network is one error naming the network''s problem and how to fix it' {
+    It '-Wait on a broken network is one error naming the network''s problems (errors and warnings) and how to fix it' {
         $bad = New-TestNetworkConfig -MotoArgs @{ SameZone = $true }
         $badName = New-TestName 'lcbad'
         $out = New-DbxWorkspace -Context $ctx -Name $badName -Region us-east-1 -CredentialsId $cred -StorageConfigurationId $storage -NetworkId $bad.NetworkId -Wait -TimeoutSec 120 -ErrorVariable e -ErrorAction SilentlyContinue
@@ -77,6 +77,12 @@ Describe 'New-DbxWorkspace' {
         $failed.WorkspaceStatus | Should -Be 'FAILED'
         $failed.WorkspaceStatusMessage | Should -Not -BeNullOrEmpty
         $e[0].Exception.Message | Should -Match ([regex]::Escape($failed.WorkspaceStatusMessage)) -Because 'the error carries the workspace''s own workspace_status_message'
+        # The network is BROKEN (two subnets, one zone) and also warned (one subnet per zone): the explanation carries both.
+        $net = Get-DbxNetworkConfiguration -Context $ctx -NetworkId $bad.NetworkId
+        @($net.ErrorMessages).Count | Should -BeGreaterThan 0
+        @($net.WarningMessages).Count | Should -BeGreaterThan 0
+        foreach ($w in $net.WarningMessages) { $e[0].Exception.Message | Should -Match ('network subnet warning: ' + [regex]::Escape($w.WarningMessage)) }
+        $e[0].Exception.Message | Should -Match 'same availability zone'
     }
 
     It 'checks locally, and with reads under -WhatIf, before anything is created: <Case>' -ForEach @(

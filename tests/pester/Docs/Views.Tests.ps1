@@ -13,7 +13,9 @@ BeforeDiscovery {
         })
     # The id the next cmdlet takes (and the name an admin reads first) of the main types, whole at 80 columns.
     $script:keyCases = @(
-        @{ TypeName = 'DatabricksNetworking.Models.IpAccessList'; Name = 'Label'; Id = 'ListId' }
+        # An IP access list keeps its parent at 80 (label, type, enabled, scope, workspace name and id); ListId is whole at 160.
+        @{ TypeName = 'DatabricksNetworking.Models.IpAccessList'; Name = 'Label'; Id = 'WorkspaceId' }
+        @{ TypeName = 'DatabricksNetworking.Models.IpAccessList'; Name = 'WorkspaceName'; Id = 'WorkspaceId' }
         @{ TypeName = 'DatabricksNetworking.Models.Workspace'; Name = 'WorkspaceName'; Id = 'WorkspaceId' }
         @{ TypeName = 'DatabricksNetworking.Models.NetworkConnectivityConfig'; Name = 'Name'; Id = 'NetworkConnectivityConfigId' }
         @{ TypeName = 'DatabricksNetworking.Models.PrivateEndpointRule'; Name = $null; Id = 'RuleId' }

@@ -46,6 +46,18 @@ Describe 'New-DbxIpAccessList / Get-DbxIpAccessList' {
         @(Get-DbxWorkspace -WorkspaceId $ws | Get-DbxIpAccessList).Count | Should -Be 3
     }
 
+    It 'names the workspace of each list (one account read of the workspace per call); ' {
+        $made = New-DbxIpAccessList -WorkspaceId $ws -Label 'named' -ListType Block -IpAddress '192.0.2.4'
+        $made.WorkspaceName | Should -Be 'dev-us'
+        New-DbxIpAccessList -WorkspaceId $ws -Label 'named-2' -ListType Block -IpAddress '192.0.2.5' | Out-Null
+        $route = 'GET /api/2.0/accounts/*/workspaces/*'
+        $reads = Get-EmulatorRouteCount $route
+        $lists = @(Get-DbxIpAccessList -WorkspaceId $ws)
+        $lists.WorkspaceName | Should -Be @('dev-us', 'dev-us')
+        Get-EmulatorRouteCount $route | Should -Be ($reads + 1) -Because 'the workspace is read once per call, not once per list'
+        ($lists | Format-Table | Out-String -Width 80) | Should -Match 'WorkspaceName[\s\S]*dev-us\s+3333333333333333'
+    }
+
     It 'creates an ALLOW list through a workspace context' {
         $wctx = Connect-DbxWorkspace -WorkspaceHost (Get-TestEnvironment).EmulatorUrl -WorkspaceId $ws -Token (ConvertTo-TestSecret (Get-TestSeed).AccountToken) -NoDefault `
             -CallerIpLookupUrl "$((Get-TestEnvironment).EmulatorUrl)/checkip"
@@ -212,10 +224,14 @@ Describe 'Set-, Update- and Remove-DbxIpAccessList' {
         Get-DbxIpAccessList -WorkspaceId $ws | Should -BeNullOrEmpty
     }
 
-    It 'New -WhatIf sends nothing' {
+    It 'New -WhatIf sends nothing (it only reads the workspace, to name it)' {
         $before = Get-EmulatorRequestCount
+        $writes = Get-EmulatorWriteCount
+        $reads = Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/workspaces/*'
         New-DbxIpAccessList -WorkspaceId $ws -Label 'w' -ListType Block -IpAddress '192.0.2.1' -WhatIf | Should -BeNullOrEmpty
-        Get-EmulatorRequestCount | Should -Be $before
+        Get-EmulatorWriteCount | Should -Be $writes
+        Get-EmulatorRouteCount 'GET /api/2.0/accounts/*/workspaces/*' | Should -Be ($reads + 1)
+        Get-EmulatorRequestCount | Should -Be ($before + 1) -Because 'the workspace read is the only request'
     }
 }
 
@@ -226,7 +242,7 @@ Describe 'The service''s own self-block refusal' {
         # The test runs from 127.0.0.1; an ALLOW list without it would block the caller. -Force: past the module's guard.
         New-DbxIpAccessList -WorkspaceId $ws -Label 'corp' -ListType Allow -IpAddress '10.0.0.0/8' -Force -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiInvalidState,*'
-        $err[0].ErrorDetails.Message | Should -BeLike '*would lock you out of workspace 3333333333333333*'
+        $err[0].ErrorDetails.Message | Should -BeLike "*would lock you out of workspace 'dev-us' (3333333333333333)*"
         $err[0].ErrorDetails.Message | Should -BeLike '*127.0.0.1*'
         Get-DbxIpAccessList -WorkspaceId $ws | Should -BeNullOrEmpty
     }

@@ -114,12 +114,15 @@ Describe 'IP access list prompts name the list' {
         $writes = Get-EmulatorWriteCount -Url $emu.Url
         $r = Invoke-WithAnsweringHost 1 $Call @($ctx, $ws, $l.ListId)
         $r.Errors | Should -BeNullOrEmpty
-        ($r.Lines -join "`n") | Should -Match ([regex]::Escape("IP access list 'office' ($($l.ListId)) of workspace"))
+        # The workspace by name and id, as an admin knows it (one account read of the workspace, under -WhatIf too).
+        ($r.Lines -join "`n") | Should -Match ([regex]::Escape("IP access list 'office' ($($l.ListId)) of workspace 'prod-eu' (1111111111111111)"))
         Get-EmulatorWriteCount -Url $emu.Url | Should -Be $writes
     }
 
     It 'the confirmation of an account console list names it too' {
         $a = New-DbxAccountIpAccessList -Context $ctx -Label corp -ListType Block -IpAddress 198.51.100.0/24 -Force
+        # An account list names no workspace.
+        $a.Scope | Should -Be 'Account'; $a.WorkspaceId | Should -BeNullOrEmpty; $a.WorkspaceName | Should -BeNullOrEmpty
         $r = Invoke-WithAnsweringHost 1 { param($c, $id) Remove-DbxAccountIpAccessList -Context $c -ListId $id -Confirm } @($ctx, $a.ListId)
         ($r.Prompts -join "`n") | Should -Match ([regex]::Escape("IP access list 'corp' ($($a.ListId)) of the account console"))
         @(Get-DbxAccountIpAccessList -Context $ctx).Label | Should -Be @('corp')

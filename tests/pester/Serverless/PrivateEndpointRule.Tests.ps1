@@ -54,6 +54,18 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         $script:svcRule = $rule
     }
 
+    It 'names the NCC of each rule (NetworkConnectivityConfigName, one NCC read per call, shown in the default view)' {
+        $nccRoute = 'GET /api/2.0/accounts/*/network-connectivity-configs/*'
+        $reads = Get-EmulatorRouteCount $nccRoute -Url $script:emu.Url
+        $rules = @($script:ncc | Get-DbxPrivateEndpointRule)
+        $rules.Count | Should -BeGreaterOrEqual 2
+        $rules.NetworkConnectivityConfigName | Sort-Object -Unique | Should -Be 'lifecycle-ncc'
+        Get-EmulatorRouteCount $nccRoute -Url $script:emu.Url | Should -Be ($reads + 1) -Because 'the NCC is read once per call, not once per rule'
+        @($script:ncc | Get-DbxPrivateEndpointRule -RuleId $script:svcRule.RuleId, $script:s3Rule.RuleId).NetworkConnectivityConfigName | Should -Be @('lifecycle-ncc', 'lifecycle-ncc')
+        ($rules | Format-Table | Out-String -Width 160) | Should -Match 'NetworkConnectivityConfigName[\s\S]*lifecycle-ncc'
+        $script:svcRule.NetworkConnectivityConfigName | Should -Be 'lifecycle-ncc' -Because 'New-DbxPrivateEndpointRule names the NCC it read'
+    }
+
     It 'shows the rules on the NCC (egress_config.target_rules)' {
         $n = $script:ncc | Get-DbxNetworkConnectivityConfig
         $n.PrivateEndpointRuleCount | Should -Be 2

@@ -17,6 +17,16 @@ Describe 'Workspace network option' {
         ($options.WorkspaceName | Sort-Object) | Should -Be @('dev-us', 'prod-eu', 'prod-us')
     }
 
+    It 'names the workspace of options read by id or from a pipeline of workspaces, with one workspace list per call' {
+        $listRoute = 'GET /api/2.0/accounts/*/workspaces'
+        $lists = Get-EmulatorRouteCount $listRoute -Url $script:emu.Url
+        $options = @(Get-DbxWorkspace | Get-DbxWorkspaceNetworkPolicy)
+        ($options.WorkspaceName | Sort-Object) | Should -Be @('dev-us', 'prod-eu', 'prod-us')
+        # Get-DbxWorkspace lists once, Get-DbxWorkspaceNetworkPolicy once for the whole pipeline.
+        Get-EmulatorRouteCount $listRoute -Url $script:emu.Url | Should -Be ($lists + 2)
+        (Get-DbxWorkspaceNetworkPolicy -WorkspaceId 2222222222222222).WorkspaceName | Should -Be 'prod-us'
+    }
+
     It 'Get-DbxWorkspace | Set-DbxWorkspaceNetworkPolicy -WhatIf binds by WorkspaceId and changes nothing' {
         New-DbxNetworkPolicy strict -RestrictionMode RestrictedAccess -AllowedDomain pypi.org | Out-Null
         $puts = Get-EmulatorRouteCount $script:putRoute -Url $script:emu.Url

@@ -36,8 +36,46 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         protected IpAccessListsApi ListsApi() =>
             IsAccount ? new IpAccessListsApi(AccountClient, true) : new IpAccessListsApi(WorkspaceClient(TargetWorkspaceId), false);
 
-        protected static string ScopeText(IpAccessListsApi api) =>
-            api.WorkspaceId.HasValue ? "workspace " + Ids.Format(api.WorkspaceId.Value) : "the account console";
+        /// <summary>Whose lists, as prompts and messages name them: <c>workspace 'prod-us' (2222222222222222)</c>
+        /// (the id alone when the name cannot be read), or <c>the account console</c>.</summary>
+        protected string ScopeText(IpAccessListsApi api)
+        {
+            if (!api.WorkspaceId.HasValue) return "the account console";
+            var id = Ids.Format(api.WorkspaceId.Value);
+            var name = WorkspaceNameOf(api.WorkspaceId.Value);
+            return string.IsNullOrEmpty(name) ? "workspace " + id : $"workspace '{Validation.Text.Printable(name)}' ({id})";
+        }
+
+        /// <summary>The list with its workspace's name filled in (account lists have none).</summary>
+        protected IpAccessList Named(IpAccessList list)
+        {
+            if (list.WorkspaceId.HasValue) list.WorkspaceName = WorkspaceNameOf(list.WorkspaceId.Value);
+            return list;
+        }
+
+        private readonly Dictionary<long, string?> workspaceNames = new Dictionary<long, string?>();
+
+        /// <summary>
+        /// The workspace's name: one account-level read of the workspace per call (cached for the rest of the call)
+        /// when an account context is at hand; null through a workspace context (it has no account API to ask) or
+        /// when the read fails (the name is for display only, so a failure never stops the cmdlet).
+        /// </summary>
+        protected string? WorkspaceNameOf(long workspaceId)
+        {
+            if (workspaceNames.TryGetValue(workspaceId, out var known)) return known;
+            string? name = null;
+            var ctx = EffectiveContext();
+            if (ctx != null && ctx.Kind == DbxScope.Account)
+            {
+                try { name = Run(ct => new WorkspacesApi(ctx.Client).GetAsync(workspaceId, ct)).WorkspaceName; }
+                catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
+                {
+                    WriteVerbose($"The name of workspace {Ids.Format(workspaceId)} could not be read ({Validation.Text.Printable((ex as DbxApiException)?.ErrorCode ?? ex.GetType().Name)}); it is shown by id.");
+                }
+            }
+            workspaceNames[workspaceId] = name;
+            return name;
+        }
 
         protected static string WireType(IpAccessListType type) => type == IpAccessListType.Allow ? "ALLOW" : "BLOCK";
 

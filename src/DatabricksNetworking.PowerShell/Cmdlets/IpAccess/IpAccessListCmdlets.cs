@@ -39,14 +39,14 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     try
                     {
                         var list = Run(ct => api.GetAsync(id, ct));
-                        if (Matches(list)) WriteObject(list);
+                        if (Matches(list)) WriteObject(Named(list));
                     }
                     catch (DbxApiException ex) { WriteApiError(ex, id); }
                 }
                 return;
             }
             foreach (var list in Run(ct => api.ListAsync(ct)))
-                if (Matches(list)) WriteObject(list);
+                if (Matches(list)) WriteObject(Named(list));
         }
     }
 
@@ -92,7 +92,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 async (notBefore, c) => (await api.ListAsync(c).ConfigureAwait(false))
                     .Where(l => !before.Contains(l.ListId ?? "") && l.Label == label && Validation.Cidr.SameValues(l.IpAddresses, addresses))
                     .OrderByDescending(l => l.CreatedAt ?? 0).FirstOrDefault(), ct), label, scope);
-            if (created != null) WriteObject(created);
+            if (created != null) WriteObject(Named(created));
         }
 
         internal const int MaxLabelLength = 256;
@@ -157,7 +157,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             if (!PassesLockoutGuard(current, With(current, ListId, proposed), "Replacing " + named, scope)) return;
             var id = ListId;
             var replaced = Change(ct => api.ReplaceAsync(id, label, type, Enabled, addresses, ct), id, scope);
-            if (replaced != null) WriteObject(replaced);
+            if (replaced != null) WriteObject(Named(replaced));
         }
     }
 
@@ -223,7 +223,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             if (proposed != null && !PassesLockoutGuard(current, With(current, ListId, proposed), "Updating " + named, scope)) return;
             var id = ListId;
             var updated = Change(ct => api.UpdateAsync(id, changes, ct), id, scope);
-            if (updated != null) WriteObject(updated);
+            if (updated != null) WriteObject(Named(updated));
         }
     }
 

@@ -116,7 +116,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             if (firstResult == null)
             {
                 WriteVerbose($"{named} already holds every value given; nothing was sent.");
-                if (PassThru) WriteObject(firstList);
+                if (PassThru) WriteObject(Named(firstList));
                 return;
             }
             if (!Adding)
@@ -148,7 +148,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     {
                         // Changed by someone else since the first read: nothing is left to do.
                         WriteVerbose($"{named} now already {(Adding ? "holds" : "lacks")} every value given; nothing was sent.");
-                        if (PassThru) WriteObject(list);
+                        if (PassThru) WriteObject(Named(list));
                         return;
                     }
                     if (Adding) CheckQuota(current, batch.ListId, result.Count, scope, batch.ListId);
@@ -172,7 +172,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                     var missed = Missed(check.IpAddresses, wanted, Adding);
                     if (missed.Count == 0)
                     {
-                        if (PassThru) WriteObject(check);
+                        if (PassThru) WriteObject(Named(check));
                         return;
                     }
                     if (attempt >= MaxAttempts)

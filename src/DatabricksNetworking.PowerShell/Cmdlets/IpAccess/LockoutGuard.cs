@@ -26,7 +26,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// <summary>The lists with every entry in its network form, for <see cref="IpAccessEvaluator"/>.</summary>
         public static List<IpAccessList> AsServiceReads(IEnumerable<IpAccessList> lists) => lists.Select(l => new IpAccessList
         {
-            ListId = l.ListId, Label = l.Label, ListType = l.ListType, Enabled = l.Enabled, WorkspaceId = l.WorkspaceId,
+            ListId = l.ListId, Label = l.Label, ListType = l.ListType, Enabled = l.Enabled, WorkspaceId = l.WorkspaceId, WorkspaceName = l.WorkspaceName,
             IpAddresses = (l.IpAddresses ?? new DbxList<string>()).Select(e => ReadEntry(e)?.ToString() ?? e).ToDbxList(),
         }).ToList();
 

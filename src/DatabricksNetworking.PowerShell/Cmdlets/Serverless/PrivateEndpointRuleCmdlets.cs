@@ -41,13 +41,29 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 foreach (var id in RuleId)
                 {
                     CurrentTarget = id;
-                    try { WriteObject(Run(ct => api.GetRuleAsync(NetworkConnectivityConfigId, id, ct))); }
+                    try { WriteObject(Named(api, Run(ct => api.GetRuleAsync(NetworkConnectivityConfigId, id, ct)))); }
                     catch (DbxApiException ex) { WriteApiError(ex, id); }
                 }
                 return;
             }
             foreach (var rule in RunPaged<PrivateEndpointRule>((token, ct) => api.ListRulesPageAsync(NetworkConnectivityConfigId, token, ct)))
-                WriteObject(rule);
+                WriteObject(Named(api, rule));
+        }
+
+        private readonly Dictionary<string, string?> nccNames = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        /// <summary>The rule with its NCC's name: one read of each NCC per call (a failed read leaves the name empty: it is for display only).</summary>
+        private PrivateEndpointRule Named(NetworkConnectivityApi api, PrivateEndpointRule rule)
+        {
+            var nccId = string.IsNullOrEmpty(rule.NetworkConnectivityConfigId) ? NetworkConnectivityConfigId : rule.NetworkConnectivityConfigId!;
+            if (!nccNames.TryGetValue(nccId, out var name))
+            {
+                try { name = Run(ct => api.GetAsync(nccId, ct)).Name; }
+                catch (DbxApiException ex) { WriteVerbose($"The name of network connectivity configuration {nccId} could not be read ({Validation.Text.Printable(ex.ErrorCode ?? "HTTP " + ex.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}); rules show its id only."); }
+                nccNames[nccId] = name;
+            }
+            rule.NetworkConnectivityConfigName = name;
+            return rule;
         }
     }
 
@@ -164,6 +180,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 try { rule = Run(ct => api.UpdateRuleAsync(nccId, ruleId, update, "enabled", ct)); }
                 catch (DbxApiException ex) { WriteApiError(ex, rule); return; }
             }
+            rule.NetworkConnectivityConfigName = ncc.Name;
             WriteObject(rule);
         }
 

@@ -26,20 +26,41 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         protected override void ProcessRecordCore()
         {
             var api = new NetworkPoliciesApi(AccountClient);
-            IEnumerable<(long Id, string? Name)> targets = WorkspaceId != null
-                ? WorkspaceId.Select(id => (id, (string?)null))
-                : Run(ct => new WorkspacesApi(AccountClient).ListAsync(ct)).Select(w => (w.WorkspaceId, w.WorkspaceName));
-            foreach (var (id, name) in targets)
+            IEnumerable<long> targets = WorkspaceId ?? (IEnumerable<long>)Names(required: true).Keys.ToList();
+            foreach (var id in targets)
             {
                 CurrentTarget = id;
                 try
                 {
                     var option = Run(ct => api.GetWorkspaceOptionAsync(id, ct));
-                    option.WorkspaceName = name;
+                    option.WorkspaceName = Names(required: false).TryGetValue(id, out var name) ? name : null;
                     WriteObject(option);
                 }
                 catch (DbxApiException ex) { WriteApiError(ex, id); }
             }
+        }
+
+        private Dictionary<long, string?>? names;
+
+        /// <summary>
+        /// The account's workspaces by id, from one list per call (also for ids given or piped in, so a pipeline of
+        /// workspaces costs one read, not one per workspace). Without <paramref name="required"/> a failed list leaves
+        /// the names empty (they are for display only).
+        /// </summary>
+        private Dictionary<long, string?> Names(bool required)
+        {
+            if (names != null) return names;
+            var read = new Dictionary<long, string?>();
+            try
+            {
+                foreach (var w in Run(ct => new WorkspacesApi(AccountClient).ListAsync(ct))) read[w.WorkspaceId] = w.WorkspaceName;
+            }
+            catch (DbxApiException ex) when (!required)
+            {
+                WriteVerbose($"The workspace names could not be read ({Validation.Text.Printable(ex.ErrorCode ?? "HTTP " + ex.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}); options show the workspace id only.");
+            }
+            names = read;
+            return read;
         }
     }
 
