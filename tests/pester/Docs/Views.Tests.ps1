@@ -188,12 +188,15 @@ Describe 'The default table views' {
 
     It 'at 80 columns no header breaks inside a word (the columns that do not fit are left out whole)' {
         # PowerShell squeezes the last column that partly fits and wraps its header (WorkspaceNam/e): the leading
-        # columns of a view have widths that fill 80 columns exactly, so the next one is dropped instead.
+        # columns of a view have widths that fill 79 columns exactly, so the next one is dropped instead. 79, because
+        # a real 80-column terminal renders tables 79 wide (the console host keeps the last column free), and a
+        # view filling 79 also renders whole in Out-String -Width 80 (the one column left is the separator).
         $broken = foreach ($c in $viewCases) {
             $sample = Get-Subject $c.TypeName
-            if ($null -ne $sample -and (Test-HeaderBroken $c.View $sample 80)) { $c.View }
+            if ($null -eq $sample) { continue }
+            foreach ($w in 79, 80) { if (Test-HeaderBroken $c.View $sample $w) { "$($c.View)@$w" } }
         }
-        Write-Host "views whose headers break inside a word at 80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { $null -eq (Get-Subject $_.TypeName) }).Count) not rendered)"
+        Write-Host "views whose headers break inside a word at 79/80 columns: $(@($broken).Count) of $($viewCases.Count) [$($broken -join ', ')] ($(@($viewCases | Where-Object { $null -eq (Get-Subject $_.TypeName) }).Count) not rendered)"
         @($broken) | Should -BeNullOrEmpty
     }
 

@@ -41,7 +41,7 @@ BeforeAll {
 
     function Get-ViewDefect($Objects, [string]$Label = 'view') {
         # The defects of the default table view of $Objects, as sentences (none: the view is fine).
-        $narrow = @($Objects) | Format-Table | Out-String -Width 80
+        $narrow = @($Objects) | Format-Table | Out-String -Width 79   # what a real 80-column terminal shows (the console host keeps the last column free)
         $wide = @($Objects) | Format-Table | Out-String -Width 160
         $whole = @($Objects) | Format-Table | Out-String -Width 2000
         $labels = @(Get-Block $whole | ForEach-Object { $_.Head -split '\s+' } | Where-Object { $_ })
