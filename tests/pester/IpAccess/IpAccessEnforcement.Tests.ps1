@@ -107,7 +107,7 @@ Describe 'Lockout guard' {
             Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxIpAccessLockout,*'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
-        $err[0].Exception.Message | Should -BeLike '*192.0.2.10*not in any of the 1 enabled ALLOW list*locked out of workspace 1111111111111111*-Force*'
+        $err[0].Exception.Message | Should -BeLike '*192.0.2.10*not in any of the 1 enabled ALLOW list*locked out of workspace ''prod-eu'' (1111111111111111)*-Force*'
         (Get-DbxIpAccessListFeature -Context $pctx -WorkspaceId $ws).Enabled | Should -BeFalse
     }
 

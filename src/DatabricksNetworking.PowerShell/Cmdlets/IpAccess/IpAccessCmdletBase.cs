@@ -40,11 +40,16 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// (the id alone when the name cannot be read), or <c>the account console</c>.</summary>
         protected string ScopeText(IpAccessListsApi api)
         {
+            CheckBeforeReading();
             if (!api.WorkspaceId.HasValue) return "the account console";
             var id = Ids.Format(api.WorkspaceId.Value);
             var name = WorkspaceNameOf(api.WorkspaceId.Value);
             return string.IsNullOrEmpty(name) ? "workspace " + id : $"workspace '{Validation.Text.Printable(name)}' ({id})";
         }
+
+        /// <summary>Local checks of the cmdlet's own input that must fail before the first read (the workspace name
+        /// read of <see cref="ScopeText"/> included), so bad input sends nothing, under -WhatIf too.</summary>
+        protected virtual void CheckBeforeReading() { }
 
         /// <summary>The list with its workspace's name filled in (account lists have none).</summary>
         protected IpAccessList Named(IpAccessList list)
@@ -188,9 +193,14 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         /// mistyped address fails under -WhatIf exactly as in the real run (not only when the guard happens to need it).</summary>
         protected bool ShouldChange(string target, string action)
         {
+            CheckBeforeReading();
+            return ShouldChange(Force, target, action);
+        }
+
+        protected override void CheckBeforeReading()
+        {
             if (CallerIpAddress != null && !Cidr.TryParseAddress(CallerIpAddress, out _, out var error))
                 throw new DbxValidationException("DbxInvalidCallerIpAddress", "-CallerIpAddress: " + Validation.Text.Printable(error), Validation.Text.Printable(CallerIpAddress));
-            return ShouldChange(Force, target, action);
         }
 
         /// <summary>Refuses (before anything is sent) a change that takes the live total over 1000 values.</summary>
