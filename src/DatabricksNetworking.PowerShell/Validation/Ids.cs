@@ -56,6 +56,11 @@ namespace DatabricksNetworking.Validation
 
         public static string Format(long id) => id.ToString(CultureInfo.InvariantCulture);
 
+        /// <summary>A workspace as prompts and messages name it: <c>workspace 'prod-us' (2222222222222222)</c>, or the id
+        /// alone when the name is not known.</summary>
+        public static string Workspace(long id, string? name) =>
+            string.IsNullOrEmpty(name) ? "workspace " + Format(id) : $"workspace '{Text.Printable(name)}' ({Format(id)})";
+
         /// <summary>
         /// True when <paramref name="value"/> is one whole path segment that cannot add, remove or climb a segment:
         /// 1 to 256 of the URI unreserved characters (letters, digits, '-', '.', '_', '~') and not only dots

@@ -42,9 +42,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         {
             CheckBeforeReading();
             if (!api.WorkspaceId.HasValue) return "the account console";
-            var id = Ids.Format(api.WorkspaceId.Value);
-            var name = WorkspaceNameOf(api.WorkspaceId.Value);
-            return string.IsNullOrEmpty(name) ? "workspace " + id : $"workspace '{Validation.Text.Printable(name)}' ({id})";
+            return Ids.Workspace(api.WorkspaceId.Value, WorkspaceNameOf(api.WorkspaceId.Value));
         }
 
         /// <summary>Local checks of the cmdlet's own input that must fail before the first read (the workspace name

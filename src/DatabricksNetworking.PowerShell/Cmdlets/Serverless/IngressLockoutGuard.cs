@@ -27,7 +27,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
         public static IngressGuardTarget ForWorkspace(long workspaceId, string? workspaceName, string? policyIdBefore, IngressNetworkPolicy? before, string? policyIdAfter, IngressNetworkPolicy? after) =>
             new IngressGuardTarget
             {
-                Scope = string.IsNullOrEmpty(workspaceName) ? "workspace " + Ids.Format(workspaceId) : $"workspace '{workspaceName}' ({Ids.Format(workspaceId)})",
+                Scope = Ids.Workspace(workspaceId, workspaceName),
                 PolicyIdBefore = policyIdBefore, Before = before, PolicyIdAfter = policyIdAfter, After = after,
             };
 
