@@ -308,7 +308,9 @@ Describe 'Get-DbxContext and Disconnect-*' {
 Describe 'A personal access token that expires (expiry_time on the token, checked on every request)' {
     BeforeAll {
         # A private emulator (its clock is moved) seeded with PATs that carry creation_time and expiry_time (ms since the
-        # epoch, -1 = never), as the token API's PublicTokenInfo does.
+        # epoch, -1 = never), as the token API's PublicTokenInfo does. An expired PAT gets what an unknown one gets:
+        # 403 {"error_code":403,"message":"Invalid access token."} with X-Databricks-Reason-Phrase, as the PAT callers'
+        # wire logs in databricks-sdk-go issues #873 and #917 show (no separate "expired" message appears in any).
         $script:patAccount = '7e57e7e5-0000-4a1b-8c2d-3e4f5a6b7c8d'
         $script:expiring = 'dapiexpiring' + ('0123456789abcdef' * 2)
         $script:forever = 'dapinoexpiry' + ('fedcba9876543210' * 2)
