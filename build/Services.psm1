@@ -86,13 +86,14 @@ function Initialize-Dotnet8Runtime {
     }
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $project = Join-Path $RepoRoot 'build/dotnet8-runtime.csproj'
-    $restoreLog = & dotnet restore $project --nologo -v q 2>&1
+    $restoreDir = Join-Path ([IO.Path]::GetFullPath($Destination)) 'restore'
+    $restoreLog = & dotnet restore $project --nologo -v q "-p:BaseIntermediateOutputPath=$restoreDir/" 2>&1
     if ($LASTEXITCODE -ne 0) {
         Write-Warning "Restoring the .NET 8 runtime packs failed (offline, or NuGet does not serve them; dotnet restore $project): $skip. $(($restoreLog | Select-Object -Last 3) -join ' ')"
         return $null
     }
     # The versions the SDK picked: the restore's download list names them (the project names none).
-    $assets = Get-Content (Join-Path $Destination 'restore/project.assets.json') -Raw | ConvertFrom-Json
+    $assets = Get-Content (Join-Path $restoreDir 'project.assets.json') -Raw | ConvertFrom-Json
     $downloads = @($assets.project.frameworks.'net8.0'.downloadDependencies)
     function Get-PackVersion([string]$Id) {
         $d = $downloads | Where-Object name -eq $Id | Select-Object -First 1
