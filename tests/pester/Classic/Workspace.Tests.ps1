@@ -221,8 +221,14 @@ Describe 'Network validation against AWS when a workspace uses a configuration' 
 }
 
 Describe 'Wait-DbxWorkspace' {
+    # The workspaces made here are deleted afterwards: the suites share one emulator, and later ones (Docs/Completion)
+    # expect the demo account's three workspaces whatever order the folders run in.
+    BeforeAll { $script:waitMade = [System.Collections.Generic.List[long]]::new() }
+    AfterAll { foreach ($id in $waitMade) { Invoke-DbxApi Delete "$wsPath/$id" -ErrorAction SilentlyContinue | Out-Null } }
+
     It 'waits for a new workspace to be RUNNING; the API answer pipes in by workspace_id' {
         $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91' }
+        $waitMade.Add($ws.workspace_id)
         $ws.workspace_status | Should -Be 'PROVISIONING'
         $done = $ws | Wait-DbxWorkspace -TimeoutSec 60
         $done | Should -BeOfType DatabricksNetworking.Models.Workspace
@@ -233,6 +239,7 @@ Describe 'Wait-DbxWorkspace' {
     It 'fails at once with the status message when the workspace ends FAILED, and goes on with the next id' {
         $bad = New-TestNetworkConfig -MotoArgs @{ NoDns = $true }
         $ws = Invoke-DbxApi Post $wsPath -Body @{ workspace_name = (New-TestName 'wait'); aws_region = 'us-east-1'; credentials_id = '3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80'; storage_configuration_id = '4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91'; network_id = $bad.NetworkId }
+        $waitMade.Add($ws.workspace_id)
         $out = @($ws.workspace_id, 2222222222222222 | Wait-DbxWorkspace -TimeoutSec 60 -ErrorVariable e -ErrorAction SilentlyContinue)
         $out.WorkspaceId | Should -Be @(2222222222222222)
         $e[0].FullyQualifiedErrorId | Should -BeLike 'DbxWorkspaceFailed*'
