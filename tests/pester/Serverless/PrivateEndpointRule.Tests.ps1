@@ -72,12 +72,28 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         $n.EgressConfig.TargetRules.AwsPrivateEndpointRules.RuleId | Should -Contain $script:svcRule.RuleId
     }
 
+    It 'Update- and Remove- -PassThru name the NCC with one NCC read, and none without -PassThru' {
+        $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'named.corp.example.com'
+        $nccRoute = 'GET /api/2.0/accounts/*/network-connectivity-configs/*'
+        $reads = Get-EmulatorRouteCount $nccRoute -Url $script:emu.Url
+        $rule | Update-DbxPrivateEndpointRule -DomainName 'named-2.corp.example.com' | Should -BeNullOrEmpty
+        Get-EmulatorRouteCount $nccRoute -Url $script:emu.Url | Should -Be $reads -Because 'without -PassThru nothing is written, so the name is not read'
+        $updated = $rule | Update-DbxPrivateEndpointRule -DomainName 'named-3.corp.example.com' -PassThru
+        $updated.NetworkConnectivityConfigName | Should -Be 'lifecycle-ncc'
+        Get-EmulatorRouteCount $nccRoute -Url $script:emu.Url | Should -Be ($reads + 1)
+        ($updated | Format-Table | Out-String -Width 160) | Should -Match 'NetworkConnectivityConfigName[\s\S]*lifecycle-ncc'
+        $removed = $rule | Remove-DbxPrivateEndpointRule -Force -PassThru
+        $removed.RuleId | Should -Be $rule.RuleId
+        $removed.NetworkConnectivityConfigName | Should -Be 'lifecycle-ncc'
+    }
+
     It 'deletes a PENDING rule at once' {
         $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'pending.corp.example.com'
         Move-EmulatorClock -Seconds 300 -Url $script:emu.Url
         $removed = $rule | Remove-DbxPrivateEndpointRule -Force -PassThru
         $removed.ConnectionState | Should -Be 'PENDING'
         $removed.Deactivated | Should -BeFalse
+        $removed.NetworkConnectivityConfigName | Should -Be 'lifecycle-ncc' -Because 'Remove- -PassThru names the NCC as Get- and New- do'
         $rule | Get-DbxPrivateEndpointRule -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DbxApiResourceDoesNotExist*'
     }
@@ -110,6 +126,7 @@ Describe 'Private endpoint rule lifecycle (private emulator, clock moved by the 
         $rule = New-DbxPrivateEndpointRule $script:ncc.NetworkConnectivityConfigId -EndpointService $script:service -DomainName 'a.corp.example.com'
         $updated = $rule | Update-DbxPrivateEndpointRule -DomainName 'b.corp.example.com', 'c.corp.example.com' -PassThru
         $updated.DomainNames | Should -Be @('b.corp.example.com', 'c.corp.example.com')
+        $updated.NetworkConnectivityConfigName | Should -Be 'lifecycle-ncc' -Because 'Update- -PassThru names the NCC as Get- and New- do'
         ($script:s3Rule | Update-DbxPrivateEndpointRule -Enabled $true -PassThru).Enabled | Should -BeTrue
         $s3 = $script:s3Rule | Update-DbxPrivateEndpointRule -Enabled $false -S3BucketName 'lake-raw' -PassThru
         $s3.Enabled | Should -BeFalse

@@ -41,29 +41,13 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 foreach (var id in RuleId)
                 {
                     CurrentTarget = id;
-                    try { WriteObject(Named(api, Run(ct => api.GetRuleAsync(NetworkConnectivityConfigId, id, ct)))); }
+                    try { WriteObject(WithNccName(api, Run(ct => api.GetRuleAsync(NetworkConnectivityConfigId, id, ct)), NetworkConnectivityConfigId)); }
                     catch (DbxApiException ex) { WriteApiError(ex, id); }
                 }
                 return;
             }
             foreach (var rule in RunPaged<PrivateEndpointRule>((token, ct) => api.ListRulesPageAsync(NetworkConnectivityConfigId, token, ct)))
-                WriteObject(Named(api, rule));
-        }
-
-        private readonly Dictionary<string, string?> nccNames = new Dictionary<string, string?>(StringComparer.Ordinal);
-
-        /// <summary>The rule with its NCC's name: one read of each NCC per call (a failed read leaves the name empty: it is for display only).</summary>
-        private PrivateEndpointRule Named(NetworkConnectivityApi api, PrivateEndpointRule rule)
-        {
-            var nccId = string.IsNullOrEmpty(rule.NetworkConnectivityConfigId) ? NetworkConnectivityConfigId : rule.NetworkConnectivityConfigId!;
-            if (!nccNames.TryGetValue(nccId, out var name))
-            {
-                try { name = Run(ct => api.GetAsync(nccId, ct)).Name; }
-                catch (DbxApiException ex) { WriteVerbose($"The name of network connectivity configuration {nccId} could not be read ({Validation.Text.Printable(ex.ErrorCode ?? "HTTP " + ex.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}); rules show its id only."); }
-                nccNames[nccId] = name;
-            }
-            rule.NetworkConnectivityConfigName = name;
-            return rule;
+                WriteObject(WithNccName(api, rule, NetworkConnectivityConfigId));
         }
     }
 
@@ -180,8 +164,8 @@ namespace DatabricksNetworking.Cmdlets.Serverless
                 try { rule = Run(ct => api.UpdateRuleAsync(nccId, ruleId, update, "enabled", ct)); }
                 catch (DbxApiException ex) { WriteApiError(ex, rule); return; }
             }
-            rule.NetworkConnectivityConfigName = ncc.Name;
-            WriteObject(rule);
+            KnowNccName(nccId, ncc.Name);
+            WriteObject(WithNccName(api, rule, nccId));
         }
 
         private PrivateEndpointRule? WaitWhileCreating(NetworkConnectivityApi api, PrivateEndpointRule rule)
@@ -247,7 +231,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             if (!ShouldProcess($"{RuleId} of {NetworkConnectivityConfigId}", "Update private endpoint rule (" + string.Join(", ", mask) + ")")) return;
             var api = new NetworkConnectivityApi(AccountClient);
             var rule = Run(ct => api.UpdateRuleAsync(NetworkConnectivityConfigId, RuleId, body, string.Join(",", mask), ct));
-            if (PassThru) WriteObject(rule);
+            if (PassThru) WriteObject(WithNccName(api, rule, NetworkConnectivityConfigId));
         }
     }
 
@@ -274,7 +258,7 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             WriteVerbose(rule.Deactivated == true
                 ? $"Private endpoint rule {RuleId} was {rule.ConnectionState}: it is deactivated now and the service removes it after one day."
                 : $"Private endpoint rule {RuleId} was {rule.ConnectionState}: it is removed.");
-            if (PassThru) WriteObject(rule);
+            if (PassThru) WriteObject(WithNccName(api, rule, NetworkConnectivityConfigId));
         }
     }
 
@@ -352,6 +336,38 @@ namespace DatabricksNetworking.Cmdlets.Serverless
             CurrentTarget = RuleId;
             ServerlessChecks.NotEmpty(NetworkConnectivityConfigId, "NetworkConnectivityConfigId");
             ServerlessChecks.NotEmpty(RuleId, "RuleId");
+        }
+    }
+}
+
+namespace DatabricksNetworking.Cmdlets
+{
+    using DatabricksNetworking.Client.Api;
+    using DatabricksNetworking.Models;
+
+    /// <summary>The NCC name every cmdlet that writes a private endpoint rule fills in (Get-, New-, Update- -PassThru, Remove- -PassThru).</summary>
+    public abstract partial class DbxCmdlet
+    {
+        private readonly Dictionary<string, string?> nccNames = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        /// <summary>Records an NCC name already read by the cmdlet, so <see cref="WithNccName"/> sends no second read.</summary>
+        protected void KnowNccName(string nccId, string? name) => nccNames[nccId] = name;
+
+        /// <summary>
+        /// The rule with <c>NetworkConnectivityConfigName</c> filled in: one read of each NCC per call (cached for the
+        /// rest of it); a failed read leaves the name empty with a verbose line (it is for display only).
+        /// </summary>
+        protected PrivateEndpointRule WithNccName(NetworkConnectivityApi api, PrivateEndpointRule rule, string nccIdGiven)
+        {
+            var nccId = string.IsNullOrEmpty(rule.NetworkConnectivityConfigId) ? nccIdGiven : rule.NetworkConnectivityConfigId!;
+            if (!nccNames.TryGetValue(nccId, out var name))
+            {
+                try { name = Run(ct => api.GetAsync(nccId, ct)).Name; }
+                catch (DbxApiException ex) { WriteVerbose($"The name of network connectivity configuration {nccId} could not be read ({Validation.Text.Printable(ex.ErrorCode ?? "HTTP " + ex.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))}); rules show its id only."); }
+                nccNames[nccId] = name;
+            }
+            rule.NetworkConnectivityConfigName = name;
+            return rule;
         }
     }
 }
