@@ -55,7 +55,8 @@ public sealed class EmulatorOptions
 
     /// <summary>What --help prints: every option and what it does.</summary>
     public const string HelpText = @"DatabricksNetworking.Emulator: the Databricks account and workspace APIs (networking) on 127.0.0.1,
-for tests, demos and trying the module without an account. Prints
+for tests, demos and trying the module without an account. Prints the runtime it runs on
+('Emulator runtime: .NET 8.0.x, ASP.NET Core 8.0.x, RID': any 8.0 or newer), then
 'Emulator listening on http://127.0.0.1:N admin-token=T' once it accepts requests.
 
 Usage: dotnet DatabricksNetworking.Emulator.dll [options]
@@ -86,6 +87,21 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
   --max-oauth-tokens N       keep at most N OAuth access tokens (default 10000)
   --help, -h                 this text";
     public const string AdminTokenVariable = "DBX_EMULATOR_ADMIN_TOKEN";
+
+    /// <summary>
+    /// The runtime this process runs on, e.g. ".NET 8.0.31, ASP.NET Core 8.0.31, linux-x64": the last line of --help and
+    /// the "Emulator runtime:" line before "Emulator listening on". The emulator targets net8.0 and rolls forward to newer
+    /// majors, so this says which one a machine chose (tests/pester/Reliability/EmulatorNet8.Tests.ps1 checks 8.0).
+    /// </summary>
+    public static string RuntimeText()
+    {
+        var asp = typeof(WebApplication).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+        var plus = asp.IndexOf('+');
+        if (plus >= 0) asp = asp.Substring(0, plus);
+        return $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, ASP.NET Core {asp}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}";
+    }
 
     /// <summary>The admin token to use: the given one, the environment's, or a new random one.</summary>
     public string ResolveAdminToken()
