@@ -19,6 +19,8 @@
         'Compare-DbxNetworkConfiguration'
         'Confirm-DbxNetworkPolicyIngress'
         'Connect-DbxAccount'
+        'ConvertFrom-DbxJson'
+        'ConvertTo-DbxJson'
         'Connect-DbxWorkspace'
         'Deploy-DbxPrivateLinkWorkspace'
         'Disable-DbxAccountIpAccessListFeature'

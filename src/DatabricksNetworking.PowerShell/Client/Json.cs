@@ -17,6 +17,14 @@ namespace DatabricksNetworking.Client
 
         public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
+        /// <summary>
+        /// A model read from the service as the JSON object the service sent: the wire names of its runtime type, unset
+        /// fields left out, the fields the model does not know (<see cref="Models.WireObject"/>) kept, display members
+        /// ([JsonIgnore]) left out. The one way objects become wire JSON (snapshots, ConvertTo-DbxJson).
+        /// </summary>
+        public static System.Text.Json.Nodes.JsonObject ToWireNode(object model) =>
+            JsonSerializer.SerializeToNode(model, model.GetType(), Options) as System.Text.Json.Nodes.JsonObject ?? new System.Text.Json.Nodes.JsonObject();
+
         /// <summary>Deserialises a 2xx body; anything malformed becomes a <see cref="DbxInvalidResponseException"/> naming the call.</summary>
         public static T Deserialize<T>(DbxResponse response)
         {

@@ -5,7 +5,7 @@ namespace DatabricksNetworking.Models
 {
     /// <summary>A credential configuration (account API <c>credentials</c>): the cross-account IAM role Databricks assumes
     /// to launch classic compute; a new workspace names one.</summary>
-    public sealed class CredentialConfiguration
+    public sealed class CredentialConfiguration : WireObject
     {
         [JsonPropertyName("credentials_id")] public string? CredentialsId { get; set; }
         [JsonPropertyName("credentials_name")] public string? CredentialsName { get; set; }
@@ -20,13 +20,13 @@ namespace DatabricksNetworking.Models
         public override string ToString() => $"{CredentialsName} ({CredentialsId})";
     }
 
-    public sealed class AwsCredentials
+    public sealed class AwsCredentials : WireObject
     {
         [JsonPropertyName("sts_role")] public StsRole? StsRole { get; set; }
         public override string ToString() => StsRole?.RoleArn ?? "";
     }
 
-    public sealed class StsRole
+    public sealed class StsRole : WireObject
     {
         [JsonPropertyName("role_arn")] public string? RoleArn { get; set; }
         [JsonPropertyName("external_id")] public string? ExternalId { get; set; }
@@ -34,7 +34,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>A storage configuration (account API <c>storage-configurations</c>): the workspace's root S3 bucket.</summary>
-    public sealed class StorageConfiguration
+    public sealed class StorageConfiguration : WireObject
     {
         [JsonPropertyName("storage_configuration_id")] public string? StorageConfigurationId { get; set; }
         [JsonPropertyName("storage_configuration_name")] public string? StorageConfigurationName { get; set; }
@@ -48,7 +48,7 @@ namespace DatabricksNetworking.Models
         public override string ToString() => $"{StorageConfigurationName} ({StorageConfigurationId})";
     }
 
-    public sealed class RootBucketInfo
+    public sealed class RootBucketInfo : WireObject
     {
         [JsonPropertyName("bucket_name")] public string? BucketName { get; set; }
         public override string ToString() => BucketName ?? "";

@@ -11,75 +11,68 @@ namespace DatabricksNetworking.Models
     // optional boolean is nullable, so a read-then-PUT sends back exactly what was read.
 
     /// <summary>The ingress part of a network policy: public, private (registered endpoints) and cross-workspace access.</summary>
-    public sealed class IngressNetworkPolicy
+    public sealed class IngressNetworkPolicy : WireObject
     {
         [JsonPropertyName("cross_workspace_access")] public IngressCrossWorkspaceAccess? CrossWorkspaceAccess { get; set; }
         [JsonPropertyName("private_access")] public IngressPrivateAccess? PrivateAccess { get; set; }
         [JsonPropertyName("public_access")] public IngressPublicAccess? PublicAccess { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() =>
             $"public: {PublicAccess?.RestrictionMode ?? "none"} ({PublicAccess?.AllowRules?.Count ?? 0} allow, {PublicAccess?.DenyRules?.Count ?? 0} deny rules)" +
             $", private: {(PrivateAccess?.AllowRules?.Count ?? 0) + (PrivateAccess?.DenyRules?.Count ?? 0)} rules, cross-workspace: {(CrossWorkspaceAccess?.AllowRules?.Count ?? 0) + (CrossWorkspaceAccess?.DenyRules?.Count ?? 0)} rules";
     }
 
     /// <summary>Public internet access: FULL_ACCESS or RESTRICTED_ACCESS, deny rules first, then allow rules.</summary>
-    public sealed class IngressPublicAccess
+    public sealed class IngressPublicAccess : WireObject
     {
         [JsonPropertyName("allow_rules")] public DbxList<IngressPublicRule>? AllowRules { get; set; }
         [JsonPropertyName("deny_rules")] public DbxList<IngressPublicRule>? DenyRules { get; set; }
         /// <summary>FULL_ACCESS or RESTRICTED_ACCESS (string: unknown values never break reading).</summary>
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
     /// <summary>A public ingress rule: it matches when its origin, destination and authentication all match (an absent part matches all).</summary>
-    public sealed class IngressPublicRule
+    public sealed class IngressPublicRule : WireObject
     {
         [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
         [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
         [JsonPropertyName("label")] public string? Label { get; set; }
         [JsonPropertyName("origin")] public IngressPublicOrigin? Origin { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => Label ?? "";
     }
 
-    public sealed class IngressPublicOrigin
+    public sealed class IngressPublicOrigin : WireObject
     {
         [JsonPropertyName("all_ip_ranges")] public bool? AllIpRanges { get; set; }
         [JsonPropertyName("excluded_ip_ranges")] public IngressIpRanges? ExcludedIpRanges { get; set; }
         [JsonPropertyName("included_ip_ranges")] public IngressIpRanges? IncludedIpRanges { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => AllIpRanges == true ? "all IP ranges" : IngressText.Join(IncludedIpRanges?.IpRanges, "no IP ranges") + (ExcludedIpRanges?.IpRanges?.Count > 0 ? " except " + IngressText.Join(ExcludedIpRanges.IpRanges, "") : "");
     }
 
-    public sealed class IngressIpRanges
+    public sealed class IngressIpRanges : WireObject
     {
         [JsonPropertyName("ip_ranges")] public DbxList<string>? IpRanges { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Join(IpRanges, "no IP ranges");
     }
 
     /// <summary>Who a rule applies to: IDENTITY_TYPE_ALL_USERS, IDENTITY_TYPE_ALL_SERVICE_PRINCIPALS or IDENTITY_TYPE_SELECTED_IDENTITIES.</summary>
-    public sealed class IngressAuthentication
+    public sealed class IngressAuthentication : WireObject
     {
         [JsonPropertyName("identities")] public DbxList<IngressIdentity>? Identities { get; set; }
         [JsonPropertyName("identity_type")] public string? IdentityType { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => string.Join(", ", IngressText.Identities(this));
     }
 
     /// <summary>One principal: its numeric id and PRINCIPAL_TYPE_USER or PRINCIPAL_TYPE_SERVICE_PRINCIPAL.</summary>
-    public sealed class IngressIdentity
+    public sealed class IngressIdentity : WireObject
     {
         [JsonPropertyName("principal_id")] public long? PrincipalId { get; set; }
         [JsonPropertyName("principal_type")] public string? PrincipalType { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => (PrincipalType == IngressWire.ServicePrincipal ? "servicePrincipal:" : PrincipalType == IngressWire.User ? "user:" : PrincipalType + ":") + PrincipalId;
     }
 
     /// <summary>What a rule protects: all destinations, or some of workspace UI/API, apps and Lakebase runtime (account policy: account UI/API).</summary>
-    public sealed class IngressDestination
+    public sealed class IngressDestination : WireObject
     {
         [JsonPropertyName("account_api")] public IngressApiDestination? AccountApi { get; set; }
         [JsonPropertyName("account_databricks_one")] public IngressAllDestinations? AccountDatabricksOne { get; set; }
@@ -89,96 +82,85 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("lakebase_runtime")] public IngressAllDestinations? LakebaseRuntime { get; set; }
         [JsonPropertyName("workspace_api")] public IngressApiDestination? WorkspaceApi { get; set; }
         [JsonPropertyName("workspace_ui")] public IngressAllDestinations? WorkspaceUi { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => string.Join(", ", IngressText.Destinations(this));
     }
 
     /// <summary>A destination without parts (<c>{"all_destinations": true}</c>).</summary>
-    public sealed class IngressAllDestinations
+    public sealed class IngressAllDestinations : WireObject
     {
         [JsonPropertyName("all_destinations")] public bool? AllDestinations { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => AllDestinations == false ? "none" : "all";
     }
 
     /// <summary>API destinations: scopes ("all-apis" for any) and API_SCOPE_QUALIFIER_ALL / API_SCOPE_QUALIFIER_READ.</summary>
-    public sealed class IngressApiDestination
+    public sealed class IngressApiDestination : WireObject
     {
         [JsonPropertyName("scope_qualifier")] public string? ScopeQualifier { get; set; }
         [JsonPropertyName("scopes")] public DbxList<string>? Scopes { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Join(Scopes, "all scopes") + (ScopeQualifier == IngressWire.ScopeRead ? " [read]" : ScopeQualifier == IngressWire.ScopeAll ? " [all]" : ScopeQualifier != null ? " [" + ScopeQualifier + "]" : "");
     }
 
     /// <summary>Access over private connectivity: ALLOW_ALL_REGISTERED_ENDPOINTS or RESTRICTED_ACCESS with rules.</summary>
-    public sealed class IngressPrivateAccess
+    public sealed class IngressPrivateAccess : WireObject
     {
         [JsonPropertyName("allow_rules")] public DbxList<IngressPrivateRule>? AllowRules { get; set; }
         [JsonPropertyName("deny_rules")] public DbxList<IngressPrivateRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
-    public sealed class IngressPrivateRule
+    public sealed class IngressPrivateRule : WireObject
     {
         [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
         [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
         [JsonPropertyName("label")] public string? Label { get; set; }
         [JsonPropertyName("origin")] public IngressPrivateOrigin? Origin { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => Label ?? "";
     }
 
-    public sealed class IngressPrivateOrigin
+    public sealed class IngressPrivateOrigin : WireObject
     {
         [JsonPropertyName("all_private_access")] public bool? AllPrivateAccess { get; set; }
         [JsonPropertyName("all_registered_endpoints")] public bool? AllRegisteredEndpoints { get; set; }
         [JsonPropertyName("azure_workspace_private_link")] public bool? AzureWorkspacePrivateLink { get; set; }
         [JsonPropertyName("endpoints")] public IngressEndpoints? Endpoints { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => AllPrivateAccess == true ? "all private access" : AllRegisteredEndpoints == true ? "all registered endpoints" : AzureWorkspacePrivateLink == true ? "Azure workspace private link" : "endpoints: " + IngressText.Join(Endpoints?.EndpointIds, "none");
     }
 
-    public sealed class IngressEndpoints
+    public sealed class IngressEndpoints : WireObject
     {
         [JsonPropertyName("endpoint_ids")] public DbxList<string>? EndpointIds { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Join(EndpointIds, "no endpoints");
     }
 
     /// <summary>Access from other workspaces: FULL_ACCESS, RESTRICTED_ACCESS or LEGACY_MODE.</summary>
-    public sealed class IngressCrossWorkspaceAccess
+    public sealed class IngressCrossWorkspaceAccess : WireObject
     {
         [JsonPropertyName("allow_rules")] public DbxList<IngressCrossWorkspaceRule>? AllowRules { get; set; }
         [JsonPropertyName("deny_rules")] public DbxList<IngressCrossWorkspaceRule>? DenyRules { get; set; }
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Access(RestrictionMode, AllowRules?.Count, DenyRules?.Count);
     }
 
-    public sealed class IngressCrossWorkspaceRule
+    public sealed class IngressCrossWorkspaceRule : WireObject
     {
         [JsonPropertyName("authentication")] public IngressAuthentication? Authentication { get; set; }
         [JsonPropertyName("destination")] public IngressDestination? Destination { get; set; }
         [JsonPropertyName("label")] public string? Label { get; set; }
         [JsonPropertyName("origin")] public IngressCrossWorkspaceOrigin? Origin { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => Label ?? "";
     }
 
-    public sealed class IngressCrossWorkspaceOrigin
+    public sealed class IngressCrossWorkspaceOrigin : WireObject
     {
         [JsonPropertyName("all_source_workspaces")] public bool? AllSourceWorkspaces { get; set; }
         [JsonPropertyName("selected_workspaces")] public IngressWorkspaceIdList? SelectedWorkspaces { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => AllSourceWorkspaces == true ? "all source workspaces" : "workspaces: " + IngressText.Join(SelectedWorkspaces?.WorkspaceIds, "none");
     }
 
-    public sealed class IngressWorkspaceIdList
+    public sealed class IngressWorkspaceIdList : WireObject
     {
         [JsonPropertyName("workspace_ids")] public DbxList<long>? WorkspaceIds { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => IngressText.Join(WorkspaceIds, "no workspaces");
     }
 

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace DatabricksNetworking.Models
 {
     /// <summary>An IP access list of a workspace or of the account console (<c>IpAccessListInfo</c>).</summary>
-    public sealed class IpAccessList
+    public sealed class IpAccessList : WireObject
     {
         [JsonPropertyName("list_id")] public string? ListId { get; set; }
         [JsonPropertyName("label")] public string? Label { get; set; }

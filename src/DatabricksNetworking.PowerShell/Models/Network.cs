@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace DatabricksNetworking.Models
 {
     /// <summary>A network configuration (account API <c>networks</c>): a customer-managed VPC for classic compute.</summary>
-    public sealed class Network
+    public sealed class Network : WireObject
     {
         [JsonPropertyName("network_id")] public string? NetworkId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
@@ -34,7 +34,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>The VPC endpoint registrations a network configuration uses for back-end PrivateLink.</summary>
-    public sealed class NetworkVpcEndpoints
+    public sealed class NetworkVpcEndpoints : WireObject
     {
         [JsonPropertyName("rest_api")] public DbxList<string>? RestApi { get; set; }
         [JsonPropertyName("dataplane_relay")] public DbxList<string>? DataplaneRelay { get; set; }
@@ -42,7 +42,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>A validation error of a network configuration; <c>error_type</c> is lower camelCase on the wire (<c>securityGroup</c>, <c>networkAcl</c> ...).</summary>
-    public sealed class NetworkError
+    public sealed class NetworkError : WireObject
     {
         [JsonPropertyName("error_type")] public string? ErrorType { get; set; }
         [JsonPropertyName("error_message")] public string? ErrorMessage { get; set; }
@@ -50,7 +50,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>A validation warning of a network configuration (<c>securityGroup</c>, <c>subnet</c>).</summary>
-    public sealed class NetworkWarning
+    public sealed class NetworkWarning : WireObject
     {
         [JsonPropertyName("warning_type")] public string? WarningType { get; set; }
         [JsonPropertyName("warning_message")] public string? WarningMessage { get; set; }

@@ -7,7 +7,7 @@ namespace DatabricksNetworking.Models
     /// endpoint bound to the account, e.g. to the front-end Service Direct service. Wire shape after the Go SDK's
     /// <c>service/networking</c> <c>Endpoint</c>.
     /// </summary>
-    public sealed class NetworkEndpoint
+    public sealed class NetworkEndpoint : WireObject
     {
         /// <summary>The Databricks-side id, a UUID.</summary>
         [JsonPropertyName("endpoint_id")] public string? EndpointId { get; set; }
@@ -32,7 +32,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>The AWS side of a registered endpoint.</summary>
-    public sealed class AwsVpcEndpointInfo
+    public sealed class AwsVpcEndpointInfo : WireObject
     {
         /// <summary>The AWS endpoint id (vpce-…); the only field a create sends.</summary>
         [JsonPropertyName("aws_vpc_endpoint_id")] public string? AwsVpcEndpointId { get; set; }

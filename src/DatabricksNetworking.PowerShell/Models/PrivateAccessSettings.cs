@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace DatabricksNetworking.Models
 {
     /// <summary>Private access settings (account API <c>private-access-settings</c>): who may reach PrivateLink workspaces.</summary>
-    public sealed class PrivateAccessSettings
+    public sealed class PrivateAccessSettings : WireObject
     {
         [JsonPropertyName("private_access_settings_id")] public string? PrivateAccessSettingsId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }

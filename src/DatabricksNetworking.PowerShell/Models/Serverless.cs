@@ -14,7 +14,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>A network connectivity configuration (NCC): serverless egress settings of one region, bound to workspaces.</summary>
-    public sealed class NetworkConnectivityConfig
+    public sealed class NetworkConnectivityConfig : WireObject
     {
         [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
@@ -34,7 +34,7 @@ namespace DatabricksNetworking.Models
         public override string ToString() => $"{Name} ({NetworkConnectivityConfigId})";
     }
 
-    public sealed class NccEgressConfig
+    public sealed class NccEgressConfig : WireObject
     {
         [JsonPropertyName("default_rules")] public NccEgressDefaultRules? DefaultRules { get; set; }
         [JsonPropertyName("target_rules")] public NccEgressTargetRules? TargetRules { get; set; }
@@ -42,20 +42,20 @@ namespace DatabricksNetworking.Models
             $"stable CIDRs: {DefaultRules?.AwsStableIpRule?.CidrBlocks?.Count ?? 0}, private endpoint rules: {TargetRules?.AwsPrivateEndpointRules?.Count ?? 0}";
     }
 
-    public sealed class NccEgressDefaultRules
+    public sealed class NccEgressDefaultRules : WireObject
     {
         [JsonPropertyName("aws_stable_ip_rule")] public NccAwsStableIpRule? AwsStableIpRule { get; set; }
         [JsonPropertyName("azure_service_endpoint_rule")] public JsonElement? AzureServiceEndpointRule { get; set; }
         public override string ToString() => $"AWS stable IPs: {AwsStableIpRule?.CidrBlocks?.Count ?? 0} CIDRs" + (AzureServiceEndpointRule.HasValue && AzureServiceEndpointRule.Value.ValueKind != JsonValueKind.Null ? ", Azure service endpoint rule" : "");
     }
 
-    public sealed class NccAwsStableIpRule
+    public sealed class NccAwsStableIpRule : WireObject
     {
         [JsonPropertyName("cidr_blocks")] public DbxList<string>? CidrBlocks { get; set; }
         public override string ToString() => IngressText.Join(CidrBlocks, "no CIDRs");
     }
 
-    public sealed class NccEgressTargetRules
+    public sealed class NccEgressTargetRules : WireObject
     {
         [JsonPropertyName("aws_private_endpoint_rules")] public DbxList<PrivateEndpointRule>? AwsPrivateEndpointRules { get; set; }
         [JsonPropertyName("azure_private_endpoint_rules")] public JsonElement? AzurePrivateEndpointRules { get; set; }
@@ -63,7 +63,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>An NCC private endpoint rule: serverless compute reaches an S3 bucket or a service in the customer's VPC over PrivateLink.</summary>
-    public sealed class PrivateEndpointRule
+    public sealed class PrivateEndpointRule : WireObject
     {
         [JsonPropertyName("rule_id")] public string? RuleId { get; set; }
         [JsonPropertyName("network_connectivity_config_id")] public string? NetworkConnectivityConfigId { get; set; }
@@ -165,7 +165,7 @@ namespace DatabricksNetworking.Models
     // ---- network policies ----------------------------------------------------------------------------
 
     /// <summary>An account network policy (serverless egress control). Unknown fields are kept, so a read-then-PUT never drops them.</summary>
-    public sealed class NetworkPolicy
+    public sealed class NetworkPolicy : WireObject
     {
         [JsonPropertyName("network_policy_id")] public string? NetworkPolicyId { get; set; }
         [JsonPropertyName("account_id")] public string? AccountId { get; set; }
@@ -174,7 +174,6 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("ingress")] public IngressNetworkPolicy? Ingress { get; set; }
         /// <summary>Ingress rules in dry run: they never block, they only log what they would decide.</summary>
         [JsonPropertyName("ingress_dry_run")] public IngressNetworkPolicy? IngressDryRun { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
 
         private NetworkAccessPolicy? Access => Egress?.NetworkAccess;
 
@@ -219,14 +218,13 @@ namespace DatabricksNetworking.Models
         public override string ToString() => NetworkPolicyId ?? "";
     }
 
-    public sealed class NetworkPolicyEgress
+    public sealed class NetworkPolicyEgress : WireObject
     {
         [JsonPropertyName("network_access")] public NetworkAccessPolicy? NetworkAccess { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => NetworkAccess?.ToString() ?? "";
     }
 
-    public sealed class NetworkAccessPolicy
+    public sealed class NetworkAccessPolicy : WireObject
     {
         [JsonPropertyName("restriction_mode")] public string? RestrictionMode { get; set; }
         [JsonPropertyName("allowed_internet_destinations")] public DbxList<InternetDestination>? AllowedInternetDestinations { get; set; }
@@ -234,12 +232,11 @@ namespace DatabricksNetworking.Models
         [JsonPropertyName("allowed_storage_destinations")] public DbxList<StorageDestination>? AllowedStorageDestinations { get; set; }
         [JsonPropertyName("allowed_databricks_destinations")] public DbxList<DatabricksDestination>? AllowedDatabricksDestinations { get; set; }
         [JsonPropertyName("policy_enforcement")] public PolicyEnforcement? PolicyEnforcement { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() =>
             $"{RestrictionMode}: {AllowedInternetDestinations?.Count ?? 0} allowed and {BlockedInternetDestinations?.Count ?? 0} blocked domains, {AllowedStorageDestinations?.Count ?? 0} storage destinations";
     }
 
-    public sealed class InternetDestination
+    public sealed class InternetDestination : WireObject
     {
         [JsonPropertyName("destination")] public string? Destination { get; set; }
         [JsonPropertyName("internet_destination_type")] public string? InternetDestinationType { get; set; }
@@ -247,18 +244,17 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>Allowed Databricks workspaces (databricks-sdk-go settings EgressNetworkPolicyNetworkAccessPolicyDatabricksDestination).</summary>
-    public sealed class DatabricksDestination
+    public sealed class DatabricksDestination : WireObject
     {
         /// <summary>int64 values; read from strings too (proto JSON writes int64 so in some answers).</summary>
         [JsonPropertyName("workspace_ids")]
         [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
         public DbxList<long>? WorkspaceIds { get; set; }
-        [JsonExtensionData] public Dictionary<string, JsonElement>? OtherFields { get; set; }
         public override string ToString() => string.Join(",", WorkspaceIds ?? new List<long>());
     }
 
     /// <summary>An allowed storage destination; for S3 the bucket name and its region.</summary>
-    public sealed class StorageDestination
+    public sealed class StorageDestination : WireObject
     {
         [JsonPropertyName("bucket_name")] public string? BucketName { get; set; }
         [JsonPropertyName("region")] public string? Region { get; set; }
@@ -268,7 +264,7 @@ namespace DatabricksNetworking.Models
         public override string ToString() => BucketName + "@" + Region;
     }
 
-    public sealed class PolicyEnforcement
+    public sealed class PolicyEnforcement : WireObject
     {
         [JsonPropertyName("enforcement_mode")] public string? EnforcementMode { get; set; }
         [JsonPropertyName("dry_run_mode_product_filter")] public DbxList<string>? DryRunModeProductFilter { get; set; }
@@ -276,7 +272,7 @@ namespace DatabricksNetworking.Models
     }
 
     /// <summary>The workspace network option: the one network policy a workspace is bound to.</summary>
-    public sealed class WorkspaceNetworkOption
+    public sealed class WorkspaceNetworkOption : WireObject
     {
         [JsonPropertyName("workspace_id")] public long WorkspaceId { get; set; }
         [JsonPropertyName("network_policy_id")] public string? NetworkPolicyId { get; set; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace DatabricksNetworking.Models
 {
     /// <summary>A VPC endpoint registration (account API <c>vpc-endpoints</c>): an AWS interface endpoint made known to Databricks.</summary>
-    public sealed class VpcEndpoint
+    public sealed class VpcEndpoint : WireObject
     {
         /// <summary>The Databricks-side id (a UUID), used in network configurations and private access settings.</summary>
         [JsonPropertyName("vpc_endpoint_id")] public string? VpcEndpointId { get; set; }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace DatabricksNetworking.Models
 {
     /// <summary>A Databricks workspace (account API <c>workspaces</c>), network-relevant fields.</summary>
-    public sealed class Workspace
+    public sealed class Workspace : WireObject
     {
         [JsonPropertyName("workspace_id")] public long WorkspaceId { get; set; }
         [JsonPropertyName("workspace_name")] public string? WorkspaceName { get; set; }

@@ -121,7 +121,7 @@ namespace DatabricksNetworking.Posture
 
         private static JsonObject ToNode<T>(T model, params string[] drop)
         {
-            var node = JsonSerializer.SerializeToNode(model, Json.Options) as JsonObject ?? new JsonObject();
+            var node = Json.ToWireNode(model!);
             foreach (var d in drop) node.Remove(d);
             return node;
         }

@@ -70,6 +70,9 @@ BeforeAll {
         Run Get-DbxContext { Get-DbxContext }
         Run Invoke-DbxApi { Invoke-DbxApi -Path '/api/2.0/accounts/{account_id}/workspaces' }
         Run Get-DbxWorkspace { Get-DbxWorkspace; Get-DbxWorkspace -WorkspaceId 9999999999999999 }
+        # The wire JSON of what was read and back; a context (no service object) is refused without showing it.
+        Run ConvertTo-DbxJson { Get-DbxWorkspace | ConvertTo-DbxJson -AsArray; $ctx, $wctx | ConvertTo-DbxJson }
+        Run ConvertFrom-DbxJson { Get-DbxWorkspace | ConvertTo-DbxJson | ConvertFrom-DbxJson -Type Workspace }
         Run Wait-DbxWorkspace { Wait-DbxWorkspace -WorkspaceId $ws -TimeoutSec 30 }
         $newWs = Run New-DbxWorkspace { New-DbxWorkspace -Name secrets-ws -Region us-east-1 -ComputeMode Serverless; New-DbxWorkspace -Name secrets-ws2 -Region us-east-1 -CredentialsId ([Guid]::NewGuid()) -StorageConfigurationId ([Guid]::NewGuid()) }
         Run Remove-DbxWorkspace { $newWs | Remove-DbxWorkspace -WhatIf; $newWs | Remove-DbxWorkspace -Force -PassThru }
