@@ -144,6 +144,9 @@ function Invoke-Test {
         $env:DBX_TEST_MOTO_URL = $moto.Url
         # Headless Chromium renders the HTML report (Posture/ReportRendering.Tests.ps1); empty: that test is skipped, visibly.
         $env:DBX_TEST_CHROMIUM = if ($SkipPester) { '' } else { "$(Initialize-Chromium)" }
+        # A private DOTNET_ROOT with only the .NET 8 shared frameworks (Reliability/EmulatorNet8.Tests.ps1 runs the emulator
+        # on the oldest runtime it accepts); laid out once per clone under out/dotnet8; empty: that test is skipped, visibly.
+        $env:DBX_TEST_DOTNET8_ROOT = if ($SkipPester) { '' } else { "$(Initialize-Dotnet8Runtime -RepoRoot $Root -Destination (Join-Path $Out 'dotnet8'))" }
         $env:DBX_TEST_EMULATOR_URL = $emulator.Url
         # The shared emulator's admin token: TestHelpers sends it to /_emulator routes, and emulators the tests start inherit it.
         $env:DBX_EMULATOR_ADMIN_TOKEN = $emulator.AdminToken

@@ -64,6 +64,67 @@ function Initialize-Chromium {
     return $path
 }
 
+function Initialize-Dotnet8Runtime {
+    <#
+      A private DOTNET_ROOT holding only the .NET 8 shared frameworks (Microsoft.NETCore.App and Microsoft.AspNetCore.App)
+      and a host, for tests/pester/Reliability/EmulatorNet8.Tests.ps1: the emulator targets net8.0 and must run on the
+      oldest runtime it accepts, while this machine and CI have only a newer one. The runtime packs come from NuGet through
+      build/dotnet8-runtime.csproj (restore only; the SDK picks the 8.0 patch), once per clone: the root is kept in
+      -Destination (marked complete by .dotnet8-version, written last) and a later run only checks that mark.
+      Returns the root, or $null with a warning saying why it is missing (not linux-x64, offline); the test then reports
+      itself as skipped, never as passed.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)][string]$RepoRoot, [Parameter(Mandatory)][string]$Destination)
+    $mark = Join-Path $Destination '.dotnet8-version'
+    if ((Test-Path $mark) -and (Test-Path (Join-Path $Destination 'dotnet'))) { return $Destination }
+    $skip = 'the .NET 8 emulator test (tests/pester/Reliability/EmulatorNet8.Tests.ps1) will be SKIPPED'
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture
+    if (-not $IsLinux -or $arch -ne 'X64') {
+        Write-Warning "A private .NET 8 runtime is only laid out on linux-x64 (this is $([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)): $skip."
+        return $null
+    }
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $project = Join-Path $RepoRoot 'build/dotnet8-runtime.csproj'
+    $restoreDir = Join-Path ([IO.Path]::GetFullPath($Destination)) 'restore'
+    $restoreLog = & dotnet restore $project --nologo -v q "-p:BaseIntermediateOutputPath=$restoreDir/" 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning "Restoring the .NET 8 runtime packs failed (offline, or NuGet does not serve them; dotnet restore $project): $skip. $(($restoreLog | Select-Object -Last 3) -join ' ')"
+        return $null
+    }
+    # The versions the SDK picked: the restore's download list names them (the project names none).
+    $assets = Get-Content (Join-Path $restoreDir 'project.assets.json') -Raw | ConvertFrom-Json
+    $downloads = @($assets.project.frameworks.'net8.0'.downloadDependencies)
+    function Get-PackVersion([string]$Id) {
+        $d = $downloads | Where-Object name -eq $Id | Select-Object -First 1
+        if ($d) { ($d.version -replace '[\[\]\s]', '' -split ',')[0] } else { '' }
+    }
+    $coreVersion = Get-PackVersion 'Microsoft.NETCore.App.Runtime.linux-x64'
+    $aspVersion = Get-PackVersion 'Microsoft.AspNetCore.App.Runtime.linux-x64'
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $core = Join-Path $packages "microsoft.netcore.app.runtime.linux-x64/$coreVersion/runtimes/linux-x64"
+    $asp = Join-Path $packages "microsoft.aspnetcore.app.runtime.linux-x64/$aspVersion/runtimes/linux-x64"
+    # The muxer is copied, not linked: it finds host/ and shared/ beside its real path.
+    $muxer = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+    $target = (Get-Item $muxer).ResolveLinkTarget($true)
+    if ($target) { $muxer = $target.FullName }
+    if (-not ($coreVersion -like '8.0.*' -and $aspVersion -like '8.0.*' -and (Test-Path (Join-Path $core 'native/libhostfxr.so')) -and (Test-Path $asp))) {
+        Write-Warning "The restored .NET 8 runtime packs are not where they should be ($core, $asp): $skip."
+        return $null
+    }
+    foreach ($d in 'host', 'shared') { if (Test-Path (Join-Path $Destination $d)) { Remove-Item (Join-Path $Destination $d) -Recurse -Force } }
+    $fxr = New-Item -ItemType Directory -Path (Join-Path $Destination "host/fxr/$coreVersion") -Force
+    $coreDir = New-Item -ItemType Directory -Path (Join-Path $Destination "shared/Microsoft.NETCore.App/$coreVersion") -Force
+    $aspDir = New-Item -ItemType Directory -Path (Join-Path $Destination "shared/Microsoft.AspNetCore.App/$aspVersion") -Force
+    Copy-Item (Join-Path $core 'native/libhostfxr.so') $fxr
+    Get-ChildItem (Join-Path $core 'lib/net8.0'), (Join-Path $core 'native') -File | Where-Object Name -ne 'libhostfxr.so' | Copy-Item -Destination $coreDir
+    Get-ChildItem (Join-Path $asp 'lib/net8.0') -File | Copy-Item -Destination $aspDir
+    Copy-Item $muxer (Join-Path $Destination 'dotnet') -Force
+    Set-Content -Path $mark -Value "Microsoft.NETCore.App $coreVersion`nMicrosoft.AspNetCore.App $aspVersion" -Encoding utf8NoBOM
+    Write-Host ("== .NET {0} runtime (ASP.NET Core {1}) laid out in {2} in {3:0.0} s, once per clone" -f $coreVersion, $aspVersion, $Destination, $clock.Elapsed.TotalSeconds)
+    return $Destination
+}
+
 function Start-MotoServer {
     [CmdletBinding()]
     param([string]$LogDirectory = [IO.Path]::GetTempPath())
@@ -94,14 +155,19 @@ function Start-DbxTestEmulator {
     param(
         [Parameter(Mandatory)][string]$EmulatorDll,
         [string[]]$Arguments = @(),
-        [string]$LogDirectory = [IO.Path]::GetTempPath()
+        [string]$LogDirectory = [IO.Path]::GetTempPath(),
+        # Another dotnet host (e.g. Initialize-Dotnet8Runtime's) and variables for the emulator's process only (DOTNET_ROOT).
+        [string]$Dotnet,
+        [hashtable]$Environment
     )
     if (-not (Test-Path $EmulatorDll)) { throw "The emulator is not built ($EmulatorDll). Run ./build.ps1 Build." }
-    $dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+    if (-not $Dotnet) { $Dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source }
+    $dotnet = $Dotnet
     $id = [Guid]::NewGuid().ToString('N').Substring(0, 8)
     $out = Join-Path $LogDirectory "emulator-$id.out"
     $argList = @($EmulatorDll, '--port', '0') + $Arguments
-    $p = Start-Process -FilePath $dotnet -ArgumentList $argList -PassThru -RedirectStandardOutput $out -RedirectStandardError "$out.err"
+    $envArgs = if ($Environment) { @{ Environment = $Environment } } else { @{} }
+    $p = Start-Process -FilePath $dotnet -ArgumentList $argList -PassThru -RedirectStandardOutput $out -RedirectStandardError "$out.err" @envArgs
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while ([DateTime]::UtcNow -lt $deadline) {
         if (Test-Path $out) {
@@ -130,4 +196,4 @@ function Stop-TestService {
     }
 }
 
-Export-ModuleMember -Function Get-FreeTcpPort, Wait-TcpPort, Get-PwshCommand, Find-Chromium, Initialize-Chromium, Start-MotoServer, Start-DbxTestEmulator, Stop-TestService
+Export-ModuleMember -Function Get-FreeTcpPort, Wait-TcpPort, Get-PwshCommand, Find-Chromium, Initialize-Chromium, Initialize-Dotnet8Runtime, Start-MotoServer, Start-DbxTestEmulator, Stop-TestService

@@ -6,6 +6,8 @@ WebApplication app;
 if (args.Any(a => a is "--help" or "-h" or "-?"))
 {
     Console.WriteLine(EmulatorOptions.HelpText);
+    Console.WriteLine();
+    Console.WriteLine("Runtime: " + EmulatorOptions.RuntimeText());
     return 0;
 }
 try
@@ -27,6 +29,8 @@ catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketExcep
     return 3;
 }
 if (options.ParentPid > 0) ParentWatch.Start(options.ParentPid, app.Lifetime);
+// Which runtime a machine chose (net8.0, rolled forward to newer majors); a line of its own, so the next one stays as read.
+Console.WriteLine("Emulator runtime: " + EmulatorOptions.RuntimeText());
 // Start-DbxEmulator and build/Services.psm1 read this line: the URL, then the admin token of the /_emulator routes.
 Console.WriteLine("Emulator listening on " + EmulatorHost.Url(app) + " admin-token=" + options.AdminToken);
 Console.Out.Flush();

@@ -16,6 +16,9 @@ public sealed class EmulatorOptions
     public double RateLimit { get; set; }
     /// <summary>Retry-After of 429 answers, in seconds (fractions allowed, for fast tests).</summary>
     public double RetryAfterSeconds { get; set; } = 1;
+    /// <summary>Share of API requests answered 429 whatever the request rate (seeded, so a test sees the same 429s on a
+    /// fast or a loaded machine; --rate-limit depends on how fast the client sends); 0 = off.</summary>
+    public double ThrottleRate { get; set; }
     public double DropAfterCommitRate { get; set; }
     /// <summary>Chaos mode: hostile response bodies (see Faults).</summary>
     public double ChaosRate { get; set; }
@@ -55,7 +58,8 @@ public sealed class EmulatorOptions
 
     /// <summary>What --help prints: every option and what it does.</summary>
     public const string HelpText = @"DatabricksNetworking.Emulator: the Databricks account and workspace APIs (networking) on 127.0.0.1,
-for tests, demos and trying the module without an account. Prints
+for tests, demos and trying the module without an account. Prints the runtime it runs on
+('Emulator runtime: .NET 8.0.x, ASP.NET Core 8.0.x, RID': any 8.0 or newer), then
 'Emulator listening on http://127.0.0.1:N admin-token=T' once it accepts requests.
 
 Usage: dotnet DatabricksNetworking.Emulator.dll [options]
@@ -67,6 +71,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
   --latency-ms N             delay every answer by N ms
   --fault-rate R             answer this share of requests (0..1) with a transient 5xx
   --rate-limit [N]           answer 429 beyond N requests per second per caller (alone: 20)
+  --throttle-rate R          answer this share of API requests (0..1) with 429, whatever their rate (seeded)
   --retry-after-seconds S    Retry-After of those 429 answers (default 1)
   --drop-after-commit-rate R commit a change, then drop this share of the answers (lost responses)
   --chaos [R]                hostile response bodies for this share of requests (alone: 1)
@@ -86,6 +91,21 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
   --max-oauth-tokens N       keep at most N OAuth access tokens (default 10000)
   --help, -h                 this text";
     public const string AdminTokenVariable = "DBX_EMULATOR_ADMIN_TOKEN";
+
+    /// <summary>
+    /// The runtime this process runs on, e.g. ".NET 8.0.31, ASP.NET Core 8.0.31, linux-x64": the last line of --help and
+    /// the "Emulator runtime:" line before "Emulator listening on". The emulator targets net8.0 and rolls forward to newer
+    /// majors, so this says which one a machine chose (tests/pester/Reliability/EmulatorNet8.Tests.ps1 checks 8.0).
+    /// </summary>
+    public static string RuntimeText()
+    {
+        var asp = typeof(WebApplication).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+        var plus = asp.IndexOf('+');
+        if (plus >= 0) asp = asp.Substring(0, plus);
+        return $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, ASP.NET Core {asp}, {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}";
+    }
 
     /// <summary>The admin token to use: the given one, the environment's, or a new random one.</summary>
     public string ResolveAdminToken()
@@ -120,6 +140,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
                 case "--fault-rate": o.FaultRate = D(Next()); break;
                 case "--rate-limit": o.RateLimit = HasValue() ? D(Next()) : 20; break;
                 case "--retry-after-seconds": o.RetryAfterSeconds = D(Next()); break;
+                case "--throttle-rate": o.ThrottleRate = D(Next()); break;
                 case "--drop-after-commit-rate": o.DropAfterCommitRate = D(Next()); break;
                 case "--chaos-rate": o.ChaosRate = D(Next()); break;
                 case "--chaos": o.ChaosRate = HasValue() ? D(Next()) : 1.0; break;
@@ -136,7 +157,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
                 case "--admin-token": o.AdminToken = Next(); break;
                 case "--trust-forwarded-for": o.TrustForwardedFor = true; break;
                 case "--max-oauth-tokens": o.MaxOAuthTokens = I(Next()); break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file --admin-token --trust-forwarded-for --max-oauth-tokens");
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --throttle-rate --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file --admin-token --trust-forwarded-for --max-oauth-tokens");
             }
         }
         return o;
