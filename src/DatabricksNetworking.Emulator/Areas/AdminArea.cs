@@ -49,16 +49,18 @@ public sealed class AdminArea : IEmulatorArea
             return Emu.Json(new JsonObject { ["rate"] = rate, ["kind"] = s.Options.ChaosKind, ["method"] = s.Options.ChaosMethod });
         });
         // Fault knobs at run time, so a test can set up its objects first and then turn the faults on (-1 = unchanged).
-        app.MapPost("/_emulator/faults", (double? fault_rate, double? drop_after_commit_rate, double? rate_limit, double? retry_after_seconds) =>
+        app.MapPost("/_emulator/faults", (double? fault_rate, double? drop_after_commit_rate, double? rate_limit, double? retry_after_seconds, double? throttle_rate) =>
         {
             if (fault_rate.HasValue) s.Options.FaultRate = fault_rate.Value;
             if (drop_after_commit_rate.HasValue) s.Options.DropAfterCommitRate = drop_after_commit_rate.Value;
             if (rate_limit.HasValue) s.Options.RateLimit = rate_limit.Value;
             if (retry_after_seconds.HasValue) s.Options.RetryAfterSeconds = retry_after_seconds.Value;
+            if (throttle_rate.HasValue) s.Options.ThrottleRate = throttle_rate.Value;
             return Emu.Json(new JsonObject
             {
                 ["fault_rate"] = s.Options.FaultRate, ["drop_after_commit_rate"] = s.Options.DropAfterCommitRate,
                 ["rate_limit"] = s.Options.RateLimit, ["retry_after_seconds"] = s.Options.RetryAfterSeconds,
+                ["throttle_rate"] = s.Options.ThrottleRate,
             });
         });
         app.MapPost("/_emulator/clock/advance", (double seconds) =>

@@ -16,6 +16,9 @@ public sealed class EmulatorOptions
     public double RateLimit { get; set; }
     /// <summary>Retry-After of 429 answers, in seconds (fractions allowed, for fast tests).</summary>
     public double RetryAfterSeconds { get; set; } = 1;
+    /// <summary>Share of API requests answered 429 whatever the request rate (seeded, so a test sees the same 429s on a
+    /// fast or a loaded machine; --rate-limit depends on how fast the client sends); 0 = off.</summary>
+    public double ThrottleRate { get; set; }
     public double DropAfterCommitRate { get; set; }
     /// <summary>Chaos mode: hostile response bodies (see Faults).</summary>
     public double ChaosRate { get; set; }
@@ -68,6 +71,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
   --latency-ms N             delay every answer by N ms
   --fault-rate R             answer this share of requests (0..1) with a transient 5xx
   --rate-limit [N]           answer 429 beyond N requests per second per caller (alone: 20)
+  --throttle-rate R          answer this share of API requests (0..1) with 429, whatever their rate (seeded)
   --retry-after-seconds S    Retry-After of those 429 answers (default 1)
   --drop-after-commit-rate R commit a change, then drop this share of the answers (lost responses)
   --chaos [R]                hostile response bodies for this share of requests (alone: 1)
@@ -136,6 +140,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
                 case "--fault-rate": o.FaultRate = D(Next()); break;
                 case "--rate-limit": o.RateLimit = HasValue() ? D(Next()) : 20; break;
                 case "--retry-after-seconds": o.RetryAfterSeconds = D(Next()); break;
+                case "--throttle-rate": o.ThrottleRate = D(Next()); break;
                 case "--drop-after-commit-rate": o.DropAfterCommitRate = D(Next()); break;
                 case "--chaos-rate": o.ChaosRate = D(Next()); break;
                 case "--chaos": o.ChaosRate = HasValue() ? D(Next()) : 1.0; break;
@@ -152,7 +157,7 @@ Usage: dotnet DatabricksNetworking.Emulator.dll [options]
                 case "--admin-token": o.AdminToken = Next(); break;
                 case "--trust-forwarded-for": o.TrustForwardedFor = true; break;
                 case "--max-oauth-tokens": o.MaxOAuthTokens = I(Next()); break;
-                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file --admin-token --trust-forwarded-for --max-oauth-tokens");
+                default: throw new ArgumentException($"Unknown option '{a}'. Options: --port --seed-file --state-file --seed --latency-ms --fault-rate --rate-limit [N] --throttle-rate --retry-after-seconds --drop-after-commit-rate --chaos [rate] --chaos-kind --aws-endpoint --page-size --token-ttl --pe-accept-delay --provisioning-seconds --extra-workspaces --quiet --parent-pid --ip-ranges-file --admin-token --trust-forwarded-for --max-oauth-tokens");
             }
         }
         return o;

@@ -10,6 +10,12 @@ public static class Middleware
         var o = services.Options;
         var rng = new Random(o.Seed);
         double NextDouble() { lock (rng) return rng.NextDouble(); }
+        async Task Throttle(HttpContext http)
+        {
+            services.Stats.RateLimited();
+            http.Response.Headers["Retry-After"] = o.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Emu.Error(http, 429, "REQUEST_LIMIT_EXCEEDED", "Too many requests. Please wait a moment and try again.").ExecuteAsync(http);
+        }
         var buckets = new Dictionary<string, (double Tokens, DateTimeOffset At)>();
         var lastPrune = DateTimeOffset.MinValue;
 
@@ -54,14 +60,9 @@ public static class Middleware
                     limited = tokens < 1;
                     buckets[key] = (limited ? tokens : tokens - 1, now);
                 }
-                if (limited)
-                {
-                    services.Stats.RateLimited();
-                    http.Response.Headers["Retry-After"] = o.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await Emu.Error(http, 429, "REQUEST_LIMIT_EXCEEDED", "Too many requests. Please wait a moment and try again.").ExecuteAsync(http);
-                    return;
-                }
+                if (limited) { await Throttle(http); return; }
             }
+            if (isApi && o.ThrottleRate > 0 && NextDouble() < o.ThrottleRate) { await Throttle(http); return; }
 
             if (isApi && o.FaultRate > 0 && NextDouble() < o.FaultRate)
             {
