@@ -94,6 +94,7 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
     private const string Acc = "/api/2.0/accounts/" + Account + "/";
     private const string NccUse1 = "0c0c0c0c-0000-4000-8000-000000000001";
     private WebApplication app = null!;
+    private EmulatorServices services = null!;
     private HttpClient http = null!;
 
     public async Task InitializeAsync()
@@ -104,7 +105,7 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
             ["network-connectivity-configs"] = new JsonArray(
                 new JsonObject { ["network_connectivity_config_id"] = NccUse1, ["name"] = "n1", ["region"] = "us-east-1" }),
         };
-        (app, _) = EmulatorHost.Build(new EmulatorOptions { Port = 0, PeAcceptDelaySeconds = 0, ProvisioningSeconds = 0, Quiet = true }, seed);
+        (app, services) = EmulatorHost.Build(new EmulatorOptions { Port = 0, PeAcceptDelaySeconds = 0, ProvisioningSeconds = 0, Quiet = true }, seed);
         await app.StartAsync();
         http = new HttpClient { BaseAddress = new Uri(EmulatorHost.Url(app)) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dapidemoaccount000000000000000000001");
@@ -258,6 +259,64 @@ public sealed class ClassicEmulatorRuleTests : IAsyncLifetime
         var (_, old) = await Send(HttpMethod.Get, Acc + "networks/" + net);
         Assert.Equal("UNATTACHED", (string)old!["vpc_status"]!);
         Assert.Null(old["workspace_id"]);
+    }
+
+    /// <summary>Puts a workspace into FAILED as a broken network leaves it (its network BROKEN), without AWS.</summary>
+    private void Fail(long workspaceId, string networkId)
+    {
+        lock (services.State.Sync)
+        {
+            var acc = services.State.AccountOfWorkspace(workspaceId)!;
+            var w = acc.Workspaces[workspaceId].Workspace;
+            DatabricksNetworking.Emulator.Areas.ClassicRules.Unschedule(w);
+            w["workspace_status"] = "FAILED";
+            w["workspace_status_message"] = "Network validation failed: VPC does not have DNS hostnames enabled.";
+            var n = acc.Collection(DatabricksNetworking.Emulator.Areas.ClassicRules.Networks)[networkId];
+            n["vpc_status"] = "BROKEN";
+            n["error_messages"] = new JsonArray(new JsonObject { ["error_type"] = "vpc", ["error_message"] = "VPC does not have DNS hostnames enabled." });
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_workspace_is_repaired_in_place_and_one_that_ever_ran_takes_no_new_storage_key()
+    {
+        // A workspace that failed while provisioning (never RUNNING): the PATCH of the configuration ids it already has
+        // deploys it again, FAILED -> PROVISIONING -> RUNNING, with the same id, and its network is validated again.
+        var net = await CreateNetwork(7);
+        var (_, pas) = await Send(HttpMethod.Post, Acc + "private-access-settings", new { private_access_settings_name = "pas-r", region = "us-east-1" });
+        var pasId = (string)pas!["private_access_settings_id"]!;
+        var (created, ws) = await Send(HttpMethod.Post, Acc + "workspaces", new
+        {
+            workspace_name = "repair-me", aws_region = "us-east-1", credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80", storage_configuration_id = "4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91",
+            network_id = net, private_access_settings_id = pasId,
+        });
+        Assert.Equal(HttpStatusCode.OK, created);
+        var id = (long)ws!["workspace_id"]!;
+        Fail(id, net);
+        var mask = "credentials_id,network_id,private_access_settings_id,storage_configuration_id";
+        var (status, patched) = await Send(HttpMethod.Patch, Acc + "workspaces/" + id + "?update_mask=" + mask, new
+        {
+            credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80", network_id = net, private_access_settings_id = pasId, storage_configuration_id = "4f0c2d63-7b8e-4f10-9c32-0d5e6f7a8b91",
+        });
+        Assert.True(status == HttpStatusCode.OK, patched?.ToJsonString());
+        Assert.Equal("PROVISIONING", (string)patched!["workspace_status"]!);
+        Assert.Equal(id, (long)patched["workspace_id"]!);
+        var (_, now) = await Send(HttpMethod.Get, Acc + "workspaces/" + id);
+        Assert.Equal("RUNNING", (string)now!["workspace_status"]!);
+        var (_, n) = await Send(HttpMethod.Get, Acc + "networks/" + net);
+        Assert.Equal("VALID", (string)n!["vpc_status"]!);   // validated again (no AWS here: taken as valid), the errors gone
+        Assert.Null(n["error_messages"]);
+        Assert.Equal(id, (long)n["workspace_id"]!);
+
+        // It has been RUNNING now: failed again, it takes no new storage key ("ever in the running state" rule), while
+        // the other ids are still accepted.
+        Fail(id, net);
+        var (refused, body) = await Send(HttpMethod.Patch, Acc + "workspaces/" + id + "?update_mask=storage_customer_managed_key_id", new { storage_customer_managed_key_id = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("INVALID_STATE", (string)body!["error_code"]!);
+        Assert.Contains("ever running", (string)body["message"]!);
+        var (again, _) = await Send(HttpMethod.Patch, Acc + "workspaces/" + id + "?update_mask=credentials_id", new { credentials_id = "3e9b1c52-6a7d-4e0f-8b21-9c4d5e6f7a80" });
+        Assert.Equal(HttpStatusCode.OK, again);
     }
 
     [Fact]

@@ -39,6 +39,13 @@ public static class ClassicRules
 
     public static void Unschedule(JsonObject o) => PendingChanges.Remove(o);
 
+    /// <summary>Workspaces that were RUNNING at some time: "If the workspace was ever in the running state, even if briefly
+    /// before becoming a failed workspace, you cannot add a new key configuration ID for workspace storage" (Go SDK
+    /// provisioning WorkspacesService.Update, before v0.86). Kept beside the wire object, never in it.</summary>
+    private static readonly ConditionalWeakTable<JsonObject, object> EverRunning = new();
+    public static void MarkEverRunning(JsonObject workspace) => EverRunning.AddOrUpdate(workspace, true);
+    public static bool WasEverRunning(JsonObject workspace) => Str(workspace, "workspace_status") == "RUNNING" || EverRunning.TryGetValue(workspace, out _);
+
     /// <summary>A test hook fixed the state of this object: AWS refreshes leave it alone.</summary>
     public static void Force(JsonObject o) { PendingChanges.Remove(o); ForcedState.AddOrUpdate(o, true); }
     public static bool IsForced(JsonObject o) => ForcedState.TryGetValue(o, out _);
@@ -51,6 +58,7 @@ public static class ClassicRules
         {
             if (!PendingChanges.TryGetValue(o, out var p) || p.AtMs > now) continue;
             o[p.Field] = p.Value;
+            if (p.Field == "workspace_status" && p.Value == "RUNNING") MarkEverRunning(o);
             if (p.Message != null) o["workspace_status_message"] = p.Message;
             PendingChanges.Remove(o);
         }

@@ -81,6 +81,9 @@ public sealed class WorkspacesArea : IEmulatorArea
     private sealed class Binding
     {
         public bool NetworkChanged, PasChanged, NccChanged;
+        /// <summary>A FAILED workspace is deployed again by any update, so its network is validated again even when the
+        /// network_id stays (the admin fixed the VPC in AWS, not the configuration).</summary>
+        public bool Revalidate;
         public string? NetworkId, PasId, NccId;
         /// <summary>The network after the change (new or current).</summary>
         public string? EffectiveNetworkId;
@@ -154,10 +157,11 @@ public sealed class WorkspacesArea : IEmulatorArea
     /// <summary>Validates the network against AWS outside the lock; an error result when it is in another region.</summary>
     private static async Task<(NetworkVerdict? Verdict, IResult? Error)> Verdict(HttpContext http, EmulatorServices s, AwsEc2? aws, AccountState acc, Binding b)
     {
-        if (!b.NetworkChanged || string.IsNullOrEmpty(b.NetworkId)) return (null, null);
+        var networkId = b.NetworkChanged ? b.NetworkId : b.Revalidate ? b.EffectiveNetworkId : null;
+        if (string.IsNullOrEmpty(networkId)) return (null, null);
         JsonObject? copy;
-        lock (s.State.Sync) copy = acc.Collection(Networks).TryGetValue(b.NetworkId, out var n) ? n.DeepClone().AsObject() : null;
-        if (copy == null) return (null, Emu.NotFound(http, $"Network configuration {b.NetworkId} does not exist."));
+        lock (s.State.Sync) copy = acc.Collection(Networks).TryGetValue(networkId, out var n) ? n.DeepClone().AsObject() : null;
+        if (copy == null) return (null, Emu.NotFound(http, $"Network configuration {networkId} does not exist."));
         try
         {
             var (verdict, regionError) = await ValidateNetworkAsync(aws, copy, b.Region!);
@@ -292,11 +296,15 @@ public sealed class WorkspacesArea : IEmulatorArea
                 if (oldNetwork != null && acc.Collection(Networks).TryGetValue(oldNetwork, out var old)) Detach(old);
                 if (verdict != null) Attach(acc.Collection(Networks)[b.NetworkId!], id, verdict);
             }
+            // A FAILED workspace on the same network: the network as AWS has it now (fixed, or still broken).
+            else if (b.Revalidate && verdict != null && acc.Collection(Networks).TryGetValue(b.EffectiveNetworkId!, out var same)) Attach(same, id, verdict);
             else verdict = null;
 
             // A customer-managed VPC workspace that is RUNNING applies the change at once and stays RUNNING; a
-            // Databricks-managed one re-provisions; a FAILED workspace is provisioned again.
+            // Databricks-managed one re-provisions; a FAILED workspace is provisioned again (FAILED -> PROVISIONING ->
+            // RUNNING, or FAILED again when its network still fails validation).
             var broken = verdict is { VpcStatus: "BROKEN" };
+            if (status == "RUNNING") MarkEverRunning(w);
             if (status == "FAILED" || broken || (networkishChange && !hadCustomerVpc))
             {
                 w["workspace_status"] = "PROVISIONING";
@@ -324,6 +332,7 @@ public sealed class WorkspacesArea : IEmulatorArea
             NccId = Str(body, "network_connectivity_config_id"),
             EffectiveNetworkId = Effective("network_id"),
             Region = region,
+            Revalidate = status == "FAILED",
         };
         if (status != "RUNNING" && status != "FAILED")
             return Emu.Error(http, 400, "INVALID_STATE", $"Workspace {ws.WorkspaceId} is {status}; it can be updated only when RUNNING or FAILED.");
@@ -342,6 +351,12 @@ public sealed class WorkspacesArea : IEmulatorArea
         if (mask.Contains("storage_customer_managed_key_id") && status == "RUNNING" && Str(w, "storage_customer_managed_key_id") is { Length: > 0 } key
             && !string.Equals(key, Str(body, "storage_customer_managed_key_id"), StringComparison.Ordinal))
             return Emu.Error(http, 400, "INVALID_STATE", "A running workspace's storage customer-managed key can be set only when none is set yet.");
+        // "If the workspace was ever in the running state, even if briefly before becoming a failed workspace, you cannot
+        // add a new key configuration ID for workspace storage" (Go SDK provisioning Update doc, before v0.86). The real
+        // error body is not public; this one names the rule.
+        if (mask.Contains("storage_customer_managed_key_id") && status == "FAILED" && WasEverRunning(w) && Str(body, "storage_customer_managed_key_id") is { Length: > 0 } newKey
+            && !string.Equals(newKey, Str(w, "storage_customer_managed_key_id"), StringComparison.Ordinal))
+            return Emu.Error(http, 400, "INVALID_STATE", $"Workspace {ws.WorkspaceId} was RUNNING before it FAILED; a new key configuration for workspace storage cannot be added to a workspace that was ever running.");
         // A PAS already on the workspace must still match when the region changes (FAILED only).
         if (mask.Contains("aws_region") && !b.PasChanged && Effective("private_access_settings_id") is { Length: > 0 } pasId)
         {

@@ -44,6 +44,12 @@ namespace DatabricksNetworking.Client
         public string Host { get; }
         public string? AccountId { get; }
         public long? WorkspaceId { get; }
+        /// <summary>
+        /// A workspace context's workspace name, when it was made from a workspace object read through the account API
+        /// (<c>Get-DbxWorkspace | Connect-DbxWorkspace</c>); null otherwise (no workspace API returns the name, and none
+        /// is made up from the host). Workspace-level objects read through this context carry it as WorkspaceName.
+        /// </summary>
+        public string? WorkspaceName { get; internal set; }
         public string AuthType { get; }
         public string? ClientId { get; }
         /// <summary>Where the credentials came from (parameter, environment variable, profile), never the credentials.</summary>

@@ -21,8 +21,9 @@ namespace DatabricksNetworking.Models
 
         /// <summary>The workspace the list belongs to; null for an account list (not on the wire).</summary>
         [JsonIgnore] public long? WorkspaceId { get; set; }
-        /// <summary>The name of that workspace, filled by the cmdlets from one account read per call; null for an account
-        /// list, or when only a workspace context is at hand (not on the wire).</summary>
+        /// <summary>The name of that workspace (not on the wire): read once per call through an account context (the one
+        /// used, or the session's for the workspace context's account), or carried by a workspace context made from a
+        /// workspace object; null for an account list, or when neither is at hand (no workspace API returns the name).</summary>
         [JsonIgnore] public string? WorkspaceName { get; set; }
         /// <summary><c>Workspace</c> or <c>Account</c> (not on the wire).</summary>
         [JsonIgnore] public string Scope => WorkspaceId.HasValue ? "Workspace" : "Account";
@@ -80,6 +81,8 @@ namespace DatabricksNetworking.Models
     {
         public string Scope => WorkspaceId.HasValue ? "Workspace" : "Account";
         public long? WorkspaceId { get; set; }
+        /// <summary>The workspace's name, found as <see cref="IpAccessList.WorkspaceName"/> is; null for the account.</summary>
+        public string? WorkspaceName { get; set; }
         public string? AccountId { get; set; }
         public bool Enabled { get; set; }
         /// <summary>True when the value was never set and the service's default applies (account: on; workspace: off).</summary>
@@ -96,6 +99,8 @@ namespace DatabricksNetworking.Models
         public string IpAddress { get; set; } = "";
         public string Scope => WorkspaceId.HasValue ? "Workspace" : "Account";
         public long? WorkspaceId { get; set; }
+        /// <summary>The workspace's name, found as <see cref="IpAccessList.WorkspaceName"/> is; null for the account.</summary>
+        public string? WorkspaceName { get; set; }
         /// <summary>What the service does with a request from the address now.</summary>
         public bool Allowed { get; set; }
         public string Decision => Allowed ? "Allowed" : "Blocked";

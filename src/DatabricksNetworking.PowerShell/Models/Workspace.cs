@@ -48,6 +48,12 @@ namespace DatabricksNetworking.Models
         /// <summary>The account context's workspace URL template this workspace was read with (not on the wire).</summary>
         [JsonIgnore] internal string? UrlTemplate { get; set; }
 
+        /// <summary>The unified host this workspace was read through, which also serves its workspace APIs (not on the wire).</summary>
+        [JsonIgnore] internal string? UnifiedHost { get; set; }
+
+        /// <summary>Where Connect-DbxWorkspace -Workspace connects: the unified host it was read through, else <see cref="WorkspaceUrl"/>.</summary>
+        internal string? ConnectHost => UnifiedHost ?? WorkspaceUrl;
+
         public override string ToString() => $"{WorkspaceName} ({WorkspaceId})";
     }
 

@@ -75,7 +75,8 @@ namespace DatabricksNetworking.Posture
     {
         public int Order { get; set; }
         public DeploymentStepKind Kind { get; set; }
-        /// <summary>Check, Create, Reuse, Wait or Blocked.</summary>
+        /// <summary>Check, Create, Reuse, Repair, Wait or Blocked. Repair: a FAILED workspace of an earlier run is updated in
+        /// place (PATCH of its configuration ids) and so deployed again.</summary>
         public string Action { get; set; } = "";
         /// <summary>The name of what the step makes or finds.</summary>
         public string Target { get; set; } = "";
@@ -84,7 +85,8 @@ namespace DatabricksNetworking.Posture
         public string? HowToFix { get; set; }
         /// <summary>Planned, Done, Failed or NotRun.</summary>
         public string Status { get; set; } = "Planned";
-        public bool Changes => Action == "Create";
+        /// <summary>The step sends a change (Create or Repair): it asks ShouldProcess, and -WhatIf skips it.</summary>
+        public bool Changes => Action == "Create" || Action == "Repair";
         public override string ToString() => $"{Order,2}. {Action} {Kind} {Target}{(Id != null ? " (" + Id + ")" : "")}";
     }
 
@@ -115,6 +117,9 @@ namespace DatabricksNetworking.Posture
         public string? DeploymentName { get; set; }
         public DbxList<string> Created { get; set; } = new string[0];
         public DbxList<string> Reused { get; set; } = new string[0];
+        /// <summary>What this run repaired in place: a FAILED workspace of an earlier run, updated and deployed again (same id).
+        /// Not in Created, so -Rollback never removes it.</summary>
+        public DbxList<string> Repaired { get; set; } = new string[0];
         public DbxList<DeploymentStep> Steps { get; set; } = new DeploymentStep[0];
     }
 
@@ -124,6 +129,12 @@ namespace DatabricksNetworking.Posture
     public static class PrivateLinkDeploymentPlanner
     {
         private static readonly string[] DeadEndpointStates = { "deleted", "deleting", "failed", "rejected", "expired" };
+
+        /// <summary>What a Repair step PATCHes (update_mask): the ids this run made or found. All four are fields the service
+        /// updates on a failed workspace (Go SDK provisioning WorkspacesService.Update before v0.86: "For a failed workspace,
+        /// this request supports updates to the following fields only: Credential configuration ID, Storage configuration
+        /// ID, Network configuration ID, ... Private access settings ID ..."; docs "Update a running or failed workspace").</summary>
+        public static readonly IReadOnlyList<string> RepairFields = new[] { "credentials_id", "network_id", "private_access_settings_id", "storage_configuration_id" };
 
         public static IReadOnlyList<DeploymentStep> Plan(PrivateLinkDeploymentRequest r, PrivateLinkDeploymentFacts f)
         {
@@ -190,13 +201,20 @@ namespace DatabricksNetworking.Posture
 
             // 12-14. Workspace, by name and region; then wait and check.
             var ws = f.Workspaces.FirstOrDefault(w => w.WorkspaceName == r.Name && string.Equals(w.Region, r.Region, StringComparison.OrdinalIgnoreCase));
+            var wsId = ws?.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (ws == null) Add(DeploymentStepKind.Workspace, "Create", r.Name, null, $"in {r.Region} on the network configuration and private access settings above.");
-            else if (ws.WorkspaceStatus == "FAILED" || ws.WorkspaceStatus == "BANNED" || ws.WorkspaceStatus == "CANCELLING")
-                Add(DeploymentStepKind.Workspace, "Blocked", r.Name, ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // A FAILED workspace is repaired in place: the service takes new credentials, storage, network and private access
+            // settings ids for a failed workspace and deploys it again (FAILED -> PROVISIONING -> RUNNING, or FAILED again).
+            else if (ws.WorkspaceStatus == "FAILED")
+                Add(DeploymentStepKind.Workspace, "Repair", r.Name, wsId,
+                    $"FAILED ({ws.WorkspaceStatusMessage}): update it in place with {string.Join(", ", RepairFields)} of this run, so that it is deployed again.");
+            else if (ws.WorkspaceStatus == "BANNED" || ws.WorkspaceStatus == "CANCELLING")
+                Add(DeploymentStepKind.Workspace, "Blocked", r.Name, wsId,
                     $"Workspace '{r.Name}' exists and is {ws.WorkspaceStatus}: {ws.WorkspaceStatusMessage}",
-                    "Fix what its status message names, then remove it (Remove-DbxWorkspace) and run the deployment again.");
-            else Add(DeploymentStepKind.Workspace, "Reuse", r.Name, ws.WorkspaceId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{ws.WorkspaceStatus}.");
-            Add(DeploymentStepKind.WaitRunning, ws?.WorkspaceStatus == "RUNNING" ? "Check" : "Wait", r.Name, null, "PROVISIONING to RUNNING.");
+                    ws.WorkspaceStatus == "BANNED" ? "A BANNED workspace cannot be updated; ask Databricks support, or remove it (Remove-DbxWorkspace) and run the deployment again."
+                        : "It is being deleted; wait until it is gone (Get-DbxWorkspace), then run the deployment again.");
+            else Add(DeploymentStepKind.Workspace, "Reuse", r.Name, wsId, $"{ws.WorkspaceStatus}.");
+            Add(DeploymentStepKind.WaitRunning, ws?.WorkspaceStatus == "RUNNING" ? "Check" : "Wait", r.Name, null, ws?.WorkspaceStatus == "FAILED" ? "PROVISIONING to RUNNING after the repair." : "PROVISIONING to RUNNING.");
             Add(DeploymentStepKind.Reachability, "Check", r.Name, null, "The network configuration is VALID and the workspace has PrivateLink " + (r.AnyFrontEnd ? "both ways." : "back-end (users over the internet)."));
             return steps;
 
@@ -239,6 +257,15 @@ namespace DatabricksNetworking.Posture
                 else Add(DeploymentStepKind.ServiceDirectRegistration, "Reuse", target, reg.EndpointId, $"{reg.State}; {what}");
             }
         }
+
+        /// <summary>The body of a Repair step's PATCH (the keys are its update_mask): this run's credentials and storage
+        /// configuration and the network configuration and private access settings its earlier steps made or found.</summary>
+        public static IDictionary<string, string> RepairUpdate(PrivateLinkDeploymentRequest r, string networkId, string privateAccessSettingsId) =>
+            new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["credentials_id"] = r.CredentialsId, ["network_id"] = networkId,
+                ["private_access_settings_id"] = privateAccessSettingsId, ["storage_configuration_id"] = r.StorageConfigurationId,
+            };
 
         /// <summary>What -Rollback removes: the steps of one run that created something (done, or made and then failed while
         /// waiting), newest first, as Remove steps. Reused objects are never in it: they were there before the run.</summary>

@@ -67,12 +67,41 @@ public sealed class PrivateLinkDeploymentPlanTests
     }
 
     [Fact]
-    public void A_failed_workspace_of_the_same_name_blocks_instead_of_being_reused()
+    public void A_failed_workspace_of_the_same_name_is_repaired_in_place_and_a_banned_or_cancelling_one_blocks()
     {
-        var facts = new PrivateLinkDeploymentFacts { Vpc = GoodVpc(), Workspaces = new[] { new Workspace { WorkspaceId = 7, WorkspaceName = "ws", Region = "us-east-1", WorkspaceStatus = "FAILED" } } };
-        var step = PrivateLinkDeploymentPlanner.Plan(Request(frontEnd: true), facts).Single(s => s.Kind == DeploymentStepKind.Workspace);
-        Assert.Equal("Blocked", step.Action);
-        Assert.Contains("Remove-DbxWorkspace", step.HowToFix);
+        Workspace Ws(string status) => new() { WorkspaceId = 7, WorkspaceName = "ws", Region = "us-east-1", WorkspaceStatus = status, WorkspaceStatusMessage = "Network validation failed: VPC does not have DNS hostnames enabled." };
+        IReadOnlyList<DeploymentStep> Plan(string status) => PrivateLinkDeploymentPlanner.Plan(Request(frontEnd: true), new PrivateLinkDeploymentFacts { Vpc = GoodVpc(), Workspaces = new[] { Ws(status) } });
+
+        var failed = Plan("FAILED");
+        var repair = failed.Single(s => s.Kind == DeploymentStepKind.Workspace);
+        Assert.Equal(("Repair", "7"), (repair.Action, repair.Id));
+        Assert.True(repair.Changes);   // asks ShouldProcess; -WhatIf skips it
+        Assert.Contains("DNS hostnames", repair.Detail);
+        Assert.Contains("network_id", repair.Detail);
+        Assert.Equal("Wait", failed.Single(s => s.Kind == DeploymentStepKind.WaitRunning).Action);
+        Assert.DoesNotContain(failed, s => s.Action == "Blocked");
+
+        foreach (var status in new[] { "BANNED", "CANCELLING" })
+        {
+            var step = Plan(status).Single(s => s.Kind == DeploymentStepKind.Workspace);
+            Assert.Equal("Blocked", step.Action);
+            Assert.Contains(status, step.Detail);
+        }
+        Assert.Contains("Remove-DbxWorkspace", Plan("BANNED").Single(s => s.Kind == DeploymentStepKind.Workspace).HowToFix);
+        Assert.Equal("Reuse", Plan("PROVISIONING").Single(s => s.Kind == DeploymentStepKind.Workspace).Action);
+        // Another region's workspace of the name is not this deployment's: created anew.
+        var elsewhere = new Workspace { WorkspaceId = 8, WorkspaceName = "ws", Region = "us-west-2", WorkspaceStatus = "FAILED" };
+        Assert.Equal("Create", PrivateLinkDeploymentPlanner.Plan(Request(), new PrivateLinkDeploymentFacts { Vpc = GoodVpc(), Workspaces = new[] { elsewhere } })
+            .Single(s => s.Kind == DeploymentStepKind.Workspace).Action);
+    }
+
+    [Fact]
+    public void A_repair_patches_exactly_the_four_ids_a_failed_workspace_takes()
+    {
+        var fields = PrivateLinkDeploymentPlanner.RepairUpdate(Request(), "n1", "p1");
+        Assert.Equal(new[] { "credentials_id", "network_id", "private_access_settings_id", "storage_configuration_id" }, fields.Keys);
+        Assert.Equal(PrivateLinkDeploymentPlanner.RepairFields, fields.Keys);
+        Assert.Equal(new[] { "c", "n1", "p1", "s" }, fields.Values);
     }
 
     [Fact]
@@ -172,5 +201,10 @@ public sealed class PrivateLinkDeploymentPlanTests
         Assert.All(plan, s => Assert.Equal("Remove", s.Action));
         Assert.Equal(new[] { 1, 2, 3 }, plan.Select(s => s.Order));
         Assert.Empty(PrivateLinkDeploymentPlanner.RollbackPlan(run.Take(1)));
+        // A workspace repaired in place was created by an earlier run: never removed, done or failed.
+        var repaired = run.Append(new DeploymentStep { Order = 12, Kind = DeploymentStepKind.Workspace, Action = "Repair", Id = "7", Status = "Done" })
+            .Append(new DeploymentStep { Order = 13, Kind = DeploymentStepKind.WaitRunning, Action = "Wait", Status = "Failed" });
+        Assert.Equal(new[] { "r1", "vpce-1", "sg-2" }, PrivateLinkDeploymentPlanner.RollbackPlan(repaired).Select(s => s.Id));
+        Assert.Empty(PrivateLinkDeploymentPlanner.RollbackPlan(new[] { new DeploymentStep { Order = 12, Kind = DeploymentStepKind.Workspace, Action = "Repair", Id = "7", Status = "Failed" } }));
     }
 }

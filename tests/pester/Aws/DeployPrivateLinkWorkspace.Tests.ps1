@@ -75,7 +75,7 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId).Count | Should -Be 0
     }
 
-    It 'stops at the workspace when DNS hostnames are turned off after the readiness check passed; with DNS fixed and the failed workspace removed, a second run reuses everything and finishes' {
+    It 'stops at the workspace when DNS hostnames are turned off after the readiness check passed; with DNS fixed, a second run reuses every earlier step and repairs the failed workspace in place; a third changes nothing' {
         $vpc = New-MotoVpc
         $a = Get-DeployArgs $vpc (New-TestName dnsmid)
         # One run, confirmed step by step: the host holds the Workspace step's prompt (the readiness check and steps 2-9 are
@@ -107,24 +107,51 @@ Describe 'Deploy-DbxPrivateLinkWorkspace' {
         $failed.WorkspaceStatus | Should -Be 'FAILED'
         (Get-DbxNetworkConfiguration -NetworkId $failed.NetworkId).VpcStatus | Should -Be 'BROKEN'
 
-        # DNS fixed in moto: the failed workspace blocks the next run before anything changes; the fix its message names
-        # (remove the workspace) and the run after it resumes: steps 2-9 reused, only the workspace made again.
-        Set-MotoVpcAttribute -VpcId $vpc.VpcId -EnableDnsHostnames $true
+        # Still broken in AWS: a PATCH of the same network (what a repair sends) deploys it again, and the service fails
+        # it again from its network validation; the next run stops at the readiness check, before it writes anything.
+        Invoke-DbxApi Patch "/api/2.0/accounts/{account_id}/workspaces/$($failed.WorkspaceId)" -Query @{ update_mask = 'network_id' } -Body @{ network_id = $failed.NetworkId } |
+            ForEach-Object workspace_status | Should -Be 'PROVISIONING'
+        Move-EmulatorClock -Seconds 5 -Url $emulator.Url
+        (Get-DbxWorkspace -WorkspaceId $failed.WorkspaceId).WorkspaceStatusMessage | Should -Match 'DNS hostnames'
+        (Get-DbxNetworkConfiguration -NetworkId $failed.NetworkId).VpcStatus | Should -Be 'BROKEN'
         Reset-EmulatorRequests -Url $emulator.Url
         Deploy-DbxPrivateLinkWorkspace @a -ErrorVariable blocked -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $blocked[0].FullyQualifiedErrorId | Should -Match '^DbxDeploymentNotReady'
-        $blocked[0].Exception.Message | Should -Match 'Remove-DbxWorkspace'
+        $blocked[0].Exception.Message | Should -Match 'DnsHostnames'
         Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0
-        Remove-DbxWorkspace -WorkspaceId $failed.WorkspaceId -Force -Confirm:$false
+
+        # DNS fixed in moto. -WhatIf names the repair of the failed workspace ('name' (id)) and sends nothing.
+        Set-MotoVpcAttribute -VpcId $vpc.VpcId -EnableDnsHostnames $true
+        Reset-EmulatorRequests -Url $emulator.Url
+        $w = Invoke-WithAnsweringHost 0 { param($p, $c) Deploy-DbxPrivateLinkWorkspace @p -Context $c -WhatIf } @($a, $ctx)
+        $w.Errors | Should -BeNullOrEmpty
+        @($w.Lines -match 'Step 10: repair') | Should -Match ([regex]::Escape("Workspace '$($a.Name)' ($($failed.WorkspaceId))"))
+        @($w.Lines -match 'Step \d+: create') | Should -BeNullOrEmpty
+        Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0
+
+        # The second run, no Remove-DbxWorkspace: steps 2-9 reused, the workspace PATCHed in place (same id), validated
+        # again through moto, RUNNING and reachable.
         $second = Deploy-DbxPrivateLinkWorkspace @a
+        $second.Created | Should -BeNullOrEmpty
         $second.Reused.Count | Should -Be 8
-        $second.Created.Count | Should -Be 1
-        $second.WorkspaceId | Should -Not -Be $failed.WorkspaceId
+        $second.Repaired | Should -Be "Workspace $($a.Name) ($($failed.WorkspaceId))"
+        ($second.Steps | Where-Object Kind -eq Workspace).Action | Should -Be 'Repair'
+        $second.WorkspaceId | Should -Be $failed.WorkspaceId
         $second.WorkspaceStatus | Should -Be 'RUNNING'
         $second.NetworkId | Should -Be $failed.NetworkId
+        $second.Steps.Status | Sort-Object -Unique | Should -Be 'Done'   # Reachability included: the network is VALID again
         (Get-DbxNetworkConfiguration -NetworkId $second.NetworkId).VpcStatus | Should -Be 'VALID'
-        (Get-DeploymentGroup $vpc.VpcId).Count | Should -Be 2
-        @(Get-DbxAwsVpcEndpoint -VpcId $vpc.VpcId | Where-Object State -ne 'deleted').Count | Should -Be 2
+        @(Get-DbxWorkspace | Where-Object WorkspaceName -eq $a.Name).Count | Should -Be 1
+        # -Rollback of that run removes nothing: the repaired workspace was created by the first run.
+        Reset-EmulatorRequests -Url $emulator.Url
+        $second | Deploy-DbxPrivateLinkWorkspace -Rollback -Force -WarningVariable rw -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $rw[0] | Should -Match 'created nothing'
+        # A third run changes nothing.
+        $third = Deploy-DbxPrivateLinkWorkspace @a
+        $third.Created | Should -BeNullOrEmpty
+        $third.Repaired | Should -BeNullOrEmpty
+        $third.WorkspaceId | Should -Be $failed.WorkspaceId
+        Get-EmulatorWriteCount -Url $emulator.Url | Should -Be 0
     }
 
     It 'stops when the service fails a registration (502), keeps what it made, and a second run resumes and finishes; a third changes nothing' {

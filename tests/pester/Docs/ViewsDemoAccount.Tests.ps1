@@ -2,7 +2,8 @@
 # rendered at 80 and 160 columns. Views.Tests.ps1 renders made-up samples of each type; this file renders the objects an
 # admin really gets on a first run (a private emulator on the built-in demo seed, so other files' changes do not count)
 # and fails on a .NET type name in a cell, a header broken inside a word at 80 columns, or an id cut at 160 columns.
-# The AWS cmdlets (they read the customer's AWS account, not Databricks) are rendered in Views.Tests from moto.
+# The AWS cmdlets (they read the customer's AWS account, not Databricks) are rendered in Views.Tests from moto; VPC
+# endpoint registrations and Service Direct network endpoints are made here against moto through the cmdlets.
 BeforeDiscovery {
     # Every exported Get-/Test- cmdlet that needs no AWS account; the list is checked against the module below.
     $script:cmdletCases = @(
@@ -69,10 +70,21 @@ BeforeAll {
         if ($cut) { "$Label at 160 columns cuts the id(s) $(@($cut | Sort-Object -Unique) -join ', '):`n$wide" }
     }
 
-    # The demo seed has no VPC endpoint registrations and no network endpoints (they need an AWS endpoint first).
-    $script:noneInDemo = @('Get-DbxNetworkEndpoint', 'Get-DbxVpcEndpointRegistration')
+    # The demo seed has no VPC endpoint registrations and no network endpoints: the emulator checks each against the
+    # AWS endpoint in moto, so the seed cannot hold one moto does not have. They are made here the way an admin makes
+    # them (AWS endpoints in moto, then the cmdlets), so their views are rendered from objects the emulator really made.
+    $script:madeHere = @('Get-DbxNetworkEndpoint', 'Get-DbxVpcEndpointRegistration')
+    $script:motoUrl = (Get-TestEnvironment).MotoUrl
     $script:emu = Start-TestEmulator -Arguments @('--quiet')
     $script:ctx = Connect-TestAccount -Url $emu.Url -NoDefault
+    if ($motoUrl) {
+        $vpc = New-MotoVpc
+        # Front-end (workspace) and back-end (relay) endpoints to register, and the region's Service Direct endpoint.
+        $motoEndpoints = @(New-MotoVpcEndpoint -VpcId $vpc -Service Workspace; New-MotoVpcEndpoint -VpcId $vpc -Service Relay)
+        $motoEndpoints | New-DbxVpcEndpointRegistration -Context $ctx -Wait | Out-Null
+        $direct = New-MotoVpcEndpoint -VpcId $vpc -ServiceName (Get-DbxPrivateLinkService -Region us-east-1 -Service ServiceDirect).ServiceName
+        $direct | New-DbxNetworkEndpoint -Context $ctx -Name demo-service-direct -Wait | Out-Null
+    }
     $script:prodUs = [long]2222222222222222
     $script:url = $emu.Url.TrimEnd('/')
     $ncc = @(Get-DbxNetworkConnectivityConfig -Context $ctx)[0]
@@ -129,11 +141,7 @@ Describe 'The default views of the demo account''s objects' {
     It '<Cmdlet> returns the demo account''s objects and renders them at 80 and 160 columns without defects' -ForEach $cmdletCases {
         $failed[$Cmdlet] | Should -BeNullOrEmpty -Because "$Cmdlet runs against the demo account"
         $objects = $out[$Cmdlet]
-        if ($Cmdlet -in $noneInDemo) {
-            # Nothing to render: Views.Tests renders a sample of the type. Once the seed has one, move it off the list.
-            $objects.Count | Should -Be 0 -Because "$Cmdlet is listed as having nothing in the demo account"
-            return
-        }
+        if ($Cmdlet -in $madeHere -and -not $motoUrl) { Set-ItResult -Skipped -Because "moto is not running (DBX_TEST_MOTO_URL): $Cmdlet's objects are made against it"; return }
         $objects.Count | Should -BeGreaterThan 0 -Because "the demo account has something for $Cmdlet to show"
         # The output type has a table view of its own (not PowerShell's default of every property).
         $formats = @($objects[0].PSObject.TypeNames | ForEach-Object { Get-FormatData -TypeName $_ } | ForEach-Object FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] })
@@ -145,6 +153,32 @@ Describe 'The default views of the demo account''s objects' {
         }
         finally { $PSStyle.OutputRendering = $saved }
         $defects | Should -BeNullOrEmpty
+    }
+
+    It '<Cmdlet> renders what the emulator made through the cmdlets: name, id and state whole at 79 columns, the AWS id and use case at 160' -ForEach @(
+        @{ Cmdlet = 'Get-DbxVpcEndpointRegistration'; Count = 2; Name = 'VpcEndpointName'; Id = 'VpcEndpointId'; States = @('available'); UseCases = @('DATAPLANE_RELAY_ACCESS', 'GENERAL_ACCESS') }
+        @{ Cmdlet = 'Get-DbxNetworkEndpoint'; Count = 1; Name = 'DisplayName'; Id = 'EndpointId'; States = @('APPROVED'); UseCases = @('SERVICE_DIRECT') }
+    ) {
+        # Made up samples hid two defects these real objects show: a registration's default name is its AWS id (22
+        # characters, cut in a 20-column cell), and the auto-sized network endpoint view left the state out at 80 columns.
+        if (-not $motoUrl) { Set-ItResult -Skipped -Because 'moto is not running (DBX_TEST_MOTO_URL)'; return }
+        $objects = @($out[$Cmdlet])
+        $objects.Count | Should -Be $Count
+        $made = if ($Cmdlet -eq 'Get-DbxNetworkEndpoint') { @($direct) } else { $motoEndpoints }
+        @($objects.AwsVpcEndpointId | Sort-Object) | Should -Be @($made.AwsVpcEndpointId | Sort-Object) -Because 'the objects are the registrations of the moto endpoints made in BeforeAll'
+        @($objects.State | Sort-Object -Unique) | Should -Be $States
+        @($objects.UseCase | Sort-Object) | Should -Be $UseCases
+        $saved = $PSStyle.OutputRendering
+        try {
+            $PSStyle.OutputRendering = 'PlainText'
+            $narrow = $objects | Format-Table | Out-String -Width 79
+            $wide = $objects | Format-Table | Out-String -Width 160
+            foreach ($o in $objects) {
+                foreach ($v in $o.$Name, $o.$Id, $o.State) { $narrow | Should -Match "(^|\s)$([regex]::Escape($v))(\s|$)" -Because "$v is shown whole at 79 columns:`n$narrow" }
+                foreach ($v in $o.$Name, $o.$Id, $o.State, $o.AwsVpcEndpointId, $o.UseCase, $o.Region) { $wide | Should -Match "(^|\s)$([regex]::Escape($v))(\s|$)" -Because "$v is shown whole at 160 columns:`n$wide" }
+            }
+        }
+        finally { $PSStyle.OutputRendering = $saved }
     }
 
     It 'Get-DbxNetworkConnectivityConfig shows the whole creation date at 120 and 160 columns' {

@@ -75,6 +75,59 @@ Describe 'New-DbxIpAccessList / Get-DbxIpAccessList' {
     }
 }
 
+Describe 'WorkspaceName through a workspace context (no workspace API returns the name)' {
+    BeforeAll {
+        $script:url = (Get-TestEnvironment).EmulatorUrl
+        $script:token = ConvertTo-TestSecret (Get-TestSeed).AccountToken
+        $script:wsRead = 'GET /api/2.0/accounts/*/workspaces/*'
+        New-DbxIpAccessList -WorkspaceId $ws -Label 'named-by-context' -ListType Block -IpAddress '192.0.2.77' | Out-Null
+    }
+    AfterAll { Clear-Lists }
+
+    It 'a workspace context made from a workspace object carries its name; its lists, switch and decisions show it with no account read' {
+        $wctx = Get-DbxWorkspace -WorkspaceId $ws | Connect-DbxWorkspace -Token $token -NoDefault
+        $wctx.Kind | Should -Be 'Workspace'
+        $wctx.WorkspaceId | Should -Be $ws
+        $wctx.Host | Should -Be $ctx.Host -Because 'read through the unified host, the workspace is reached on that host'
+        $wctx.WorkspaceName | Should -Be 'dev-us'
+        $reads = Get-EmulatorRouteCount $wsRead
+        @(Get-DbxIpAccessList -Context $wctx).WorkspaceName | Sort-Object -Unique | Should -Be 'dev-us'
+        (Get-DbxIpAccessListFeature -Context $wctx).WorkspaceName | Should -Be 'dev-us'
+        (Test-DbxIpAccess -Context $wctx -IpAddress 192.0.2.77).WorkspaceName | Should -Be 'dev-us'
+        Get-EmulatorRouteCount $wsRead | Should -Be $reads -Because 'the context carries the name: no account read'
+    }
+
+    It 'a workspace context that knows its account asks the session''s account context of that account (one read per call)' {
+        $wctx = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $ws -AccountId (Get-TestSeed).AccountId -Token $token -NoDefault
+        $wctx.WorkspaceName | Should -BeNullOrEmpty
+        $reads = Get-EmulatorRouteCount $wsRead
+        $lists = @(Get-DbxIpAccessList -Context $wctx -Verbose 4>&1)
+        @($lists | Where-Object { $_ -is [DatabricksNetworking.Models.IpAccessList] }).WorkspaceName | Sort-Object -Unique | Should -Be 'dev-us'
+        ($lists | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match "read through the session's account context"
+        Get-EmulatorRouteCount $wsRead | Should -Be ($reads + 1)
+        (Get-DbxIpAccessListFeature -Context $wctx).WorkspaceName | Should -Be 'dev-us'
+        (Test-DbxIpAccess -Context $wctx -IpAddress 192.0.2.77).WorkspaceName | Should -Be 'dev-us'
+    }
+
+    It 'leaves WorkspaceName empty, and says why, when no account context of the workspace''s account is at hand' {
+        # Another account id: no account context of the session can name workspace 3333333333333333 for it (an
+        # account context for that account, left by another file, answers that the workspace is not its own).
+        $wctx = Connect-DbxWorkspace -WorkspaceHost $url -WorkspaceId $ws -AccountId (Get-TestSeed).OtherAccountId -Token $token -NoDefault
+        $out = @(Get-DbxIpAccessList -Context $wctx -Verbose 4>&1)
+        $lists = @($out | Where-Object { $_ -is [DatabricksNetworking.Models.IpAccessList] })
+        $lists.Count | Should -BeGreaterThan 0
+        $lists.WorkspaceName | Where-Object { $_ } | Should -BeNullOrEmpty
+        $lists.WorkspaceId | Sort-Object -Unique | Should -Be $ws
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'shown by id'
+    }
+
+    It 'refuses a -WorkspaceId that names another workspace than the piped one' {
+        $err = $null
+        try { Get-DbxWorkspace -WorkspaceId $ws | Connect-DbxWorkspace -WorkspaceId 2222222222222222 -Token $token -NoDefault -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'DbxWorkspaceMismatch*'
+    }
+}
+
 Describe 'Validation before anything is sent' {
     BeforeEach { $script:before = Get-EmulatorRequestCount }
 

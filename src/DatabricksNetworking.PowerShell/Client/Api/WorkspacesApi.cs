@@ -24,10 +24,12 @@ namespace DatabricksNetworking.Client.Api
         public async Task<Workspace> GetAsync(long workspaceId, CancellationToken ct) =>
             Stamp(await client.GetAsync<Workspace>(client.AccountPath("workspaces/" + RequestGuard.Segment(workspaceId)), ct).ConfigureAwait(false));
 
-        /// <summary>Through an accounts host, WorkspaceUrl follows the account host's domain (GovCloud: .cloud.databricks.us).</summary>
+        /// <summary>Through an accounts host, WorkspaceUrl follows the account host's domain (GovCloud: .cloud.databricks.us);
+        /// through a unified host, the workspace is reached on that host (Connect-DbxWorkspace -Workspace).</summary>
         private Workspace Stamp(Workspace w)
         {
             if (w != null && !client.IsUnifiedHost) w.UrlTemplate = client.WorkspaceUrlTemplate;
+            if (w != null && client.IsUnifiedHost) w.UnifiedHost = client.Http.BaseUri.GetLeftPart(System.UriPartial.Authority);
             return w!;
         }
 

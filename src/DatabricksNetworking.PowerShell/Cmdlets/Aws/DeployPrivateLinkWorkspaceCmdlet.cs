@@ -100,6 +100,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
         private readonly PrivateLinkDeployment result = new PrivateLinkDeployment();
         private readonly List<string> created = new List<string>();
         private readonly List<string> reused = new List<string>();
+        private readonly List<string> repaired = new List<string>();
 
         protected override void ProcessAwsRecord()
         {
@@ -152,7 +153,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     // A reused registered endpoint that is not APPROVED yet (a run that timed out) is waited for again.
                     var reusedWait = step.Action == "Reuse" && step.Kind == DeploymentStepKind.ServiceDirectRegistration && !WhatIfRequested;
                     if (step.Action == "Reuse" && !reusedWait) { Record(step, step.Id!, false); step.Status = "Done"; WriteVerbose($"Step {step.Order} {step.Kind}: reusing {step.Target} ({step.Id})."); continue; }
-                    if (step.Changes && !ShouldProcess($"{step.Kind} '{step.Target}' ({step.Detail})", $"Step {step.Order}: create"))
+                    if (step.Changes && !ShouldProcess(ChangeTarget(step), $"Step {step.Order}: {step.Action.ToLowerInvariant()}"))
                     {
                         step.Status = "NotRun";
                         continue;
@@ -162,7 +163,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     {
                         Execute(step);
                         step.Status = "Done";
-                        WriteVerbose($"Step {step.Order} {step.Kind}: {(step.Changes ? "created" : "checked")} {step.Target}{(step.Id != null ? " (" + step.Id + ")" : "")}.");
+                        WriteVerbose($"Step {step.Order} {step.Kind}: {(step.Action == "Repair" ? "repaired" : step.Changes ? "created" : "checked")} {step.Target}{(step.Id != null ? " (" + step.Id + ")" : "")}.");
                     }
                     catch (Exception ex) when (ex is DbxApiException || ex is DbxAwsException || ex is DbxValidationException)
                     {
@@ -184,9 +185,15 @@ namespace DatabricksNetworking.Cmdlets.Aws
             if (WhatIfRequested) return;
             result.Created = created.ToArray();
             result.Reused = reused.ToArray();
+            result.Repaired = repaired.ToArray();
             result.Steps = steps.ToArray();
             WriteObject(result);
         }
+
+        /// <summary>What a changing step's prompt and -WhatIf line name: a repaired workspace as 'name' (id), since it exists.</summary>
+        private static string ChangeTarget(DeploymentStep step) => step.Action == "Repair"
+            ? $"{step.Kind} '{Text.Printable(step.Target)}' ({step.Id}): {step.Detail}"
+            : $"{step.Kind} '{step.Target}' ({step.Detail})";
 
         private bool WhatIfRequested => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter s && s.IsPresent;
 
@@ -211,10 +218,10 @@ namespace DatabricksNetworking.Cmdlets.Aws
             };
         }
 
-        private void Record(DeploymentStep step, string id, bool isNew)
+        private void Record(DeploymentStep step, string id, bool isNew, bool isRepair = false)
         {
             step.Id = id;
-            (isNew ? created : reused).Add($"{step.Kind} {step.Target} ({id})");
+            (isRepair ? repaired : isNew ? created : reused).Add($"{step.Kind} {step.Target} ({id})");
             switch (step.Kind)
             {
                 case DeploymentStepKind.WorkspaceSecurityGroup: result.WorkspaceSecurityGroupId = id; break;
@@ -314,6 +321,18 @@ namespace DatabricksNetworking.Cmdlets.Aws
                     var pas = CreateOnce($"private access settings '{body.PrivateAccessSettingsName}'", ct => api.CreateAsync(body, ct), async (notBefore, ct) =>
                         (await api.ListAsync(ct).ConfigureAwait(false)).LastOrDefault(p => p.PrivateAccessSettingsName == body.PrivateAccessSettingsName && p.Region == body.Region));
                     Record(step, pas.PrivateAccessSettingsId!, true);
+                    return;
+                }
+                case DeploymentStepKind.Workspace when step.Action == "Repair":
+                {
+                    // The FAILED workspace of an earlier run, updated in place with this run's ids: the service deploys it
+                    // again (PROVISIONING, then RUNNING or FAILED), which the WaitRunning step follows.
+                    var workspaceId = long.Parse(step.Id!, CultureInfo.InvariantCulture);
+                    var fields = PrivateLinkDeploymentPlanner.RepairUpdate(request, result.NetworkId!, result.PrivateAccessSettingsId!);
+                    var ws = Run(ct => new WorkspacesApi(account).UpdateAsync(workspaceId, fields, ct));
+                    Record(step, step.Id!, false, isRepair: true);
+                    result.WorkspaceStatus = ws.WorkspaceStatus;
+                    result.DeploymentName = ws.DeploymentName;
                     return;
                 }
                 case DeploymentStepKind.Workspace:
@@ -445,6 +464,7 @@ namespace DatabricksNetworking.Cmdlets.Aws
         private ErrorRecord StepFailed(DeploymentStep step, Exception ex, string? rolledBack)
         {
             var made = rolledBack ?? (created.Count == 0 ? "Nothing was created by this run." : "This run created (kept for the next run): " + string.Join("; ", created) + ".");
+            if (repaired.Count > 0) made += " It repaired in place (created by an earlier run, never rolled back): " + string.Join("; ", repaired) + ".";
             var doing = $"Deploy-DbxPrivateLinkWorkspace '{request.Name}' stopped at step {step.Order} ({step.Kind} '{step.Target}')";
             var fix = "Fix the cause, then run the same command again: it reuses what exists and goes on from this step.";
             ErrorRecord record = ex switch

@@ -99,12 +99,7 @@ namespace DatabricksNetworking.Cmdlets
         /// </summary>
         protected DbxClient WorkspaceClient(long? workspaceId)
         {
-            var ctx = Context;
-            if (ctx == null)
-            {
-                if (workspaceId.HasValue && DbxSession.DefaultAccount != null) ctx = DbxSession.DefaultAccount;
-                else ctx = DbxSession.DefaultWorkspace ?? DbxSession.DefaultAccount;
-            }
+            var ctx = WorkspaceCallContext(workspaceId);
             if (ctx == null)
                 ThrowTerminatingError(ErrorRecords.NotConnected("Not connected. Run Connect-DbxWorkspace, or Connect-DbxAccount and pass -WorkspaceId."));
             if (ctx!.Kind == DbxScope.Workspace)

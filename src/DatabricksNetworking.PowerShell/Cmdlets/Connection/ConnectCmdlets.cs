@@ -8,6 +8,7 @@ using DatabricksNetworking.Client;
 using DatabricksNetworking.Client.Api;
 using DatabricksNetworking.Client.Auth;
 using DatabricksNetworking.Completion;
+using DatabricksNetworking.Models;
 
 namespace DatabricksNetworking.Cmdlets.Connection
 {
@@ -297,18 +298,41 @@ namespace DatabricksNetworking.Cmdlets.Connection
         [Alias("account_id")]
         public string? AccountId { get; set; }
 
-        protected override void EndProcessing()
+        /// <summary>A workspace read through the account API (Get-DbxWorkspace, New-DbxWorkspace), from the pipeline: its id,
+        /// account id and URL (on a unified host, the host it was read through) stand in for -WorkspaceId, -AccountId and
+        /// -WorkspaceHost where those are not given, and the context carries its name (WorkspaceName).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public Workspace? Workspace { get; set; }
+
+        protected override void ProcessRecord()
         {
+            var host = WorkspaceHost;
+            var workspaceId = WorkspaceId;
+            var accountId = AccountId;
+            if (Workspace != null)
+            {
+                if (workspaceId.HasValue && workspaceId != Workspace.WorkspaceId)
+                    ThrowTerminatingError(ErrorRecords.FromValidation(new DbxValidationException("DbxWorkspaceMismatch",
+                        $"-WorkspaceId {workspaceId} and -Workspace {Validation.Ids.Workspace(Workspace.WorkspaceId, Workspace.WorkspaceName)} name different workspaces.", workspaceId)));
+                workspaceId ??= Workspace.WorkspaceId;
+                accountId ??= Workspace.AccountId;
+                host ??= Workspace.ConnectHost;
+                if (host == null)
+                    ThrowTerminatingError(ErrorRecords.FromValidation(new DbxValidationException("DbxMissingWorkspaceHost",
+                        $"{Validation.Ids.Workspace(Workspace.WorkspaceId, Workspace.WorkspaceName)} has no deployment name, so its URL is not known: give -WorkspaceHost.", Workspace.WorkspaceId)));
+            }
             DbxContext ctx;
             try
             {
-                ctx = CreateContext(DbxScope.Workspace, WorkspaceHost, AccountId, WorkspaceId?.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+                ctx = CreateContext(DbxScope.Workspace, host, accountId, workspaceId?.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
             }
             catch (ConfigResolutionException ex)
             {
-                ThrowTerminatingError(ErrorRecords.FromConfig(ex, WorkspaceHost == null ? null : ResolvedConfig.MaskUserInfo(WorkspaceHost)));
+                ThrowTerminatingError(ErrorRecords.FromConfig(ex, host == null ? null : ResolvedConfig.MaskUserInfo(host)));
                 return;
             }
+            // The name the account API gave, for the workspace this context reaches (never one guessed from the host).
+            if (Workspace != null && (ctx.WorkspaceId ?? Workspace.WorkspaceId) == Workspace.WorkspaceId) ctx.WorkspaceName = Workspace.WorkspaceName;
             Finish(ctx, ct => ctx.Client.SendRawAsync(System.Net.Http.HttpMethod.Get, "/api/2.0/workspace-conf", null, ct, ("keys", "enableIpAccessLists")).GetAwaiter().GetResult());
             DbxSession.Remember(ctx);
             if (!NoDefault) DbxSession.DefaultWorkspace = ctx;

@@ -56,29 +56,9 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             return list;
         }
 
-        private readonly Dictionary<long, string?> workspaceNames = new Dictionary<long, string?>();
-
-        /// <summary>
-        /// The workspace's name: one account-level read of the workspace per call (cached for the rest of the call)
-        /// when an account context is at hand; null through a workspace context (it has no account API to ask) or
-        /// when the read fails (the name is for display only, so a failure never stops the cmdlet).
-        /// </summary>
-        protected string? WorkspaceNameOf(long workspaceId)
-        {
-            if (workspaceNames.TryGetValue(workspaceId, out var known)) return known;
-            string? name = null;
-            var ctx = EffectiveContext();
-            if (ctx != null && ctx.Kind == DbxScope.Account)
-            {
-                try { name = Run(ct => new WorkspacesApi(ctx.Client).GetAsync(workspaceId, ct)).WorkspaceName; }
-                catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
-                {
-                    WriteVerbose($"The name of workspace {Ids.Format(workspaceId)} could not be read ({Validation.Text.Printable((ex as DbxApiException)?.ErrorCode ?? ex.GetType().Name)}); it is shown by id.");
-                }
-            }
-            workspaceNames[workspaceId] = name;
-            return name;
-        }
+        /// <summary>The workspace's name through the context this call uses (see <see cref="DbxCmdlet.WorkspaceNameOf(long, DbxContext)"/>):
+        /// an account context, one of the session for the workspace context's account, or the name a workspace context carries.</summary>
+        protected string? WorkspaceNameOf(long workspaceId) => WorkspaceNameOf(workspaceId, EffectiveContext());
 
         protected static string WireType(IpAccessListType type) => type == IpAccessListType.Allow ? "ALLOW" : "BLOCK";
 
@@ -86,10 +66,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
         protected DbxContext? EffectiveContext()
         {
             if (Context != null) return Context;
-            if (IsAccount) return DbxSession.DefaultAccount;
-            return TargetWorkspaceId.HasValue
-                ? DbxSession.DefaultAccount ?? DbxSession.DefaultWorkspace
-                : DbxSession.DefaultWorkspace ?? DbxSession.DefaultAccount;
+            return IsAccount ? DbxSession.DefaultAccount : WorkspaceCallContext(TargetWorkspaceId);
         }
 
         /// <summary>Whether IP access lists are enforced for the workspace or the account.</summary>
@@ -113,6 +90,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
             return new IpAccessListFeature
             {
                 WorkspaceId = ws.WorkspaceId,
+                WorkspaceName = ws.WorkspaceId.HasValue ? WorkspaceNameOf(ws.WorkspaceId.Value) : null,
                 AccountId = ws.AccountId,
                 Enabled = string.Equals(value, "true", StringComparison.OrdinalIgnoreCase),
                 IsDefault = value == null,

@@ -64,6 +64,7 @@ namespace DatabricksNetworking.Cmdlets.IpAccess
                 {
                     IpAddress = text,
                     WorkspaceId = state.WorkspaceId,
+                    WorkspaceName = state.WorkspaceId.HasValue ? WorkspaceNameOf(state.WorkspaceId.Value) : null,
                     FeatureEnabled = state.Feature.Enabled,
                     AllowedByLists = verdict.Allowed,
                     Allowed = verdict.Allowed || !state.Feature.Enabled,
